@@ -1,0 +1,97 @@
+"""The app factory: builds the Bolt app, the web server and every shared resource from one Settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cloning import Cloner
+from bot.config import Settings
+from bot.listeners import register_listeners
+from bot.revring import RevRingClient
+from bot.services import CONTEXT_KEY, Services
+from bot.store import MemoryRequestStore
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 25.0
+
+
+SETTINGS = web.AppKey("settings", Settings)
+BOLT = web.AppKey("bolt", AsyncApp)
+
+def create_web_app(settings: Settings) -> web.Application:
+    """The aiohttp application used by `python -m bot` and by the tests alike."""
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app[SETTINGS] = settings
+    web_app.add_routes([web.post("/slack/events", _slack_events), web.get("/healthz", _healthz)])
+    web_app.cleanup_ctx.append(_resources)
+    return web_app
+
+
+async def _resources(web_app: web.Application) -> AsyncIterator[None]:
+    """Open the one client session and everything built on it; close them in reverse on shutdown."""
+    settings = web_app[SETTINGS]
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
+    socket_mode: AsyncSocketModeHandler | None = None
+    cloner: Cloner | None = None
+    try:
+        client = AsyncWebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log
+        )
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        store = MemoryRequestStore(ttl_seconds=settings.pending_minutes * 60)
+        revring = RevRingClient(
+            session,
+            settings.revring_api_url,
+            settings.revring_api_key,
+            timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
+        )
+        cloner = Cloner(settings, session, revring, store)
+        bolt = build_bolt_app(settings, client, Services(settings, store, cloner))
+        web_app[BOLT] = bolt
+        if settings.socket_mode:
+            socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+            await socket_mode.connect_async()
+        yield
+    finally:
+        if socket_mode is not None:
+            await socket_mode.close_async()
+        if cloner is not None:
+            await cloner.wait_idle(SHUTDOWN_GRACE_SECONDS)
+        await session.close()
+
+
+def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        logger=logging.getLogger("bot.bolt"),
+    )
+
+    @bolt.use
+    async def attach_services(context: AsyncBoltContext, next):
+        context[CONTEXT_KEY] = shared
+        await next()
+
+    register_listeners(bolt)
+    return bolt
+
+
+async def _slack_events(request: web.Request) -> web.StreamResponse:
+    bolt = request.app[BOLT]
+    bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})

@@ -1,0 +1,71 @@
+"""Reads what a person typed after `/clone-voice` (or after mentioning the bot)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.config import LANGUAGE_PATTERN
+
+MAX_NAME_CHARS = 100
+_HELP_WORDS = {"help", "-h", "--help", "-help", "?", "usage", "/?"}
+_LANGUAGE_OPTION = re.compile(r"^(?:--?)?(?:lang|language)[=:](\S*)$", re.IGNORECASE)
+_QUOTES = "\"'“”‘’«»"
+
+
+class Intent(Enum):
+    HELP = "help"
+    CLONE = "clone"
+    BAD_LANGUAGE = "bad_language"
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    intent: Intent
+    name: str = ""
+    language: str = ""
+    bad_language: str = ""
+
+
+def slack_unescape(text: str) -> str:
+    """Slack sends `&`, `<` and `>` in typed text as entities; turn them back into characters."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clean_name(raw: str) -> str:
+    """A voice name as RevRing should see it: no control characters, single spaces, at most 100 chars."""
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in raw)
+    text = " ".join(text.split()).strip(_QUOTES + " ")
+    return text[:MAX_NAME_CHARS].strip()
+
+
+def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
+    """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; empty or `help` -> HELP."""
+    words = slack_unescape(text or "").split()
+    if not words or (len(words) == 1 and words[0].lower() in _HELP_WORDS):
+        return ParsedCommand(Intent.HELP)
+    language = default_language
+    name_words: list[str] = []
+    for word in words:
+        option = _LANGUAGE_OPTION.match(word)
+        if option:
+            code = option.group(1)
+            if not LANGUAGE_PATTERN.fullmatch(code.lower()):
+                return ParsedCommand(Intent.BAD_LANGUAGE, bad_language=code[:20])
+            language = _normalise_language(code)
+        else:
+            name_words.append(word)
+    name = clean_name(" ".join(name_words))
+    if not name:
+        return ParsedCommand(Intent.HELP, language=language)
+    return ParsedCommand(Intent.CLONE, name=name, language=language)
+
+
+def _normalise_language(code: str) -> str:
+    """`ES` -> `es`, `pt-br` -> `pt-BR` (BCP 47 casing)."""
+    primary, _, region = code.partition("-")
+    if not region:
+        return primary.lower()
+    return f"{primary.lower()}-{region.upper() if len(region) == 2 else region}"

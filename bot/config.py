@@ -1,0 +1,131 @@
+"""Every setting the bot reads, with its default and the sentence shown when it is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+DEFAULT_LANGUAGE = "en"
+DEFAULT_MAX_AUDIO_MB = 25
+
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+_WHERE_SLACK = "your Slack app's settings at https://api.slack.com/apps"
+_HELP = {
+    "SLACK_BOT_TOKEN": f"the Bot User OAuth Token (xoxb-...) under OAuth & Permissions in {_WHERE_SLACK}",
+    "SLACK_SIGNING_SECRET": f"the Signing Secret under Basic Information in {_WHERE_SLACK}",
+    "SLACK_APP_TOKEN": (
+        f"an App-Level Token (xapp-...) with connections:write under Basic Information in {_WHERE_SLACK}"
+        ", or leave it unset to run in HTTP mode"
+    ),
+    "REVRING_API_KEY": "an API key from the RevRing dashboard (Settings > API keys)",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the person starting the bot."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to run; secrets never appear in repr()."""
+
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    revring_api_key: str = field(repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    revring_api_url: str = DEFAULT_REVRING_API_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_api_url_is_custom: bool = False
+    port: int = DEFAULT_PORT
+    default_language: str = DEFAULT_LANGUAGE
+    max_audio_mb: int = DEFAULT_MAX_AUDIO_MB
+    revring_timeout_seconds: int = 120
+    pending_minutes: int = 10
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def max_audio_bytes(self) -> int:
+        return self.max_audio_mb * 1024 * 1024
+
+    @property
+    def slack_token_hosts(self) -> frozenset[str]:
+        """Extra hosts (besides slack.com and *.slack.com) that may receive the bot token."""
+        if not self.slack_api_url_is_custom:
+            return frozenset()
+        return frozenset({urlsplit(self.slack_api_url).hostname or ""})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment; raise ConfigError naming the first bad variable."""
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def required(name: str, prefix: str | None = None) -> str:
+            value = get(name)
+            if value is None:
+                raise ConfigError(f"{name} is not set. Set it in .env or the environment: {_HELP[name]}.")
+            if prefix and not value.startswith(prefix):
+                raise ConfigError(
+                    f"{name} does not look right (it should start with {prefix!r}). Use {_HELP[name]}."
+                )
+            return value
+
+        def url(name: str, default: str) -> str:
+            value = get(name) or default
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigError(f"{name} must be an http(s) URL such as {default}.")
+            return value
+
+        def number(name: str, default: int, low: int, high: int) -> int:
+            raw = get(name)
+            if raw is None:
+                return default
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                raise ConfigError(f"{name} must be a whole number from {low} to {high} (default {default}).")
+            return int(raw)
+
+        signing_secret = required("SLACK_SIGNING_SECRET")
+        if not re.fullmatch(r"[0-9a-fA-F]{16,128}", signing_secret):
+            raise ConfigError(
+                f"SLACK_SIGNING_SECRET does not look right (it is a string of hex digits). "
+                f"Use {_HELP['SLACK_SIGNING_SECRET']}."
+            )
+        app_token = get("SLACK_APP_TOKEN")
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise ConfigError(
+                f"SLACK_APP_TOKEN does not look right (it should start with 'xapp-'). "
+                f"Use {_HELP['SLACK_APP_TOKEN']}."
+            )
+        language = (get("REVRING_DEFAULT_LANGUAGE") or DEFAULT_LANGUAGE).lower()
+        if not LANGUAGE_PATTERN.fullmatch(language):
+            raise ConfigError("REVRING_DEFAULT_LANGUAGE must be a language code such as en, es or pt-BR.")
+        slack_api_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+        if not slack_api_url.endswith("/"):
+            slack_api_url += "/"
+        return cls(
+            slack_bot_token=required("SLACK_BOT_TOKEN", "xoxb-"),
+            slack_signing_secret=signing_secret,
+            revring_api_key=required("REVRING_API_KEY"),
+            slack_app_token=app_token,
+            revring_api_url=url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
+            slack_api_url=slack_api_url,
+            slack_api_url_is_custom=get("SLACK_API_URL") is not None,
+            port=number("PORT", DEFAULT_PORT, 1, 65535),
+            default_language=language,
+            max_audio_mb=number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
+            revring_timeout_seconds=number("REVRING_TIMEOUT", 120, 1, 900),
+        )

@@ -1,0 +1,10 @@
+"""Slack surfaces: each sub-package registers its handlers on the Bolt app."""
+
+from slack_bolt.app.async_app import AsyncApp
+
+from bot.listeners import commands, events
+
+
+def register_listeners(app: AsyncApp) -> None:
+    commands.register(app)
+    events.register(app)

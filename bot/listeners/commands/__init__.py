@@ -1,0 +1,9 @@
+from slack_bolt.app.async_app import AsyncApp
+
+from bot.listeners.commands.clone_voice import handle_clone_voice
+
+COMMAND = "/clone-voice"
+
+
+def register(app: AsyncApp) -> None:
+    app.command(COMMAND)(handle_clone_voice)

@@ -1,0 +1,13 @@
+from slack_bolt.app.async_app import AsyncApp
+
+from bot.listeners.events.file_share import handle_file_share
+from bot.listeners.events.ignored import acknowledge_only
+
+
+def register(app: AsyncApp) -> None:
+    # Bolt runs the first listener that matches, so the file-share handler comes before the catch-all.
+    app.event({"type": "message", "subtype": "file_share"})(handle_file_share)
+    # Every other message in the bot's channels, and file_shared (which repeats each upload without a
+    # thread), is acknowledged and left alone; an unhandled event would make Slack retry it.
+    app.event("message")(acknowledge_only)
+    app.event("file_shared")(acknowledge_only)

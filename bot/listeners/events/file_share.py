@@ -1,0 +1,57 @@
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.cloning import CloneRequest
+from bot.command_text import Intent, clean_name, parse_clone_text
+from bot.services import services
+from bot.store import RecentAudio, SharedFile
+
+
+async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncBoltContext):
+    """A file was shared: clone it if the bot was mentioned or a command waits; else remember audio quietly."""
+    shared = services(context)
+    user_id = event.get("user")
+    channel_id = event.get("channel")
+    message_ts = event.get("ts")
+    files = [SharedFile.from_slack(f) for f in event.get("files") or [] if isinstance(f, dict)]
+    if not user_id or not channel_id or not message_ts or not files or event.get("bot_id"):
+        return
+    team_id = context.team_id or event.get("team", "")
+    # Slack redelivers events it thinks were missed; one message is handled once.
+    if not await shared.store.claim(f"message:{team_id}:{channel_id}:{message_ts}"):
+        return
+    thread_ts = event.get("thread_ts") or message_ts
+    audio = next((f for f in files if f.looks_like_audio), None)
+
+    def request(file: SharedFile, name: str, language: str) -> CloneRequest:
+        return CloneRequest(team_id, channel_id, user_id, file, message_ts, thread_ts, name, language)
+
+    mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
+    text = event.get("text") or ""
+    if mention and mention in text:
+        parsed = parse_clone_text(text.replace(mention, " "), shared.settings.default_language)
+        if parsed.intent is Intent.BAD_LANGUAGE:
+            await client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=messages.bad_language(parsed.bad_language)
+            )
+            return
+        file = audio or files[0]
+        name = parsed.name if parsed.intent is Intent.CLONE else clean_name(file.title.rsplit(".", 1)[0])
+        language = parsed.language or shared.settings.default_language
+        await _clone(shared, client, request(file, name or "Voice", language))
+        return
+
+    pending = await shared.store.take_pending(team_id, channel_id, user_id)
+    if pending is not None:
+        await _clone(shared, client, request(audio or files[0], pending.name, pending.language))
+        return
+    if audio is not None:
+        await shared.store.save_recent_audio(
+            RecentAudio(team_id, channel_id, user_id, audio, message_ts=message_ts, thread_ts=thread_ts)
+        )
+
+
+async def _clone(shared, client: AsyncWebClient, request: CloneRequest) -> None:
+    if await shared.cloner.accept(request):
+        shared.cloner.start(client, request)

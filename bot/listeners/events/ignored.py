@@ -1,0 +1,2 @@
+async def acknowledge_only() -> None:
+    """Events the bot receives but has nothing to do with."""

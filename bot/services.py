@@ -1,0 +1,24 @@
+"""What listeners need besides Bolt's own arguments, carried in the Bolt context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.cloning import Cloner
+from bot.config import Settings
+from bot.store import RequestStore
+
+CONTEXT_KEY = "services"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: RequestStore
+    cloner: Cloner
+
+
+def services(context: AsyncBoltContext) -> Services:
+    return context[CONTEXT_KEY]

@@ -1,0 +1,182 @@
+"""A small Slack double: Web API methods, a private file host and the Socket Mode websocket.
+
+It behaves like Slack where the bot can go wrong: Web API calls need the bot token, and a file
+download without it answers 200 with an HTML sign-in page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.doubles.server import LoopbackServer
+
+SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
+
+
+@dataclass
+class ApiCall:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class HostedFile:
+    id: str
+    name: str
+    mimetype: str
+    content: bytes
+    filetype: str = ""
+    subtype: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FakeSlack(LoopbackServer):
+    def __init__(
+        self, bot_token: str, *, team_id: str = "T0TEAM", bot_user_id: str = "UBOT", host: str = "127.0.0.1"
+    ) -> None:
+        super().__init__(host)
+        self.redirect_targets: dict[str, str] = {}
+        self.bot_token = bot_token
+        self.app_token: str | None = None
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.calls: list[ApiCall] = []
+        self.files: dict[str, HostedFile] = {}
+        self.download_auth: list[str | None] = []
+        self.failures: dict[str, str] = {}  # method -> error to answer with
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self.websocket: web.WebSocketResponse | None = None
+        self.socket_messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.socket_connected = asyncio.Event()
+        self.app.add_routes(
+            [
+                web.post("/api/{method}", self._api),
+                web.get("/files/{file_id}/{name}", self._download),
+                web.get("/redirect/{hops}/{file_id}/{name}", self._redirect),
+                web.get("/link", self._socket),
+            ]
+        )
+
+    # --- what tests set up -------------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def host_file(self, file: HostedFile) -> dict[str, Any]:
+        """Serve `file` and return the Slack file object an event would carry."""
+        self.files[file.id] = file
+        return {
+            "id": file.id,
+            "name": file.name,
+            "title": file.name,
+            "mimetype": file.mimetype,
+            "filetype": file.filetype,
+            "size": len(file.content),
+            "url_private_download": f"{self.url}/files/{file.id}/{file.name}",
+            "subtype": file.subtype,
+            **file.extra,
+        }
+
+    # --- what tests read ---------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[ApiCall]:
+        """Wait until `method` was called `count` times; return those calls."""
+
+        async def enough() -> list[ApiCall]:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
+            return self.calls_to(method)
+
+        return await asyncio.wait_for(enough(), timeout)
+
+    def thread_texts(self) -> list[str]:
+        """Text of every message posted or edited, in order."""
+        return [c.args.get("text", "") for c in self.calls if c.method in ("chat.postMessage", "chat.update")]
+
+    # --- handlers ----------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(await request.post())
+        args = {**request.query, **args}
+        for key in ("blocks", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        async with self._changed:
+            self.calls.append(ApiCall(method, args, token))
+            self._changed.notify_all()
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in self.failures:
+            return web.json_response({"ok": False, "error": self.failures[method]})
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://acme.slack.com/",
+                "team": "Acme",
+                "user": "voice-cloner",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "BBOT",
+            }
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method == "files.info":
+            file = self.files.get(str(args.get("file")))
+            if file is None:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": self.host_file(file)}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{self.host}:{self.port}/link"}
+        return {"ok": True}
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        auth = request.headers.get("Authorization")
+        self.download_auth.append(auth)
+        file = self.files.get(request.match_info["file_id"])
+        if auth != f"Bearer {self.bot_token}" or file is None:
+            # What Slack really does for a missing token, a missing scope or a file the bot can't see.
+            return web.Response(body=SIGN_IN_PAGE, content_type="text/html")
+        return web.Response(body=file.content, content_type=file.mimetype or "application/octet-stream")
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """`/redirect/<target>/...`: send the client to another server (see `redirect_targets`)."""
+        target = self.redirect_targets[request.match_info["hops"]]
+        raise web.HTTPFound(f"{target}/files/{request.match_info['file_id']}/{request.match_info['name']}")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.websocket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        self.socket_connected.set()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self.socket_messages.put(json.loads(message.data))
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        assert self.websocket is not None, "the bot has not connected"
+        await self.websocket.send_json(envelope)
