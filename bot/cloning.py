@@ -162,7 +162,7 @@ class Cloner:
         try:
             response = await client.files_info(file=file.id)
         except SlackApiError as error:
-            raise CloneFailed(messages.file_not_accessible(), f"files.info: {error.response.get('error')}") from None
+            raise CloneFailed(messages.file_not_accessible(), f"files.info: {_slack_error(error)}") from None
         return SharedFile.from_slack(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
@@ -194,7 +194,7 @@ class Cloner:
                 blocks=messages.cloning_blocks(request.name),
             )
         except SlackApiError as error:
-            log.warning("progress message not posted: %s", error.response.get("error"))
+            log.warning("progress message not posted: %s", _slack_error(error))
             return None
         return response.get("ts")
 
@@ -210,7 +210,7 @@ class Cloner:
                     channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
                 )
         except SlackApiError as error:
-            log.error("result not delivered: %s", error.response.get("error"))
+            log.error("result not delivered: %s", _slack_error(error))
 
     async def _react(
         self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: str | None = None
@@ -222,7 +222,12 @@ class Cloner:
             try:
                 await method(channel=request.channel_id, timestamp=request.message_ts, name=name)
             except SlackApiError as error:
-                log.debug("reaction %s not changed: %s", name, error.response.get("error"))
+                log.debug("reaction %s not changed: %s", name, _slack_error(error))
+
+
+def _slack_error(error: SlackApiError) -> str:
+    data = error.response.data
+    return str(data.get("error")) if isinstance(data, dict) else f"HTTP {error.response.status_code}"
 
 
 def _revring_message(error: RevRingError) -> str:

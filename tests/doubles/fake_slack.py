@@ -34,6 +34,7 @@ class HostedFile:
     content: bytes
     filetype: str = ""
     subtype: str = ""
+    visible_to_bot: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,8 +60,9 @@ class FakeSlack(LoopbackServer):
         self.app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),
                 web.get("/files/{file_id}/{name}", self._download),
-                web.get("/redirect/{hops}/{file_id}/{name}", self._redirect),
+                web.get("/redirect/{key}/{file_id}/{name}", self._redirect),
                 web.get("/link", self._socket),
             ]
         )
@@ -109,7 +111,9 @@ class FakeSlack(LoopbackServer):
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            args = {}
+        elif request.content_type == "application/json":
             args = await request.json()
         else:
             args = dict(await request.post())
@@ -156,15 +160,15 @@ class FakeSlack(LoopbackServer):
         auth = request.headers.get("Authorization")
         self.download_auth.append(auth)
         file = self.files.get(request.match_info["file_id"])
-        if auth != f"Bearer {self.bot_token}" or file is None:
+        if auth != f"Bearer {self.bot_token}" or file is None or not file.visible_to_bot:
             # What Slack really does for a missing token, a missing scope or a file the bot can't see.
             return web.Response(body=SIGN_IN_PAGE, content_type="text/html")
         return web.Response(body=file.content, content_type=file.mimetype or "application/octet-stream")
 
     async def _redirect(self, request: web.Request) -> web.Response:
-        """`/redirect/<target>/...`: send the client to another server (see `redirect_targets`)."""
-        target = self.redirect_targets[request.match_info["hops"]]
-        raise web.HTTPFound(f"{target}/files/{request.match_info['file_id']}/{request.match_info['name']}")
+        """`/redirect/<key>/<file>/<name>`: send the client on to `redirect_targets[key]/<file>/<name>`."""
+        target = self.redirect_targets[request.match_info["key"]]
+        raise web.HTTPFound(f"{target}/{request.match_info['file_id']}/{request.match_info['name']}")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

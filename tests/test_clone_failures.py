@@ -1,0 +1,218 @@
+"""Every way a clone can fail ends in one clear answer in the thread, and nothing internal leaks."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.audio_samples import wav_tone
+from tests.conftest import BOT_TOKEN, REVRING_KEY, Harness
+from tests.doubles.fake_slack import FakeSlack, HostedFile
+
+WAV = wav_tone(12.0)
+
+
+def host(harness: Harness, content: bytes = WAV, *, file_id: str = "F0AUDIO", name: str = "rachel.wav",
+         mimetype: str = "audio/wav", **kwargs) -> dict:
+    return harness.slack.host_file(HostedFile(file_id, name, mimetype, content, **kwargs))
+
+
+async def clone_and_wait(harness: Harness, file: dict) -> str:
+    """Ask for a clone of `file` and return everything the person was finally shown."""
+    await harness.bot.share_file(file, text="<@UBOT> Rachel")
+    [update] = await harness.slack.wait_for("chat.update")
+    await harness.slack.wait_for("reactions.add", 2)
+    return update.args["text"] + " " + str(update.args["blocks"])
+
+
+def final_reaction(harness: Harness) -> str:
+    return harness.slack.calls_to("reactions.add")[-1].args["name"]
+
+
+def assert_nothing_internal(shown: str) -> None:
+    for secret_or_internal in (REVRING_KEY, BOT_TOKEN, "Traceback", "127.0.0.1", "HTTP 5", "Error:"):
+        assert secret_or_internal not in shown
+
+
+# --- RevRing's documented errors --------------------------------------------------------------------
+
+
+async def test_invalid_body_explains_revring_details_in_plain_words(harness: Harness):
+    harness.revring.answers = ["invalid_body"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "didn't accept this sample: voice: must contain speech from one speaker" in shown
+    assert final_reaction(harness) == "x"
+    assert "voice-" not in shown
+
+
+@pytest.mark.parametrize("harness", [{"REVRING_API_KEY": "rr_wrong_key"}], indirect=True)
+async def test_wrong_revring_key_tells_which_setting_an_admin_must_fix(harness: Harness):
+    shown = await clone_and_wait(harness, host(harness))
+    assert "REVRING_API_KEY" in shown and "admin" in shown
+    assert "rr_wrong_key" not in shown
+    assert harness.revring.attempts == 1 and harness.revring.received == []
+
+
+async def test_inactive_billing_is_explained(harness: Harness):
+    harness.revring.answers = ["billing_inactive"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "billing is inactive" in shown
+    assert final_reaction(harness) == "x"
+
+
+# --- anything undocumented: "RevRing didn't answer, please try again" -----------------------------------
+
+
+@pytest.mark.parametrize("misbehaviour", ["server_error", "html", "bad_json", "reset"])
+async def test_undocumented_answers_are_not_retried_and_say_try_again(harness: Harness, misbehaviour: str):
+    harness.revring.answers = [misbehaviour]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "RevRing didn't answer, please try again" in shown
+    assert_nothing_internal(shown)
+    # The server may have created a voice: never post again.
+    assert harness.revring.attempts == 1
+
+
+async def test_a_slow_revring_times_out_with_try_again(harness: Harness):
+    harness.revring.answers = ["slow"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "RevRing didn't answer, please try again" in shown
+    assert harness.revring.attempts == 1
+    harness.revring.release_slow.set()
+
+
+async def test_rate_limits_are_retried_a_bounded_number_of_times(harness: Harness):
+    harness.revring.answers = ["rate_limited"] * 10
+    shown = await clone_and_wait(harness, host(harness))
+    assert "RevRing didn't answer, please try again" in shown
+    assert harness.revring.attempts == 3
+
+
+async def test_one_rate_limit_then_success_creates_one_voice(harness: Harness):
+    harness.revring.answers = ["rate_limited"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "voice-0001" in shown
+    assert harness.revring.attempts == 2
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("harness", [{"REVRING_API_URL": f"http://127.0.0.1:{closed_port()}/v1"}], indirect=True)
+async def test_revring_refusing_connections_says_try_again(harness: Harness):
+    shown = await clone_and_wait(harness, host(harness))
+    assert "RevRing didn't answer, please try again" in shown
+    assert_nothing_internal(shown)
+
+
+# --- what arrives from Slack ------------------------------------------------------------------------
+
+
+async def test_not_an_audio_file_is_explained_and_not_sent(harness: Harness):
+    pdf = b"%PDF-1.7\n" + b"0" * 4000
+    shown = await clone_and_wait(harness, host(harness, pdf, name="notes.mp3", mimetype="audio/mpeg"))
+    assert "isn't an audio file" in shown
+    assert harness.revring.attempts == 0
+
+
+async def test_an_empty_file_is_not_audio(harness: Harness):
+    shown = await clone_and_wait(harness, host(harness, b"", name="empty.wav"))
+    assert "isn't an audio file" in shown
+    assert harness.revring.attempts == 0
+
+
+async def test_a_non_audio_file_after_a_command_is_explained(harness: Harness):
+    await harness.bot.command("Rachel")
+    await harness.bot.share_file(host(harness, b"just some text\n" * 50, name="notes.txt", mimetype="text/plain"))
+    [update] = await harness.slack.wait_for("chat.update")
+    assert "isn't an audio file" in update.args["text"]
+    assert harness.revring.attempts == 0
+
+
+async def test_slack_sign_in_page_is_detected_and_the_fix_explained(harness: Harness):
+    file = host(harness, visible_to_bot=False)
+    shown = await clone_and_wait(harness, file)
+    assert "files:read" in shown and "sign-in page" in shown
+    assert harness.revring.attempts == 0
+    assert harness.slack.download_auth == [f"Bearer {BOT_TOKEN}"]
+
+
+@pytest.mark.parametrize("harness", [{"MAX_AUDIO_MB": "1"}], indirect=True)
+async def test_a_file_slack_says_is_too_large_is_refused_before_download(harness: Harness):
+    shown = await clone_and_wait(harness, host(harness, wav_tone(70.0)))  # about 1.1 MB
+    assert "the limit is 1 MB" in shown
+    assert harness.slack.download_auth == [] and harness.revring.attempts == 0
+
+
+@pytest.mark.parametrize("harness", [{"MAX_AUDIO_MB": "1"}], indirect=True)
+async def test_a_file_that_grows_past_the_limit_while_downloading_is_stopped(harness: Harness):
+    file = host(harness, wav_tone(70.0))
+    file["size"] = 500_000  # Slack's size is wrong; the bytes count
+    shown = await clone_and_wait(harness, file)
+    assert "the limit is 1 MB" in shown
+    assert len(harness.slack.download_auth) == 1 and harness.revring.attempts == 0
+
+
+async def test_a_truncated_download_is_not_sent(harness: Harness):
+    file = host(harness)
+    file["size"] = len(WAV) + 10
+    shown = await clone_and_wait(harness, file)
+    assert "couldn't download that file" in shown
+    assert harness.revring.attempts == 0
+
+
+# --- redirects: the token follows only to Slack ----------------------------------------------------------
+
+
+@pytest.fixture
+async def other_host(request: pytest.FixtureRequest):
+    server = FakeSlack(BOT_TOKEN, host=request.param)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.1"], indirect=True)
+async def test_a_redirect_to_another_slack_host_keeps_the_token(harness: Harness, other_host: FakeSlack):
+    # Same allowed host on another port: a cross-origin hop where aiohttp itself would drop the token.
+    file = other_host.host_file(HostedFile("F0MOVED", "rachel.wav", "audio/wav", WAV))
+    harness.slack.redirect_targets["files"] = f"{other_host.url}/files"
+    file["url_private_download"] = f"{harness.slack.url}/redirect/files/F0MOVED/rachel.wav"
+    shown = await clone_and_wait(harness, file)
+    assert "voice-0001" in shown
+    assert other_host.download_auth == [f"Bearer {BOT_TOKEN}"]
+    assert harness.revring.received[0].content == WAV
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.2"], indirect=True)
+async def test_a_redirect_to_a_foreign_host_never_gets_the_token(harness: Harness, other_host: FakeSlack):
+    other_host.host_file(HostedFile("F0MOVED", "rachel.wav", "audio/wav", WAV))
+    harness.slack.redirect_targets["away"] = f"{other_host.url}/files"
+    file = host(harness)
+    file["url_private_download"] = f"{harness.slack.url}/redirect/away/F0MOVED/rachel.wav"
+    shown = await clone_and_wait(harness, file)
+    assert other_host.download_auth == [None]
+    assert "sign-in page" in shown
+    assert harness.revring.attempts == 0
+
+
+async def test_endless_redirects_stop_after_a_few_hops(harness: Harness):
+    harness.slack.redirect_targets["loop"] = f"{harness.slack.url}/redirect/loop"
+    file = host(harness)
+    file["url_private_download"] = f"{harness.slack.url}/redirect/loop/F0AUDIO/rachel.wav"
+    shown = await clone_and_wait(harness, file)
+    assert "couldn't download that file" in shown
+    assert harness.revring.attempts == 0
+
+
+async def test_a_slack_connect_stub_is_completed_with_files_info(harness: Harness):
+    full = host(harness)
+    stub = {"id": full["id"], "mode": "hosted", "file_access": "check_file_info"}
+    shown = await clone_and_wait(harness, stub)
+    assert "voice-0001" in shown
+    assert harness.slack.calls_to("files.info")[0].args["file"] == "F0AUDIO"
+
