@@ -1,0 +1,93 @@
+"""The Slack app manifest is valid and declares everything the bot listens for and calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_PATH = ROOT / "manifest.yml"
+SCHEMA_PATH = Path(__file__).resolve().parent / "slack-manifest.schema.json"
+
+REQUEST_PATH = "/slack/events"
+COMMAND = "/clone-voice"
+SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
+
+BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "reactions:write",
+    "files:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
+    "users:read",
+]
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    data = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def test_schema_is_draft_7(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    Draft7Validator.check_schema(schema)
+
+
+def test_manifest_validates_against_schema(manifest: dict[str, Any], schema: dict[str, Any]) -> None:
+    validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+def test_command_and_request_urls_agree(manifest: dict[str, Any]) -> None:
+    commands = [c for c in manifest["features"]["slash_commands"] if c["command"] == COMMAND]
+    assert len(commands) == 1, f"expected exactly one {COMMAND} command"
+    command_url = commands[0]["url"]
+    events_url = manifest["settings"]["event_subscriptions"]["request_url"]
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["is_enabled"] is True
+    assert command_url == events_url == interactivity["request_url"]
+    assert command_url.startswith("https://")
+    assert command_url.endswith(REQUEST_PATH)
+
+
+def test_socket_mode_is_off(manifest: dict[str, Any]) -> None:
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+@pytest.mark.parametrize("event", BOT_EVENTS)
+def test_bot_event_subscribed(manifest: dict[str, Any], event: str) -> None:
+    assert event in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize("scope", BOT_SCOPES)
+def test_bot_scope_requested(manifest: dict[str, Any], scope: str) -> None:
+    assert scope in manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_message_shortcut_declared(manifest: dict[str, Any]) -> None:
+    shortcuts = [s for s in manifest["features"]["shortcuts"] if s["callback_id"] == SHORTCUT_CALLBACK_ID]
+    assert len(shortcuts) == 1, f"expected exactly one shortcut {SHORTCUT_CALLBACK_ID}"
+    assert shortcuts[0]["type"] == "message"
+
+
+def test_app_home_messages_tab_writable(manifest: dict[str, Any]) -> None:
+    app_home = manifest["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False
