@@ -4,14 +4,15 @@ import logging
 import sys
 
 from aiohttp import web
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot.app import create_web_app
 from bot.config import ConfigError, Settings
 
 
 def main() -> int:
-    load_dotenv(override=False)
+    # The .env of the directory the bot is started from; real environment variables win.
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = Settings.from_env()
     except ConfigError as error:

@@ -72,11 +72,15 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
 
 
 def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:
-    bolt = AsyncApp(
-        client=client,
-        signing_secret=settings.slack_signing_secret,
-        logger=logging.getLogger("bot.bolt"),
-    )
+    bolt_logger = logging.getLogger("bot.bolt")
+    # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that the client given wins over it;
+    # the client (one session, our base URL) is exactly what we want, so that warning is noise here.
+    level = bolt_logger.level
+    bolt_logger.setLevel(logging.ERROR)
+    try:
+        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret, logger=bolt_logger)
+    finally:
+        bolt_logger.setLevel(level)
 
     @bolt.use
     async def attach_services(context: AsyncBoltContext, next):

@@ -98,6 +98,7 @@ class Settings:
                 raise ConfigError(f"{name} must be a whole number from {low} to {high} (default {default}).")
             return int(raw)
 
+        bot_token = required("SLACK_BOT_TOKEN", "xoxb-")
         signing_secret = required("SLACK_SIGNING_SECRET")
         if not re.fullmatch(r"[0-9a-fA-F]{16,128}", signing_secret):
             raise ConfigError(
@@ -110,6 +111,7 @@ class Settings:
                 f"SLACK_APP_TOKEN does not look right (it should start with 'xapp-'). "
                 f"Use {_HELP['SLACK_APP_TOKEN']}."
             )
+        api_key = required("REVRING_API_KEY")
         language = (get("REVRING_DEFAULT_LANGUAGE") or DEFAULT_LANGUAGE).lower()
         if not LANGUAGE_PATTERN.fullmatch(language):
             raise ConfigError("REVRING_DEFAULT_LANGUAGE must be a language code such as en, es or pt-BR.")
@@ -117,9 +119,9 @@ class Settings:
         if not slack_api_url.endswith("/"):
             slack_api_url += "/"
         return cls(
-            slack_bot_token=required("SLACK_BOT_TOKEN", "xoxb-"),
+            slack_bot_token=bot_token,
             slack_signing_secret=signing_secret,
-            revring_api_key=required("REVRING_API_KEY"),
+            revring_api_key=api_key,
             slack_app_token=app_token,
             revring_api_url=url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
             slack_api_url=slack_api_url,

@@ -1,0 +1,49 @@
+"""What a person may type after /clone-voice."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.command_text import Intent, parse_clone_text
+from bot.store import MemoryRequestStore, PendingCommand
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "language"),
+    [
+        ("Rachel", "Rachel", "en"),
+        ("Rachel Green", "Rachel Green", "en"),
+        ("Rachel lang=es", "Rachel", "es"),
+        ("lang=ES Rachel   Green", "Rachel Green", "es"),
+        ("Rachel language=pt-br", "Rachel", "pt-BR"),
+        ("“Dr. Jones”", "Dr. Jones", "en"),
+        ("Tom &amp; Jerry", "Tom & Jerry", "en"),
+        ("a\u0000b\u200bc", "a b c", "en"),
+        ("x" * 300, "x" * 100, "en"),
+    ],
+)
+def test_names_and_languages(typed: str, name: str, language: str):
+    parsed = parse_clone_text(typed, "en")
+    assert (parsed.intent, parsed.name, parsed.language) == (Intent.CLONE, name, language)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "help", "HELP", "--help", "-h", "?", "lang=es"])
+def test_help(typed: str):
+    assert parse_clone_text(typed, "en").intent is Intent.HELP
+
+
+@pytest.mark.parametrize("typed", ["Rachel lang=", "Rachel lang=english", "Rachel lang=e1"])
+def test_bad_language(typed: str):
+    assert parse_clone_text(typed, "en").intent is Intent.BAD_LANGUAGE
+
+
+async def test_a_waiting_command_expires():
+    now = [0.0]
+    store = MemoryRequestStore(ttl_seconds=600, clock=lambda: now[0])
+    await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
+    now[0] = 601
+    assert await store.take_pending("T", "C", "U") is None
+    await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
+    now[0] = 1000
+    assert (await store.take_pending("T", "C", "U")).name == "Rachel"
+    assert await store.take_pending("T", "C", "U") is None
