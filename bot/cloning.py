@@ -40,10 +40,22 @@ class CloneRequest:
     channel_id: str
     user_id: str
     file: SharedFile
-    message_ts: str
-    thread_ts: str
+    message_ts: str | None  # the message that carries the file, for reactions; None for a dialog upload
+    thread_ts: str | None  # answer in this thread; None for a new message in the channel
     name: str
     language: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Where the progress message went: the channel asked for, or the person's DM with the bot."""
+
+    channel: str
+    ts: str
+
+
+# Slack's answers when the bot may not post in a conversation; the person is answered in a DM instead.
+_CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cant_post"}
 
 
 class CloneFailed(Exception):
@@ -104,33 +116,33 @@ class Cloner:
         }
         log.info("clone started %s", context)
         await self._react(client, request, add=messages.REACTION_WORKING)
-        progress_ts = await self._post_progress(client, request)
+        progress = await self._post(
+            client, request, messages.cloning(request.name), messages.cloning_blocks(request.name)
+        )
         try:
             voice = await self._clone(client, request)
         except CloneFailed as failure:
             log.info("clone failed %s cause=%s seconds=%.2f", context, failure.cause, time.monotonic() - started)
-            await self._answer(client, request, progress_ts, failure.text, messages.failed_blocks(failure.text))
-            await self._react(client, request, remove=messages.REACTION_WORKING, add=messages.REACTION_FAILED)
+            await self._finish(client, request, progress, failure.text, messages.failed_blocks(failure.text), ok=False)
             return
         except Exception:
             log.exception("clone crashed %s", context)
             text = messages.internal_error()
-            await self._answer(client, request, progress_ts, text, messages.failed_blocks(text))
-            await self._react(client, request, remove=messages.REACTION_WORKING, add=messages.REACTION_FAILED)
+            await self._finish(client, request, progress, text, messages.failed_blocks(text), ok=False)
             return
         log.info(
             "clone done %s voice=%s status=%s seconds=%.2f",
             context, voice.id, voice.status, time.monotonic() - started,
         )
         language = voice.language or request.language
-        await self._answer(
+        await self._finish(
             client,
             request,
-            progress_ts,
+            progress,
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
             messages.voice_ready_blocks(request.name, voice.id, language, voice.status),
+            ok=True,
         )
-        await self._react(client, request, remove=messages.REACTION_WORKING, add=messages.REACTION_DONE)
 
     async def _clone(self, client: AsyncWebClient, request: CloneRequest) -> Voice:
         workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="voice-clone-"))
@@ -185,37 +197,53 @@ class Cloner:
         except SlackFileError as error:
             raise CloneFailed(messages.download_failed(), error.cause) from None
 
-    async def _post_progress(self, client: AsyncWebClient, request: CloneRequest) -> str | None:
+    async def _post(self, client: AsyncWebClient, request: CloneRequest, text: str, blocks: list) -> Reply | None:
+        """Post in the requested channel or thread; where the bot may not post, in the person's DM."""
         try:
             response = await client.chat_postMessage(
-                channel=request.channel_id,
-                thread_ts=request.thread_ts,
-                text=messages.cloning(request.name),
-                blocks=messages.cloning_blocks(request.name),
+                channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
             )
         except SlackApiError as error:
-            log.warning("progress message not posted: %s", _slack_error(error))
-            return None
-        return response.get("ts")
+            if _slack_error(error) not in _CANNOT_POST_HERE:
+                log.warning("message not posted: %s", _slack_error(error))
+                return None
+            log.info("cannot post in %s (%s); answering in a DM", request.channel_id, _slack_error(error))
+            try:
+                response = await client.chat_postMessage(channel=request.user_id, text=text, blocks=blocks)
+            except SlackApiError as dm_error:
+                log.error("DM not posted either: %s", _slack_error(dm_error))
+                return None
+        return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
 
-    async def _answer(
-        self, client: AsyncWebClient, request: CloneRequest, progress_ts: str | None, text: str, blocks: list
+    async def _finish(
+        self,
+        client: AsyncWebClient,
+        request: CloneRequest,
+        progress: Reply | None,
+        text: str,
+        blocks: list,
+        *,
+        ok: bool,
     ) -> None:
-        """Edit the progress message into the result; post a new one if there is nothing to edit."""
-        try:
-            if progress_ts:
-                await client.chat_update(channel=request.channel_id, ts=progress_ts, text=text, blocks=blocks)
-            else:
-                await client.chat_postMessage(
-                    channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
-                )
-        except SlackApiError as error:
-            log.error("result not delivered: %s", _slack_error(error))
+        """Edit the progress message into the result (or post it if there is none) and set the reaction."""
+        delivered = False
+        if progress is not None:
+            try:
+                await client.chat_update(channel=progress.channel, ts=progress.ts, text=text, blocks=blocks)
+                delivered = True
+            except SlackApiError as error:
+                log.warning("progress message not edited: %s", _slack_error(error))
+        if not delivered and await self._post(client, request, text, blocks) is None:
+            log.error("result not delivered to %s", request.user_id)
+        done = messages.REACTION_DONE if ok else messages.REACTION_FAILED
+        await self._react(client, request, remove=messages.REACTION_WORKING, add=done)
 
     async def _react(
         self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: str | None = None
     ) -> None:
         """Reactions are a courtesy: failing to set one never stops a clone."""
+        if request.message_ts is None:
+            return
         for method, name in ((client.reactions_remove, remove), (client.reactions_add, add)):
             if name is None:
                 continue
@@ -242,5 +270,6 @@ def _revring_message(error: RevRingError) -> str:
 
 def _file_stem(file: SharedFile) -> str:
     stem = (file.name or "voice").rsplit(".", 1)[0]
-    safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in stem).strip()
+    # ASCII letters, digits, "-" and "_" only: multipart encoders percent-encode anything else in filename=.
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in stem).strip("_")
     return safe[:60] or "voice"

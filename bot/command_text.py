@@ -17,6 +17,7 @@ _QUOTES = "\"'“”‘’«»"
 
 class Intent(Enum):
     HELP = "help"
+    DIALOG = "dialog"
     CLONE = "clone"
     BAD_LANGUAGE = "bad_language"
 
@@ -42,9 +43,9 @@ def clean_name(raw: str) -> str:
 
 
 def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
-    """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; empty or `help` -> HELP."""
+    """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; `help` -> HELP; no name -> DIALOG."""
     words = slack_unescape(text or "").split()
-    if not words or (len(words) == 1 and words[0].lower() in _HELP_WORDS):
+    if any(word.lower() in _HELP_WORDS for word in words[:1]):
         return ParsedCommand(Intent.HELP)
     language = default_language
     name_words: list[str] = []
@@ -59,7 +60,7 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
             name_words.append(word)
     name = clean_name(" ".join(name_words))
     if not name:
-        return ParsedCommand(Intent.HELP, language=language)
+        return ParsedCommand(Intent.DIALOG, language=language)
     return ParsedCommand(Intent.CLONE, name=name, language=language)
 
 

@@ -13,20 +13,50 @@ REACTION_WORKING = "hourglass_flowing_sand"
 REACTION_DONE = "white_check_mark"
 REACTION_FAILED = "x"
 
+# Block Kit ids the listeners match on.
+DIALOG_CALLBACK_ID = "clone_voice_dialog"
+SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
+OPEN_DIALOG_ACTION = "open_clone_dialog"
+NAME_BLOCK, LANGUAGE_BLOCK, AUDIO_BLOCK, CONSENT_BLOCK = "name", "language", "audio", "consent"
+FIELD_ACTION = "value"
+DIALOG_FILETYPES = ["mp3", "m4a", "mp4", "wav", "ogg", "oga", "opus", "flac", "webm", "aac"]
+LANGUAGES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pt-BR": "Portuguese (Brazil)",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+}
+
 
 def escape(text: str) -> str:
     """Neutralise mrkdwn control characters (`&` first, then `<` and `>`)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def usage(minutes: int) -> str:
+def usage(minutes: int, max_mb: int) -> str:
     return (
-        "*Clone a voice in Slack*\n"
-        f"• `/clone-voice Rachel` then share an audio file in this channel within {minutes} minutes\n"
-        "• or share the file first, then type `/clone-voice Rachel`\n"
-        "• or share an audio file with a message that mentions me: `@Voice Cloner Rachel`\n"
-        "Add `lang=es` to pick the language. RevRing needs one speaker, about 10–30 seconds, "
-        f"as {FORMATS}."
+        "*Clone a RevRing voice from an audio clip*\n"
+        "• `/clone-voice` opens a dialog: name the voice, pick the language, attach the file\n"
+        f"• `/clone-voice Rachel`, then share an audio file in this channel within {minutes} minutes "
+        "(or share the file first, then type the command)\n"
+        "• share an audio file with a message that mentions me: `@Voice Cloner Rachel`\n"
+        "• on a message with an audio file: *More actions (⋯) → Clone voice from audio*\n"
+        "Add `lang=es` to pick the language (default shown in the dialog).\n"
+        f"RevRing needs one speaker, about 10–30 seconds. Formats: {FORMATS}; up to {max_mb} MB."
     )
 
 
@@ -44,6 +74,38 @@ def waiting_for_file(name: str, language: str, minutes: int) -> str:
     )
 
 
+def waiting_for_file_blocks(name: str, language: str, minutes: int, button_value: str) -> list[dict[str, Any]]:
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": waiting_for_file(name, language, minutes)}},
+        _dialog_button(button_value),
+    ]
+
+
+def not_a_member(name: str) -> str:
+    return (
+        f"I'm not in this conversation, so I can't see files shared here. To clone *{escape(name)}*, "
+        "upload the file in a dialog instead, or add me with `/invite @Voice Cloner` and try again."
+    )
+
+
+def not_a_member_blocks(name: str, button_value: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": not_a_member(name)}}, _dialog_button(button_value)]
+
+
+def _dialog_button(value: str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": OPEN_DIALOG_ACTION,
+                "text": {"type": "plain_text", "text": "Upload in a dialog instead"},
+                "value": value,
+            }
+        ],
+    }
+
+
 def using_recent_file(file_name: str, name: str, language: str) -> str:
     return (
         f"Cloning your file *{escape(file_name)}* as *{escape(name)}* (language `{escape(language)}`). "
@@ -51,8 +113,15 @@ def using_recent_file(file_name: str, name: str, language: str) -> str:
     )
 
 
-def mention_needs_audio() -> str:
-    return f"I can only clone audio. Share a recording ({FORMATS}) with your message and mention me with a name."
+def no_audio_in_message() -> str:
+    return (
+        "That message has no audio file, so there is nothing to clone. Use this on a message with a recording "
+        f"({FORMATS}), or type `/clone-voice` to upload one."
+    )
+
+
+def dialog_did_not_open() -> str:
+    return "I couldn't open the dialog (it may have taken too long). Please try `/clone-voice` again."
 
 
 def cloning(name: str) -> str:
@@ -175,3 +244,108 @@ def _plain_details(details: Any, prefix: str = "") -> str:
     if details is None or details == "":
         return ""
     return f"{prefix}{details}"
+
+
+# --- The dialog ------------------------------------------------------------------------------------
+
+
+def clone_dialog(
+    *, default_language: str, metadata: str, name: str = "", language: str | None = None,
+    fixed_file_title: str | None = None,
+) -> dict[str, Any]:
+    """The modal: voice name, language, the audio (a file input, or the shortcut's file), consent."""
+    chosen = language or default_language
+    options = dict(LANGUAGES)
+    for code in (default_language, chosen):
+        options.setdefault(code, code)
+
+    def option(code: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": f"{options[code]} ({code})"[:75]}, "value": code}
+
+    name_input: dict[str, Any] = {
+        "type": "plain_text_input", "action_id": FIELD_ACTION, "max_length": 100,
+        "placeholder": {"type": "plain_text", "text": "e.g. Rachel"},
+    }
+    if name:
+        name_input["initial_value"] = name[:100]
+    if fixed_file_title is None:
+        audio_block: dict[str, Any] = {
+            "type": "input",
+            "block_id": AUDIO_BLOCK,
+            "label": {"type": "plain_text", "text": "Audio file"},
+            "hint": {"type": "plain_text", "text": "One speaker, about 10–30 seconds."},
+            "element": {
+                "type": "file_input", "action_id": FIELD_ACTION, "filetypes": DIALOG_FILETYPES, "max_files": 1,
+            },
+        }
+    else:
+        audio_block = {
+            "type": "context",
+            "block_id": AUDIO_BLOCK,
+            "elements": [{"type": "mrkdwn", "text": f":studio_microphone: *{escape(fixed_file_title)}*"}],
+        }
+    return {
+        "type": "modal",
+        "callback_id": DIALOG_CALLBACK_ID,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": "Clone a voice"},
+        "submit": {"type": "plain_text", "text": "Clone"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input", "block_id": NAME_BLOCK,
+                "label": {"type": "plain_text", "text": "Voice name"}, "element": name_input,
+            },
+            {
+                "type": "input",
+                "block_id": LANGUAGE_BLOCK,
+                "label": {"type": "plain_text", "text": "Language"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": FIELD_ACTION,
+                    "options": [option(code) for code in options][:100],
+                    "initial_option": option(chosen),
+                },
+            },
+            audio_block,
+            {
+                "type": "input",
+                "block_id": CONSENT_BLOCK,
+                "label": {"type": "plain_text", "text": "Consent"},
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": FIELD_ACTION,
+                    "options": [
+                        {"text": {"type": "plain_text", "text": CONSENT_TEXT}, "value": "yes"}
+                    ],
+                },
+            },
+        ],
+    }
+
+
+CONSENT_TEXT = "I have this speaker's permission to clone their voice"
+
+
+def dialog_needs_name() -> str:
+    return "Give the voice a name."
+
+
+def dialog_needs_file() -> str:
+    return "Attach one audio file."
+
+
+def dialog_not_audio() -> str:
+    return f"That isn't an audio file. Attach a recording as {FORMATS}."
+
+
+def dialog_too_large(size_bytes: int, limit_mb: int) -> str:
+    return f"That file is {size_bytes / (1024 * 1024):.1f} MB; the limit is {limit_mb} MB. Trim it to 10–30 seconds."
+
+
+def dialog_needs_consent() -> str:
+    return "Tick this to confirm you have the speaker's permission."
+
+
+def dialog_file_busy() -> str:
+    return "That file is already being cloned. Check its thread for the result."

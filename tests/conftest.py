@@ -44,8 +44,9 @@ class Answer:
 class BotClient:
     """Sends Slack-shaped, correctly signed requests to the running bot."""
 
-    def __init__(self, url: str, session: aiohttp.ClientSession, signing_secret: str) -> None:
+    def __init__(self, url: str, session: aiohttp.ClientSession, signing_secret: str, response_url: str) -> None:
         self.url = url
+        self.response_url = response_url
         self.session = session
         self.verifier = SignatureVerifier(signing_secret)
         self._ids = itertools.count(1)
@@ -79,10 +80,22 @@ class BotClient:
             "command": "/clone-voice",
             "text": text,
             "api_app_id": "A0APP",
-            "response_url": "http://127.0.0.1:9/response",
+            "response_url": self.response_url,
             "trigger_id": f"trigger-{next(self._ids)}",
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    async def interaction(self, payload: dict[str, Any]) -> Answer:
+        """A block action, shortcut or view submission: form-encoded `payload=<json>`."""
+        payload = {
+            "team": {"id": TEAM, "domain": "acme"},
+            "user": {"id": USER, "team_id": TEAM},
+            "api_app_id": "A0APP",
+            "token": "legacy",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            **payload,
+        }
+        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
                     team: str = TEAM) -> Answer:
@@ -168,5 +181,5 @@ async def harness(fakes: tuple[FakeSlack, FakeRevRing], request: pytest.FixtureR
     settings = Settings.from_env(make_env(slack, revring, **overrides))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession() as session:
-        yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET), settings)
+        yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings)
     await runner.cleanup()

@@ -27,9 +27,15 @@ def test_names_and_languages(typed: str, name: str, language: str):
     assert (parsed.intent, parsed.name, parsed.language) == (Intent.CLONE, name, language)
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "help", "HELP", "--help", "-h", "?", "lang=es"])
+@pytest.mark.parametrize("typed", ["help", "HELP", "--help", "-h", "?", "help me"])
 def test_help(typed: str):
     assert parse_clone_text(typed, "en").intent is Intent.HELP
+
+
+@pytest.mark.parametrize(("typed", "language"), [("", "en"), ("   ", "en"), ("lang=es", "es"), ("  “ ” ", "en")])
+def test_no_name_opens_the_dialog(typed: str, language: str):
+    parsed = parse_clone_text(typed, "en")
+    assert (parsed.intent, parsed.language) == (Intent.DIALOG, language)
 
 
 @pytest.mark.parametrize("typed", ["Rachel lang=", "Rachel lang=english", "Rachel lang=e1"])

@@ -29,6 +29,10 @@ BOT_SCOPES = [
     "im:history",
     "mpim:history",
     "users:read",
+    "channels:read",
+    "groups:read",
+    "im:read",
+    "mpim:read",
 ]
 
 

@@ -52,6 +52,9 @@ class FakeSlack(LoopbackServer):
         self.files: dict[str, HostedFile] = {}
         self.download_auth: list[str | None] = []
         self.failures: dict[str, str] = {}  # method -> error to answer with
+        self.cannot_post_in: dict[str, str] = {}  # channel -> chat.postMessage error (e.g. not_in_channel)
+        self.not_member_of: set[str] = set()  # channels conversations.info reports the bot is not in
+        self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self.websocket: web.WebSocketResponse | None = None
@@ -64,6 +67,7 @@ class FakeSlack(LoopbackServer):
                 web.get("/files/{file_id}/{name}", self._download),
                 web.get("/redirect/{key}/{file_id}/{name}", self._redirect),
                 web.get("/link", self._socket),
+                web.post("/response", self._response_url),
             ]
         )
 
@@ -118,7 +122,7 @@ class FakeSlack(LoopbackServer):
         else:
             args = dict(await request.post())
         args = {**request.query, **args}
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "view"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         auth = request.headers.get("Authorization", "")
@@ -144,6 +148,15 @@ class FakeSlack(LoopbackServer):
                 "user_id": self.bot_user_id,
                 "bot_id": "BBOT",
             }
+        if method == "chat.postMessage" and args.get("channel") in self.cannot_post_in:
+            return {"ok": False, "error": self.cannot_post_in[args["channel"]]}
+        if method == "chat.postMessage" and str(args.get("channel", "")).startswith("U"):
+            args = {**args, "channel": "D0BOTDM"}  # posting to a user id lands in their DM with the app
+        if method == "conversations.info":
+            channel = str(args.get("channel"))
+            return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_member_of}}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": "V0VIEW", **(args.get("view") or {})}}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts}
@@ -155,6 +168,20 @@ class FakeSlack(LoopbackServer):
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/link"}
         return {"ok": True}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        async with self._changed:
+            self.responses.append(await request.json())
+            self._changed.notify_all()
+        return web.Response(text="ok")
+
+    async def wait_for_response(self, timeout: float = 10.0) -> dict[str, Any]:
+        async def arrived() -> dict[str, Any]:
+            async with self._changed:
+                await self._changed.wait_for(lambda: bool(self.responses))
+            return self.responses[-1]
+
+        return await asyncio.wait_for(arrived(), timeout)
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         auth = request.headers.get("Authorization")

@@ -1,29 +1,44 @@
+import json
+
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.cloning import CloneRequest
 from bot.command_text import Intent, parse_clone_text
+from bot.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
 from bot.store import PendingCommand
 
 
-async def handle_clone_voice(ack: AsyncAck, command: dict, client: AsyncWebClient, context: AsyncBoltContext):
-    """`/clone-voice NAME [lang=xx]`: use the audio just shared here, or wait for the next one."""
+async def handle_clone_voice(
+    ack: AsyncAck, command: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
+    """`/clone-voice [NAME] [lang=xx]`: the dialog, the audio just shared here, or wait for the next one."""
     shared = services(context)
     settings = shared.settings
     minutes = settings.pending_minutes
+    channel_id = command["channel_id"]
     parsed = parse_clone_text(command.get("text", ""), settings.default_language)
     if parsed.intent is Intent.HELP:
-        await ack(messages.usage(minutes))
+        await ack(messages.usage(minutes, settings.max_audio_mb))
         return
     if parsed.intent is Intent.BAD_LANGUAGE:
         await ack(messages.bad_language(parsed.bad_language))
         return
+    if parsed.intent is Intent.DIALOG:
+        await ack()
+        opened = await open_clone_dialog(
+            client, command["trigger_id"], settings, DialogTarget(channel_id), language=parsed.language
+        )
+        if not opened:
+            await respond(messages.dialog_did_not_open())
+        return
 
     team_id = context.team_id or command.get("team_id", "")
-    channel_id = command["channel_id"]
     user_id = command["user_id"]
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
@@ -41,7 +56,25 @@ async def handle_clone_voice(ack: AsyncAck, command: dict, client: AsyncWebClien
             await ack(messages.using_recent_file(recent.file.title, parsed.name, parsed.language))
             shared.cloner.start(client, request)
             return
+    button_value = json.dumps({"name": parsed.name, "language": parsed.language})
+    if not await _bot_is_member(client, channel_id):
+        text = messages.not_a_member(parsed.name)
+        await ack(text=text, blocks=messages.not_a_member_blocks(parsed.name, button_value))
+        return
     await shared.store.save_pending(
         PendingCommand(team_id, channel_id, user_id, name=parsed.name, language=parsed.language)
     )
-    await ack(messages.waiting_for_file(parsed.name, parsed.language, minutes))
+    await ack(
+        text=messages.waiting_for_file(parsed.name, parsed.language, minutes),
+        blocks=messages.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),
+    )
+
+
+async def _bot_is_member(client: AsyncWebClient, channel_id: str) -> bool:
+    """The bot only receives files from conversations it is in; Slack hides the others from it entirely."""
+    try:
+        response = await client.conversations_info(channel=channel_id)
+    except SlackApiError:
+        return False
+    channel = response.get("channel") or {}
+    return bool(channel.get("is_member") or channel.get("is_im"))

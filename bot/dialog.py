@@ -1,0 +1,109 @@
+"""The clone dialog: opening it from any surface, and reading (and checking) what was submitted."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.command_text import clean_name
+from bot.config import LANGUAGE_PATTERN, Settings
+from bot.store import SharedFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DialogTarget:
+    """Where the result of a dialog goes, carried through Slack in the view's private_metadata."""
+
+    channel_id: str
+    thread_ts: str | None = None
+    message_ts: str | None = None
+    file_id: str | None = None  # set when the shortcut already chose the file
+
+    def to_metadata(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_metadata(cls, metadata: str) -> DialogTarget | None:
+        try:
+            data = json.loads(metadata or "")
+            return cls(**{key: data.get(key) for key in ("channel_id", "thread_ts", "message_ts", "file_id")})
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str
+    language: str
+    file: SharedFile
+
+
+async def open_clone_dialog(
+    client: AsyncWebClient,
+    trigger_id: str,
+    settings: Settings,
+    target: DialogTarget,
+    *,
+    name: str = "",
+    language: str | None = None,
+    fixed_file_title: str | None = None,
+) -> bool:
+    """views.open at once (a trigger_id lives 3 seconds); False when Slack refused."""
+    view = messages.clone_dialog(
+        default_language=settings.default_language,
+        metadata=target.to_metadata(),
+        name=name,
+        language=language,
+        fixed_file_title=fixed_file_title,
+    )
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        data = error.response.data
+        log.warning("dialog not opened: %s", data.get("error") if isinstance(data, dict) else "?")
+        return False
+    return True
+
+
+def read_submission(
+    view: dict[str, Any], target: DialogTarget, settings: Settings
+) -> tuple[Submission | None, dict[str, str]]:
+    """The submitted values, or inline errors keyed by block id (Slack's `response_action: errors`)."""
+    values = view.get("state", {}).get("values", {})
+
+    def field(block: str) -> dict[str, Any]:
+        return values.get(block, {}).get(messages.FIELD_ACTION, {}) or {}
+
+    errors: dict[str, str] = {}
+    name = clean_name(field(messages.NAME_BLOCK).get("value") or "")
+    if not name:
+        errors[messages.NAME_BLOCK] = messages.dialog_needs_name()
+    language = ((field(messages.LANGUAGE_BLOCK).get("selected_option") or {}).get("value")) or ""
+    if not LANGUAGE_PATTERN.fullmatch(language.lower()):
+        language = settings.default_language
+    file: SharedFile | None = None
+    if target.file_id:
+        file = SharedFile.from_slack({"id": target.file_id})  # completed with files.info when cloning
+    else:
+        uploaded = [f for f in field(messages.AUDIO_BLOCK).get("files") or [] if isinstance(f, dict)]
+        if not uploaded:
+            errors[messages.AUDIO_BLOCK] = messages.dialog_needs_file()
+        else:
+            file = SharedFile.from_slack(uploaded[0])
+            if not file.looks_like_audio:
+                errors[messages.AUDIO_BLOCK] = messages.dialog_not_audio()
+            elif file.size is not None and file.size > settings.max_audio_bytes:
+                errors[messages.AUDIO_BLOCK] = messages.dialog_too_large(file.size, settings.max_audio_mb)
+    if not field(messages.CONSENT_BLOCK).get("selected_options"):
+        errors[messages.CONSENT_BLOCK] = messages.dialog_needs_consent()
+    if errors or file is None:
+        return None, errors
+    return Submission(name, language, file), {}

@@ -1,0 +1,8 @@
+from slack_bolt.app.async_app import AsyncApp
+
+from bot import messages
+from bot.listeners.actions.open_dialog import handle_open_dialog
+
+
+def register(app: AsyncApp) -> None:
+    app.action(messages.OPEN_DIALOG_ACTION)(handle_open_dialog)

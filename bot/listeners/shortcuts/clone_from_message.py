@@ -1,0 +1,40 @@
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.command_text import clean_name
+from bot.dialog import DialogTarget, open_clone_dialog
+from bot.services import services
+from bot.store import SharedFile
+
+
+async def handle_clone_from_message(
+    ack: AsyncAck, shortcut: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
+    """"Clone voice from audio" on a message: the dialog with that message's audio already chosen."""
+    await ack()
+    message = shortcut.get("message") or {}
+    files = [SharedFile.from_slack(f) for f in message.get("files") or [] if isinstance(f, dict)]
+    audio = next((f for f in files if f.looks_like_audio), None)
+    if audio is None:
+        await respond(messages.no_audio_in_message())
+        return
+    message_ts = message.get("ts") or shortcut.get("message_ts")
+    target = DialogTarget(
+        channel_id=(shortcut.get("channel") or {}).get("id", ""),
+        thread_ts=message.get("thread_ts") or message_ts,
+        message_ts=message_ts,
+        file_id=audio.id,
+    )
+    opened = await open_clone_dialog(
+        client,
+        shortcut["trigger_id"],
+        services(context).settings,
+        target,
+        name=clean_name(audio.title.rsplit(".", 1)[0]),
+        fixed_file_title=audio.title or audio.name,
+    )
+    if not opened:
+        await respond(messages.dialog_did_not_open())

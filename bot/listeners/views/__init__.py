@@ -1,0 +1,8 @@
+from slack_bolt.app.async_app import AsyncApp
+
+from bot import messages
+from bot.listeners.views.clone_dialog import handle_clone_dialog
+
+
+def register(app: AsyncApp) -> None:
+    app.view(messages.DIALOG_CALLBACK_ID)(handle_clone_dialog)

@@ -1,0 +1,36 @@
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.cloning import CloneRequest
+from bot.dialog import DialogTarget, read_submission
+from bot.services import services
+
+
+async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
+    """The dialog was submitted: show problems on their fields, or close it and start cloning."""
+    shared = services(context)
+    user_id = (body.get("user") or {}).get("id", "")
+    target = DialogTarget.from_metadata(view.get("private_metadata", "")) or DialogTarget(user_id)
+    submission, errors = read_submission(view, target, shared.settings)
+    if submission is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    request = CloneRequest(
+        team_id=context.team_id or (body.get("team") or {}).get("id", ""),
+        channel_id=target.channel_id or user_id,
+        user_id=user_id,
+        file=submission.file,
+        message_ts=target.message_ts,
+        thread_ts=target.thread_ts,
+        name=submission.name,
+        language=submission.language,
+    )
+    if not await shared.cloner.accept(request):
+        # The shortcut's file has no input of its own to carry the error; the name field does.
+        block = messages.NAME_BLOCK if target.file_id else messages.AUDIO_BLOCK
+        await ack(response_action="errors", errors={block: messages.dialog_file_busy()})
+        return
+    await ack()
+    shared.cloner.start(client, request)
