@@ -1,30 +1,93 @@
-"""What an audio file really is, judged from its bytes with FFmpeg (PyAV). Knows nothing of Slack."""
+"""Know the audio before it leaves Slack: what it really is, how long it lasts, and what to send.
+
+Everything is judged from the bytes with FFmpeg (PyAV), never from a file name or a declared type. Blocking work runs
+in a thread, and audio is decoded packet by packet, so memory stays small whatever the file's length. Knows nothing of
+Slack.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import math
+import operator
+import wave
+from array import array
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import av
+from av.stream import Disposition
 
-# FFmpeg demuxer name -> (file extension, content type) that RevRing is sent.
-_CONTAINERS: dict[str, tuple[str, str]] = {
-    "wav": ("wav", "audio/wav"),
-    "mp3": ("mp3", "audio/mpeg"),
-    "mov,mp4,m4a,3gp,3g2,mj2": ("m4a", "audio/mp4"),
-    "ogg": ("ogg", "audio/ogg"),
-    "flac": ("flac", "audio/flac"),
-    "matroska,webm": ("webm", "audio/webm"),
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    extension: str
+    content_type: str
+    codecs: frozenset[str]
+
+
+_PCM = frozenset({"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_u8", "pcm_f32le", "pcm_f64le", "pcm_alaw", "pcm_mulaw"})
+
+# FFmpeg demuxer name -> our name for it, the extension and content type RevRing is sent, and the codecs accepted in it.
+_CONTAINERS: dict[str, _Kind] = {
+    "wav": _Kind("wav", "wav", "audio/wav", _PCM),
+    "mp3": _Kind("mp3", "mp3", "audio/mpeg", frozenset({"mp3"})),
+    "mov,mp4,m4a,3gp,3g2,mj2": _Kind("mp4", "m4a", "audio/mp4", frozenset({"aac"})),
+    "ogg": _Kind("ogg", "ogg", "audio/ogg", frozenset({"vorbis", "opus"})),
+    "flac": _Kind("flac", "flac", "audio/flac", frozenset({"flac"})),
+    "matroska,webm": _Kind("webm", "webm", "audio/webm", frozenset({"opus", "vorbis"})),
 }
 
+EXCERPT_NAME = "excerpt.wav"
+_EXCERPT_MAX_RATE = 48_000
+_SOUND_THRESHOLD_DBFS = -40.0
+_SOUND_WINDOW_SECONDS = 0.05
+# More than this share of packets failing to decode means the file is damaged, not just a glitch or two.
+_MAX_BAD_PACKET_SHARE = 0.1
+# Audio that decodes to less than this share of the length its container (or the caller) states is cut or damaged.
+_MIN_HELD_SHARE = 0.75
 
-class NotAudio(Exception):
-    """The bytes are not audio we can use; `cause` is for logs."""
+
+class AudioProblem(Exception):
+    """The audio can't be used as it is; `cause` is for logs."""
 
     def __init__(self, cause: str) -> None:
         super().__init__(cause)
         self.cause = cause
+
+
+class NotAudio(AudioProblem):
+    """The bytes are not audio we can use: another kind of file, or audio that is empty, corrupt or cut short."""
+
+
+class TooShort(AudioProblem):
+    """Real audio, but too little of it to clone a voice from."""
+
+    def __init__(self, duration_seconds: float, min_seconds: float) -> None:
+        super().__init__(f"{duration_seconds:.1f} s of audio is under the {min_seconds:g} s minimum")
+        self.duration_seconds = duration_seconds
+        self.min_seconds = min_seconds
+
+
+@dataclass(frozen=True)
+class AudioLimits:
+    """How long a voice sample may be (seconds); longer than `max_seconds` is cut to `excerpt_seconds`."""
+
+    min_seconds: float = 5.0
+    ideal_min_seconds: float = 10.0
+    ideal_max_seconds: float = 30.0
+    max_seconds: float = 60.0
+    excerpt_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_seconds <= self.ideal_min_seconds <= self.ideal_max_seconds <= self.max_seconds:
+            raise ValueError(f"audio limits out of order: {self}")
+        if not self.min_seconds <= self.excerpt_seconds <= self.max_seconds:
+            raise ValueError(f"excerpt length must lie between the minimum and the maximum: {self}")
 
 
 @dataclass(frozen=True)
@@ -36,31 +99,198 @@ class AudioInfo:
     duration_seconds: float | None
 
 
+class AudioNote(Enum):
+    """Something the person should be told about audio that was used anyway."""
+
+    OUTSIDE_IDEAL = "outside_ideal"  # within the limits, but outside the ideal range (10–30 s works best)
+    EXCERPT = "excerpt"  # longer than the maximum: an excerpt was cut and is what gets sent
+
+
+@dataclass(frozen=True)
+class PreparedAudio:
+    """The file to send (the original, or an excerpt in the work directory), what it is, and what to tell."""
+
+    path: Path
+    info: AudioInfo
+    note: AudioNote | None
+    original_seconds: float
+
+
 async def inspect_audio(path: Path) -> AudioInfo:
-    """Identify the container and codec from the bytes and decode a first frame, off the event loop."""
-    return await asyncio.to_thread(_inspect, path)
+    """Identify the container and codec from the bytes, decode it all and measure it, off the event loop."""
+    probe = await asyncio.to_thread(_probe, path)
+    return probe.info
 
 
-def _inspect(path: Path) -> AudioInfo:
+async def prepare_audio(
+    path: Path, workdir: Path, limits: AudioLimits, *, declared_duration_ms: int | None = None
+) -> PreparedAudio:
+    """Check the audio at `path` against `limits`; audio that is too long is cut to an excerpt in `workdir`.
+
+    `declared_duration_ms` (e.g. Slack's `duration_ms`) is trusted for the length when given; otherwise the audio is
+    measured. Raises `NotAudio` or `TooShort`.
+    """
+    return await asyncio.to_thread(_prepare, path, workdir, limits, declared_duration_ms)
+
+
+@dataclass(frozen=True)
+class _Probe:
+    info: AudioInfo
+    decoded_seconds: float
+    sample_rate: int
+
+
+def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_ms: int | None) -> PreparedAudio:
+    probe = _probe(path)
+    if declared_duration_ms is not None and declared_duration_ms > 0:
+        seconds = declared_duration_ms / 1000
+        held = probe.decoded_seconds
+        if held < seconds * _MIN_HELD_SHARE:
+            what = f"{probe.info.container}/{probe.info.codec}"
+            raise NotAudio(f"{what} is cut short: {seconds:.1f} s declared, {held:.1f} s held")
+    else:
+        seconds = probe.info.duration_seconds or probe.decoded_seconds
+    if seconds < limits.min_seconds:
+        raise TooShort(seconds, limits.min_seconds)
+    if seconds <= limits.max_seconds:
+        ideal = limits.ideal_min_seconds <= seconds <= limits.ideal_max_seconds
+        return PreparedAudio(path, probe.info, None if ideal else AudioNote.OUTSIDE_IDEAL, seconds)
+
+    rate = min(probe.sample_rate, _EXCERPT_MAX_RATE)
+    workdir.mkdir(parents=True, exist_ok=True)
+    excerpt = workdir / EXCERPT_NAME
+    if excerpt == path:
+        excerpt = workdir / f"cut-{EXCERPT_NAME}"
     try:
-        with av.open(str(path), mode="r") as container:
-            fmt = container.format.name
-            if fmt not in _CONTAINERS:
-                raise NotAudio(f"container {fmt!r} is not an audio format we accept")
-            if not container.streams.audio:
-                raise NotAudio(f"{fmt} file has no audio stream")
-            stream = container.streams.audio[0]
-            codec = stream.codec_context.name
-            for _frame in container.decode(stream):
-                break
-            else:
-                raise NotAudio(f"{fmt}/{codec} has no decodable audio")
-            duration = None
-            if container.duration is not None:
-                duration = container.duration / av.time_base
-            elif stream.duration is not None and stream.time_base is not None:
-                duration = float(stream.duration * stream.time_base)
+        sound = _first_sound_seconds(path, rate)
+        # Start where the sound starts, but early enough that the excerpt is full length when the file allows it.
+        start = min(sound or 0.0, max(0.0, probe.decoded_seconds - limits.excerpt_seconds))
+        _write_wav(path, excerpt, rate, start, limits.excerpt_seconds)
     except av.FFmpegError as error:
-        raise NotAudio(f"FFmpeg: {type(error).__name__}") from None
-    extension, content_type = _CONTAINERS[fmt]
-    return AudioInfo(fmt, codec, extension, content_type, duration)
+        raise NotAudio(f"FFmpeg {type(error).__name__} while cutting an excerpt: {error.strerror}") from None
+    return PreparedAudio(excerpt, _probe(excerpt).info, AudioNote.EXCERPT, seconds)
+
+
+def _probe(path: Path) -> _Probe:
+    """Open from the bytes alone (a file object, so FFmpeg gets no name to guess from) and decode every packet."""
+    if path.stat().st_size == 0:
+        raise NotAudio("empty file")
+    try:
+        with path.open("rb") as file, av.open(file, mode="r") as container:
+            demuxer = container.format.name
+            kind = _CONTAINERS.get(demuxer)
+            if kind is None:
+                raise NotAudio(f"container {demuxer!r} is not an audio format we accept")
+            if not container.streams.audio:
+                raise NotAudio(f"{kind.name} file has no audio stream")
+            if any(not stream.disposition & Disposition.attached_pic for stream in container.streams.video):
+                raise NotAudio(f"{kind.name} file has a video track")
+            stream = container.streams.audio[0]
+            codec = stream.codec_context.codec.canonical_name
+            if codec not in kind.codecs:
+                raise NotAudio(f"{codec} audio in {kind.name} is not a combination we accept")
+            claimed = _claimed_seconds(container, stream)
+            decoded, sample_rate = _decode_all(container, stream, f"{kind.name}/{codec}")
+    except av.FFmpegError as error:
+        raise NotAudio(f"FFmpeg {type(error).__name__}: {error.strerror}") from None
+    duration = _measured_seconds(claimed, decoded, f"{kind.name}/{codec}")
+    return _Probe(AudioInfo(kind.name, codec, kind.extension, kind.content_type, duration), decoded, sample_rate)
+
+
+def _claimed_seconds(container: av.container.InputContainer, stream: av.AudioStream) -> float | None:
+    """The length the container states; WebM from a browser's MediaRecorder often states none."""
+    if container.duration is not None and container.duration > 0:
+        return container.duration / av.time_base
+    if stream.duration is not None and stream.duration > 0 and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _decode_all(container: av.container.InputContainer, stream: av.AudioStream, what: str) -> tuple[float, int]:
+    """Decode packet by packet, counting seconds of audio; a damaged packet or two is tolerated, a damaged file not."""
+    seconds = 0.0
+    sample_rate = 0
+    packets = bad = 0
+    for packet in container.demux(stream):
+        if packet.size:
+            packets += 1
+        try:
+            frames = packet.decode()
+        except av.InvalidDataError:
+            bad += 1
+            continue
+        for frame in frames:
+            if frame.sample_rate:
+                seconds += frame.samples / frame.sample_rate
+                sample_rate = sample_rate or frame.sample_rate
+    if not sample_rate or seconds <= 0:
+        raise NotAudio(f"{what} has no decodable audio")
+    if bad > packets * _MAX_BAD_PACKET_SHARE:
+        raise NotAudio(f"{what}: {bad} of {packets} packets would not decode")
+    return seconds, sample_rate
+
+
+def _measured_seconds(claimed: float | None, decoded: float, what: str) -> float:
+    """The container's length when the audio bears it out, else the decoded length; far less audio is a cut file."""
+    if claimed is None:
+        return decoded
+    if decoded < claimed * _MIN_HELD_SHARE:
+        raise NotAudio(f"{what} is cut short: {claimed:.1f} s stated, {decoded:.1f} s held")
+    if abs(decoded - claimed) <= max(0.5, claimed * 0.1):
+        return claimed
+    return decoded
+
+
+def _pcm(path: Path, rate: int) -> Iterator[bytes]:
+    """The audio as 16-bit mono PCM at `rate`, a decoded frame at a time."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
+    with path.open("rb") as file, av.open(file, mode="r") as container:
+        stream = container.streams.audio[0]
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.InvalidDataError:
+                continue
+            for frame in frames:
+                for out in resampler.resample(frame):
+                    yield bytes(out.planes[0])[: out.samples * 2]
+        for out in resampler.resample(None):
+            yield bytes(out.planes[0])[: out.samples * 2]
+
+
+def _first_sound_seconds(path: Path, rate: int) -> float | None:
+    """Where the level first rises above the threshold (RMS over short windows), or None if it never does."""
+    window = max(1, int(rate * _SOUND_WINDOW_SECONDS))
+    threshold = (32768 * 10 ** (_SOUND_THRESHOLD_DBFS / 20)) ** 2 * window  # a window's sum of squares
+    pending = bytearray()
+    windows = 0
+    with closing(_pcm(path, rate)) as chunks:
+        for chunk in chunks:
+            pending += chunk
+            while len(pending) >= window * 2:
+                samples = array("h", pending[: window * 2])
+                del pending[: window * 2]
+                if sum(map(operator.mul, samples, samples)) > threshold:
+                    return windows * window / rate
+                windows += 1
+    return None
+
+
+def _write_wav(source: Path, dest: Path, rate: int, start_seconds: float, seconds: float) -> None:
+    """Write `seconds` of the source from `start_seconds` as a 16-bit mono PCM WAV."""
+    skip = math.floor(start_seconds * rate) * 2
+    remaining = math.floor(seconds * rate) * 2
+    with wave.open(str(dest), "wb") as out, closing(_pcm(source, rate)) as chunks:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        for chunk in chunks:
+            if skip >= len(chunk):
+                skip -= len(chunk)
+                continue
+            piece = chunk[skip : skip + remaining]
+            skip = 0
+            out.writeframes(piece)
+            remaining -= len(piece)
+            if remaining <= 0:
+                break
