@@ -1,5 +1,9 @@
-"""`python -m bot`: load settings, start the bot in HTTP or Socket Mode. Nothing else lives here."""
+"""`python -m bot [run|check]`: load settings, then start the bot in HTTP or Socket Mode, or check the settings.
 
+Nothing else lives here; the checks are in bot/check.py.
+"""
+
+import argparse
 import logging
 import sys
 
@@ -7,17 +11,39 @@ from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
 from bot.app import create_web_app
+from bot.check import check
 from bot.config import ConfigError, Settings
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        usage="%(prog)s [-h] [run | check]",
+        description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
+        "Settings come from the environment and a .env file in the working directory.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog=parser.prog)
+    commands.add_parser("run", help="start the bot (the default when no command is given)")
+    commands.add_parser(
+        "check",
+        help="check the settings against Slack and RevRing; exit 0 only if all pass",
+        description="Check the settings against Slack and RevRing and say how to fix each problem. "
+        "Changes nothing; exit status 0 only if every check passes.",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = parse_args(argv).command or "run"
     # The .env of the directory the bot is started from; real environment variables win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = Settings.from_env()
     except ConfigError as error:
-        print(f"Cannot start: {error}", file=sys.stderr)
+        print(f"Cannot {'check' if command == 'check' else 'start'}: {error}", file=sys.stderr)
         return 2
+    if command == "check":
+        return check(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     mode = "Socket Mode" if settings.socket_mode else f"HTTP mode: POST /slack/events on port {settings.port}"

@@ -35,11 +35,22 @@ class FakeRevRing(LoopbackServer):
         self.attempts = 0
         self.release_slow = asyncio.Event()
         self._ids = itertools.count(1)
-        self.app.add_routes([web.post("/v1/voices", self._create_voice)])
+        self.billing_inactive = False  # GET /v1/agents answers 402 billing_inactive
+        self.agent_reads = 0
+        self.app.add_routes([web.post("/v1/voices", self._create_voice), web.get("/v1/agents", self._list_agents)])
 
     @property
     def api_url(self) -> str:
         return f"{self.url}/v1"
+
+    async def _list_agents(self, request: web.Request) -> web.Response:
+        """What `python -m bot check` reads to prove the key: 401 for a wrong key, 402 when billing is off."""
+        self.agent_reads += 1
+        if request.headers.get("x-api-key") != self.api_key:
+            return web.json_response({"error": "unauthorized"}, status=401)
+        if self.billing_inactive:
+            return web.json_response({"error": "billing_inactive"}, status=402)
+        return web.json_response({"data": []})
 
     async def _create_voice(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1

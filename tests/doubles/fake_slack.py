@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.check import REQUIRED_SCOPES
 from tests.doubles.server import LoopbackServer
 
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
@@ -60,6 +61,8 @@ class FakeSlack(LoopbackServer):
         self.websocket: web.WebSocketResponse | None = None
         self.socket_messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_connected = asyncio.Event()
+        # Sent as `x-oauth-scopes` on every authenticated answer, as Slack does (app token: connections:write).
+        self.granted_scopes: list[str] = list(REQUIRED_SCOPES)
         self.app.add_routes(
             [
                 web.post("/api/{method}", self._api),
@@ -133,9 +136,11 @@ class FakeSlack(LoopbackServer):
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        scopes = ["connections:write"] if method == "apps.connections.open" else self.granted_scopes
+        headers = {"x-oauth-scopes": ",".join(scopes)}
         if method in self.failures:
-            return web.json_response({"ok": False, "error": self.failures[method]})
-        return web.json_response(self._answer(method, args))
+            return web.json_response({"ok": False, "error": self.failures[method]}, headers=headers)
+        return web.json_response(self._answer(method, args), headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -1,0 +1,29 @@
+# Voice Cloner: docker build -t voice-cloner . && docker run --env-file .env -p 3000:3000 voice-cloner
+# Check the settings first: docker run --rm --env-file .env voice-cloner python -m bot check
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+# Only what the package needs; PyAV ships manylinux wheels with FFmpeg inside, so no apt packages.
+COPY pyproject.toml README.md /tmp/src/
+COPY bot /tmp/src/bot
+RUN pip install /tmp/src \
+    && rm -rf /tmp/src \
+    && useradd --create-home --home-dir /app --uid 10001 --user-group --shell /usr/sbin/nologin voicecloner
+
+# The home directory is the working directory, so anything the bot writes there belongs to it.
+WORKDIR /app
+USER voicecloner
+
+ENV PORT=3000
+EXPOSE 3000
+
+# slim has no curl; Python's urllib fails on a refused connection or a non-2xx answer.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '3000') + '/healthz', timeout=4)"]
+
+CMD ["python", "-m", "bot"]
