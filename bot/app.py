@@ -19,12 +19,9 @@ from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
-from bot.store import MemoryRequestStore
+from bot.store import SQLiteStore
 
 log = logging.getLogger(__name__)
-
-SHUTDOWN_GRACE_SECONDS = 25.0
-
 
 SETTINGS = web.AppKey("settings", Settings)
 BOLT = web.AppKey("bolt", AsyncApp)
@@ -44,12 +41,13 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
     socket_mode: AsyncSocketModeHandler | None = None
     cloner: Cloner | None = None
+    store: SQLiteStore | None = None
     try:
         client = AsyncWebClient(
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-        store = MemoryRequestStore(ttl_seconds=settings.pending_minutes * 60)
+        store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
         revring = RevRingClient(
             session,
             settings.revring_api_url,
@@ -59,6 +57,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         cloner = Cloner(settings, session, revring, store)
         bolt = build_bolt_app(settings, client, Services(settings, store, cloner))
         web_app[BOLT] = bolt
+        cloner.resume_in_background(client)
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
             await socket_mode.connect_async()
@@ -67,7 +66,9 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         if socket_mode is not None:
             await socket_mode.close_async()
         if cloner is not None:
-            await cloner.wait_idle(SHUTDOWN_GRACE_SECONDS)
+            await cloner.shutdown(settings.shutdown_grace_seconds)
+        if store is not None:
+            await store.close()
         await session.close()
 
 

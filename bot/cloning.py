@@ -7,8 +7,7 @@ import logging
 import shutil
 import tempfile
 import time
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -16,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.audio import NotAudio, inspect_audio
+from bot.audio import AudioLimits, AudioNote, NotAudio, PreparedAudio, TooShort, prepare_audio
 from bot.config import Settings
 from bot.revring import (
     BillingInactive,
@@ -24,26 +23,13 @@ from bot.revring import (
     RevRingClient,
     RevRingError,
     Unauthorized,
+    Unavailable,
     Voice,
 )
 from bot.slack_files import FileNotAccessible, FileTooLarge, SlackFileError, download_slack_file
-from bot.store import RequestStore, SharedFile
+from bot.store import Admitted, CloneRequest, Job, RequestStore, SharedFile, Stage
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CloneRequest:
-    """One accepted request: which file, what to call the voice, and where to answer."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    file: SharedFile
-    message_ts: str | None  # the message that carries the file, for reactions; None for a dialog upload
-    thread_ts: str | None  # answer in this thread; None for a new message in the channel
-    name: str
-    language: str
 
 
 @dataclass(frozen=True)
@@ -59,16 +45,20 @@ _CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "rest
 
 
 class CloneFailed(Exception):
-    """A clone stopped for a reason the person can act on; `text` is already mrkdwn-safe."""
+    """A clone stopped for a reason the person can act on; `text` is already mrkdwn-safe.
 
-    def __init__(self, text: str, cause: str) -> None:
+    `retryable` failures (RevRing or Slack had a bad minute) get a "Try again" button.
+    """
+
+    def __init__(self, text: str, cause: str, *, retryable: bool = False) -> None:
         super().__init__(cause)
         self.text = text
         self.cause = cause
+        self.retryable = retryable
 
 
 class Cloner:
-    """Runs clone requests as background tasks and always answers in the file's thread."""
+    """Runs jobs in the background, at most `max_concurrent_clones` at once, and always answers."""
 
     def __init__(
         self,
@@ -82,90 +72,154 @@ class Cloner:
         self._revring = revring
         self._store = store
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(settings.max_concurrent_clones)
+        self._waiting = 0
+        self._closing = False
 
-    async def accept(self, request: CloneRequest) -> bool:
-        """Claim the file; False when the same file is already being (or was just) cloned."""
-        return await self._store.claim(f"file:{request.team_id}:{request.file.id}")
+    # --- taking work ---------------------------------------------------------------------------------
 
-    def start(self, client: AsyncWebClient, request: CloneRequest) -> asyncio.Task[None]:
-        """Run the clone in the background, so Slack's request is answered at once."""
-        task = asyncio.create_task(self.run(client, request))
+    async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
+        """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
+        admitted = await self._store.admit(request, per_user_per_hour=self._settings.clones_per_hour)
+        if admitted.job is not None and self._closing:
+            log.info("job %s recorded during shutdown; it starts on the next start", admitted.job.id)
+        elif admitted.job is not None:
+            self._start(client, admitted.job)
+        else:
+            log.info("clone not started: %s team=%s file=%s", admitted.outcome, request.team_id, request.file.id)
+        return admitted
+
+    async def retry(self, client: AsyncWebClient, job_id: str) -> Job | None:
+        """"Try again": run a failed job again from its record; None if it is running already (double click)."""
+        job = await self._store.reopen_job(job_id)
+        if job is not None:
+            self._start(client, job)
+        return job
+
+    def resume_in_background(self, client: AsyncWebClient) -> None:
+        """After a restart: run again what never reached RevRing; explain what was cut off mid-upload."""
+        self._track(asyncio.create_task(self._resume(client)))
+
+    async def _resume(self, client: AsyncWebClient) -> None:
+        for job in await self._store.unfinished_jobs():
+            if job.stage is Stage.UPLOADING:
+                log.warning("job %s was cut off during the upload; asking the person", job.id)
+                job = replace(job, stage=Stage.INTERRUPTED, failure="interrupted during upload")
+                await self._store.update_job(job)
+                text = messages.interrupted_during_upload(job.request.name)
+                await self._finish(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
+            else:
+                log.info("job %s resumes from %s", job.id, job.stage)
+                self._start(client, job)
+
+    def _start(self, client: AsyncWebClient, job: Job) -> None:
+        self._track(asyncio.create_task(self.run(client, job)))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        # Keep a reference (the loop holds tasks weakly) and know what shutdown must wait for.
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return task
 
-    async def wait_idle(self, timeout: float) -> None:
-        """Give running clones up to `timeout` seconds, then cancel what is left."""
-        if not self._tasks:
-            return
-        _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+    async def shutdown(self, grace_seconds: float) -> None:
+        """Let running clones finish for up to `grace_seconds`; what is cut off stays resumable."""
+        self._closing = True
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:
+                log.warning("%d clone(s) cut off by shutdown; they resume on the next start", len(pending))
+                await asyncio.gather(*pending, return_exceptions=True)
 
-    async def run(self, client: AsyncWebClient, request: CloneRequest) -> None:
-        job = uuid.uuid4().hex[:12]
+    # --- one job ---------------------------------------------------------------------------------------
+
+    async def run(self, client: AsyncWebClient, job: Job) -> None:
+        request = job.request
         started = time.monotonic()
-        context = {
-            "job": job,
-            "team": request.team_id,
-            "channel": request.channel_id,
-            "user": request.user_id,
-            "file": request.file.id,
-        }
-        log.info("clone started %s", context)
+        context = f"job={job.id} team={request.team_id} channel={request.channel_id} user={request.user_id} " \
+                  f"file={request.file.id}"
+        log.info("clone started %s stage=%s", context, job.stage)
         await self._react(client, request, add=messages.REACTION_WORKING)
-        progress = await self._post(
-            client, request, messages.cloning(request.name), messages.cloning_blocks(request.name)
-        )
+        if self._slots.locked():
+            self._waiting += 1
+            job = await self._progress(client, job, messages.queued(request.name, self._waiting))
+            try:
+                await self._slots.acquire()
+            finally:
+                self._waiting -= 1
+        else:
+            await self._slots.acquire()
         try:
-            voice = await self._clone(client, request)
+            job = await self._progress(client, job, messages.cloning(request.name))
+            voice, prepared = await self._clone(client, job)
         except CloneFailed as failure:
             log.info("clone failed %s cause=%s seconds=%.2f", context, failure.cause, time.monotonic() - started)
-            await self._finish(client, request, progress, failure.text, messages.failed_blocks(failure.text), ok=False)
+            job = replace(job, stage=Stage.FAILED, failure=failure.cause[:200])
+            await self._store.update_job(job)
+            blocks = messages.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
+            await self._finish(client, job, failure.text, blocks, ok=False)
             return
         except Exception:
             log.exception("clone crashed %s", context)
+            job = replace(job, stage=Stage.FAILED, failure="internal error")
+            await self._store.update_job(job)
             text = messages.internal_error()
-            await self._finish(client, request, progress, text, messages.failed_blocks(text), ok=False)
+            await self._finish(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
             return
-        log.info(
-            "clone done %s voice=%s status=%s seconds=%.2f",
-            context, voice.id, voice.status, time.monotonic() - started,
-        )
+        finally:
+            self._slots.release()
+        log.info("clone done %s voice=%s status=%s seconds=%.2f", context, voice.id, voice.status,
+                 time.monotonic() - started)
         language = voice.language or request.language
+        job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
+        await self._store.update_job(job)
+        note = _audio_note(prepared, self._settings.audio_limits)
         await self._finish(
             client,
-            request,
-            progress,
+            job,
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
-            messages.voice_ready_blocks(request.name, voice.id, language, voice.status),
+            messages.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note),
             ok=True,
         )
 
-    async def _clone(self, client: AsyncWebClient, request: CloneRequest) -> Voice:
+    async def _clone(self, client: AsyncWebClient, job: Job) -> tuple[Voice, PreparedAudio]:
+        request = job.request
         workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="voice-clone-"))
         try:
+            job = await self._advance(job, Stage.DOWNLOADING)
             audio_path = workdir / "upload"
             file = await self._full_file(client, request.file)
             await self._download(file, audio_path)
             try:
-                info = await inspect_audio(audio_path)
+                prepared = await prepare_audio(
+                    audio_path, workdir / "prepared", self._settings.audio_limits,
+                    declared_duration_ms=file.duration_ms,
+                )
+            except TooShort as error:
+                raise CloneFailed(messages.too_short(error.duration_seconds, error.min_seconds), error.cause) from None
             except NotAudio as error:
                 raise CloneFailed(messages.not_audio(), error.cause) from None
+            # From here on RevRing may act on what it receives: a restart must not send it again blindly.
+            job = await self._advance(job, Stage.UPLOADING)
             try:
-                return await self._revring.create_voice(
+                voice = await self._revring.create_voice(
                     display_name=request.name,
                     language=request.language,
-                    audio=audio_path,
-                    filename=f"{_file_stem(file)}.{info.extension}",
-                    content_type=info.content_type,
+                    audio=prepared.path,
+                    filename=f"{_file_stem(file)}.{prepared.info.extension}",
+                    content_type=prepared.info.content_type,
                 )
             except RevRingError as error:
-                raise CloneFailed(_revring_message(error), error.cause) from None
+                retryable = isinstance(error, Unavailable)
+                raise CloneFailed(_revring_message(error), error.cause, retryable=retryable) from None
+            return voice, prepared
         finally:
             await asyncio.to_thread(shutil.rmtree, workdir, True)
+
+    async def _advance(self, job: Job, stage: Stage) -> Job:
+        job = replace(job, stage=stage)
+        await self._store.update_job(job)
+        return job
 
     async def _full_file(self, client: AsyncWebClient, file: SharedFile) -> SharedFile:
         """Slack Connect may deliver a stub without URLs; files.info has the real object."""
@@ -195,7 +249,7 @@ class Cloner:
         except FileNotAccessible as error:
             raise CloneFailed(messages.file_not_accessible(), error.cause) from None
         except SlackFileError as error:
-            raise CloneFailed(messages.download_failed(), error.cause) from None
+            raise CloneFailed(messages.download_failed(), error.cause, retryable=True) from None
 
     async def _post(self, client: AsyncWebClient, request: CloneRequest, text: str, blocks: list) -> Reply | None:
         """Post in the requested channel or thread; where the bot may not post, in the person's DM."""
@@ -215,28 +269,35 @@ class Cloner:
                 return None
         return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
 
-    async def _finish(
-        self,
-        client: AsyncWebClient,
-        request: CloneRequest,
-        progress: Reply | None,
-        text: str,
-        blocks: list,
-        *,
-        ok: bool,
-    ) -> None:
+    async def _progress(self, client: AsyncWebClient, job: Job, text: str) -> Job:
+        """Show progress in the one message of this job: edit it if it exists, else post it and remember it."""
+        blocks = messages.progress_blocks(text)
+        if job.reply_channel and job.reply_ts:
+            try:
+                await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
+                return job
+            except SlackApiError as error:
+                log.warning("progress message not edited: %s", _slack_error(error))
+        reply = await self._post(client, job.request, text, blocks)
+        if reply is None:
+            return job
+        job = replace(job, reply_channel=reply.channel, reply_ts=reply.ts)
+        await self._store.update_job(job)
+        return job
+
+    async def _finish(self, client: AsyncWebClient, job: Job, text: str, blocks: list, *, ok: bool) -> None:
         """Edit the progress message into the result (or post it if there is none) and set the reaction."""
         delivered = False
-        if progress is not None:
+        if job.reply_channel and job.reply_ts:
             try:
-                await client.chat_update(channel=progress.channel, ts=progress.ts, text=text, blocks=blocks)
+                await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
                 delivered = True
             except SlackApiError as error:
                 log.warning("progress message not edited: %s", _slack_error(error))
-        if not delivered and await self._post(client, request, text, blocks) is None:
-            log.error("result not delivered to %s", request.user_id)
+        if not delivered and await self._post(client, job.request, text, blocks) is None:
+            log.error("result of job %s not delivered", job.id)
         done = messages.REACTION_DONE if ok else messages.REACTION_FAILED
-        await self._react(client, request, remove=messages.REACTION_WORKING, add=done)
+        await self._react(client, job.request, remove=messages.REACTION_WORKING, add=done)
 
     async def _react(
         self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: str | None = None
@@ -256,6 +317,14 @@ class Cloner:
 def _slack_error(error: SlackApiError) -> str:
     data = error.response.data
     return str(data.get("error")) if isinstance(data, dict) else f"HTTP {error.response.status_code}"
+
+
+def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
+    if prepared.note is AudioNote.EXCERPT:
+        return messages.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds)
+    if prepared.note is AudioNote.OUTSIDE_IDEAL:
+        return messages.outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
+    return None
 
 
 def _revring_message(error: RevRingError) -> str:

@@ -18,6 +18,7 @@ _QUOTES = "\"'“”‘’«»"
 class Intent(Enum):
     HELP = "help"
     DIALOG = "dialog"
+    LIST = "list"
     CLONE = "clone"
     BAD_LANGUAGE = "bad_language"
 
@@ -47,6 +48,8 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
     words = slack_unescape(text or "").split()
     if any(word.lower() in _HELP_WORDS for word in words[:1]):
         return ParsedCommand(Intent.HELP)
+    if len(words) == 1 and words[0].lower() in ("list", "--list", "voices"):
+        return ParsedCommand(Intent.LIST)
     language = default_language
     name_words: list[str] = []
     for word in words:

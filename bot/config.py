@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from bot.audio import AudioLimits
 
 DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -47,7 +49,12 @@ class Settings:
     default_language: str = DEFAULT_LANGUAGE
     max_audio_mb: int = DEFAULT_MAX_AUDIO_MB
     revring_timeout_seconds: int = 120
+    database_path: str = "voice-cloner.sqlite3"
+    max_concurrent_clones: int = 4
+    clones_per_hour: int = 10
+    shutdown_grace_seconds: int = 25
     pending_minutes: int = 10
+    audio_limits: AudioLimits = field(default_factory=AudioLimits)
 
     @property
     def socket_mode(self) -> bool:
@@ -130,4 +137,41 @@ class Settings:
             default_language=language,
             max_audio_mb=number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
             revring_timeout_seconds=number("REVRING_TIMEOUT", 120, 1, 900),
+            database_path=_database_path(get("DATABASE_URL")),
+            max_concurrent_clones=number("MAX_CONCURRENT_CLONES", 4, 1, 256),
+            clones_per_hour=number("CLONES_PER_HOUR", 10, 1, 10000),
+            shutdown_grace_seconds=number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
+            audio_limits=_audio_limits(number),
         )
+
+
+def _database_path(url: str | None) -> str:
+    """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
+    if url is None:
+        return "voice-cloner.sqlite3"
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+    elif "://" in url:
+        raise ConfigError("DATABASE_URL must be a SQLite file such as sqlite:///voice-cloner.sqlite3 (the default).")
+    else:
+        path = url
+    if not path:
+        raise ConfigError("DATABASE_URL names no file; use e.g. sqlite:///voice-cloner.sqlite3.")
+    return path
+
+
+def _audio_limits(number: Callable[[str, int, int, int], int]) -> AudioLimits:
+    defaults = AudioLimits()
+    try:
+        return AudioLimits(
+            min_seconds=number("MIN_AUDIO_SECONDS", int(defaults.min_seconds), 1, 3600),
+            ideal_min_seconds=number("IDEAL_MIN_AUDIO_SECONDS", int(defaults.ideal_min_seconds), 1, 3600),
+            ideal_max_seconds=number("IDEAL_MAX_AUDIO_SECONDS", int(defaults.ideal_max_seconds), 1, 3600),
+            max_seconds=number("MAX_AUDIO_SECONDS", int(defaults.max_seconds), 1, 3600),
+            excerpt_seconds=number("EXCERPT_SECONDS", int(defaults.excerpt_seconds), 1, 3600),
+        )
+    except ValueError:
+        raise ConfigError(
+            "The audio length settings must be in order: MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= "
+            "IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS, with EXCERPT_SECONDS between the minimum and the maximum."
+        ) from None

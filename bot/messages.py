@@ -6,7 +6,12 @@ never ping a channel, a user group or a person, or become a link.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.store import Job
 
 FORMATS = "MP3, M4A, WAV, OGG, FLAC or WebM"
 REACTION_WORKING = "hourglass_flowing_sand"
@@ -17,6 +22,7 @@ REACTION_FAILED = "x"
 DIALOG_CALLBACK_ID = "clone_voice_dialog"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 OPEN_DIALOG_ACTION = "open_clone_dialog"
+RETRY_ACTION = "retry_clone"
 NAME_BLOCK, LANGUAGE_BLOCK, AUDIO_BLOCK, CONSENT_BLOCK = "name", "language", "audio", "consent"
 FIELD_ACTION = "value"
 DIALOG_FILETYPES = ["mp3", "m4a", "mp4", "wav", "ogg", "oga", "opus", "flac", "webm", "aac"]
@@ -128,8 +134,13 @@ def cloning(name: str) -> str:
     return f":hourglass_flowing_sand: Cloning *{escape(name)}*…"
 
 
-def cloning_blocks(name: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": cloning(name)}}]
+def queued(name: str, ahead: int) -> str:
+    others = "1 other clone" if ahead == 1 else f"{ahead} other clones"
+    return f":hourglass: *{escape(name)}* is queued behind {others}; it starts on its own as soon as there is room."
+
+
+def progress_blocks(text: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
 def voice_ready_text(name: str, voice_id: str, language: str, status: str) -> str:
@@ -139,13 +150,15 @@ def voice_ready_text(name: str, voice_id: str, language: str, status: str) -> st
     )
 
 
-def voice_ready_blocks(name: str, voice_id: str, language: str, status: str) -> list[dict[str, Any]]:
+def voice_ready_blocks(
+    name: str, voice_id: str, language: str, status: str, *, note: str | None = None
+) -> list[dict[str, Any]]:
     headline = {
         "ready": f":white_check_mark: Voice *{escape(name)}* is ready.",
         "processing": f":white_check_mark: Voice *{escape(name)}* was created and RevRing is still processing it.",
         "failed": f":warning: Voice *{escape(name)}* was created but RevRing marked it as failed.",
     }.get(status, f":white_check_mark: Voice *{escape(name)}* was created.")
-    return [
+    blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {
             "type": "rich_text",
@@ -167,10 +180,68 @@ def voice_ready_blocks(name: str, voice_id: str, language: str, status: str) -> 
             ],
         },
     ]
+    if note:
+        blocks.insert(3, {"type": "context", "elements": [{"type": "mrkdwn", "text": f":bulb: {note}"}]})
+    return blocks
 
 
-def failed_blocks(text: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": f":x: {text}"}}]
+def used_an_excerpt(original_seconds: float, excerpt_seconds: float) -> str:
+    return (
+        f"Your recording was {original_seconds:.0f} seconds long, so I sent RevRing a {excerpt_seconds:.0f}-second "
+        "excerpt (skipping any silence at the start). For the best voice, share 10–30 seconds of one speaker."
+    )
+
+
+def outside_ideal(seconds: float, ideal_min: float, ideal_max: float) -> str:
+    return (
+        f"Your recording is {seconds:.0f} seconds long; {ideal_min:.0f}–{ideal_max:.0f} seconds of one speaker "
+        "works best, so you may get a better voice with a recording of that length."
+    )
+
+
+def failed_blocks(text: str, retry_job_id: str | None = None) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": f":x: {text}"}}]
+    if retry_job_id:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": RETRY_ACTION,
+                        "text": {"type": "plain_text", "text": "Try again"},
+                        "value": retry_job_id,
+                    }
+                ],
+            }
+        )
+    return blocks
+
+
+def interrupted_during_upload(name: str) -> str:
+    return (
+        f"I was restarted while sending *{escape(name)}* to RevRing, so I can't tell whether the voice was "
+        "created. Check the voices in your RevRing dashboard before you try again, or you may get two."
+    )
+
+
+def retry_already_running() -> str:
+    return "That clone is already running again; its result will appear in the same message."
+
+
+def over_the_hourly_limit(limit: int, minutes: int) -> str:
+    return (
+        f"You've started {limit} clones in the last hour, which is the most allowed. "
+        f"You can clone again in about {max(minutes, 1)} minute{'s' if minutes != 1 else ''}."
+    )
+
+
+def already_cloning_file() -> str:
+    return "That file is already being cloned (or just was): the result is in its thread."
+
+
+def shutting_down() -> str:
+    return "I'm restarting right now. Please try again in a minute."
 
 
 # --- Why a clone did not happen -------------------------------------------------------------------
@@ -180,6 +251,13 @@ def not_audio() -> str:
     return (
         "That file isn't an audio file I can use, so I didn't send it to RevRing. "
         f"Share a recording of one speaker, about 10–30 seconds, as {FORMATS}."
+    )
+
+
+def too_short(seconds: float, min_seconds: float) -> str:
+    return (
+        f"That recording is only {seconds:.1f} seconds long; RevRing needs at least {min_seconds:.0f}. "
+        "Record 10–30 seconds of one person speaking naturally, in a quiet room, and share it again."
     )
 
 
@@ -349,3 +427,36 @@ def dialog_needs_consent() -> str:
 
 def dialog_file_busy() -> str:
     return "That file is already being cloned. Check its thread for the result."
+
+
+# --- /clone-voice list -----------------------------------------------------------------------------
+
+_STAGE_WORDS = {
+    "received": "waiting to start",
+    "downloading": "in progress",
+    "uploading": "in progress",
+    "failed": "failed",
+    "interrupted": "interrupted",
+}
+
+
+def _job_line(job: Job) -> str:
+    request = job.request
+    who = f"<@{request.user_id}>" if re.fullmatch(r"[UW][A-Z0-9]{2,20}", request.user_id) else "someone"
+    when = datetime.fromtimestamp(job.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if job.voice_id:
+        status = f"`{escape(job.voice_id)}` · {escape(job.voice_status or 'ready')}"
+    else:
+        status = _STAGE_WORDS.get(str(job.stage), escape(str(job.stage)))
+    return f"• *{escape(request.name)}* · {status} · {who} · {when}"
+
+
+def voice_list_text(jobs: list[Job]) -> str:
+    if not jobs:
+        return "No voices have been cloned from this workspace yet. Type `/clone-voice` to make the first one."
+    lines = [_job_line(job) for job in jobs]
+    return "*Voices cloned from this workspace* (newest first)\n" + "\n".join(lines)
+
+
+def voice_list_blocks(jobs: list[Job]) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": voice_list_text(jobs)[:3000]}}]

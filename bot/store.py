@@ -1,16 +1,22 @@
-"""Short-lived memory of the bot: waiting commands, recently shared audio, files already taken.
+"""What the bot remembers across requests and restarts: waiting commands, recent audio, jobs, dedupe keys.
 
-`RequestStore` is the interface the rest of the bot uses; `MemoryRequestStore` keeps it in this
-process. A durable store can replace it without touching callers.
+`RequestStore` is the interface the rest of the bot uses. `SQLiteStore` keeps it in one SQLite file
+(zero set-up); a shared backend for several instances can implement the same interface later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
+
+import aiosqlite
 
 
 @dataclass(frozen=True)
@@ -18,14 +24,14 @@ class SharedFile:
     """The parts of a Slack file object the bot uses."""
 
     id: str
-    name: str
-    title: str
-    mimetype: str
-    filetype: str
-    size: int | None
-    url_private_download: str | None
-    subtype: str
-    duration_ms: int | None
+    name: str = ""
+    title: str = ""
+    mimetype: str = ""
+    filetype: str = ""
+    size: int | None = None
+    url_private_download: str | None = None
+    subtype: str = ""
+    duration_ms: int | None = None
 
     @classmethod
     def from_slack(cls, data: dict[str, Any]) -> SharedFile:
@@ -76,6 +82,61 @@ class RecentAudio:
     thread_ts: str
 
 
+@dataclass(frozen=True)
+class CloneRequest:
+    """One request to clone: which file, what to call the voice, and where to answer."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    file: SharedFile
+    message_ts: str | None  # the message that carries the file, for reactions; None for a dialog upload
+    thread_ts: str | None  # answer in this thread; None for a new message in the channel
+    name: str
+    language: str
+
+
+class Stage(StrEnum):
+    RECEIVED = "received"
+    DOWNLOADING = "downloading"
+    UPLOADING = "uploading"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # cut off during the upload: RevRing may or may not have made the voice
+
+
+UNFINISHED = (Stage.RECEIVED, Stage.DOWNLOADING, Stage.UPLOADING)
+RETRYABLE = (Stage.FAILED, Stage.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class Job:
+    """The record of one accepted request, written before any work starts."""
+
+    id: str
+    request: CloneRequest
+    stage: Stage
+    created_at: float
+    reply_channel: str | None = None
+    reply_ts: str | None = None
+    voice_id: str | None = None
+    voice_status: str | None = None
+    failure: str | None = None  # a short code for logs and the list, never shown raw
+
+
+class Admission(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    RATE_LIMITED = "rate_limited"
+
+
+@dataclass(frozen=True)
+class Admitted:
+    outcome: Admission
+    job: Job | None = None
+    retry_after_seconds: float = 0.0
+
+
 class RequestStore(Protocol):
     async def save_pending(self, command: PendingCommand) -> None: ...
     async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None: ...
@@ -85,44 +146,201 @@ class RequestStore(Protocol):
         """True the first time `key` is claimed; False while an earlier claim holds (deduplication)."""
         ...
 
+    async def admit(self, request: CloneRequest, *, per_user_per_hour: int) -> Admitted:
+        """Write a job for `request` unless the same file is already being cloned or the person hit the limit."""
+        ...
 
-class MemoryRequestStore:
-    """RequestStore kept in this process; entries expire after `ttl_seconds`."""
+    async def update_job(self, job: Job) -> None: ...
+    async def get_job(self, job_id: str) -> Job | None: ...
+    async def unfinished_jobs(self) -> list[Job]: ...
+    async def reopen_job(self, job_id: str) -> Job | None:
+        """Move a failed or interrupted job back to RECEIVED; None if it was not in such a state (a double click)."""
+        ...
 
-    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._lock = asyncio.Lock()
-        self._pending: dict[tuple[str, str, str], tuple[float, PendingCommand]] = {}
-        self._audio: dict[tuple[str, str, str], tuple[float, RecentAudio]] = {}
-        self._claims: dict[str, float] = {}
+    async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
+    async def close(self) -> None: ...
 
-    def _fresh(self, saved_at: float) -> bool:
-        return self._clock() - saved_at <= self._ttl
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    team_id TEXT, channel_id TEXT, user_id TEXT, data TEXT NOT NULL, saved_at REAL NOT NULL,
+    PRIMARY KEY (team_id, channel_id, user_id));
+CREATE TABLE IF NOT EXISTS recent_audio (
+    team_id TEXT, channel_id TEXT, user_id TEXT, data TEXT NOT NULL, saved_at REAL NOT NULL,
+    PRIMARY KEY (team_id, channel_id, user_id));
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, claimed_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, team_id TEXT NOT NULL, user_id TEXT NOT NULL, file_id TEXT NOT NULL,
+    stage TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_by_file ON jobs (team_id, file_id, created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs (team_id, user_id, created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_stage ON jobs (stage);
+"""
+
+
+def _job_to_json(job: Job) -> str:
+    return json.dumps(asdict(job), separators=(",", ":"))
+
+
+def _job_from_json(text: str) -> Job:
+    data = json.loads(text)
+    request = data.pop("request")
+    request["file"] = SharedFile(**request["file"])
+    return Job(request=CloneRequest(**request), **{**data, "stage": Stage(data["stage"])})
+
+
+@dataclass
+class SQLiteStore:
+    """RequestStore in one SQLite file. Waiting commands and recent audio expire after `ttl_seconds`;
+    the same file is not cloned twice within `dedupe_seconds`."""
+
+    path: str
+    ttl_seconds: float
+    dedupe_seconds: float = 600.0
+    clock: Callable[[], float] = time.time
+    _db: aiosqlite.Connection | None = field(default=None, init=False, repr=False)
+    # One connection serves every coroutine: a transaction must not interleave with another's statements.
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+
+    @classmethod
+    async def open(cls, path: str, ttl_seconds: float, **kwargs: Any) -> SQLiteStore:
+        store = cls(path, ttl_seconds, **kwargs)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        store._db = await aiosqlite.connect(path, isolation_level=None)
+        await store._db.execute("PRAGMA journal_mode=WAL")
+        await store._db.execute("PRAGMA synchronous=NORMAL")
+        await store._db.executescript(_SCHEMA)
+        return store
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        assert self._db is not None, "SQLiteStore.open() first"
+        return self._db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    # --- waiting commands and recent audio ---------------------------------------------------------
 
     async def save_pending(self, command: PendingCommand) -> None:
-        async with self._lock:
-            self._pending[(command.team_id, command.channel_id, command.user_id)] = (self._clock(), command)
+        await self._put("pending", (command.team_id, command.channel_id, command.user_id), asdict(command))
 
     async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None:
-        async with self._lock:
-            entry = self._pending.pop((team_id, channel_id, user_id), None)
-        return entry[1] if entry and self._fresh(entry[0]) else None
+        data = await self._take("pending", (team_id, channel_id, user_id))
+        return PendingCommand(**data) if data else None
 
     async def save_recent_audio(self, audio: RecentAudio) -> None:
-        async with self._lock:
-            self._audio[(audio.team_id, audio.channel_id, audio.user_id)] = (self._clock(), audio)
+        await self._put("recent_audio", (audio.team_id, audio.channel_id, audio.user_id), asdict(audio))
 
     async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None:
-        async with self._lock:
-            entry = self._audio.pop((team_id, channel_id, user_id), None)
-        return entry[1] if entry and self._fresh(entry[0]) else None
+        data = await self._take("recent_audio", (team_id, channel_id, user_id))
+        if not data:
+            return None
+        return RecentAudio(**{**data, "file": SharedFile(**data["file"])})
+
+    async def _put(self, table: str, key: tuple[str, str, str], data: dict[str, Any]) -> None:
+        await self.db.execute(
+            f"INSERT OR REPLACE INTO {table} (team_id, channel_id, user_id, data, saved_at) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?)",
+            (*key, json.dumps(data), self.clock()),
+        )
+
+    async def _take(self, table: str, key: tuple[str, str, str]) -> dict[str, Any] | None:
+        """Read and delete in one statement, so two requests can never take the same entry."""
+        async with self.db.execute(
+            f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND user_id = ? "  # noqa: S608
+            "RETURNING data, saved_at",
+            key,
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or self.clock() - row[1] > self.ttl_seconds:
+            return None
+        return json.loads(row[0])
+
+    # --- deduplication -----------------------------------------------------------------------------
 
     async def claim(self, key: str) -> bool:
+        now = self.clock()
+        await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - max(self.ttl_seconds, 3600),))
+        async with self.db.execute(
+            "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
+        ) as cursor:
+            return cursor.rowcount == 1
+
+    # --- jobs ----------------------------------------------------------------------------------------
+
+    async def admit(self, request: CloneRequest, *, per_user_per_hour: int) -> Admitted:
         async with self._lock:
-            now = self._clock()
-            self._claims = {k: at for k, at in self._claims.items() if now - at <= self._ttl}
-            if key in self._claims:
-                return False
-            self._claims[key] = now
-            return True
+            return await self._admit(request, per_user_per_hour)
+
+    async def _admit(self, request: CloneRequest, per_user_per_hour: int) -> Admitted:
+        now = self.clock()
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            async with self.db.execute(
+                "SELECT 1 FROM jobs WHERE team_id = ? AND file_id = ? AND "
+                "(stage IN (?, ?, ?) OR (stage = ? AND created_at >= ?)) LIMIT 1",
+                (request.team_id, request.file.id, *UNFINISHED, Stage.DONE, now - self.dedupe_seconds),
+            ) as cursor:
+                if await cursor.fetchone() is not None:
+                    await self.db.execute("COMMIT")
+                    return Admitted(Admission.DUPLICATE)
+            async with self.db.execute(
+                "SELECT created_at FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ? "
+                "ORDER BY created_at",
+                (request.team_id, request.user_id, now - 3600),
+            ) as cursor:
+                recent = [row[0] for row in await cursor.fetchall()]
+            if len(recent) >= per_user_per_hour:
+                await self.db.execute("COMMIT")
+                oldest_counted = recent[len(recent) - per_user_per_hour]
+                return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(oldest_counted + 3600 - now, 0))
+            job = Job(id=uuid.uuid4().hex[:16], request=request, stage=Stage.RECEIVED, created_at=now)
+            await self.db.execute(
+                "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job)),
+            )
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        return Admitted(Admission.ACCEPTED, job)
+
+    async def update_job(self, job: Job) -> None:
+        async with self._lock:
+            await self.db.execute(
+                "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ?",
+                (job.stage, self.clock(), _job_to_json(job), job.id),
+            )
+
+    async def get_job(self, job_id: str) -> Job | None:
+        async with self.db.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)) as cursor:
+            row = await cursor.fetchone()
+        return _job_from_json(row[0]) if row else None
+
+    async def unfinished_jobs(self) -> list[Job]:
+        async with self.db.execute(
+            "SELECT data FROM jobs WHERE stage IN (?, ?, ?) ORDER BY created_at", UNFINISHED
+        ) as cursor:
+            return [_job_from_json(row[0]) for row in await cursor.fetchall()]
+
+    async def reopen_job(self, job_id: str) -> Job | None:
+        job = await self.get_job(job_id)
+        if job is None:
+            return None
+        reopened = replace(job, stage=Stage.RECEIVED, failure=None)
+        async with self.db.execute(
+            "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ? AND stage IN (?, ?)",
+            (reopened.stage, self.clock(), _job_to_json(reopened), job_id, *RETRYABLE),
+        ) as cursor:
+            return reopened if cursor.rowcount == 1 else None
+
+    async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
+        async with self.db.execute(
+            "SELECT data FROM jobs WHERE team_id = ? ORDER BY created_at DESC LIMIT ?", (team_id, limit)
+        ) as cursor:
+            return [_job_from_json(row[0]) for row in await cursor.fetchall()]

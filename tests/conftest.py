@@ -149,6 +149,7 @@ def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[s
         "SLACK_API_URL": slack.api_url,
         "REVRING_API_URL": revring.api_url,
         "REVRING_TIMEOUT": "2",
+        "DATABASE_URL": ":memory:",  # tests that restart the bot pass a file
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v}

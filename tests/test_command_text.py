@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.command_text import Intent, parse_clone_text
-from bot.store import MemoryRequestStore, PendingCommand
 
 
 @pytest.mark.parametrize(
@@ -42,14 +41,3 @@ def test_no_name_opens_the_dialog(typed: str, language: str):
 def test_bad_language(typed: str):
     assert parse_clone_text(typed, "en").intent is Intent.BAD_LANGUAGE
 
-
-async def test_a_waiting_command_expires():
-    now = [0.0]
-    store = MemoryRequestStore(ttl_seconds=600, clock=lambda: now[0])
-    await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
-    now[0] = 601
-    assert await store.take_pending("T", "C", "U") is None
-    await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
-    now[0] = 1000
-    assert (await store.take_pending("T", "C", "U")).name == "Rachel"
-    assert await store.take_pending("T", "C", "U") is None

@@ -7,11 +7,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.cloning import CloneRequest
 from bot.command_text import Intent, parse_clone_text
 from bot.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
-from bot.store import PendingCommand
+from bot.store import Admission, CloneRequest, PendingCommand
 
 
 async def handle_clone_voice(
@@ -28,6 +27,10 @@ async def handle_clone_voice(
         return
     if parsed.intent is Intent.BAD_LANGUAGE:
         await ack(messages.bad_language(parsed.bad_language))
+        return
+    if parsed.intent is Intent.LIST:
+        jobs = await shared.store.recent_jobs(context.team_id or command.get("team_id", ""), limit=20)
+        await ack(text=messages.voice_list_text(jobs), blocks=messages.voice_list_blocks(jobs))
         return
     if parsed.intent is Intent.DIALOG:
         await ack()
@@ -52,10 +55,15 @@ async def handle_clone_voice(
             name=parsed.name,
             language=parsed.language,
         )
-        if await shared.cloner.accept(request):
+        admitted = await shared.cloner.submit(client, request)
+        if admitted.outcome is Admission.ACCEPTED:
             await ack(messages.using_recent_file(recent.file.title, parsed.name, parsed.language))
-            shared.cloner.start(client, request)
-            return
+        elif admitted.outcome is Admission.RATE_LIMITED:
+            minutes = round(admitted.retry_after_seconds / 60)
+            await ack(messages.over_the_hourly_limit(settings.clones_per_hour, minutes))
+        else:
+            await ack(messages.already_cloning_file())
+        return
     button_value = json.dumps({"name": parsed.name, "language": parsed.language})
     if not await _bot_is_member(client, channel_id):
         text = messages.not_a_member(parsed.name)

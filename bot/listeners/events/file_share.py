@@ -2,10 +2,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.cloning import CloneRequest
 from bot.command_text import Intent, clean_name, parse_clone_text
 from bot.services import services
-from bot.store import RecentAudio, SharedFile
+from bot.store import Admission, CloneRequest, RecentAudio, SharedFile
 
 
 async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncBoltContext):
@@ -53,5 +52,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
 
 
 async def _clone(shared, client: AsyncWebClient, request: CloneRequest) -> None:
-    if await shared.cloner.accept(request):
-        shared.cloner.start(client, request)
+    admitted = await shared.cloner.submit(client, request)
+    if admitted.outcome is Admission.RATE_LIMITED:
+        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, round(admitted.retry_after_seconds / 60))
+        await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=text)

@@ -3,9 +3,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.cloning import CloneRequest
 from bot.dialog import DialogTarget, read_submission
 from bot.services import services
+from bot.store import Admission, CloneRequest
 
 
 async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
@@ -27,10 +27,14 @@ async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
         name=submission.name,
         language=submission.language,
     )
-    if not await shared.cloner.accept(request):
-        # The shortcut's file has no input of its own to carry the error; the name field does.
-        block = messages.NAME_BLOCK if target.file_id else messages.AUDIO_BLOCK
+    admitted = await shared.cloner.submit(client, request)
+    # The shortcut's file has no input of its own to carry an error; the name field does.
+    block = messages.NAME_BLOCK if target.file_id else messages.AUDIO_BLOCK
+    if admitted.outcome is Admission.DUPLICATE:
         await ack(response_action="errors", errors={block: messages.dialog_file_busy()})
-        return
-    await ack()
-    shared.cloner.start(client, request)
+    elif admitted.outcome is Admission.RATE_LIMITED:
+        minutes = round(admitted.retry_after_seconds / 60)
+        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, minutes)
+        await ack(response_action="errors", errors={messages.NAME_BLOCK: text})
+    else:
+        await ack()
