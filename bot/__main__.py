@@ -10,7 +10,7 @@ import sys
 from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
-from bot.app import create_web_app
+from bot.app import create_web_app, ignore_further_stop_signals
 from bot.check import check
 from bot.config import ConfigError, Settings
 
@@ -52,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         f"RevRing at {settings.revring_api_url}",
         flush=True,
     )
-    web.run_app(create_web_app(settings), host="0.0.0.0", port=settings.port, print=None)  # noqa: S104
+    # Handlers answer in milliseconds; a short wait closes idle keep-alive connections, then the clones get their grace.
+    web_app = create_web_app(settings)
+    web_app.on_shutdown.append(ignore_further_stop_signals)
+    web.run_app(web_app, host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=3)  # noqa: S104
     return 0
 
 

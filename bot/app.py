@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -36,18 +39,21 @@ def create_web_app(settings: Settings) -> web.Application:
 
 
 async def _resources(web_app: web.Application) -> AsyncIterator[None]:
-    """Open the one client session and everything built on it; close them in reverse on shutdown."""
+    """Open the one client session and everything built on it; close them in reverse on shutdown.
+
+    The exit stack closes every resource even when an earlier close fails: a store left open would keep
+    its thread, and the process, alive.
+    """
     settings = web_app[SETTINGS]
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
-    socket_mode: AsyncSocketModeHandler | None = None
-    cloner: Cloner | None = None
-    store: SQLiteStore | None = None
-    try:
+    async with contextlib.AsyncExitStack() as resources:
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
+        resources.push_async_callback(session.close)
         client = AsyncWebClient(
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
+        resources.push_async_callback(store.close)
         revring = RevRingClient(
             session,
             settings.revring_api_url,
@@ -55,21 +61,22 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
         )
         cloner = Cloner(settings, session, revring, store)
+        resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         bolt = build_bolt_app(settings, client, Services(settings, store, cloner))
         web_app[BOLT] = bolt
         cloner.resume_in_background(client)
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
             await socket_mode.connect_async()
+            resources.push_async_callback(socket_mode.close_async)  # first to close: no new work arrives
         yield
-    finally:
-        if socket_mode is not None:
-            await socket_mode.close_async()
-        if cloner is not None:
-            await cloner.shutdown(settings.shutdown_grace_seconds)
-        if store is not None:
-            await store.close()
-        await session.close()
+
+
+async def ignore_further_stop_signals(_web_app: web.Application) -> None:
+    """Once shutdown has begun, a second SIGTERM or Ctrl-C must not cut the clones' grace period short."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, log.info, "already shutting down; waiting for running clones")
 
 
 def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:

@@ -34,6 +34,7 @@ class FakeRevRing(LoopbackServer):
         self.received: list[ReceivedVoice] = []
         self.attempts = 0
         self.release_slow = asyncio.Event()
+        self.slow_started = asyncio.Event()
         self._ids = itertools.count(1)
         self.billing_inactive = False  # GET /v1/agents answers 402 billing_inactive
         self.agent_reads = 0
@@ -100,6 +101,7 @@ class FakeRevRing(LoopbackServer):
             request.transport.close()
             return web.Response()
         if answer == "slow":
+            self.slow_started.set()
             await self.release_slow.wait()
         language = voice.language or "en"
         return web.json_response(

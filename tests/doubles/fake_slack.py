@@ -56,6 +56,9 @@ class FakeSlack(LoopbackServer):
         self.cannot_post_in: dict[str, str] = {}  # channel -> chat.postMessage error (e.g. not_in_channel)
         self.not_member_of: set[str] = set()  # channels conversations.info reports the bot is not in
         self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
+        self.rate_limit_once: set[str] = set()  # methods that answer 429 (Retry-After: 0) the first time
+        self.stall_downloads: asyncio.Event | None = None  # set: downloads send half, then wait for it
+        self.download_started = asyncio.Event()
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self.websocket: web.WebSocketResponse | None = None
@@ -133,6 +136,9 @@ class FakeSlack(LoopbackServer):
         async with self._changed:
             self.calls.append(ApiCall(method, args, token))
             self._changed.notify_all()
+        if method in self.rate_limit_once:
+            self.rate_limit_once.discard(method)
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -195,7 +201,19 @@ class FakeSlack(LoopbackServer):
         if auth != f"Bearer {self.bot_token}" or file is None or not file.visible_to_bot:
             # What Slack really does for a missing token, a missing scope or a file the bot can't see.
             return web.Response(body=SIGN_IN_PAGE, content_type="text/html")
-        return web.Response(body=file.content, content_type=file.mimetype or "application/octet-stream")
+        if self.stall_downloads is None:
+            return web.Response(body=file.content, content_type=file.mimetype or "application/octet-stream")
+        # Send half, then hold the rest until the test lets it go: a download caught in the middle.
+        response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
+        response.content_length = len(file.content)
+        await response.prepare(request)
+        half = len(file.content) // 2
+        await response.write(file.content[:half])
+        self.download_started.set()
+        await self.stall_downloads.wait()
+        await response.write(file.content[half:])
+        await response.write_eof()
+        return response
 
     async def _redirect(self, request: web.Request) -> web.Response:
         """`/redirect/<key>/<file>/<name>`: send the client on to `redirect_targets[key]/<file>/<name>`."""

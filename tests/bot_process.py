@@ -1,0 +1,62 @@
+"""The bot as a real process (`python -m bot`), for tests that kill, stop and restart it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parent.parent
+_OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_URL", "CLONES_",
+                 "SHUTDOWN_")
+
+
+def process_env(settings: dict[str, str]) -> dict[str, str]:
+    """The machine's environment without any bot setting, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OUR_SETTINGS)}
+    env["PYTHONPATH"] = str(REPO)
+    env.update(settings)
+    return env
+
+
+class BotProcess:
+    def __init__(self, settings: dict[str, str], cwd: Path) -> None:
+        self.settings = settings
+        self.cwd = cwd
+        self.process: asyncio.subprocess.Process | None = None
+        self.url = f"http://127.0.0.1:{settings['PORT']}"
+        self.output = b""
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=self.cwd, env=process_env(self.settings),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        async with aiohttp.ClientSession() as session:
+            for _ in range(150):
+                if self.process.returncode is not None:
+                    break
+                try:
+                    async with session.get(f"{self.url}/healthz") as health:
+                        if health.status == 200:
+                            return
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+        raise AssertionError(f"the bot did not start: {await self.stop()!r}")
+
+    async def stop(self, sig: int = signal.SIGKILL, timeout: float = 30) -> bytes:
+        """Send `sig`, wait for the exit, and return everything the process printed."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        out, _ = await asyncio.wait_for(self.process.communicate(), timeout)
+        self.output += out or b""
+        return self.output
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.process is None else self.process.returncode

@@ -1,0 +1,128 @@
+"""Every request gets exactly one answer: duplicates, retries, limits, queues and Try again."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from tests.audio_samples import wav_tone
+from tests.conftest import SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
+from tests.doubles.fake_revring import FakeRevRing
+from tests.doubles.fake_slack import FakeSlack, HostedFile
+
+WAV = wav_tone(12.0)
+
+
+def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
+    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
+
+
+async def test_the_same_file_shared_twice_is_cloned_once(harness: Harness):
+    file = hosted(harness)
+    await harness.bot.share_file(file, text="<@UBOT> Rachel")
+    await harness.bot.share_file(file, text="<@UBOT> Rachel")  # shared again a moment later
+    await harness.slack.wait_for("chat.update")
+    await asyncio.sleep(0.1)
+    assert len(harness.revring.received) == 1
+    assert len(harness.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_try_again_reruns_the_job_in_the_same_message_and_a_double_click_runs_it_once(harness: Harness):
+    harness.revring.answers = ["server_error"]
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel lang=es")
+    [failed] = await harness.slack.wait_for("chat.update")
+    assert "RevRing didn't answer" in failed.args["text"]
+    actions = next(b for b in failed.args["blocks"] if b["type"] == "actions")
+    button = actions["elements"][0]
+    assert button["text"]["text"] == "Try again"
+
+    click = {
+        "type": "block_actions",
+        "container": {"type": "message", "message_ts": failed.args["ts"], "channel_id": failed.args["channel"]},
+        "channel": {"id": failed.args["channel"]},
+        "message": {"ts": failed.args["ts"], "text": failed.args["text"]},
+        "response_url": harness.bot.response_url,
+        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                     "value": button["value"], "action_ts": "1.0"}],
+    }
+    first, second = await asyncio.gather(harness.bot.interaction(click), harness.bot.interaction(click))
+    assert (first.status, second.status) == (200, 200)
+    updates = await harness.slack.wait_for("chat.update", 3)
+    done = [u for u in updates if "voice-0001" in u.args["text"]]
+    assert len(done) == 1 and done[0].args["ts"] == failed.args["ts"]  # the same message, edited again
+    await asyncio.sleep(0.1)
+    assert harness.revring.attempts == 2  # one failure, one success: the double click ran once
+    assert [(v.display_name, v.language) for v in harness.revring.received] == [("Rachel", "es")] * 2
+    assert "already running" in (await harness.slack.wait_for_response())["text"]
+    assert len(harness.slack.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize("harness", [{"MAX_CONCURRENT_CLONES": "1"}], indirect=True)
+async def test_clones_beyond_the_limit_wait_in_order_and_say_so(harness: Harness):
+    harness.revring.answers = ["slow"]
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> First")
+    await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
+    await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Second")
+    posts = await harness.slack.wait_for("chat.postMessage", 2)
+    assert "queued behind 1 other clone" in posts[1].args["text"]
+    assert len(harness.revring.received) == 1
+    harness.revring.release_slow.set()
+    updates = await harness.slack.wait_for("chat.update", 3)
+    texts = [u.args["text"] for u in updates]
+    assert any("Cloning *Second*" in t for t in texts)  # the queued message turned into progress
+    assert [v.display_name for v in harness.revring.received] == ["First", "Second"]
+
+
+@pytest.mark.parametrize("harness", [{"CLONES_PER_HOUR": "1"}], indirect=True)
+async def test_a_person_over_the_hourly_limit_is_told_kindly(harness: Harness):
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> First")
+    await harness.slack.wait_for("chat.update")
+    await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Second")
+    [note] = await harness.slack.wait_for("chat.postEphemeral")
+    assert note.args["user"] == USER and "1 clones in the last hour" in note.args["text"]
+    assert "about 60 minutes" in note.args["text"]
+    assert len(harness.revring.received) == 1
+    answer = await harness.bot.share_file(hosted(harness, "F3"), text="<@UBOT> Third", user="U0BOB")
+    assert answer[0].status == 200
+    await harness.slack.wait_for("chat.update", 2)  # someone else may still clone
+
+
+async def test_slack_rate_limits_on_posting_are_retried(harness: Harness):
+    harness.slack.rate_limit_once.add("chat.postMessage")
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel")
+    [update] = await harness.slack.wait_for("chat.update")
+    assert "voice-0001" in update.args["text"]
+    assert len(harness.slack.calls_to("chat.postMessage")) == 2  # the 429, then the retry
+
+
+async def test_list_shows_the_workspaces_voices_newest_first(harness: Harness):
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Rachel")
+    await harness.slack.wait_for("chat.update")
+    harness.revring.answers = ["billing_inactive"]
+    await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Bob &amp; Co", user="U0BOB")
+    await harness.slack.wait_for("chat.update", 2)
+    text = (await harness.bot.command("list")).text
+    bob, rachel = text.index("Bob"), text.index("Rachel")
+    assert bob < rachel
+    assert "*Rachel* · `voice-0001` · ready · <@U0ALICE>" in text
+    assert "*Bob &amp; Co* · failed · <@U0BOB>" in text
+
+
+async def test_a_waiting_command_survives_a_restart(fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path):
+    slack, revring = fakes
+    settings = Settings.from_env(make_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3"))
+    runner, url = await start_bot(settings)
+    async with aiohttp.ClientSession() as session:
+        bot = BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
+        await bot.command("Rachel")
+        await runner.cleanup()
+        runner, url = await start_bot(settings)
+        bot.url = url
+        await bot.share_file(slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)))
+        [update] = await slack.wait_for("chat.update")
+    await runner.cleanup()
+    assert "voice-0001" in update.args["text"] and revring.received[0].display_name == "Rachel"
