@@ -43,6 +43,7 @@ async def test_invalid_body_explains_revring_details_in_plain_words(harness: Har
     shown = await clone_and_wait(harness, host(harness))
     assert "didn't accept this sample: voice: must contain speech from one speaker" in shown
     assert final_reaction(harness) == "x"
+    assert "Try again" not in shown  # the same sample would fail the same way
     assert "voice-" not in shown
 
 
@@ -70,6 +71,7 @@ async def test_undocumented_answers_are_not_retried_and_say_try_again(harness: H
     shown = await clone_and_wait(harness, host(harness))
     assert "RevRing didn't answer, please try again" in shown
     assert_nothing_internal(shown)
+    assert "'text': 'Try again'" in shown  # a button re-runs the job from its record
     # The server may have created a voice: never post again.
     assert harness.revring.attempts == 1
 
