@@ -5,11 +5,13 @@ Nothing else lives here; the checks are in bot/check.py.
 
 import argparse
 import logging
+import os
 import sys
 
 from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
+from bot import logs
 from bot.app import create_web_app, ignore_further_stop_signals
 from bot.check import check
 from bot.config import ConfigError, Settings
@@ -44,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if command == "check":
         return check(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logs.configure(
+        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token],
+        level=logging.DEBUG if os.environ.get("LOG_LEVEL", "").lower() == "debug" else logging.INFO,
+    )
     mode = "Socket Mode" if settings.socket_mode else f"HTTP mode: POST /slack/events on port {settings.port}"
     print(
         f"Voice Cloner starting in {mode} (health check on port {settings.port} at /healthz); "

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -17,6 +18,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import logs
+from bot.access import AccessPolicy
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.listeners import register_listeners
@@ -62,7 +65,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         )
         cloner = Cloner(settings, session, revring, store)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
-        bolt = build_bolt_app(settings, client, Services(settings, store, cloner))
+        bolt = build_bolt_app(settings, client, Services(settings, store, cloner, AccessPolicy(settings)))
         web_app[BOLT] = bolt
         cloner.resume_in_background(client)
         if settings.socket_mode:
@@ -91,8 +94,11 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services)
         bolt_logger.setLevel(level)
 
     @bolt.use
-    async def attach_services(context: AsyncBoltContext, next):
+    async def attach_services(body: dict, context: AsyncBoltContext, next):
         context[CONTEXT_KEY] = shared
+        # Every log line of this request (and of the tasks it starts) names it.
+        logs.bind(request=body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12],
+                  team=context.team_id, user=context.user_id)
         await next()
 
     register_listeners(bolt)

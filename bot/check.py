@@ -39,6 +39,7 @@ REQUIRED_SCOPES: tuple[str, ...] = (
     "groups:read",
     "im:read",
     "mpim:read",
+    "usergroups:read",
 )
 
 MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"

@@ -14,7 +14,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
+from bot import logs, messages
 from bot.audio import AudioLimits, AudioNote, NotAudio, PreparedAudio, TooShort, prepare_audio
 from bot.config import Settings
 from bot.revring import (
@@ -82,11 +82,11 @@ class Cloner:
         """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
         admitted = await self._store.admit(request, per_user_per_hour=self._settings.clones_per_hour)
         if admitted.job is not None and self._closing:
-            log.info("job %s recorded during shutdown; it starts on the next start", admitted.job.id)
+            log.info("job recorded during shutdown; it starts on the next start", extra={"job": admitted.job.id})
         elif admitted.job is not None:
             self._start(client, admitted.job)
         else:
-            log.info("clone not started: %s team=%s file=%s", admitted.outcome, request.team_id, request.file.id)
+            log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
     async def retry(self, client: AsyncWebClient, job_id: str) -> Job | None:
@@ -103,13 +103,13 @@ class Cloner:
     async def _resume(self, client: AsyncWebClient) -> None:
         for job in await self._store.unfinished_jobs():
             if job.stage is Stage.UPLOADING:
-                log.warning("job %s was cut off during the upload; asking the person", job.id)
+                log.warning("job was cut off during the upload; asking the person", extra={"job": job.id})
                 job = replace(job, stage=Stage.INTERRUPTED, failure="interrupted during upload")
                 await self._store.update_job(job)
                 text = messages.interrupted_during_upload(job.request.name)
                 await self._finish(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
             else:
-                log.info("job %s resumes from %s", job.id, job.stage)
+                log.info("job resumes", extra={"job": job.id, "stage": str(job.stage)})
                 self._start(client, job)
 
     def _start(self, client: AsyncWebClient, job: Job) -> None:
@@ -128,7 +128,7 @@ class Cloner:
             for task in pending:
                 task.cancel()
             if pending:
-                log.warning("%d clone(s) cut off by shutdown; they resume on the next start", len(pending))
+                log.warning("clones cut off by shutdown; they resume on the next start", extra={"count": len(pending)})
                 await asyncio.gather(*pending, return_exceptions=True)
 
     # --- one job ---------------------------------------------------------------------------------------
@@ -136,9 +136,9 @@ class Cloner:
     async def run(self, client: AsyncWebClient, job: Job) -> None:
         request = job.request
         started = time.monotonic()
-        context = f"job={job.id} team={request.team_id} channel={request.channel_id} user={request.user_id} " \
-                  f"file={request.file.id}"
-        log.info("clone started %s stage=%s", context, job.stage)
+        logs.bind(job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id,
+                  file=request.file.id)
+        log.info("clone started", extra={"stage": str(job.stage)})
         await self._react(client, request, add=messages.REACTION_WORKING)
         if self._slots.locked():
             self._waiting += 1
@@ -153,14 +153,14 @@ class Cloner:
             job = await self._progress(client, job, messages.cloning(request.name))
             voice, prepared = await self._clone(client, job)
         except CloneFailed as failure:
-            log.info("clone failed %s cause=%s seconds=%.2f", context, failure.cause, time.monotonic() - started)
+            log.info("clone failed", extra={"cause": failure.cause, "seconds": round(time.monotonic() - started, 3)})
             job = replace(job, stage=Stage.FAILED, failure=failure.cause[:200])
             await self._store.update_job(job)
             blocks = messages.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
             await self._finish(client, job, failure.text, blocks, ok=False)
             return
         except Exception:
-            log.exception("clone crashed %s", context)
+            log.exception("clone crashed")
             job = replace(job, stage=Stage.FAILED, failure="internal error")
             await self._store.update_job(job)
             text = messages.internal_error()
@@ -168,8 +168,8 @@ class Cloner:
             return
         finally:
             self._slots.release()
-        log.info("clone done %s voice=%s status=%s seconds=%.2f", context, voice.id, voice.status,
-                 time.monotonic() - started)
+        log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status,
+                                      "seconds": round(time.monotonic() - started, 3)})
         language = voice.language or request.language
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         await self._store.update_job(job)
@@ -259,13 +259,13 @@ class Cloner:
             )
         except SlackApiError as error:
             if _slack_error(error) not in _CANNOT_POST_HERE:
-                log.warning("message not posted: %s", _slack_error(error))
+                log.warning("message not posted", extra={"slack_error": _slack_error(error)})
                 return None
-            log.info("cannot post in %s (%s); answering in a DM", request.channel_id, _slack_error(error))
+            log.info("cannot post there; answering in a DM", extra={"slack_error": _slack_error(error)})
             try:
                 response = await client.chat_postMessage(channel=request.user_id, text=text, blocks=blocks)
             except SlackApiError as dm_error:
-                log.error("DM not posted either: %s", _slack_error(dm_error))
+                log.error("DM not posted either", extra={"slack_error": _slack_error(dm_error)})
                 return None
         return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
 
@@ -277,7 +277,7 @@ class Cloner:
                 await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
                 return job
             except SlackApiError as error:
-                log.warning("progress message not edited: %s", _slack_error(error))
+                log.warning("progress message not edited", extra={"slack_error": _slack_error(error)})
         reply = await self._post(client, job.request, text, blocks)
         if reply is None:
             return job
@@ -293,9 +293,9 @@ class Cloner:
                 await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
                 delivered = True
             except SlackApiError as error:
-                log.warning("progress message not edited: %s", _slack_error(error))
+                log.warning("progress message not edited", extra={"slack_error": _slack_error(error)})
         if not delivered and await self._post(client, job.request, text, blocks) is None:
-            log.error("result of job %s not delivered", job.id)
+            log.error("result not delivered")
         done = messages.REACTION_DONE if ok else messages.REACTION_FAILED
         await self._react(client, job.request, remove=messages.REACTION_WORKING, add=done)
 
@@ -311,7 +311,7 @@ class Cloner:
             try:
                 await method(channel=request.channel_id, timestamp=request.message_ts, name=name)
             except SlackApiError as error:
-                log.debug("reaction %s not changed: %s", name, _slack_error(error))
+                log.debug("reaction not changed", extra={"reaction": name, "slack_error": _slack_error(error)})
 
 
 def _slack_error(error: SlackApiError) -> str:

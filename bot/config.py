@@ -55,6 +55,11 @@ class Settings:
     shutdown_grace_seconds: int = 25
     pending_minutes: int = 10
     audio_limits: AudioLimits = field(default_factory=AudioLimits)
+    allow_external_users: bool = False
+    allowed_user_ids: frozenset[str] = frozenset()
+    allowed_channel_ids: frozenset[str] = frozenset()
+    allowed_usergroup_id: str | None = None
+    access_contact: str | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -142,6 +147,11 @@ class Settings:
             clones_per_hour=number("CLONES_PER_HOUR", 10, 1, 10000),
             shutdown_grace_seconds=number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
             audio_limits=_audio_limits(number),
+            allow_external_users=_flag(get("ALLOW_EXTERNAL_USERS"), "ALLOW_EXTERNAL_USERS"),
+            allowed_user_ids=_ids(get("ALLOWED_USER_IDS"), "ALLOWED_USER_IDS", "UW", "U0123ABCD"),
+            allowed_channel_ids=_ids(get("ALLOWED_CHANNEL_IDS"), "ALLOWED_CHANNEL_IDS", "CGD", "C0123ABCD"),
+            allowed_usergroup_id=_one_id(get("ALLOWED_USERGROUP_ID"), "ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),
+            access_contact=(get("ACCESS_CONTACT") or "")[:200] or None,
         )
 
 
@@ -175,3 +185,34 @@ def _audio_limits(number: Callable[[str, int, int, int], int]) -> AudioLimits:
             "The audio length settings must be in order: MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= "
             "IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS, with EXCERPT_SECONDS between the minimum and the maximum."
         ) from None
+
+
+def _flag(raw: str | None, name: str) -> bool:
+    if raw is None:
+        return False
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false.")
+
+
+def _ids(raw: str | None, name: str, prefixes: str, example: str) -> frozenset[str]:
+    """A comma- or space-separated list of Slack ids, such as `U0123ABCD, U0456EFGH`."""
+    if raw is None:
+        return frozenset()
+    ids = frozenset(part for part in re.split(r"[\s,]+", raw) if part)
+    for slack_id in ids:
+        if not re.fullmatch(rf"[{prefixes}][A-Z0-9]{{2,20}}", slack_id):
+            raise ConfigError(
+                f"{name} must list Slack ids such as {example} (copy one from a profile or channel's details); "
+                f"{slack_id[:30]!r} isn't one."
+            )
+    return ids
+
+
+def _one_id(raw: str | None, name: str, prefixes: str, example: str) -> str | None:
+    ids = _ids(raw, name, prefixes, example)
+    if len(ids) > 1:
+        raise ConfigError(f"{name} takes one id, such as {example}.")
+    return next(iter(ids), None)

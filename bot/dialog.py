@@ -68,7 +68,7 @@ async def open_clone_dialog(
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:
         data = error.response.data
-        log.warning("dialog not opened: %s", data.get("error") if isinstance(data, dict) else "?")
+        log.warning("dialog not opened", extra={"slack_error": data.get("error") if isinstance(data, dict) else "?"})
         return False
     return True
 

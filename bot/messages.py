@@ -460,3 +460,26 @@ def voice_list_text(jobs: list[Job]) -> str:
 
 def voice_list_blocks(jobs: list[Job]) -> list[dict[str, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": voice_list_text(jobs)[:3000]}}]
+
+
+# --- Who may clone ---------------------------------------------------------------------------------
+
+
+def external_user_refused() -> str:
+    return (
+        "Sorry, voice cloning here is only for members of this workspace. People from other organizations in "
+        "shared channels can't use it."
+    )
+
+
+def person_not_allowed(contact: str | None) -> str:
+    who = escape(contact) if contact else "the person who manages the Voice Cloner app in this workspace"
+    return f"Voice cloning is limited to approved people here. Ask {who} to add you."
+
+
+def channel_not_allowed(contact: str | None) -> str:
+    who = escape(contact) if contact else "the person who manages the Voice Cloner app"
+    return (
+        "Voice cloning isn't turned on in this channel. Use `/clone-voice` in an approved channel or in a DM "
+        f"with me, or ask {who} to add this channel."
+    )

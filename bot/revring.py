@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ class RevRingClient:
                 if attempt >= self._max_rate_limit_retries:
                     raise Unavailable(f"429 after {attempt + 1} attempts") from None
                 attempt += 1
-                log.info("revring rate limited; retrying in %.1fs", limited.retry_after)
+                log.info("revring rate limited; retrying", extra={"retry_after": limited.retry_after})
                 await asyncio.sleep(limited.retry_after)
             except aiohttp.ClientConnectorError as error:
                 if attempt >= self._max_rate_limit_retries:
@@ -99,6 +100,7 @@ class RevRingClient:
     async def _post_once(
         self, display_name: str, language: str, audio: Path, filename: str, content_type: str
     ) -> Voice:
+        started = time.monotonic()
         stream = await asyncio.to_thread(audio.open, "rb")
         try:
             form = aiohttp.FormData()
@@ -114,10 +116,14 @@ class RevRingClient:
                     timeout=self._timeout,
                     allow_redirects=False,
                 ) as response:
+                    log.info("revring answered", extra={"revring_status": response.status,
+                                                        "seconds": round(time.monotonic() - started, 3)})
                     return await _read_answer(response)
             except aiohttp.ClientConnectorError:
                 raise
             except (TimeoutError, aiohttp.ClientError) as error:
+                log.info("revring did not answer", extra={"cause": type(error).__name__,
+                                                          "seconds": round(time.monotonic() - started, 3)})
                 raise Unavailable(f"{type(error).__name__} talking to RevRing") from None
         finally:
             await asyncio.to_thread(stream.close)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.access import AccessPolicy
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.store import RequestStore
@@ -18,6 +19,7 @@ class Services:
     settings: Settings
     store: RequestStore
     cloner: Cloner
+    access: AccessPolicy
 
 
 def services(context: AsyncBoltContext) -> Services:

@@ -76,7 +76,7 @@ async def download_slack_file(
                     if not location:
                         raise DownloadFailed(f"redirect {response.status} without Location")
                     url = urljoin(str(response.url), location)
-                    log.info("slack download redirected to host %s", urlsplit(url).hostname)
+                    log.info("slack download redirected", extra={"host": urlsplit(url).hostname})
                     continue
                 if response.status in (401, 403, 404):
                     raise FileNotAccessible(f"HTTP {response.status} from the file host")
@@ -91,6 +91,7 @@ async def download_slack_file(
             raise DownloadFailed(f"{type(error).__name__} while downloading") from None
         if expected_size is not None and written != expected_size:
             raise DownloadFailed(f"got {written} bytes, Slack said {expected_size}")
+        log.info("slack file downloaded", extra={"bytes": written})
         return written
     raise DownloadFailed(f"more than {MAX_REDIRECTS} redirects")
 

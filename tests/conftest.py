@@ -179,6 +179,7 @@ async def start_bot(settings: Settings) -> tuple[web.AppRunner, str]:
 async def harness(fakes: tuple[FakeSlack, FakeRevRing], request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     slack, revring = fakes
     overrides = getattr(request, "param", {}) or {}
+    slack.app_token = overrides.get("SLACK_APP_TOKEN")
     settings = Settings.from_env(make_env(slack, revring, **overrides))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession() as session:

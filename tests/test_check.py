@@ -108,7 +108,8 @@ async def test_missing_scopes_are_listed_with_the_fix(fakes: Fakes):
     scopes = line(text, "Bot token scopes")
     assert scopes.startswith("✗") and "reactions:write, files:read" in scopes
     assert scopes.split(" Fix:")[0] == (
-        "✗ Bot token scopes: missing reactions:write, files:read (the bot needs 13, per manifest.yml)."
+        "✗ Bot token scopes: missing reactions:write, files:read "
+        f"(the bot needs {len(REQUIRED_SCOPES)}, per manifest.yml)."
     )
     assert "reinstall" in scopes and "Fix:" in scopes
     assert line(text, "Slack bot token").startswith("✓")

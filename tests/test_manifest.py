@@ -33,6 +33,7 @@ BOT_SCOPES = [
     "groups:read",
     "im:read",
     "mpim:read",
+    "usergroups:read",
 ]
 
 

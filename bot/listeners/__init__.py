@@ -3,9 +3,11 @@
 from slack_bolt.app.async_app import AsyncApp
 
 from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners.access_guard import guard_access
 
 
 def register_listeners(app: AsyncApp) -> None:
+    app.use(guard_access)
     commands.register(app)
     events.register(app)
     actions.register(app)

@@ -27,9 +27,11 @@ class ReceivedVoice:
 class FakeRevRing(LoopbackServer):
     """`answers` is a queue of scripted outcomes; when empty, a valid request creates a voice."""
 
-    def __init__(self, api_key: str) -> None:
-        super().__init__()
+    def __init__(self, api_key: str, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.api_key = api_key
+        self.redirect_to: str | None = None  # answer "redirect": 307 to this URL
+        self.keys_seen: list[str | None] = []
         self.answers: list[str] = []
         self.received: list[ReceivedVoice] = []
         self.attempts = 0
@@ -55,6 +57,10 @@ class FakeRevRing(LoopbackServer):
 
     async def _create_voice(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1
+        self.keys_seen.append(request.headers.get("x-api-key"))
+        if self.answers and self.answers[0] == "redirect":
+            self.answers.pop(0)
+            raise web.HTTPTemporaryRedirect(f"{self.redirect_to}/v1/voices")
         if request.headers.get("x-api-key") != self.api_key:
             return web.json_response({"error": "unauthorized"}, status=401)
         if not request.content_type.startswith("multipart/form-data"):

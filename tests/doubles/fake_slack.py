@@ -56,6 +56,9 @@ class FakeSlack(LoopbackServer):
         self.cannot_post_in: dict[str, str] = {}  # channel -> chat.postMessage error (e.g. not_in_channel)
         self.not_member_of: set[str] = set()  # channels conversations.info reports the bot is not in
         self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
+        self.user_teams: dict[str, str] = {}  # user -> home team, for people from other organizations
+        self.strangers: set[str] = set()  # users.info says is_stranger
+        self.usergroups: dict[str, list[str]] = {}
         self.rate_limit_once: set[str] = set()  # methods that answer 429 (Retry-After: 0) the first time
         self.stall_downloads: asyncio.Event | None = None  # set: downloads send half, then wait for it
         self.download_started = asyncio.Event()
@@ -166,6 +169,15 @@ class FakeSlack(LoopbackServer):
         if method == "conversations.info":
             channel = str(args.get("channel"))
             return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_member_of}}
+        if method == "users.info":
+            user = str(args.get("user"))
+            team = self.user_teams.get(user, self.team_id)
+            return {"ok": True, "user": {"id": user, "team_id": team, "is_stranger": user in self.strangers}}
+        if method == "usergroups.users.list":
+            group = str(args.get("usergroup"))
+            if group not in self.usergroups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": self.usergroups[group]}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V0VIEW", **(args.get("view") or {})}}
         if method in ("chat.postMessage", "chat.update"):

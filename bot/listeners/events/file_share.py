@@ -3,7 +3,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.command_text import Intent, clean_name, parse_clone_text
-from bot.services import services
+from bot.listeners.access_guard import actor_of
+from bot.services import Services, services
 from bot.store import Admission, CloneRequest, RecentAudio, SharedFile
 
 
@@ -38,12 +39,12 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         file = audio or files[0]
         name = parsed.name if parsed.intent is Intent.CLONE else clean_name(file.title.rsplit(".", 1)[0])
         language = parsed.language or shared.settings.default_language
-        await _clone(shared, client, request(file, name or "Voice", language))
+        await _clone(shared, client, context, request(file, name or "Voice", language))
         return
 
     pending = await shared.store.take_pending(team_id, channel_id, user_id)
     if pending is not None:
-        await _clone(shared, client, request(audio or files[0], pending.name, pending.language))
+        await _clone(shared, client, context, request(audio or files[0], pending.name, pending.language))
         return
     if audio is not None:
         await shared.store.save_recent_audio(
@@ -51,7 +52,11 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         )
 
 
-async def _clone(shared, client: AsyncWebClient, request: CloneRequest) -> None:
+async def _clone(shared: Services, client: AsyncWebClient, context: AsyncBoltContext, request: CloneRequest) -> None:
+    refusal = await shared.access.refusal(client, actor_of(context, request.user_id, request.channel_id))
+    if refusal is not None:
+        await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=refusal)
+        return
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.RATE_LIMITED:
         text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, round(admitted.retry_after_seconds / 60))

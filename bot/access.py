@@ -1,0 +1,88 @@
+"""Who may clone voices: the workspace's own people (not Slack Connect guests), and the allowlists."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting and where, plus the workspace (and org) the app is installed in."""
+
+    user_id: str
+    channel_id: str | None
+    installation_team_id: str | None
+    installation_enterprise_id: str | None = None
+
+
+class AccessPolicy:
+    """Answers "may this person clone here?" with None (yes) or the sentence to show them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._members: dict[str, tuple[float, bool]] = {}
+        self._group: tuple[float, frozenset[str]] | None = None
+
+    async def refusal(self, client: AsyncWebClient, actor: Actor) -> str | None:
+        settings = self._settings
+        contact = settings.access_contact
+        if not settings.allow_external_users and not await self._is_member(client, actor):
+            return messages.external_user_refused()
+        if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
+            return messages.person_not_allowed(contact)
+        if settings.allowed_channel_ids and actor.channel_id and actor.channel_id not in settings.allowed_channel_ids:
+            # A DM with the bot is not a channel someone has to approve.
+            if not actor.channel_id.startswith("D"):
+                return messages.channel_not_allowed(contact)
+        return None
+
+    async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool:
+        """A member of the installing workspace (or its org); Slack Connect guests are not."""
+        cached = self._members.get(actor.user_id)
+        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        try:
+            response = await client.users_info(user=actor.user_id)
+        except SlackApiError as error:
+            data = error.response.data
+            log.info("users.info failed; treating the person as external",
+                     extra={"user": actor.user_id, "slack_error": data.get("error") if isinstance(data, dict) else "?"})
+            return False
+        user = response.get("user") or {}
+        enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
+        same_org = bool(enterprise) and enterprise == actor.installation_enterprise_id
+        member = not user.get("is_stranger") and (user.get("team_id") == actor.installation_team_id or same_org)
+        self._members[actor.user_id] = (time.monotonic(), member)
+        return member
+
+    async def _is_allowed(self, client: AsyncWebClient, actor: Actor) -> bool:
+        if actor.user_id in self._settings.allowed_user_ids:
+            return True
+        group = self._settings.allowed_usergroup_id
+        return bool(group) and actor.user_id in await self._group_members(client, group)
+
+    async def _group_members(self, client: AsyncWebClient, group: str) -> frozenset[str]:
+        if self._group and time.monotonic() - self._group[0] < CACHE_SECONDS:
+            return self._group[1]
+        try:
+            response = await client.usergroups_users_list(usergroup=group)
+        except SlackApiError as error:
+            data = error.response.data
+            log.warning("usergroups.users.list failed; nobody is let in through the group",
+                        extra={"slack_error": data.get("error") if isinstance(data, dict) else "?"})
+            return frozenset()
+        members = frozenset(str(user) for user in response.get("users") or [])
+        self._group = (time.monotonic(), members)
+        return members

@@ -1,0 +1,60 @@
+"""Checks who is acting before any handler runs; the refused are told why and nothing else happens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.access import Actor
+from bot.dialog import DialogTarget
+from bot.services import services
+
+
+def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None) -> Actor:
+    result = context.authorize_result
+    return Actor(
+        user_id=user_id,
+        channel_id=channel_id,
+        installation_team_id=(result.team_id if result else None) or context.team_id,
+        installation_enterprise_id=(result.enterprise_id if result else None) or context.enterprise_id,
+    )
+
+
+async def guard_access(
+    body: dict, context: AsyncBoltContext, client: AsyncWebClient, next: Callable[[], Awaitable[None]]
+) -> BoltResponse | None:
+    """Commands, buttons, shortcuts and dialogs. Events are checked where they would start a clone."""
+    kind = body.get("type") or ("command" if "command" in body else None)
+    if kind == "command":
+        user_id, channel_id = body.get("user_id"), body.get("channel_id")
+    elif kind in ("block_actions", "message_action", "shortcut", "view_submission"):
+        user_id = (body.get("user") or {}).get("id")
+        channel_id = (body.get("channel") or {}).get("id")
+        if kind == "view_submission":
+            target = DialogTarget.from_metadata((body.get("view") or {}).get("private_metadata", ""))
+            channel_id = target.channel_id if target else None
+    else:
+        await next()
+        return None
+    if not user_id:
+        return BoltResponse(status=200, body="")
+    refusal = await services(context).access.refusal(client, actor_of(context, user_id, channel_id))
+    if refusal is None:
+        await next()
+        return None
+    if kind == "command":
+        return _json({"response_type": "ephemeral", "text": refusal})
+    if kind == "view_submission":
+        return _json({"response_action": "errors", "errors": {messages.NAME_BLOCK: refusal}})
+    if context.respond is not None:
+        await context.respond(text=refusal, response_type="ephemeral", replace_original=False)
+    return BoltResponse(status=200, body="")
+
+
+def _json(payload: dict) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})

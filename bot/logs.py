@@ -1,0 +1,99 @@
+"""Structured logs: one JSON line per event, with the request or job it belongs to, and never a secret.
+
+`bind(job=..., team=...)` attaches fields to every log line written by the current task (and the tasks
+it starts), so modules deep down (the RevRing client, the downloader) need not pass ids around.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_fields: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields", default={})  # noqa: B039
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+REDACTED = "[redacted]"
+
+
+def bind(**fields: Any) -> None:
+    """Add fields to every log line of this task from now on (and of tasks it creates)."""
+    _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
+
+
+@contextmanager
+def bound(**fields: Any) -> Iterator[None]:
+    token = _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _fields.reset(token)
+
+
+class ContextFilter(logging.Filter):
+    """Copies the bound fields onto each record (a record's own `extra` wins)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in _fields.get().items():
+            if not hasattr(record, key):
+                setattr(record, key, value)
+        return True
+
+
+class SecretFilter(logging.Filter):
+    """Replaces any secret that slipped into a message, its arguments or an exception text."""
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        record.msg, record.args = self.scrub(message), None
+        if record.exc_info:
+            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, self.scrub(value))
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                line[key] = value if isinstance(value, int | float | bool | type(None)) else str(value)
+        if record.exc_text or record.exc_info:
+            line["error"] = record.exc_text or self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure(secrets: Iterable[str | None], level: int = logging.INFO) -> logging.Handler:
+    """Send every log line, as JSON, to stderr, scrubbed of `secrets`."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(ContextFilter())
+    handler.addFilter(SecretFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    return handler
