@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qs
 
 import aiohttp
 from aiohttp import web
@@ -107,8 +109,46 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services)
 
 async def _slack_events(request: web.Request) -> web.StreamResponse:
     bolt = request.app[BOLT]
-    bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+    if not _shaped_like_slack(await request.text()):
+        return web.Response(status=400, text="bad request")
+    try:
+        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+    except Exception:
+        # Bolt catches errors in our listeners itself; what escapes is Bolt failing to read a body that is
+        # not shaped like anything Slack sends (a bare number, `"event": ""`): not a Slack request.
+        log.info("refused a request Bolt could not read", exc_info=True)
+        return web.Response(status=400, text="bad request")
     return await to_aiohttp_response(bolt_response)
+
+
+_OBJECT_FIELDS = ("event", "user", "channel", "team", "view", "message", "container", "enterprise")
+
+
+def _shaped_like_slack(body: str) -> bool:
+    """Bolt's built-in middleware assumes Slack's shapes (an `event` that is an object, and so on) and answers
+    500 when they are not; such a body is not from Slack, so it is refused here with a 400 instead."""
+    if body.lstrip().startswith("{"):
+        return _object_shaped(body)
+    form = parse_qs(body)
+    return "payload" not in form or _object_shaped(form["payload"][0])
+
+
+def _object_shaped(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("type", ""), str)
+        and all(isinstance(data[key], dict) for key in _OBJECT_FIELDS if key in data)
+        and (not isinstance(data.get("event"), dict) or all(
+            not isinstance(data["event"].get(key), list | int | float) for key in ("channel", "user", "type")
+        ))
+        and (not isinstance(data.get("view"), dict) or isinstance(data["view"].get("state", {}), dict))
+        and isinstance(data.get("actions", []), list)
+        and all(isinstance(action, dict) for action in data.get("actions", []))
+    )
 
 
 async def _healthz(_request: web.Request) -> web.Response:
