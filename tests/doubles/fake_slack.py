@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,15 @@ class FakeSlack(LoopbackServer):
             return self.calls_to(method)
 
         return await asyncio.wait_for(enough(), timeout)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate()` holds, checked after every Web API call."""
+
+        async def holds() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(holds(), timeout)
 
     def thread_texts(self) -> list[str]:
         """Text of every message posted or edited, in order."""
