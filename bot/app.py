@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import signal
+import time
 import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs
@@ -59,6 +60,9 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
         resources.push_async_callback(store.close)
+        forgotten = await store.forget_jobs_before(time.time() - settings.job_retention_days * 86400)
+        if forgotten:
+            log.info("forgot old job records", extra={"count": forgotten, "days": settings.job_retention_days})
         revring = RevRingClient(
             session,
             settings.revring_api_url,

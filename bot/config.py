@@ -60,6 +60,7 @@ class Settings:
     allowed_channel_ids: frozenset[str] = frozenset()
     allowed_usergroup_id: str | None = None
     access_contact: str | None = None
+    job_retention_days: int = 90
 
     @property
     def socket_mode(self) -> bool:
@@ -152,6 +153,7 @@ class Settings:
             allowed_channel_ids=_ids(get("ALLOWED_CHANNEL_IDS"), "ALLOWED_CHANNEL_IDS", "CGD", "C0123ABCD"),
             allowed_usergroup_id=_one_id(get("ALLOWED_USERGROUP_ID"), "ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),
             access_contact=(get("ACCESS_CONTACT") or "")[:200] or None,
+            job_retention_days=number("JOB_RETENTION_DAYS", 90, 1, 3650),
         )
 
 

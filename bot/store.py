@@ -158,6 +158,10 @@ class RequestStore(Protocol):
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
+    async def forget_jobs_before(self, cutoff: float) -> int:
+        """Delete finished job records created before `cutoff` (a time.time() value); return how many."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -344,3 +348,9 @@ class SQLiteStore:
             "SELECT data FROM jobs WHERE team_id = ? ORDER BY created_at DESC LIMIT ?", (team_id, limit)
         ) as cursor:
             return [_job_from_json(row[0]) for row in await cursor.fetchall()]
+
+    async def forget_jobs_before(self, cutoff: float) -> int:
+        async with self._lock, self.db.execute(
+            "DELETE FROM jobs WHERE created_at < ? AND stage NOT IN (?, ?, ?)", (cutoff, *UNFINISHED)
+        ) as cursor:
+            return cursor.rowcount

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -103,3 +104,9 @@ async def test_sigterm_lets_a_running_clone_finish(setup):
     [update] = await slack.wait_for("chat.update")
     assert "voice-0001" in update.args["text"]
     assert_no_secret(output)
+    # Structured logs: one JSON object a line (after the start-up line), naming the request and the job.
+    lines = [json.loads(line) for line in output.decode().splitlines()[1:] if line.strip()]
+    done = next(line for line in lines if line["msg"] == "clone done")
+    assert {"job", "team", "user", "file", "request", "voice", "seconds"} <= done.keys()
+    revring = next(line for line in lines if line["msg"] == "revring answered")
+    assert revring["revring_status"] == 201 and revring["job"] == done["job"]

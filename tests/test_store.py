@@ -76,3 +76,18 @@ async def test_a_failed_job_reopens_once(tmp_path: Path):
     assert (await store.reopen_job(job.id)).stage is Stage.RECEIVED
     assert await store.reopen_job(job.id) is None  # the second click
     await store.close()
+
+
+async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(tmp_path: Path):
+    now = [1000.0]
+    store = await open_store(tmp_path, now)
+    done = (await store.admit(request("F1"), per_user_per_hour=10)).job
+    await store.update_job(done.__class__(**{**done.__dict__, "stage": Stage.DONE}))
+    running = (await store.admit(request("F2"), per_user_per_hour=10)).job
+    now[0] += 100
+    fresh = (await store.admit(request("F3"), per_user_per_hour=10)).job
+    await store.update_job(fresh.__class__(**{**fresh.__dict__, "stage": Stage.FAILED}))
+    assert await store.forget_jobs_before(1050.0) == 1
+    assert await store.get_job(done.id) is None
+    assert await store.get_job(running.id) is not None and await store.get_job(fresh.id) is not None
+    await store.close()
