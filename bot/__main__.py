@@ -12,7 +12,7 @@ from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
 from bot import logs
-from bot.app import create_web_app, ignore_further_stop_signals
+from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
 from bot.check import check
 from bot.config import ConfigError, Settings
 
@@ -50,16 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token],
         level=logging.DEBUG if os.environ.get("LOG_LEVEL", "").lower() == "debug" else logging.INFO,
     )
-    mode = "Socket Mode" if settings.socket_mode else f"HTTP mode: POST /slack/events on port {settings.port}"
-    print(
-        f"Voice Cloner starting in {mode} (health check on port {settings.port} at /healthz); "
-        f"RevRing at {settings.revring_api_url}",
-        flush=True,
-    )
-    # Handlers answer in milliseconds; a short wait closes idle keep-alive connections, then the clones get their grace.
-    web_app = create_web_app(settings)
+    mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
+
+    def announce(workspace: Workspace) -> None:
+        print(
+            f"Voice Cloner running in {mode} for workspace {workspace.name} as @{workspace.bot_user}; "
+            f"RevRing at {settings.revring_api_url}. Health check: GET /healthz on port {settings.port}.",
+            flush=True,
+        )
+
+    web_app = create_web_app(settings, on_ready=announce)
     web_app.on_shutdown.append(ignore_further_stop_signals)
-    web.run_app(web_app, host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=3)  # noqa: S104
+    try:
+        # Handlers answer in milliseconds: a short wait closes idle keep-alive connections, then clones get their grace.
+        web.run_app(web_app, host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=3)  # noqa: S104
+    except StartupError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

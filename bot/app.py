@@ -9,7 +9,8 @@ import logging
 import signal
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -18,6 +19,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,11 +36,30 @@ log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 BOLT = web.AppKey("bolt", AsyncApp)
+ON_READY = web.AppKey("on_ready", Callable)
 
-def create_web_app(settings: Settings) -> web.Application:
-    """The aiohttp application used by `python -m bot` and by the tests alike."""
+class StartupError(Exception):
+    """The bot cannot start; the message is one line for the person starting it."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Who the bot token belongs to, from Slack's auth.test."""
+
+    name: str
+    bot_user: str
+
+
+def create_web_app(
+    settings: Settings, on_ready: Callable[[Workspace], None] | None = None
+) -> web.Application:
+    """The aiohttp application used by `python -m bot` and by the tests alike.
+
+    `on_ready` is told the workspace once Slack has accepted the token, before requests are taken.
+    """
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[SETTINGS] = settings
+    web_app[ON_READY] = on_ready or (lambda _workspace: None)
     web_app.add_routes([web.post("/slack/events", _slack_events), web.get("/healthz", _healthz)])
     web_app.cleanup_ctx.append(_resources)
     return web_app
@@ -58,6 +79,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        workspace = await _workspace(client, settings)
         store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
         resources.push_async_callback(store.close)
         forgotten = await store.forget_jobs_before(time.time() - settings.job_retention_days * 86400)
@@ -78,7 +100,27 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
             await socket_mode.connect_async()
             resources.push_async_callback(socket_mode.close_async)  # first to close: no new work arrives
+        web_app[ON_READY](workspace)
         yield
+
+
+async def _workspace(client: AsyncWebClient, settings: Settings) -> Workspace:
+    """auth.test: proves the bot token before anything else starts, and names the workspace."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as error:
+        data = error.response.data
+        code = data.get("error") if isinstance(data, dict) else f"HTTP {error.response.status_code}"
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth Token (xoxb-...) again from "
+            "OAuth & Permissions at https://api.slack.com/apps, and reinstall the app if it was removed."
+        ) from None
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise StartupError(
+            f"Cannot reach Slack at {settings.slack_api_url} ({type(error).__name__}). Check the network "
+            "(and SLACK_API_URL if you set it)."
+        ) from None
+    return Workspace(name=str(response.get("team") or response.get("team_id")), bot_user=str(response.get("user")))
 
 
 async def ignore_further_stop_signals(_web_app: web.Application) -> None:

@@ -23,7 +23,8 @@ COMMAND = urlencode({"command": "/clone-voice", "text": "Rachel", "team_id": "T0
 
 
 def no_calls(harness: Harness) -> None:
-    assert harness.slack.calls == [] and harness.revring.attempts == 0
+    """Nothing reached Slack or RevRing but the bot's own start-up check of its token."""
+    assert [call.method for call in harness.slack.calls] == ["auth.test"] and harness.revring.attempts == 0
 
 
 async def raw_post(harness: Harness, body: str, headers: dict[str, str]) -> int:
@@ -68,7 +69,7 @@ async def test_events_and_interactions_are_verified_too(harness: Harness):
 async def test_in_socket_mode_the_http_endpoint_still_verifies(harness: Harness):
     assert await raw_post(harness, COMMAND, {}) == 401
     assert harness.revring.attempts == 0
-    assert [c.method for c in harness.slack.calls] == ["apps.connections.open"]
+    assert [c.method for c in harness.slack.calls] == ["auth.test", "apps.connections.open"]
 
 
 async def test_only_two_routes_exist_and_healthz_reveals_nothing(harness: Harness):

@@ -101,7 +101,23 @@ async def test_the_bot_starts_from_a_dotenv_file_and_real_variables_win(
             process.kill()
             await process.wait()
     assert process.returncode == 0
-    assert f"HTTP mode: POST /slack/events on port {unused_tcp_port}" in stdout.decode()
+    assert stdout.decode().splitlines()[0] == (
+        f"Voice Cloner running in HTTP mode on port {unused_tcp_port} (POST /slack/events) for workspace Acme as "
+        f"@voice-cloner; RevRing at {revring.api_url}. Health check: GET /healthz on port {unused_tcp_port}."
+    )
     output = stdout.decode() + stderr.decode()
     for secret in REQUIRED.values():
         assert secret not in output
+
+
+async def test_a_token_slack_refuses_stops_start_up_with_one_line(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeRevRing], unused_tcp_port: int
+):
+    slack, revring = fakes
+    env = make_env(slack, revring, SLACK_BOT_TOKEN="xoxb-revoked-token-000", PORT=str(unused_tcp_port))
+    process = await run_bot(tmp_path, clean_env(**env))
+    _stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth)")
+    assert b"xoxb-revoked-token-000" not in _stdout + stderr
