@@ -82,9 +82,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         workspace = await _workspace(client, settings)
         store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
         resources.push_async_callback(store.close)
-        forgotten = await store.forget_jobs_before(time.time() - settings.job_retention_days * 86400)
-        if forgotten:
-            log.info("forgot old job records", extra={"count": forgotten, "days": settings.job_retention_days})
+        pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
+        resources.callback(pruning.cancel)
         revring = RevRingClient(
             session,
             settings.revring_api_url,
@@ -102,6 +101,15 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             resources.push_async_callback(socket_mode.close_async)  # first to close: no new work arrives
         web_app[ON_READY](workspace)
         yield
+
+
+async def _prune_every_hour(store: SQLiteStore, retention_days: int) -> None:
+    """Expired entries and old job records go now, then every hour."""
+    while True:
+        forgotten = await store.prune(time.time() - retention_days * 86400)
+        if forgotten:
+            log.info("forgot old job records", extra={"count": forgotten, "days": retention_days})
+        await asyncio.sleep(3600)
 
 
 async def _workspace(client: AsyncWebClient, settings: Settings) -> Workspace:

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 import aiohttp
@@ -25,11 +26,21 @@ from bot.revring import (
     Unauthorized,
     Unavailable,
     Voice,
+    VoiceIdMissing,
 )
-from bot.slack_files import FileNotAccessible, FileTooLarge, SlackFileError, download_slack_file
-from bot.store import Admitted, CloneRequest, Job, RequestStore, SharedFile, Stage
+from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack_files import FileNotAccessible, FileOutOfReach, FileTooLarge, SlackFileError, download_slack_file
+from bot.store import Admitted, Answer, CloneRequest, Job, RequestStore, SharedFile, Stage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Checked audio and the work directory it lives in (removed when the job ends)."""
+
+    audio: PreparedAudio
+    workdir: Path
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,13 @@ class Reply:
 
 # Slack's answers when the bot may not post in a conversation; the person is answered in a DM instead.
 _CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cant_post"}
+
+
+class Retry(Enum):
+    STARTED = "started"
+    ALREADY_RUNNING = "already_running"
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"
 
 
 class CloneFailed(Exception):
@@ -89,25 +107,33 @@ class Cloner:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
-    async def retry(self, client: AsyncWebClient, job_id: str) -> Job | None:
-        """"Try again": run a failed job again from its record; None if it is running already (double click)."""
-        job = await self._store.reopen_job(job_id)
-        if job is not None:
-            self._start(client, job)
-        return job
+    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str) -> Retry:
+        """"Try again": run a failed job again from its record, for the person who asked for it, once."""
+        job = await self._store.get_job(job_id)
+        if job is None:
+            return Retry.UNKNOWN
+        if job.request.user_id != user_id:
+            return Retry.NOT_YOURS
+        reopened = await self._store.reopen_job(job_id)
+        if reopened is None:
+            return Retry.ALREADY_RUNNING  # a double click, or a retry that already started
+        self._start(client, reopened)
+        return Retry.STARTED
 
     def resume_in_background(self, client: AsyncWebClient) -> None:
         """After a restart: run again what never reached RevRing; explain what was cut off mid-upload."""
         self._track(asyncio.create_task(self._resume(client)))
 
     async def _resume(self, client: AsyncWebClient) -> None:
+        for job in await self._store.undelivered_jobs():
+            log.info("delivering an answer that a restart cut off", extra={"job": job.id})
+            await self._deliver(client, job)
         for job in await self._store.unfinished_jobs():
             if job.stage is Stage.UPLOADING:
                 log.warning("job was cut off during the upload; asking the person", extra={"job": job.id})
-                job = replace(job, stage=Stage.INTERRUPTED, failure="interrupted during upload")
-                await self._store.update_job(job)
                 text = messages.interrupted_during_upload(job.request.name)
-                await self._finish(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
+                job = replace(job, stage=Stage.INTERRUPTED, failure="interrupted during upload")
+                await self._answer(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
             else:
                 log.info("job resumes", extra={"job": job.id, "stage": str(job.stage)})
                 self._start(client, job)
@@ -139,42 +165,51 @@ class Cloner:
         logs.bind(job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id,
                   file=request.file.id)
         log.info("clone started", extra={"stage": str(job.stage)})
-        await self._react(client, request, add=messages.REACTION_WORKING)
-        if self._slots.locked():
-            self._waiting += 1
-            job = await self._progress(client, job, messages.queued(request.name, self._waiting))
-            try:
-                await self._slots.acquire()
-            finally:
-                self._waiting -= 1
-        else:
-            await self._slots.acquire()
         try:
-            job = await self._progress(client, job, messages.cloning(request.name))
-            voice, prepared = await self._clone(client, job)
+            await self._react(client, request, add=messages.REACTION_WORKING)
+            if self._slots.locked():
+                self._waiting += 1
+                # Everyone running, plus those who queued earlier, is ahead of this one.
+                ahead = self._settings.max_concurrent_clones + self._waiting - 1
+                try:
+                    job = await self._progress(client, job, messages.queued(request.name, ahead))
+                    await self._slots.acquire()
+                finally:
+                    self._waiting -= 1
+            else:
+                await self._slots.acquire()
+            prepared: _Prepared | None = None
+            try:
+                job = await self._progress(client, job, messages.cloning(request.name))
+                job = await self._advance(job, Stage.DOWNLOADING)
+                file, prepared = await self._fetch_audio(client, job)
+                # From here on RevRing may act on what it receives: a restart must not send it again blindly.
+                job = await self._advance(job, Stage.UPLOADING)
+                voice = await self._upload(job, file, prepared)
+            finally:
+                self._slots.release()
+                if prepared is not None:
+                    await asyncio.to_thread(shutil.rmtree, prepared.workdir, True)
         except CloneFailed as failure:
             log.info("clone failed", extra={"cause": failure.cause, "seconds": round(time.monotonic() - started, 3)})
-            job = replace(job, stage=Stage.FAILED, failure=failure.cause[:200])
-            await self._store.update_job(job)
             blocks = messages.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
-            await self._finish(client, job, failure.text, blocks, ok=False)
+            job = replace(job, stage=Stage.FAILED, failure=failure.cause[:200])
+            await self._answer(client, job, failure.text, blocks, ok=False)
             return
         except Exception:
             log.exception("clone crashed")
+            # Cut off while sending: RevRing may have made the voice, so say so rather than "nothing was created".
+            uploading = job.stage is Stage.UPLOADING
+            text = messages.interrupted_during_upload(request.name) if uploading else messages.internal_error()
             job = replace(job, stage=Stage.FAILED, failure="internal error")
-            await self._store.update_job(job)
-            text = messages.internal_error()
-            await self._finish(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
+            await self._answer(client, job, text, messages.failed_blocks(text, retry_job_id=job.id), ok=False)
             return
-        finally:
-            self._slots.release()
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status,
                                       "seconds": round(time.monotonic() - started, 3)})
         language = voice.language or request.language
+        note = _audio_note(prepared.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
-        await self._store.update_job(job)
-        note = _audio_note(prepared, self._settings.audio_limits)
-        await self._finish(
+        await self._answer(
             client,
             job,
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
@@ -182,13 +217,12 @@ class Cloner:
             ok=True,
         )
 
-    async def _clone(self, client: AsyncWebClient, job: Job) -> tuple[Voice, PreparedAudio]:
-        request = job.request
+    async def _fetch_audio(self, client: AsyncWebClient, job: Job) -> tuple[SharedFile, _Prepared]:
+        """Download the file into a fresh work directory and check it; the caller removes the directory."""
         workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="voice-clone-"))
         try:
-            job = await self._advance(job, Stage.DOWNLOADING)
             audio_path = workdir / "upload"
-            file = await self._full_file(client, request.file)
+            file = await self._full_file(client, job.request.file)
             await self._download(file, audio_path)
             try:
                 prepared = await prepare_audio(
@@ -199,22 +233,25 @@ class Cloner:
                 raise CloneFailed(messages.too_short(error.duration_seconds, error.min_seconds), error.cause) from None
             except NotAudio as error:
                 raise CloneFailed(messages.not_audio(), error.cause) from None
-            # From here on RevRing may act on what it receives: a restart must not send it again blindly.
-            job = await self._advance(job, Stage.UPLOADING)
-            try:
-                voice = await self._revring.create_voice(
-                    display_name=request.name,
-                    language=request.language,
-                    audio=prepared.path,
-                    filename=f"{_file_stem(file)}.{prepared.info.extension}",
-                    content_type=prepared.info.content_type,
-                )
-            except RevRingError as error:
-                retryable = isinstance(error, Unavailable)
-                raise CloneFailed(_revring_message(error), error.cause, retryable=retryable) from None
-            return voice, prepared
-        finally:
+        except BaseException:
             await asyncio.to_thread(shutil.rmtree, workdir, True)
+            raise
+        return file, _Prepared(prepared, workdir)
+
+    async def _upload(self, job: Job, file: SharedFile, prepared: _Prepared) -> Voice:
+        try:
+            return await self._revring.create_voice(
+                display_name=job.request.name,
+                language=job.request.language,
+                audio=prepared.audio.path,
+                filename=f"{_file_stem(file)}.{prepared.audio.info.extension}",
+                content_type=prepared.audio.info.content_type,
+            )
+        except VoiceIdMissing as error:
+            raise CloneFailed(messages.revring_created_without_id(job.request.name), error.cause) from None
+        except RevRingError as error:
+            retryable = isinstance(error, Unavailable)
+            raise CloneFailed(_revring_message(error), error.cause, retryable=retryable) from None
 
     async def _advance(self, job: Job, stage: Stage) -> Job:
         job = replace(job, stage=stage)
@@ -228,7 +265,9 @@ class Cloner:
         try:
             response = await client.files_info(file=file.id)
         except SlackApiError as error:
-            raise CloneFailed(messages.file_not_accessible(), f"files.info: {_slack_error(error)}") from None
+            raise CloneFailed(messages.file_out_of_reach(), f"files.info: {error_code(error)}") from None
+        except SLACK_FAILURES as error:
+            raise CloneFailed(messages.download_failed(), f"files.info: {error_code(error)}", retryable=True) from None
         return SharedFile.from_slack(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
@@ -248,6 +287,8 @@ class Cloner:
             raise CloneFailed(messages.too_large(error.size, self._settings.max_audio_mb), error.cause) from None
         except FileNotAccessible as error:
             raise CloneFailed(messages.file_not_accessible(), error.cause) from None
+        except FileOutOfReach as error:
+            raise CloneFailed(messages.file_out_of_reach(), error.cause) from None
         except SlackFileError as error:
             raise CloneFailed(messages.download_failed(), error.cause, retryable=True) from None
 
@@ -257,15 +298,15 @@ class Cloner:
             response = await client.chat_postMessage(
                 channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
             )
-        except SlackApiError as error:
-            if _slack_error(error) not in _CANNOT_POST_HERE:
-                log.warning("message not posted", extra={"slack_error": _slack_error(error)})
+        except SLACK_FAILURES as error:
+            if error_code(error) not in _CANNOT_POST_HERE:
+                log.warning("message not posted", extra={"slack_error": error_code(error)})
                 return None
-            log.info("cannot post there; answering in a DM", extra={"slack_error": _slack_error(error)})
+            log.info("cannot post there; answering in a DM", extra={"slack_error": error_code(error)})
             try:
                 response = await client.chat_postMessage(channel=request.user_id, text=text, blocks=blocks)
-            except SlackApiError as dm_error:
-                log.error("DM not posted either", extra={"slack_error": _slack_error(dm_error)})
+            except SLACK_FAILURES as dm_error:
+                log.error("DM not posted either", extra={"slack_error": error_code(dm_error)})
                 return None
         return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
 
@@ -276,8 +317,8 @@ class Cloner:
             try:
                 await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
                 return job
-            except SlackApiError as error:
-                log.warning("progress message not edited", extra={"slack_error": _slack_error(error)})
+            except SLACK_FAILURES as error:
+                log.warning("progress message not edited", extra={"slack_error": error_code(error)})
         reply = await self._post(client, job.request, text, blocks)
         if reply is None:
             return job
@@ -285,38 +326,55 @@ class Cloner:
         await self._store.update_job(job)
         return job
 
-    async def _finish(self, client: AsyncWebClient, job: Job, text: str, blocks: list, *, ok: bool) -> None:
-        """Edit the progress message into the result (or post it if there is none) and set the reaction."""
+    async def _answer(self, client: AsyncWebClient, job: Job, text: str, blocks: list, *, ok: bool) -> None:
+        """Record the job's outcome together with the answer still to be shown, then show it.
+
+        Written first, so that if Slack fails or the process dies before the answer is out, the next start
+        delivers it: a finished clone is never left looking like "Cloning…".
+        """
+        job = replace(job, answer=Answer(text, blocks, ok))
+        await self._store.update_job(job)
+        await self._deliver(client, job)
+
+    async def _deliver(self, client: AsyncWebClient, job: Job) -> None:
+        """Edit the progress message into the answer (or post it if there is none) and set the reaction."""
+        answer = job.answer
+        if answer is None:
+            return
         delivered = False
         if job.reply_channel and job.reply_ts:
             try:
-                await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
+                await client.chat_update(
+                    channel=job.reply_channel, ts=job.reply_ts, text=answer.text, blocks=answer.blocks
+                )
                 delivered = True
-            except SlackApiError as error:
-                log.warning("progress message not edited", extra={"slack_error": _slack_error(error)})
-        if not delivered and await self._post(client, job.request, text, blocks) is None:
-            log.error("result not delivered")
-        done = messages.REACTION_DONE if ok else messages.REACTION_FAILED
-        await self._react(client, job.request, remove=messages.REACTION_WORKING, add=done)
+            except SLACK_FAILURES as error:
+                log.warning("progress message not edited", extra={"slack_error": error_code(error)})
+        if not delivered:
+            delivered = await self._post(client, job.request, answer.text, answer.blocks) is not None
+        if not delivered:
+            log.error("answer not delivered; it is retried on the next start")
+            return
+        await self._store.update_job(replace(job, answer=None))
+        done = messages.REACTION_DONE if answer.ok else messages.REACTION_FAILED
+        # A retried job may carry the ❌ of its earlier attempt.
+        stale = (messages.REACTION_FAILED,) if job.retries and answer.ok else ()
+        await self._react(client, job.request, remove=(messages.REACTION_WORKING, *stale), add=done)
 
     async def _react(
-        self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: str | None = None
+        self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: tuple[str, ...] = ()
     ) -> None:
         """Reactions are a courtesy: failing to set one never stops a clone."""
         if request.message_ts is None:
             return
-        for method, name in ((client.reactions_remove, remove), (client.reactions_add, add)):
-            if name is None:
-                continue
+        changes = [(client.reactions_remove, name) for name in remove]
+        if add:
+            changes.append((client.reactions_add, add))
+        for method, name in changes:
             try:
                 await method(channel=request.channel_id, timestamp=request.message_ts, name=name)
-            except SlackApiError as error:
-                log.debug("reaction not changed", extra={"reaction": name, "slack_error": _slack_error(error)})
-
-
-def _slack_error(error: SlackApiError) -> str:
-    data = error.response.data
-    return str(data.get("error")) if isinstance(data, dict) else f"HTTP {error.response.status_code}"
+            except SLACK_FAILURES as error:
+                log.debug("reaction not changed", extra={"reaction": name, "slack_error": error_code(error)})
 
 
 def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:

@@ -230,18 +230,22 @@ def retry_already_running() -> str:
 
 
 def over_the_hourly_limit(limit: int, minutes: int) -> str:
+    minutes = max(minutes, 1)
+    clones = "1 clone" if limit == 1 else f"{limit} clones"
     return (
-        f"You've started {limit} clones in the last hour, which is the most allowed. "
-        f"You can clone again in about {max(minutes, 1)} minute{'s' if minutes != 1 else ''}."
+        f"You've started {clones} in the last hour, which is the most allowed. "
+        f"You can clone again in about {minutes} minute{'s' if minutes != 1 else ''}."
     )
+
+
+def retry_not_yours() -> str:
+    return "Only the person who asked for this clone can try it again. Start your own with `/clone-voice`."
 
 
 def already_cloning_file() -> str:
     return "That file is already being cloned (or just was): the result is in its thread."
 
 
-def shutting_down() -> str:
-    return "I'm restarting right now. Please try again in a minute."
 
 
 # --- Why a clone did not happen -------------------------------------------------------------------
@@ -277,15 +281,31 @@ def file_not_accessible() -> str:
     )
 
 
+def file_out_of_reach() -> str:
+    return (
+        "I can't open that file: it was deleted, or it is in a conversation I'm not part of. "
+        "Invite me with `/invite @Voice Cloner` and share it again, or upload it with `/clone-voice`."
+    )
+
+
 def download_failed() -> str:
     return "I couldn't download that file from Slack. Please share it again in a moment."
 
 
 def revring_invalid_body(details: dict[str, Any]) -> str:
     plain = _plain_details(details) or "it didn't say why"
+    if len(plain) > 500:  # Slack refuses a section over 3,000 characters: the answer must fit
+        plain = plain[:500] + "…"
     return (
         f"RevRing didn't accept this sample: {escape(plain)}. "
         "Check the name and the recording, then try again."
+    )
+
+
+def revring_created_without_id(name: str) -> str:
+    return (
+        f"RevRing says it created *{escape(name)}*, but its answer didn't include the voice id. "
+        "Look for the voice in your RevRing dashboard instead of trying again, or you may get two."
     )
 
 

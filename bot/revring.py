@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import aiohttp
 log = logging.getLogger(__name__)
 
 MAX_RATE_LIMIT_RETRIES = 2
+MAX_ANSWER_BYTES = 256 * 1024
 MAX_RETRY_AFTER_SECONDS = 10.0
 
 
@@ -49,6 +51,10 @@ class Unauthorized(RevRingError):
 
 class BillingInactive(RevRingError):
     """402 billing_inactive: the RevRing subscription needs attention."""
+
+
+class VoiceIdMissing(RevRingError):
+    """201 Created, but no readable voice id: the voice probably exists, so this must never be retried."""
 
 
 class Unavailable(RevRingError):
@@ -140,9 +146,10 @@ async def _read_answer(response: aiohttp.ClientResponse) -> Voice:
         raise _RateLimited(_retry_after(response.headers.get("Retry-After")))
     body: Any = None
     if response.content_type == "application/json":
+        raw = await _read_limited(response, MAX_ANSWER_BYTES)  # RevRing's answers are small; never read more
         try:
-            body = await response.json()
-        except (ValueError, aiohttp.ContentTypeError):
+            body = json.loads(raw)
+        except ValueError:
             body = None
     error = body.get("error") if isinstance(body, dict) else None
     if status == 201 and isinstance(body, dict):
@@ -154,7 +161,9 @@ async def _read_answer(response: aiohttp.ClientResponse) -> Voice:
                 language=str(data.get("language", "")),
                 status=str(data.get("status", "")),
             )
-        raise Unavailable("201 without a voice id")
+        raise VoiceIdMissing("201 without a readable voice id")
+    if status == 201:
+        raise VoiceIdMissing(f"201 with a {response.content_type} body")
     if status == 400 and error == "invalid_body":
         details = body.get("details")
         raise InvalidBody(details if isinstance(details, dict) else {})
@@ -163,6 +172,15 @@ async def _read_answer(response: aiohttp.ClientResponse) -> Voice:
     if status == 402:
         raise BillingInactive("402 billing_inactive")
     raise Unavailable(f"HTTP {status} ({response.content_type})")
+
+
+async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    data = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        data += chunk
+        if len(data) > limit:
+            break
+    return bytes(data)
 
 
 def _retry_after(header: str | None) -> float:

@@ -35,6 +35,10 @@ class FileNotAccessible(SlackFileError):
     """Slack answered with its HTML sign-in page: missing files:read, or the bot cannot see the file."""
 
 
+class FileOutOfReach(SlackFileError):
+    """The file is gone, or in a conversation the bot is not part of (403/404)."""
+
+
 class DownloadFailed(SlackFileError):
     """Network trouble, an error status, a truncated body or too many redirects."""
 
@@ -78,8 +82,10 @@ async def download_slack_file(
                     url = urljoin(str(response.url), location)
                     log.info("slack download redirected", extra={"host": urlsplit(url).hostname})
                     continue
-                if response.status in (401, 403, 404):
-                    raise FileNotAccessible(f"HTTP {response.status} from the file host")
+                if response.status == 401:
+                    raise FileNotAccessible("HTTP 401 from the file host")
+                if response.status in (403, 404, 410):
+                    raise FileOutOfReach(f"HTTP {response.status} from the file host")
                 if response.status != 200:
                     raise DownloadFailed(f"HTTP {response.status} from the file host")
                 if response.content_type == "text/html":

@@ -105,8 +105,18 @@ class Stage(StrEnum):
     INTERRUPTED = "interrupted"  # cut off during the upload: RevRing may or may not have made the voice
 
 
+CLAIM_SECONDS = 3600.0  # how long a delivery or message id is remembered for deduplication
 UNFINISHED = (Stage.RECEIVED, Stage.DOWNLOADING, Stage.UPLOADING)
 RETRYABLE = (Stage.FAILED, Stage.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The message that ends a job, kept until Slack has shown it."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+    ok: bool
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,8 @@ class Job:
     voice_id: str | None = None
     voice_status: str | None = None
     failure: str | None = None  # a short code for logs and the list, never shown raw
+    answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
+    retries: int = 0  # times "Try again" reopened it
 
 
 class Admission(StrEnum):
@@ -153,13 +165,17 @@ class RequestStore(Protocol):
     async def update_job(self, job: Job) -> None: ...
     async def get_job(self, job_id: str) -> Job | None: ...
     async def unfinished_jobs(self) -> list[Job]: ...
+    async def undelivered_jobs(self) -> list[Job]:
+        """Finished jobs whose answer Slack has not shown yet (a failure or a restart got in the way)."""
+        ...
+
     async def reopen_job(self, job_id: str) -> Job | None:
         """Move a failed or interrupted job back to RECEIVED; None if it was not in such a state (a double click)."""
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
-    async def forget_jobs_before(self, cutoff: float) -> int:
-        """Delete finished job records created before `cutoff` (a time.time() value); return how many."""
+    async def prune(self, job_cutoff: float) -> int:
+        """Drop expired entries and finished jobs created before `job_cutoff`; return how many jobs went."""
         ...
 
     async def close(self) -> None: ...
@@ -190,7 +206,12 @@ def _job_from_json(text: str) -> Job:
     data = json.loads(text)
     request = data.pop("request")
     request["file"] = SharedFile(**request["file"])
-    return Job(request=CloneRequest(**request), **{**data, "stage": Stage(data["stage"])})
+    answer = data.pop("answer", None)
+    return Job(
+        request=CloneRequest(**request),
+        answer=Answer(**answer) if answer else None,
+        **{**data, "stage": Stage(data["stage"])},
+    )
 
 
 @dataclass
@@ -246,15 +267,16 @@ class SQLiteStore:
         return RecentAudio(**{**data, "file": SharedFile(**data["file"])})
 
     async def _put(self, table: str, key: tuple[str, str, str], data: dict[str, Any]) -> None:
-        await self.db.execute(
-            f"INSERT OR REPLACE INTO {table} (team_id, channel_id, user_id, data, saved_at) "  # noqa: S608
-            "VALUES (?, ?, ?, ?, ?)",
-            (*key, json.dumps(data), self.clock()),
-        )
+        async with self._lock:
+            await self.db.execute(
+                f"INSERT OR REPLACE INTO {table} (team_id, channel_id, user_id, data, saved_at) "  # noqa: S608
+                "VALUES (?, ?, ?, ?, ?)",
+                (*key, json.dumps(data), self.clock()),
+            )
 
     async def _take(self, table: str, key: tuple[str, str, str]) -> dict[str, Any] | None:
         """Read and delete in one statement, so two requests can never take the same entry."""
-        async with self.db.execute(
+        async with self._lock, self.db.execute(
             f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND user_id = ? "  # noqa: S608
             "RETURNING data, saved_at",
             key,
@@ -268,11 +290,12 @@ class SQLiteStore:
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
-        await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - max(self.ttl_seconds, 3600),))
-        async with self.db.execute(
-            "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
-        ) as cursor:
-            return cursor.rowcount == 1
+        async with self._lock:
+            await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
+            async with self.db.execute(
+                "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
+            ) as cursor:
+                return cursor.rowcount == 1
 
     # --- jobs ----------------------------------------------------------------------------------------
 
@@ -332,12 +355,18 @@ class SQLiteStore:
         ) as cursor:
             return [_job_from_json(row[0]) for row in await cursor.fetchall()]
 
+    async def undelivered_jobs(self) -> list[Job]:
+        async with self.db.execute(
+            "SELECT data FROM jobs WHERE json_extract(data, '$.answer') IS NOT NULL ORDER BY created_at"
+        ) as cursor:
+            return [_job_from_json(row[0]) for row in await cursor.fetchall()]
+
     async def reopen_job(self, job_id: str) -> Job | None:
         job = await self.get_job(job_id)
         if job is None:
             return None
-        reopened = replace(job, stage=Stage.RECEIVED, failure=None)
-        async with self.db.execute(
+        reopened = replace(job, stage=Stage.RECEIVED, failure=None, answer=None, retries=job.retries + 1)
+        async with self._lock, self.db.execute(
             "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ? AND stage IN (?, ?)",
             (reopened.stage, self.clock(), _job_to_json(reopened), job_id, *RETRYABLE),
         ) as cursor:
@@ -349,8 +378,14 @@ class SQLiteStore:
         ) as cursor:
             return [_job_from_json(row[0]) for row in await cursor.fetchall()]
 
-    async def forget_jobs_before(self, cutoff: float) -> int:
-        async with self._lock, self.db.execute(
-            "DELETE FROM jobs WHERE created_at < ? AND stage NOT IN (?, ?, ?)", (cutoff, *UNFINISHED)
-        ) as cursor:
-            return cursor.rowcount
+    async def prune(self, job_cutoff: float) -> int:
+        """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys."""
+        now = self.clock()
+        async with self._lock:
+            for table in ("pending", "recent_audio"):
+                await self.db.execute(f"DELETE FROM {table} WHERE saved_at < ?", (now - self.ttl_seconds,))  # noqa: S608
+            await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
+            async with self.db.execute(
+                "DELETE FROM jobs WHERE created_at < ? AND stage NOT IN (?, ?, ?)", (job_cutoff, *UNFINISHED)
+            ) as cursor:
+                return cursor.rowcount

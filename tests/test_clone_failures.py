@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -65,7 +66,7 @@ async def test_inactive_billing_is_explained(harness: Harness):
 # --- anything undocumented: "RevRing didn't answer, please try again" -----------------------------------
 
 
-@pytest.mark.parametrize("misbehaviour", ["server_error", "html", "bad_json", "reset"])
+@pytest.mark.parametrize("misbehaviour", ["server_error", "html", "reset"])
 async def test_undocumented_answers_are_not_retried_and_say_try_again(harness: Harness, misbehaviour: str):
     harness.revring.answers = [misbehaviour]
     shown = await clone_and_wait(harness, host(harness))
@@ -76,10 +77,19 @@ async def test_undocumented_answers_are_not_retried_and_say_try_again(harness: H
     assert harness.revring.attempts == 1
 
 
+async def test_created_but_unreadable_says_check_the_dashboard_and_offers_no_retry(harness: Harness):
+    harness.revring.answers = ["bad_json"]  # 201 Created with a body that isn't JSON
+    shown = await clone_and_wait(harness, host(harness))
+    assert "says it created *Rachel*" in shown and "RevRing dashboard" in shown
+    assert "Try again" not in shown  # the voice probably exists: a retry could make a second one
+    assert harness.revring.attempts == 1
+
+
 async def test_a_slow_revring_times_out_with_try_again(harness: Harness):
     harness.revring.answers = ["slow"]
     shown = await clone_and_wait(harness, host(harness))
     assert "RevRing didn't answer, please try again" in shown
+    assert "'text': 'Try again'" in shown
     assert harness.revring.attempts == 1
     harness.revring.release_slow.set()
 
@@ -91,11 +101,17 @@ async def test_rate_limits_are_retried_a_bounded_number_of_times(harness: Harnes
     assert harness.revring.attempts == 3
 
 
-async def test_one_rate_limit_then_success_creates_one_voice(harness: Harness):
+async def test_one_rate_limit_then_success_creates_one_voice_after_retry_after(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.INFO, logger="bot.revring")
     harness.revring.answers = ["rate_limited"]
+    harness.revring.retry_after = "1"
     shown = await clone_and_wait(harness, host(harness))
     assert "voice-0001" in shown
     assert harness.revring.attempts == 2
+    [waited] = [r for r in caplog.records if r.getMessage() == "revring rate limited; retrying"]
+    assert waited.retry_after == 1.0  # the header's value, not a guess
 
 
 def closed_port() -> int:
@@ -108,6 +124,7 @@ def closed_port() -> int:
 async def test_revring_refusing_connections_says_try_again(harness: Harness):
     shown = await clone_and_wait(harness, host(harness))
     assert "RevRing didn't answer, please try again" in shown
+    assert "'text': 'Try again'" in shown
     assert_nothing_internal(shown)
 
 
@@ -218,3 +235,28 @@ async def test_a_slack_connect_stub_is_completed_with_files_info(harness: Harnes
     assert "voice-0001" in shown
     assert harness.slack.calls_to("files.info")[0].args["file"] == "F0AUDIO"
 
+
+
+async def test_a_file_in_a_conversation_the_bot_cannot_see_says_invite_or_upload(harness: Harness):
+    stub = {"id": "F0GONE", "mode": "hosted", "file_access": "check_file_info"}  # files.info: file_not_found
+    shown = await clone_and_wait(harness, stub)
+    assert "conversation I'm not part of" in shown and "/invite @Voice Cloner" in shown
+    assert "files:read" not in shown and harness.revring.attempts == 0
+
+
+async def test_an_html_page_labelled_as_audio_is_still_the_sign_in_page(harness: Harness):
+    file = host(harness, b"\n  <!DOCTYPE html><html><body>Sign in</body></html>", mimetype="application/octet-stream")
+    shown = await clone_and_wait(harness, file)
+    assert "sign-in page" in shown and harness.revring.attempts == 0
+
+
+def test_only_slack_hosts_over_https_may_receive_the_token():
+    from bot.slack_files import may_receive_token
+
+    for url in ("https://files.slack.com/x", "https://slack.com/x", "https://a.b.slack.com/x"):
+        assert may_receive_token(url)
+    for url in ("http://files.slack.com/x", "https://evilslack.com/x", "https://slack.com.evil.io/x",
+                "https://files.slack.com.evil.io/x", "https://127.0.0.1/x", "ftp://files.slack.com/x"):
+        assert not may_receive_token(url)
+    assert may_receive_token("http://127.0.0.1:9/x", frozenset({"127.0.0.1"}))
+    assert not may_receive_token("http://127.0.0.2:9/x", frozenset({"127.0.0.1"}))

@@ -67,14 +67,17 @@ async def test_clones_beyond_the_limit_wait_in_order_and_say_so(harness: Harness
     await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> First")
     await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
     await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Second")
-    posts = await harness.slack.wait_for("chat.postMessage", 2)
-    assert "queued behind 1 other clone" in posts[1].args["text"]
+    await harness.slack.wait_for("chat.postMessage", 2)
+    await harness.bot.share_file(hosted(harness, "F3"), text="<@UBOT> Third")
+    posts = await harness.slack.wait_for("chat.postMessage", 3)
+    assert "*Second* is queued behind 1 other clone;" in posts[1].args["text"]
+    assert "*Third* is queued behind 2 other clones;" in posts[2].args["text"]
     assert len(harness.revring.received) == 1
     harness.revring.release_slow.set()
-    updates = await harness.slack.wait_for("chat.update", 3)
+    updates = await harness.slack.wait_for("chat.update", 5)  # Second and Third: progress, then result
     texts = [u.args["text"] for u in updates]
     assert any("Cloning *Second*" in t for t in texts)  # the queued message turned into progress
-    assert [v.display_name for v in harness.revring.received] == ["First", "Second"]
+    assert [v.display_name for v in harness.revring.received] == ["First", "Second", "Third"]
 
 
 @pytest.mark.parametrize("harness", [{"CLONES_PER_HOUR": "1"}], indirect=True)
@@ -83,7 +86,7 @@ async def test_a_person_over_the_hourly_limit_is_told_kindly(harness: Harness):
     await harness.slack.wait_for("chat.update")
     await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Second")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
-    assert note.args["user"] == USER and "1 clones in the last hour" in note.args["text"]
+    assert note.args["user"] == USER and "started 1 clone in the last hour" in note.args["text"]
     assert "about 60 minutes" in note.args["text"]
     assert len(harness.revring.received) == 1
     answer = await harness.bot.share_file(hosted(harness, "F3"), text="<@UBOT> Third", user="U0BOB")
@@ -126,3 +129,37 @@ async def test_a_waiting_command_survives_a_restart(fakes: tuple[FakeSlack, Fake
         [update] = await slack.wait_for("chat.update")
     await runner.cleanup()
     assert "voice-0001" in update.args["text"] and revring.received[0].display_name == "Rachel"
+
+
+async def test_only_the_person_who_asked_can_try_again(harness: Harness):
+    harness.revring.answers = ["server_error"]
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel")
+    [failed] = await harness.slack.wait_for("chat.update")
+    button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
+    click = {"type": "block_actions", "user": {"id": "U0BOB", "team_id": "T0TEAM"},
+             "channel": {"id": failed.args["channel"]}, "response_url": harness.bot.response_url,
+             "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                          "value": button["value"], "action_ts": "1.0"}]}
+    assert (await harness.bot.interaction(click)).status == 200
+    assert "Only the person who asked" in (await harness.slack.wait_for_response())["text"]
+    assert harness.revring.attempts == 1
+
+
+async def test_an_answer_slack_refused_is_delivered_after_a_restart(fakes: tuple[FakeSlack, FakeRevRing],
+                                                                    tmp_path: Path):
+    slack, revring = fakes
+    settings = Settings.from_env(make_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3"))
+    runner, url = await start_bot(settings)
+    async with aiohttp.ClientSession() as session:
+        bot = BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
+        slack.failures["chat.postMessage"] = "fatal_error"  # neither the progress nor the result gets out
+        await bot.share_file(slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)), text="<@UBOT> Rachel")
+        await slack.wait_for("chat.postMessage", 2)
+        assert len(revring.received) == 1
+        await runner.cleanup()
+        slack.failures.clear()
+        runner, url = await start_bot(settings)
+        posts = await slack.wait_for("chat.postMessage", 3)
+    await runner.cleanup()
+    assert "voice-0001" in posts[2].args["text"] and posts[2].args["thread_ts"]
+    assert len(revring.received) == 1

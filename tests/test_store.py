@@ -87,7 +87,7 @@ async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(tmp_path
     now[0] += 100
     fresh = (await store.admit(request("F3"), per_user_per_hour=10)).job
     await store.update_job(fresh.__class__(**{**fresh.__dict__, "stage": Stage.FAILED}))
-    assert await store.forget_jobs_before(1050.0) == 1
+    assert await store.prune(1050.0) == 1
     assert await store.get_job(done.id) is None
     assert await store.get_job(running.id) is not None and await store.get_job(fresh.id) is not None
     await store.close()

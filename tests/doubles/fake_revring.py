@@ -32,6 +32,7 @@ class FakeRevRing(LoopbackServer):
         self.api_key = api_key
         self.redirect_to: str | None = None  # answer "redirect": 307 to this URL
         self.keys_seen: list[str | None] = []
+        self.retry_after = "0"  # what a scripted 429 says in Retry-After
         self.answers: list[str] = []
         self.received: list[ReceivedVoice] = []
         self.attempts = 0
@@ -97,7 +98,7 @@ class FakeRevRing(LoopbackServer):
         if answer == "server_error":
             return web.json_response({"error": "internal"}, status=500)
         if answer == "rate_limited":
-            return web.json_response({"error": "rate_limited"}, status=429, headers={"Retry-After": "0"})
+            return web.json_response({"error": "rate_limited"}, status=429, headers={"Retry-After": self.retry_after})
         if answer == "html":
             return web.Response(text="<html><body>Bad gateway</body></html>", status=502, content_type="text/html")
         if answer == "bad_json":
