@@ -13,14 +13,18 @@ COPY pyproject.toml README.md /tmp/src/
 COPY bot /tmp/src/bot
 RUN pip install /tmp/src \
     && rm -rf /tmp/src \
-    && useradd --create-home --home-dir /app --uid 10001 --user-group --shell /usr/sbin/nologin voicecloner
+    && useradd --create-home --home-dir /app --uid 10001 --user-group --shell /usr/sbin/nologin voicecloner \
+    && install -d -o voicecloner -g voicecloner /app/data
 
 # The home directory is the working directory, so anything the bot writes there belongs to it.
 WORKDIR /app
 USER voicecloner
 
-ENV PORT=3000
+ENV PORT=3000 \
+    DATABASE_URL=sqlite:////app/data/voice-cloner.sqlite3
 EXPOSE 3000
+# Jobs, waiting commands and recent audio live here: mount a volume so a new container keeps them.
+VOLUME ["/app/data"]
 
 # slim has no curl; Python's urllib fails on a refused connection or a non-2xx answer.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \

@@ -13,7 +13,7 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot import logs
 from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
-from bot.check import check
+from bot.check import check, display_url
 from bot.config import ConfigError, Settings
 
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     def announce(workspace: Workspace) -> None:
         print(
             f"Voice Cloner running in {mode} for workspace {workspace.name} as @{workspace.bot_user}; "
-            f"RevRing at {settings.revring_api_url}. Health check: GET /healthz on port {settings.port}.",
+            f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",
             flush=True,
         )
 

@@ -6,11 +6,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.config import Settings
+from bot.slack_api import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,8 @@ class AccessPolicy:
             return messages.external_user_refused()
         if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
             return messages.person_not_allowed(contact)
-        if settings.allowed_channel_ids and actor.channel_id and actor.channel_id not in settings.allowed_channel_ids:
-            # A DM with the bot is not a channel someone has to approve.
-            if not actor.channel_id.startswith("D"):
-                return messages.channel_not_allowed(contact)
+        if settings.allowed_channel_ids and actor.channel_id not in settings.allowed_channel_ids:
+            return messages.channel_not_allowed(contact)
         return None
 
     async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool:
@@ -55,10 +53,9 @@ class AccessPolicy:
             return cached[1]
         try:
             response = await client.users_info(user=actor.user_id)
-        except SlackApiError as error:
-            data = error.response.data
+        except SLACK_FAILURES as error:
             log.info("users.info failed; treating the person as external",
-                     extra={"user": actor.user_id, "slack_error": data.get("error") if isinstance(data, dict) else "?"})
+                     extra={"user": actor.user_id, "slack_error": error_code(error)})
             return False
         user = response.get("user") or {}
         enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
@@ -78,10 +75,9 @@ class AccessPolicy:
             return self._group[1]
         try:
             response = await client.usergroups_users_list(usergroup=group)
-        except SlackApiError as error:
-            data = error.response.data
+        except SLACK_FAILURES as error:
             log.warning("usergroups.users.list failed; nobody is let in through the group",
-                        extra={"slack_error": data.get("error") if isinstance(data, dict) else "?"})
+                        extra={"slack_error": error_code(error)})
             return frozenset()
         members = frozenset(str(user) for user in response.get("users") or [])
         self._group = (time.monotonic(), members)

@@ -21,6 +21,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
@@ -30,6 +31,7 @@ from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
+from bot.slack_api import error_code
 from bot.store import SQLiteStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 BOLT = web.AppKey("bolt", AsyncApp)
 ON_READY = web.AppKey("on_ready", Callable)
+VERIFIER = web.AppKey("verifier", SignatureVerifier)
 
 class StartupError(Exception):
     """The bot cannot start; the message is one line for the person starting it."""
@@ -59,6 +62,7 @@ def create_web_app(
     """
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[SETTINGS] = settings
+    web_app[VERIFIER] = SignatureVerifier(settings.slack_signing_secret)
     web_app[ON_READY] = on_ready or (lambda _workspace: None)
     web_app.add_routes([web.post("/slack/events", _slack_events), web.get("/healthz", _healthz)])
     web_app.cleanup_ctx.append(_resources)
@@ -117,10 +121,8 @@ async def _workspace(client: AsyncWebClient, settings: Settings) -> Workspace:
     try:
         response = await client.auth_test()
     except SlackApiError as error:
-        data = error.response.data
-        code = data.get("error") if isinstance(data, dict) else f"HTTP {error.response.status_code}"
         raise StartupError(
-            f"Slack refused SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth Token (xoxb-...) again from "
+            f"Slack refused SLACK_BOT_TOKEN ({error_code(error)}). Copy the Bot User OAuth Token (xoxb-...) again from "
             "OAuth & Permissions at https://api.slack.com/apps, and reinstall the app if it was removed."
         ) from None
     except (aiohttp.ClientError, TimeoutError) as error:
@@ -163,7 +165,12 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services)
 
 async def _slack_events(request: web.Request) -> web.StreamResponse:
     bolt = request.app[BOLT]
-    if not _shaped_like_slack(await request.text()):
+    body = await request.text()
+    # Bolt verifies the signature too; checking it here first means an unsigned body gets its 401 even when
+    # it is also malformed, and the shape check below only ever sees requests from Slack.
+    if not request.app[VERIFIER].is_valid_request(body, dict(request.headers)):
+        return web.Response(status=401, text="invalid request")
+    if not _shaped_like_slack(body):
         return web.Response(status=400, text="bad request")
     try:
         bolt_response = await bolt.async_dispatch(await to_bolt_request(request))

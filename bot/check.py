@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.slack_api import error_code
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ async def check_bot_token(settings: Settings, session: aiohttp.ClientSession, ma
     try:
         answer = await client.auth_test()
     except SlackApiError as error:
-        code = _slack_error(error)
+        code = error_code(error)
         if code in _TOKEN_REFUSED:
             fix = (
                 f"copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions at {_APPS} into "
@@ -207,7 +208,7 @@ async def check_bot_token(settings: Settings, session: aiohttp.ClientSession, ma
             result = Result(name, False, f"Slack answered {code} to auth.test.", _slack_unreachable_fix(settings))
         return [result, _skipped(scopes_name)]
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-        where = _display_url(settings.slack_api_url)
+        where = display_url(settings.slack_api_url)
         result = Result(name, False, f"cannot reach Slack at {where} ({_reason(error)}).",
                         _slack_unreachable_fix(settings))
         return [result, _skipped(scopes_name)]
@@ -272,9 +273,9 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
     try:
         await client.apps_connections_open(app_token=settings.slack_app_token)
     except SlackApiError as error:
-        return Result(name, False, f"Slack refused it ({_slack_error(error)}).", fix)
+        return Result(name, False, f"Slack refused it ({error_code(error)}).", fix)
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-        where = _display_url(settings.slack_api_url)
+        where = display_url(settings.slack_api_url)
         return Result(name, False, f"cannot reach Slack at {where} ({_reason(error)}).",
                       _slack_unreachable_fix(settings))
     return Result(name, True, "Slack accepted it (websocket not opened)")
@@ -283,7 +284,7 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
 async def check_revring(settings: Settings, session: aiohttp.ClientSession) -> Result:
     """A harmless authenticated read: list the organisation's agents."""
     name = "RevRing API key"
-    where = _display_url(settings.revring_api_url)
+    where = display_url(settings.revring_api_url)
     unreachable_fix = (
         f"check the network and REVRING_API_URL (now {where}, default https://api.revring.ai/v1)."
     )
@@ -329,14 +330,6 @@ def _skipped(name: str) -> Result:
     return Result(name, None, "not checked, that needs a working bot token.")
 
 
-def _slack_error(error: SlackApiError) -> str:
-    try:
-        code = error.response.get("error")
-    except (AttributeError, TypeError):
-        code = None
-    return str(code) if code else f"HTTP {getattr(error.response, 'status_code', '?')}"
-
-
 def _slack_unreachable_fix(settings: Settings) -> str:
     if settings.slack_api_url_is_custom:
         return "check the network, or unset SLACK_API_URL to use Slack's own https://slack.com/api/."
@@ -353,7 +346,7 @@ def _reason(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _display_url(url: str) -> str:
+def display_url(url: str) -> str:
     """The URL without any user:password@ part, so a credential in a URL never reaches the terminal."""
     parts = urlsplit(url)
     if "@" not in parts.netloc:

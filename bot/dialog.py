@@ -7,12 +7,12 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
+from bot.slack_api import SLACK_FAILURES, error_code
 from bot.store import SharedFile
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,8 @@ async def open_clone_dialog(
     )
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        data = error.response.data
-        log.warning("dialog not opened", extra={"slack_error": data.get("error") if isinstance(data, dict) else "?"})
+    except SLACK_FAILURES as error:
+        log.warning("dialog not opened", extra={"slack_error": error_code(error)})
         return False
     return True
 

@@ -11,8 +11,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 _fields: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields", default={})  # noqa: B039
@@ -23,15 +22,6 @@ REDACTED = "[redacted]"
 def bind(**fields: Any) -> None:
     """Add fields to every log line of this task from now on (and of tasks it creates)."""
     _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
-
-
-@contextmanager
-def bound(**fields: Any) -> Iterator[None]:
-    token = _fields.set({**_fields.get(), **{k: v for k, v in fields.items() if v is not None}})
-    try:
-        yield
-    finally:
-        _fields.reset(token)
 
 
 class ContextFilter(logging.Filter):

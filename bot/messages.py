@@ -500,6 +500,6 @@ def person_not_allowed(contact: str | None) -> str:
 def channel_not_allowed(contact: str | None) -> str:
     who = escape(contact) if contact else "the person who manages the Voice Cloner app"
     return (
-        "Voice cloning isn't turned on in this channel. Use `/clone-voice` in an approved channel or in a DM "
-        f"with me, or ask {who} to add this channel."
+        "Voice cloning isn't turned on in this conversation. Use `/clone-voice` in an approved channel, "
+        f"or ask {who} to add this one."
     )

@@ -53,9 +53,10 @@ class SharedFile:
     def looks_like_audio(self) -> bool:
         """A hint from Slack's labels only; the bytes decide later."""
         return (
-            self.mimetype.startswith("audio/")
-            or self.subtype == "slack_audio"
-            or self.filetype in {"mp3", "m4a", "wav", "ogg", "flac", "webm", "aac", "opus", "oga"}
+            self.mimetype.startswith(("audio/", "video/mp4", "video/webm", "video/quicktime"))
+            or self.subtype in ("slack_audio", "slack_video")
+            or self.filetype in {"mp3", "m4a", "mp4", "wav", "ogg", "flac", "webm", "aac", "opus", "oga", "mov"}
+            or not (self.mimetype or self.filetype)  # a Slack Connect stub: files.info will say
         )
 
 

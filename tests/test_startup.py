@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import aiohttp
 import pytest
 
 from bot.config import ConfigError, Settings
+from tests.bot_process import process_env
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
@@ -22,10 +22,7 @@ REQUIRED = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET
 
 def clean_env(**values: str) -> dict[str, str]:
     """The machine's environment without any bot setting, plus `values`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REVRING_", "MAX_AUDIO", "PORT"))}
-    env["PYTHONPATH"] = str(REPO)
-    env.update(values)
-    return env
+    return process_env(values)
 
 
 async def run_bot(cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:

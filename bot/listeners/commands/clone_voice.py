@@ -3,13 +3,13 @@ import json
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.command_text import Intent, parse_clone_text
 from bot.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
+from bot.slack_api import SLACK_FAILURES
 from bot.store import Admission, CloneRequest, PendingCommand
 
 
@@ -43,6 +43,9 @@ async def handle_clone_voice(
 
     team_id = context.team_id or command.get("team_id", "")
     user_id = command["user_id"]
+    # The slow membership check comes first, so that taking the shared audio (or leaving the command for the
+    # file) follows at once and a file arriving meanwhile can't slip between the two.
+    member = await _bot_is_member(client, channel_id)
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
         request = CloneRequest(
@@ -65,7 +68,7 @@ async def handle_clone_voice(
             await ack(messages.already_cloning_file())
         return
     button_value = json.dumps({"name": parsed.name, "language": parsed.language})
-    if not await _bot_is_member(client, channel_id):
+    if not member:
         text = messages.not_a_member(parsed.name)
         await ack(text=text, blocks=messages.not_a_member_blocks(parsed.name, button_value))
         return
@@ -82,7 +85,7 @@ async def _bot_is_member(client: AsyncWebClient, channel_id: str) -> bool:
     """The bot only receives files from conversations it is in; Slack hides the others from it entirely."""
     try:
         response = await client.conversations_info(channel=channel_id)
-    except SlackApiError:
+    except SLACK_FAILURES:
         return False
     channel = response.get("channel") or {}
     return bool(channel.get("is_member") or channel.get("is_im"))

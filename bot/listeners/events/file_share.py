@@ -44,7 +44,9 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
 
     pending = await shared.store.take_pending(team_id, channel_id, user_id)
     if pending is not None:
-        await _clone(shared, client, context, request(audio or files[0], pending.name, pending.language))
+        # Access was checked when the command was typed; nothing slow may come between taking it and the job.
+        await _clone(shared, client, context, request(audio or files[0], pending.name, pending.language),
+                     checked=True)
         return
     if audio is not None:
         await shared.store.save_recent_audio(
@@ -52,8 +54,12 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         )
 
 
-async def _clone(shared: Services, client: AsyncWebClient, context: AsyncBoltContext, request: CloneRequest) -> None:
-    refusal = await shared.access.refusal(client, actor_of(context, request.user_id, request.channel_id))
+async def _clone(
+    shared: Services, client: AsyncWebClient, context: AsyncBoltContext, request: CloneRequest, *, checked: bool = False
+) -> None:
+    refusal = None if checked else await shared.access.refusal(
+        client, actor_of(context, request.user_id, request.channel_id)
+    )
     if refusal is not None:
         await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=refusal)
         return
