@@ -166,3 +166,10 @@ async def test_names_and_file_names_cannot_ping_anyone(harness: Harness):
     assert harness.revring.received[0].display_name == "<!channel> <@U123> & co"
     for text in [*harness.slack.thread_texts(), str(update["blocks"])]:
         assert "<!" not in text and "<@" not in text
+
+
+async def test_a_mention_with_a_bad_language_is_told_privately(harness: Harness):
+    await harness.bot.share_file(audio_file(harness), text="<@UBOT> Rachel lang=klingon!")
+    [note] = await harness.slack.wait_for("chat.postEphemeral")
+    assert note.args["user"] == USER and "isn't a language code" in note.args["text"]
+    assert harness.revring.attempts == 0

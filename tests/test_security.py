@@ -211,3 +211,21 @@ async def test_no_secret_reaches_logs_or_slack_on_any_path(harness: Harness, cap
         assert secret not in shown
         assert secret not in repr(harness.settings)
     assert "REVRING_API_KEY" in shown  # the person is told which setting, not its value
+
+
+async def test_a_shared_file_name_cannot_ping_when_the_command_picks_it_up(harness: Harness):
+    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "<!channel>.wav", "audio/wav", WAV)))
+    await asyncio.sleep(0.05)  # the share is remembered quietly, after Slack's request was acknowledged
+    answer = await harness.bot.command("Rachel")
+    assert "&lt;!channel&gt;.wav" in answer.text and "<!channel>" not in answer.text
+
+
+async def test_the_shortcut_refuses_people_from_other_organizations(harness: Harness):
+    harness.slack.user_teams[USER] = "T0OTHER"
+    file = share(harness)
+    payload = {"type": "message_action", "callback_id": "clone_voice_from_message", "channel": {"id": CHANNEL},
+               "response_url": harness.bot.response_url, "message_ts": "1.1",
+               "message": {"type": "message", "ts": "1.1", "files": [file]}}
+    assert (await harness.bot.interaction(payload)).status == 200
+    assert "only for members" in (await harness.slack.wait_for_response())["text"]
+    assert harness.slack.calls_to("views.open") == []
