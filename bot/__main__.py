@@ -4,6 +4,7 @@ Nothing else lives here; the checks are in bot/check.py.
 """
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -66,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         web.run_app(web_app, host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=3)  # noqa: S104
     except StartupError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"Cannot start: port {settings.port} is already in use (is another copy of the bot running?). "
+            "Stop it, or set PORT to a free port.",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

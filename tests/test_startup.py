@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -118,3 +119,18 @@ async def test_a_token_slack_refuses_stops_start_up_with_one_line(
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth)")
     assert b"xoxb-revoked-token-000" not in _stdout + stderr
+
+
+async def test_a_port_in_use_stops_start_up_with_one_line(tmp_path: Path, fakes: tuple[FakeSlack, FakeRevRing]):
+    slack, revring = fakes
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))  # noqa: S104 - the bot binds all interfaces, so the test must too
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await run_bot(tmp_path, clean_env(**make_env(slack, revring, PORT=str(port))))
+        _out, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        f"Cannot start: port {port} is already in use (is another copy of the bot running?). "
+        "Stop it, or set PORT to a free port."
+    ]
