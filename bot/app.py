@@ -77,7 +77,10 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
     """
     settings = web_app[SETTINGS]
     async with contextlib.AsyncExitStack() as resources:
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
+        # Each running clone may hold a connection to Slack's file host and one to RevRing; the rest of the pool
+        # stays free for Web API calls, so answering Slack never waits behind the clones (aiohttp's default is 100).
+        connector = aiohttp.TCPConnector(limit=2 * settings.max_concurrent_clones + 20)
+        session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
         resources.push_async_callback(session.close)
         client = AsyncWebClient(
             token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log

@@ -113,7 +113,8 @@ class PreparedAudio:
     path: Path
     info: AudioInfo
     note: AudioNote | None
-    original_seconds: float
+    original_seconds: float  # at least this long when `length_known` is False
+    length_known: bool = True
 
 
 async def inspect_audio(path: Path) -> AudioInfo:
@@ -138,14 +139,17 @@ class _Probe:
     info: AudioInfo
     decoded_seconds: float
     sample_rate: int
+    complete: bool  # False when decoding stopped early, the audio being known to be long enough to cut
+    length_known: bool  # decoded to the end, or the container states its length
 
 
 def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_ms: int | None) -> PreparedAudio:
-    probe = _probe(path)
+    # Past the maximum an excerpt is cut anyway, so a long file need not be decoded to its end.
+    probe = _probe(path, stop_after=limits.max_seconds + 1)
     if declared_duration_ms is not None and declared_duration_ms > 0:
         seconds = declared_duration_ms / 1000
         held = probe.decoded_seconds
-        if held < seconds * _MIN_HELD_SHARE:
+        if probe.complete and held < seconds * _MIN_HELD_SHARE:
             what = f"{probe.info.container}/{probe.info.codec}"
             raise NotAudio(f"{what} is cut short: {seconds:.1f} s declared, {held:.1f} s held")
     else:
@@ -164,15 +168,17 @@ def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_m
     try:
         sound = _first_sound_seconds(path, rate)
         # Start where the sound starts, but early enough that the excerpt is full length when the file allows it.
-        start = min(sound or 0.0, max(0.0, probe.decoded_seconds - limits.excerpt_seconds))
+        start = min(sound or 0.0, max(0.0, max(seconds, probe.decoded_seconds) - limits.excerpt_seconds))
         _write_wav(path, excerpt, rate, start, limits.excerpt_seconds)
     except av.FFmpegError as error:
         raise NotAudio(f"FFmpeg {type(error).__name__} while cutting an excerpt: {error.strerror}") from None
-    return PreparedAudio(excerpt, _probe(excerpt).info, AudioNote.EXCERPT, seconds)
+    known = probe.length_known or (declared_duration_ms is not None and declared_duration_ms > 0)
+    return PreparedAudio(excerpt, _probe(excerpt).info, AudioNote.EXCERPT, seconds, known)
 
 
-def _probe(path: Path) -> _Probe:
-    """Open from the bytes alone (a file object, so FFmpeg gets no name to guess from) and decode every packet."""
+def _probe(path: Path, stop_after: float | None = None) -> _Probe:
+    """Open from the bytes alone (a file object, so FFmpeg gets no name to guess from) and decode every packet,
+    or those of the first `stop_after` seconds."""
     if path.stat().st_size == 0:
         raise NotAudio("empty file")
     try:
@@ -190,11 +196,15 @@ def _probe(path: Path) -> _Probe:
             if codec not in kind.codecs:
                 raise NotAudio(f"{codec} audio in {kind.name} is not a combination we accept")
             claimed = _claimed_seconds(container, stream)
-            decoded, sample_rate = _decode_all(container, stream, f"{kind.name}/{codec}")
+            decoded, sample_rate, complete = _decode_all(container, stream, f"{kind.name}/{codec}", stop_after)
     except av.FFmpegError as error:
         raise NotAudio(f"FFmpeg {type(error).__name__}: {error.strerror}") from None
-    duration = _measured_seconds(claimed, decoded, f"{kind.name}/{codec}")
-    return _Probe(AudioInfo(kind.name, codec, kind.extension, kind.content_type, duration), decoded, sample_rate)
+    if complete:
+        duration = _measured_seconds(claimed, decoded, f"{kind.name}/{codec}")
+    else:
+        duration = max(claimed or 0.0, decoded)
+    info = AudioInfo(kind.name, codec, kind.extension, kind.content_type, duration)
+    return _Probe(info, decoded, sample_rate, complete, complete or claimed is not None)
 
 
 def _claimed_seconds(container: av.container.InputContainer, stream: av.AudioStream) -> float | None:
@@ -206,9 +216,14 @@ def _claimed_seconds(container: av.container.InputContainer, stream: av.AudioStr
     return None
 
 
-def _decode_all(container: av.container.InputContainer, stream: av.AudioStream, what: str) -> tuple[float, int]:
-    """Decode packet by packet, counting seconds of audio; a damaged packet or two is tolerated, a damaged file not."""
+def _decode_all(
+    container: av.container.InputContainer, stream: av.AudioStream, what: str, stop_after: float | None = None
+) -> tuple[float, int, bool]:
+    """Decode packet by packet, counting seconds of audio; a damaged packet or two is tolerated, a damaged file not.
+
+    Returns the seconds decoded, the sample rate, and whether the whole stream was decoded."""
     seconds = 0.0
+    complete = True
     sample_rate = 0
     packets = bad = 0
     for packet in container.demux(stream):
@@ -223,11 +238,14 @@ def _decode_all(container: av.container.InputContainer, stream: av.AudioStream, 
             if frame.sample_rate:
                 seconds += frame.samples / frame.sample_rate
                 sample_rate = sample_rate or frame.sample_rate
+        if stop_after is not None and seconds > stop_after:
+            complete = False
+            break
     if not sample_rate or seconds <= 0:
         raise NotAudio(f"{what} has no decodable audio")
     if bad > packets * _MAX_BAD_PACKET_SHARE:
         raise NotAudio(f"{what}: {bad} of {packets} packets would not decode")
-    return seconds, sample_rate
+    return seconds, sample_rate, complete
 
 
 def _measured_seconds(claimed: float | None, decoded: float, what: str) -> float:

@@ -166,7 +166,7 @@ class Cloner:
                   file=request.file.id)
         log.info("clone started", extra={"stage": str(job.stage)})
         try:
-            await self._react(client, request, add=messages.REACTION_WORKING)
+            self._react_soon(client, request, add=messages.REACTION_WORKING)
             if self._slots.locked():
                 self._waiting += 1
                 # Everyone running, plus those who queued earlier, is ahead of this one.
@@ -359,7 +359,14 @@ class Cloner:
         done = messages.REACTION_DONE if answer.ok else messages.REACTION_FAILED
         # A retried job may carry the ❌ of its earlier attempt.
         stale = (messages.REACTION_FAILED,) if job.retries and answer.ok else ()
-        await self._react(client, job.request, remove=(messages.REACTION_WORKING, *stale), add=done)
+        self._react_soon(client, job.request, remove=(messages.REACTION_WORKING, *stale), add=done)
+
+    def _react_soon(
+        self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: tuple[str, ...] = ()
+    ) -> None:
+        """Reactions are a courtesy: they are set beside the clone, never in its way."""
+        if request.message_ts is not None:
+            self._track(asyncio.create_task(self._react(client, request, add=add, remove=remove)))
 
     async def _react(
         self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: tuple[str, ...] = ()
@@ -379,7 +386,7 @@ class Cloner:
 
 def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
     if prepared.note is AudioNote.EXCERPT:
-        return messages.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds)
+        return messages.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds, prepared.length_known)
     if prepared.note is AudioNote.OUTSIDE_IDEAL:
         return messages.outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
     return None

@@ -185,9 +185,10 @@ def voice_ready_blocks(
     return blocks
 
 
-def used_an_excerpt(original_seconds: float, excerpt_seconds: float) -> str:
+def used_an_excerpt(original_seconds: float, excerpt_seconds: float, length_known: bool = True) -> str:
+    length = f"was {original_seconds:.0f} seconds long" if length_known else f"is over {original_seconds:.0f} seconds"
     return (
-        f"Your recording was {original_seconds:.0f} seconds long, so I sent RevRing a {excerpt_seconds:.0f}-second "
+        f"Your recording {length}, so I sent RevRing a {excerpt_seconds:.0f}-second "
         "excerpt (skipping any silence at the start). For the best voice, share 10–30 seconds of one speaker."
     )
 

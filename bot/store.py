@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -217,16 +216,15 @@ def _job_from_json(text: str) -> Job:
 
 @dataclass
 class SQLiteStore:
-    """RequestStore in one SQLite file. Waiting commands and recent audio expire after `ttl_seconds`;
-    the same file is not cloned twice within `dedupe_seconds`."""
+    """RequestStore in one SQLite file (autocommit). Each operation is a single SQL statement, atomic on its own,
+    so no lock is needed around the one connection. Waiting commands and recent audio expire after
+    `ttl_seconds`; the same file is not cloned twice within `dedupe_seconds`."""
 
     path: str
     ttl_seconds: float
     dedupe_seconds: float = 600.0
     clock: Callable[[], float] = time.time
     _db: aiosqlite.Connection | None = field(default=None, init=False, repr=False)
-    # One connection serves every coroutine: a transaction must not interleave with another's statements.
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     @classmethod
     async def open(cls, path: str, ttl_seconds: float, **kwargs: Any) -> SQLiteStore:
@@ -268,16 +266,15 @@ class SQLiteStore:
         return RecentAudio(**{**data, "file": SharedFile(**data["file"])})
 
     async def _put(self, table: str, key: tuple[str, str, str], data: dict[str, Any]) -> None:
-        async with self._lock:
-            await self.db.execute(
-                f"INSERT OR REPLACE INTO {table} (team_id, channel_id, user_id, data, saved_at) "  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?)",
-                (*key, json.dumps(data), self.clock()),
-            )
+        await self.db.execute(
+            f"INSERT OR REPLACE INTO {table} (team_id, channel_id, user_id, data, saved_at) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?)",
+            (*key, json.dumps(data), self.clock()),
+        )
 
     async def _take(self, table: str, key: tuple[str, str, str]) -> dict[str, Any] | None:
         """Read and delete in one statement, so two requests can never take the same entry."""
-        async with self._lock, self.db.execute(
+        async with self.db.execute(
             f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND user_id = ? "  # noqa: S608
             "RETURNING data, saved_at",
             key,
@@ -291,59 +288,49 @@ class SQLiteStore:
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
-        async with self._lock:
-            await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
-            async with self.db.execute(
-                "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
-            ) as cursor:
-                return cursor.rowcount == 1
+        await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
+        async with self.db.execute(
+            "INSERT INTO claims (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, now)
+        ) as cursor:
+            return cursor.rowcount == 1
 
     # --- jobs ----------------------------------------------------------------------------------------
 
     async def admit(self, request: CloneRequest, *, per_user_per_hour: int) -> Admitted:
-        async with self._lock:
-            return await self._admit(request, per_user_per_hour)
-
-    async def _admit(self, request: CloneRequest, per_user_per_hour: int) -> Admitted:
         now = self.clock()
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            async with self.db.execute(
-                "SELECT 1 FROM jobs WHERE team_id = ? AND file_id = ? AND "
-                "(stage IN (?, ?, ?) OR (stage = ? AND created_at >= ?)) LIMIT 1",
-                (request.team_id, request.file.id, *UNFINISHED, Stage.DONE, now - self.dedupe_seconds),
-            ) as cursor:
-                if await cursor.fetchone() is not None:
-                    await self.db.execute("COMMIT")
-                    return Admitted(Admission.DUPLICATE)
-            async with self.db.execute(
-                "SELECT created_at FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ? "
-                "ORDER BY created_at",
-                (request.team_id, request.user_id, now - 3600),
-            ) as cursor:
-                recent = [row[0] for row in await cursor.fetchall()]
-            if len(recent) >= per_user_per_hour:
-                await self.db.execute("COMMIT")
-                oldest_counted = recent[len(recent) - per_user_per_hour]
-                return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(oldest_counted + 3600 - now, 0))
-            job = Job(id=uuid.uuid4().hex[:16], request=request, stage=Stage.RECEIVED, created_at=now)
-            await self.db.execute(
-                "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job)),
-            )
-            await self.db.execute("COMMIT")
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        return Admitted(Admission.ACCEPTED, job)
+        job = Job(id=uuid.uuid4().hex[:16], request=request, stage=Stage.RECEIVED, created_at=now)
+        duplicate = (
+            "SELECT 1 FROM jobs WHERE team_id = ? AND file_id = ? AND "
+            "(stage IN (?, ?, ?) OR (stage = ? AND created_at >= ?))"
+        )
+        duplicate_args = (request.team_id, request.file.id, *UNFINISHED, Stage.DONE, now - self.dedupe_seconds)
+        # One statement decides and writes, so two requests for the same file can never both get in.
+        async with self.db.execute(
+            "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "  # noqa: S608
+            f"SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS ({duplicate}) AND "
+            "(SELECT COUNT(*) FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ?) < ?",
+            (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job),
+             *duplicate_args, request.team_id, request.user_id, now - 3600, per_user_per_hour),
+        ) as cursor:
+            if cursor.rowcount == 1:
+                return Admitted(Admission.ACCEPTED, job)
+        async with self.db.execute(duplicate, duplicate_args) as cursor:
+            if await cursor.fetchone() is not None:
+                return Admitted(Admission.DUPLICATE)
+        async with self.db.execute(
+            "SELECT created_at FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ? "
+            "ORDER BY created_at DESC LIMIT 1 OFFSET ?",
+            (request.team_id, request.user_id, now - 3600, max(per_user_per_hour - 1, 0)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        oldest_counted = row[0] if row else now
+        return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(oldest_counted + 3600 - now, 0))
 
     async def update_job(self, job: Job) -> None:
-        async with self._lock:
-            await self.db.execute(
-                "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ?",
-                (job.stage, self.clock(), _job_to_json(job), job.id),
-            )
+        await self.db.execute(
+            "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ?",
+            (job.stage, self.clock(), _job_to_json(job), job.id),
+        )
 
     async def get_job(self, job_id: str) -> Job | None:
         async with self.db.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)) as cursor:
@@ -367,7 +354,7 @@ class SQLiteStore:
         if job is None:
             return None
         reopened = replace(job, stage=Stage.RECEIVED, failure=None, answer=None, retries=job.retries + 1)
-        async with self._lock, self.db.execute(
+        async with self.db.execute(
             "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ? AND stage IN (?, ?)",
             (reopened.stage, self.clock(), _job_to_json(reopened), job_id, *RETRYABLE),
         ) as cursor:
@@ -382,11 +369,10 @@ class SQLiteStore:
     async def prune(self, job_cutoff: float) -> int:
         """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys."""
         now = self.clock()
-        async with self._lock:
-            for table in ("pending", "recent_audio"):
-                await self.db.execute(f"DELETE FROM {table} WHERE saved_at < ?", (now - self.ttl_seconds,))  # noqa: S608
-            await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
-            async with self.db.execute(
-                "DELETE FROM jobs WHERE created_at < ? AND stage NOT IN (?, ?, ?)", (job_cutoff, *UNFINISHED)
-            ) as cursor:
-                return cursor.rowcount
+        for table in ("pending", "recent_audio"):
+            await self.db.execute(f"DELETE FROM {table} WHERE saved_at < ?", (now - self.ttl_seconds,))  # noqa: S608
+        await self.db.execute("DELETE FROM claims WHERE claimed_at < ?", (now - CLAIM_SECONDS,))
+        async with self.db.execute(
+            "DELETE FROM jobs WHERE created_at < ? AND stage NOT IN (?, ?, ?)", (job_cutoff, *UNFINISHED)
+        ) as cursor:
+            return cursor.rowcount

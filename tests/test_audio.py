@@ -227,7 +227,8 @@ async def test_a_long_webm_without_a_duration_header_is_cut(tmp_path: Path):
     prepared = await prepare(tmp_path, encode_tone("webm-opus", 65.0, seekable=False))
 
     assert prepared.note is AudioNote.EXCERPT
-    assert prepared.original_seconds == pytest.approx(65.0, abs=0.05)
+    # Decoding stops past the 60 s maximum, and nothing states the length: it is known to be over 60 s.
+    assert prepared.original_seconds > 60 and not prepared.length_known
 
 
 async def test_slacks_duration_is_used_when_given(tmp_path: Path):
