@@ -20,7 +20,9 @@ RUN pip install /tmp/src \
 WORKDIR /app
 USER voicecloner
 
-ENV PORT=3000 \
+# glibc gives each thread its own malloc arena; two keep memory flat under many concurrent clones (BENCHMARKS.md).
+ENV MALLOC_ARENA_MAX=2 \
+    PORT=3000 \
     DATABASE_URL=sqlite:////app/data/voice-cloner.sqlite3
 EXPOSE 3000
 # Jobs, waiting commands and recent audio live here: mount a volume so a new container keeps them.

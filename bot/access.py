@@ -82,3 +82,27 @@ class AccessPolicy:
         members = frozenset(str(user) for user in response.get("users") or [])
         self._group = (time.monotonic(), members)
         return members
+
+
+class ChannelMembership:
+    """Whether the bot is in a conversation (it only receives files from those it is in).
+
+    A "yes" is remembered for a few minutes, so `/clone-voice NAME` answers without a Slack round trip;
+    a "no" is always asked again, so inviting the bot takes effect at once.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, float] = {}
+
+    async def includes_bot(self, client: AsyncWebClient, channel_id: str) -> bool:
+        if time.monotonic() - self._known.get(channel_id, -CACHE_SECONDS) < CACHE_SECONDS:
+            return True
+        try:
+            response = await client.conversations_info(channel=channel_id)
+        except SLACK_FAILURES:
+            return False
+        channel = response.get("channel") or {}
+        member = bool(channel.get("is_member") or channel.get("is_im"))
+        if member:
+            self._known[channel_id] = time.monotonic()
+        return member

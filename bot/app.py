@@ -25,7 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
-from bot.access import AccessPolicy
+from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.listeners import register_listeners
@@ -99,7 +99,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         )
         cloner = Cloner(settings, session, revring, store)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
-        bolt = build_bolt_app(settings, client, Services(settings, store, cloner, AccessPolicy(settings)))
+        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership())
+        bolt = build_bolt_app(settings, client, shared)
         web_app[BOLT] = bolt
         cloner.resume_in_background(client)
         if settings.socket_mode:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.access import AccessPolicy
+from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.store import RequestStore
@@ -20,6 +20,7 @@ class Services:
     store: RequestStore
     cloner: Cloner
     access: AccessPolicy
+    membership: ChannelMembership
 
 
 def services(context: AsyncBoltContext) -> Services:

@@ -30,12 +30,18 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.url = f"http://127.0.0.1:{settings['PORT']}"
         self.output = b""
+        self._runs = 0
+        self._log = cwd / "bot.log"
 
     async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=self.cwd, env=process_env(self.settings),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )
+        # Output goes to a file: a pipe nobody reads while the bot runs would fill up and stall it.
+        self._log = self.cwd / f"bot-{self._runs}.log"
+        self._runs += 1
+        with self._log.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=self.cwd, env=process_env(self.settings),
+                stdout=log, stderr=asyncio.subprocess.STDOUT,
+            )
         async with aiohttp.ClientSession() as session:
             for _ in range(150):
                 if self.process.returncode is not None:
@@ -53,8 +59,8 @@ class BotProcess:
         assert self.process is not None
         if self.process.returncode is None:
             self.process.send_signal(sig)
-        out, _ = await asyncio.wait_for(self.process.communicate(), timeout)
-        self.output += out or b""
+        await asyncio.wait_for(self.process.wait(), timeout)
+        self.output += self._log.read_bytes()
         return self.output
 
     @property

@@ -218,3 +218,12 @@ async def test_in_a_channel_without_the_bot_the_command_offers_the_dialog_or_inv
     await harness.bot.share_file(hosted(harness))
     await asyncio.sleep(0.05)
     assert harness.revring.attempts == 0
+
+
+async def test_the_bot_remembers_it_is_in_a_channel_but_not_that_it_is_not(harness: Harness):
+    harness.slack.not_member_of.add("C0OTHER")
+    for _ in range(2):
+        assert "can't see files" in (await harness.bot.command("Rachel", channel="C0OTHER")).text
+        assert "Share an audio file" in (await harness.bot.command("Rachel")).text
+    channels = [c.args["channel"] for c in harness.slack.calls_to("conversations.info")]
+    assert channels.count(CHANNEL) == 1 and channels.count("C0OTHER") == 2

@@ -9,7 +9,6 @@ from bot import messages
 from bot.command_text import Intent, parse_clone_text
 from bot.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
-from bot.slack_api import SLACK_FAILURES
 from bot.store import Admission, CloneRequest, PendingCommand
 
 
@@ -45,7 +44,7 @@ async def handle_clone_voice(
     user_id = command["user_id"]
     # The slow membership check comes first, so that taking the shared audio (or leaving the command for the
     # file) follows at once and a file arriving meanwhile can't slip between the two.
-    member = await _bot_is_member(client, channel_id)
+    member = await shared.membership.includes_bot(client, channel_id)
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
         request = CloneRequest(
@@ -80,12 +79,3 @@ async def handle_clone_voice(
         blocks=messages.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),
     )
 
-
-async def _bot_is_member(client: AsyncWebClient, channel_id: str) -> bool:
-    """The bot only receives files from conversations it is in; Slack hides the others from it entirely."""
-    try:
-        response = await client.conversations_info(channel=channel_id)
-    except SLACK_FAILURES:
-        return False
-    channel = response.get("channel") or {}
-    return bool(channel.get("is_member") or channel.get("is_im"))
