@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from jsonschema import Draft7Validator
+
+from bot.check import REQUIRED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "manifest.yml"
@@ -19,22 +22,23 @@ COMMAND = "/clone-voice"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 
 BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared"]
-BOT_SCOPES = [
-    "commands",
-    "chat:write",
-    "reactions:write",
-    "files:read",
-    "channels:history",
-    "groups:history",
-    "im:history",
-    "mpim:history",
-    "users:read",
-    "channels:read",
-    "groups:read",
-    "im:read",
-    "mpim:read",
-    "usergroups:read",
-]
+BOT_SCOPES = list(REQUIRED_SCOPES)
+
+# The bot token scopes each Web API method the bot calls needs (https://api.slack.com/methods).
+SCOPES_FOR_METHOD = {
+    "auth_test": set(),
+    "apps_connections_open": set(),  # the app-level token's connections:write
+    "chat_postMessage": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "reactions_add": {"reactions:write"},
+    "reactions_remove": {"reactions:write"},
+    "conversations_info": {"channels:read", "groups:read", "im:read", "mpim:read"},
+    "files_info": {"files:read"},
+    "users_info": {"users:read"},
+    "usergroups_users_list": {"usergroups:read"},
+    "views_open": set(),
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +100,15 @@ def test_app_home_messages_tab_writable(manifest: dict[str, Any]) -> None:
     app_home = manifest["features"]["app_home"]
     assert app_home["messages_tab_enabled"] is True
     assert app_home["messages_tab_read_only_enabled"] is False
+
+
+def test_every_web_api_method_the_bot_calls_has_its_scope_in_the_manifest(manifest: dict[str, Any]) -> None:
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "bot").rglob("*.py"))
+    called = set(re.findall(r"client\.([a-z][A-Za-z_]+)\b", source)) - {"retry_handlers"}
+    assert called, "found no Web API calls: the pattern is out of date"
+    unknown = called - SCOPES_FOR_METHOD.keys()
+    assert not unknown, f"add these methods and their scopes to SCOPES_FOR_METHOD: {sorted(unknown)}"
+    granted = set(manifest["oauth_config"]["scopes"]["bot"])
+    for method in called:
+        missing = SCOPES_FOR_METHOD[method] - granted
+        assert not missing, f"{method} needs {sorted(missing)}"
