@@ -173,3 +173,13 @@ async def test_a_mention_with_a_bad_language_is_told_privately(harness: Harness)
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == USER and "isn't a language code" in note.args["text"]
     assert harness.revring.attempts == 0
+
+
+async def test_a_mention_answers_a_waiting_command_too(harness: Harness):
+    await harness.bot.command("Old name")
+    await harness.bot.share_file(audio_file(harness, "F1"), text="<@UBOT> Rachel")
+    await harness.slack.wait_for("chat.update")
+    await harness.bot.share_file(audio_file(harness, "F2"))  # later audio, no mention: left alone
+    await harness.bot.command("help")  # a request after it, so the share has surely been handled
+    await asyncio.sleep(0.05)
+    assert [v.display_name for v in harness.revring.received] == ["Rachel"]

@@ -36,6 +36,8 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
                 channel=channel_id, user=user_id, text=messages.bad_language(parsed.bad_language)
             )
             return
+        # This file answers any command still waiting here, so the next audio shared is not cloned as well.
+        await shared.store.take_pending(team_id, channel_id, user_id)
         file = audio or files[0]
         name = parsed.name if parsed.intent is Intent.CLONE else clean_name(file.title.rsplit(".", 1)[0])
         language = parsed.language or shared.settings.default_language
