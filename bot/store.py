@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -230,7 +231,7 @@ class SQLiteStore:
     async def open(cls, path: str, ttl_seconds: float, **kwargs: Any) -> SQLiteStore:
         store = cls(path, ttl_seconds, **kwargs)
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(Path(path).parent.mkdir, parents=True, exist_ok=True)
         store._db = await aiosqlite.connect(path, isolation_level=None)
         await store._db.execute("PRAGMA journal_mode=WAL")
         await store._db.execute("PRAGMA synchronous=NORMAL")
