@@ -9,9 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-import aiohttp
-
-from tests.bot_process import REPO, process_env
+from tests.bot_process import REPO, answers_health_checks, process_env
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -110,16 +108,8 @@ class Bot:
             sys.executable, *self.argv, cwd=self.workdir, env=process_env(self.settings),
             stdout=self._log, stderr=asyncio.subprocess.STDOUT,
         )
-        async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                if self.process.returncode is not None:
-                    break
-                try:
-                    async with session.get(f"{self.url}/healthz") as health:
-                        if health.status == 200:
-                            return
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.05)
+        if await answers_health_checks(self.url, self.process):
+            return
         await self.stop()
         raise RuntimeError(f"the bot did not start; see {self.log_path}:\n{self.log_path.read_text()[-2000:]}")
 

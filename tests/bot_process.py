@@ -23,6 +23,23 @@ def process_env(settings: dict[str, str]) -> dict[str, str]:
     return env
 
 
+async def answers_health_checks(
+    url: str, process: asyncio.subprocess.Process, seconds: float = 15.0, interval: float = 0.05
+) -> bool:
+    """Poll `url`/healthz until it answers 200 (True), the process exits or `seconds` pass (False)."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(int(seconds / interval)):
+            if process.returncode is not None:
+                return False
+            try:
+                async with session.get(f"{url}/healthz") as health:
+                    if health.status == 200:
+                        return True
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(interval)
+    return False
+
+
 class BotProcess:
     def __init__(self, settings: dict[str, str], cwd: Path) -> None:
         self.settings = settings
@@ -42,17 +59,8 @@ class BotProcess:
                 sys.executable, "-m", "bot", cwd=self.cwd, env=process_env(self.settings),
                 stdout=log, stderr=asyncio.subprocess.STDOUT,
             )
-        async with aiohttp.ClientSession() as session:
-            for _ in range(150):
-                if self.process.returncode is not None:
-                    break
-                try:
-                    async with session.get(f"{self.url}/healthz") as health:
-                        if health.status == 200:
-                            return
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
-        raise AssertionError(f"the bot did not start: {await self.stop()!r}")
+        if not await answers_health_checks(self.url, self.process):
+            raise AssertionError(f"the bot did not start: {await self.stop()!r}")
 
     async def stop(self, sig: int = signal.SIGKILL, timeout: float = 30) -> bytes:
         """Send `sig`, wait for the exit, and return everything the process printed."""
