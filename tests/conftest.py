@@ -97,6 +97,24 @@ class BotClient:
         }
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
+    def click_payload(self, button: dict[str, Any], channel: str, *, message_ts: str | None = None,
+                      user: str = USER) -> dict[str, Any]:
+        """The block_actions payload Slack sends when `user` clicks `button` in a message in `channel`."""
+        container: dict[str, Any] = {"type": "message", "channel_id": channel}
+        container.update({"message_ts": message_ts} if message_ts else {"is_ephemeral": True})
+        return {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": TEAM},
+            "container": container,
+            "channel": {"id": channel},
+            "response_url": self.response_url,
+            "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                         "value": button["value"], "action_ts": "1.0"}],
+        }
+
+    async def click(self, button: dict[str, Any], channel: str, **kwargs: Any) -> Answer:
+        return await self.interaction(self.click_payload(button, channel, **kwargs))
+
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
                     team: str = TEAM) -> Answer:
         envelope = {

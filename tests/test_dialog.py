@@ -191,15 +191,7 @@ async def test_the_waiting_reply_offers_the_dialog_with_the_name_filled_in(harne
     actions = next(b for b in answer.body["blocks"] if b["type"] == "actions")
     button = actions["elements"][0]
     assert button["text"]["text"] == "Upload in a dialog instead"
-    click = {
-        "type": "block_actions",
-        "container": {"type": "message", "is_ephemeral": True, "channel_id": CHANNEL},
-        "channel": {"id": CHANNEL, "name": "voices"},
-        "response_url": harness.bot.response_url,
-        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b1",
-                     "value": button["value"], "action_ts": "1.0"}],
-    }
-    assert (await harness.bot.interaction(click)).status == 200
+    assert (await harness.bot.click(button, CHANNEL)).status == 200
     view = await opened_view(harness)
     assert block(view, "name")["element"]["initial_value"] == "Rachel Green"
     assert block(view, "language")["element"]["initial_option"]["value"] == "fr"

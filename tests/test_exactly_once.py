@@ -40,15 +40,7 @@ async def test_try_again_reruns_the_job_in_the_same_message_and_a_double_click_r
     button = actions["elements"][0]
     assert button["text"]["text"] == "Try again"
 
-    click = {
-        "type": "block_actions",
-        "container": {"type": "message", "message_ts": failed.args["ts"], "channel_id": failed.args["channel"]},
-        "channel": {"id": failed.args["channel"]},
-        "message": {"ts": failed.args["ts"], "text": failed.args["text"]},
-        "response_url": harness.bot.response_url,
-        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
-                     "value": button["value"], "action_ts": "1.0"}],
-    }
+    click = harness.bot.click_payload(button, failed.args["channel"], message_ts=failed.args["ts"])
     first, second = await asyncio.gather(harness.bot.interaction(click), harness.bot.interaction(click))
     assert (first.status, second.status) == (200, 200)
     updates = await harness.slack.wait_for("chat.update", 3)
@@ -136,11 +128,7 @@ async def test_only_the_person_who_asked_can_try_again(harness: Harness):
     await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel")
     [failed] = await harness.slack.wait_for("chat.update")
     button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
-    click = {"type": "block_actions", "user": {"id": "U0BOB", "team_id": "T0TEAM"},
-             "channel": {"id": failed.args["channel"]}, "response_url": harness.bot.response_url,
-             "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
-                          "value": button["value"], "action_ts": "1.0"}]}
-    assert (await harness.bot.interaction(click)).status == 200
+    assert (await harness.bot.click(button, failed.args["channel"], user="U0BOB")).status == 200
     assert "Only the person who asked" in (await harness.slack.wait_for_response())["text"]
     assert harness.revring.attempts == 1
 

@@ -74,14 +74,7 @@ async def test_killed_during_the_upload_the_person_is_told_and_can_try_again(set
     assert "restarted while sending *Rachel* to RevRing" in told.args["text"]
     assert revring.attempts == 1  # not sent again blindly
     button = next(b for b in told.args["blocks"] if b["type"] == "actions")["elements"][0]
-    await client.interaction({
-        "type": "block_actions",
-        "channel": {"id": told.args["channel"]},
-        "container": {"type": "message", "message_ts": told.args["ts"], "channel_id": told.args["channel"]},
-        "response_url": client.response_url,
-        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b", "value": button["value"],
-                     "action_ts": "1.0"}],
-    })
+    await client.click(button, told.args["channel"], message_ts=told.args["ts"])
     updates = await slack.wait_for("chat.update", 3)
     assert "voice-0001" in updates[-1].args["text"]
     assert revring.attempts == 2
