@@ -7,6 +7,7 @@ import logging
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -93,12 +94,17 @@ class Cloner:
         self._slots = asyncio.Semaphore(settings.max_concurrent_clones)
         self._waiting = 0
         self._closing = False
+        # Which runner holds a job, in the store: this process, from start to exit. A job is started only by the
+        # runner that took it (admitted, reopened or taken over from an earlier run), so never twice.
+        self._runner = uuid.uuid4().hex
 
     # --- taking work ---------------------------------------------------------------------------------
 
     async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
         """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
-        admitted = await self._store.admit(request, per_user_per_hour=self._settings.clones_per_hour)
+        admitted = await self._store.admit(
+            request, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner
+        )
         if admitted.job is not None and self._closing:
             log.info("job recorded during shutdown; it starts on the next start", extra={"job": admitted.job.id})
         elif admitted.job is not None:
@@ -114,7 +120,7 @@ class Cloner:
             return Retry.UNKNOWN
         if job.request.user_id != user_id:
             return Retry.NOT_YOURS
-        reopened = await self._store.reopen_job(job_id)
+        reopened = await self._store.reopen_job(job_id, runner=self._runner)
         if reopened is None:
             return Retry.ALREADY_RUNNING  # a double click, or a retry that already started
         self._start(client, reopened)
@@ -125,11 +131,13 @@ class Cloner:
         self._track(asyncio.create_task(self._resume(client)))
 
     async def _resume(self, client: AsyncWebClient) -> None:
-        for job in await self._store.undelivered_jobs():
-            log.info("delivering an answer that a restart cut off", extra={"job": job.id})
-            await self._deliver(client, job)
-        for job in await self._store.unfinished_jobs():
-            if job.stage is Stage.UPLOADING:
+        # Only what an earlier run left is taken: a request admitted (or a Try again) since this start is this
+        # runner's already and is not touched, however long the deliveries below take.
+        for job in await self._store.take_abandoned(self._runner):
+            if job.answer is not None:
+                log.info("delivering an answer that a restart cut off", extra={"job": job.id})
+                await self._deliver(client, job)
+            elif job.stage is Stage.UPLOADING:
                 log.warning("job was cut off during the upload; asking the person", extra={"job": job.id})
                 text = messages.interrupted_during_upload(job.request.name)
                 job = replace(job, stage=Stage.INTERRUPTED, failure="interrupted during upload")

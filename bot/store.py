@@ -159,19 +159,21 @@ class RequestStore(Protocol):
         """True the first time `key` is claimed; False while an earlier claim holds (deduplication)."""
         ...
 
-    async def admit(self, request: CloneRequest, *, per_user_per_hour: int) -> Admitted:
-        """Write a job for `request` unless the same file is already being cloned or the person hit the limit."""
+    async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str) -> Admitted:
+        """Write a job for `request`, taken by `runner`, unless the same file is already being cloned or the
+        person hit the limit."""
         ...
 
     async def update_job(self, job: Job) -> None: ...
     async def get_job(self, job_id: str) -> Job | None: ...
-    async def unfinished_jobs(self) -> list[Job]: ...
-    async def undelivered_jobs(self) -> list[Job]:
-        """Finished jobs whose answer Slack has not shown yet (a failure or a restart got in the way)."""
+    async def take_abandoned(self, runner: str) -> list[Job]:
+        """Hand `runner` every job an earlier runner left unfinished or with its answer not yet shown, in one
+        atomic step: a job `runner` already holds (admitted or reopened by it) is never handed over again."""
         ...
 
-    async def reopen_job(self, job_id: str) -> Job | None:
-        """Move a failed or interrupted job back to RECEIVED; None if it was not in such a state (a double click)."""
+    async def reopen_job(self, job_id: str, *, runner: str) -> Job | None:
+        """Move a failed or interrupted job back to RECEIVED, taken by `runner`; None if it was not in such a
+        state (a double click)."""
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
@@ -192,7 +194,8 @@ CREATE TABLE IF NOT EXISTS recent_audio (
 CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, claimed_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, team_id TEXT NOT NULL, user_id TEXT NOT NULL, file_id TEXT NOT NULL,
-    stage TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL);
+    stage TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, data TEXT NOT NULL,
+    owner TEXT);
 CREATE INDEX IF NOT EXISTS jobs_by_file ON jobs (team_id, file_id, created_at);
 CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs (team_id, user_id, created_at);
 CREATE INDEX IF NOT EXISTS jobs_by_stage ON jobs (stage);
@@ -236,6 +239,9 @@ class SQLiteStore:
         await store._db.execute("PRAGMA journal_mode=WAL")
         await store._db.execute("PRAGMA synchronous=NORMAL")
         await store._db.executescript(_SCHEMA)
+        async with store._db.execute("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'owner'") as cursor:
+            if await cursor.fetchone() is None:  # a file written before jobs had an owner
+                await store._db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
         return store
 
     @property
@@ -297,7 +303,7 @@ class SQLiteStore:
 
     # --- jobs ----------------------------------------------------------------------------------------
 
-    async def admit(self, request: CloneRequest, *, per_user_per_hour: int) -> Admitted:
+    async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str) -> Admitted:
         now = self.clock()
         job = Job(id=uuid.uuid4().hex[:16], request=request, stage=Stage.RECEIVED, created_at=now)
         duplicate = (
@@ -307,10 +313,10 @@ class SQLiteStore:
         duplicate_args = (request.team_id, request.file.id, *UNFINISHED, Stage.DONE, now - self.dedupe_seconds)
         # One statement decides and writes, so two requests for the same file can never both get in.
         async with self.db.execute(
-            "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "  # noqa: S608
-            f"SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS ({duplicate}) AND "
+            "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data, owner) "  # noqa: S608
+            f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS ({duplicate}) AND "
             "(SELECT COUNT(*) FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ?) < ?",
-            (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job),
+            (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job), runner,
              *duplicate_args, request.team_id, request.user_id, now - 3600, per_user_per_hour),
         ) as cursor:
             if cursor.rowcount == 1:
@@ -338,26 +344,25 @@ class SQLiteStore:
             row = await cursor.fetchone()
         return _job_from_json(row[0]) if row else None
 
-    async def unfinished_jobs(self) -> list[Job]:
+    async def take_abandoned(self, runner: str) -> list[Job]:
+        # One statement: it takes each job for `runner` and returns it, so nothing can start in between. Without
+        # leases, a job held by another runner was left by an earlier run of the bot (one process per file).
         async with self.db.execute(
-            "SELECT data FROM jobs WHERE stage IN (?, ?, ?) ORDER BY created_at", UNFINISHED
+            "UPDATE jobs SET owner = ? WHERE (stage IN (?, ?, ?) OR json_extract(data, '$.answer') IS NOT NULL) "
+            "AND (owner IS NULL OR owner <> ?) RETURNING data",
+            (runner, *UNFINISHED, runner),
         ) as cursor:
-            return [_job_from_json(row[0]) for row in await cursor.fetchall()]
+            jobs = [_job_from_json(row[0]) for row in await cursor.fetchall()]
+        return sorted(jobs, key=lambda job: job.created_at)
 
-    async def undelivered_jobs(self) -> list[Job]:
-        async with self.db.execute(
-            "SELECT data FROM jobs WHERE json_extract(data, '$.answer') IS NOT NULL ORDER BY created_at"
-        ) as cursor:
-            return [_job_from_json(row[0]) for row in await cursor.fetchall()]
-
-    async def reopen_job(self, job_id: str) -> Job | None:
+    async def reopen_job(self, job_id: str, *, runner: str) -> Job | None:
         job = await self.get_job(job_id)
         if job is None:
             return None
         reopened = replace(job, stage=Stage.RECEIVED, failure=None, answer=None, retries=job.retries + 1)
         async with self.db.execute(
-            "UPDATE jobs SET stage = ?, updated_at = ?, data = ? WHERE id = ? AND stage IN (?, ?)",
-            (reopened.stage, self.clock(), _job_to_json(reopened), job_id, *RETRYABLE),
+            "UPDATE jobs SET stage = ?, updated_at = ?, data = ?, owner = ? WHERE id = ? AND stage IN (?, ?)",
+            (reopened.stage, self.clock(), _job_to_json(reopened), runner, job_id, *RETRYABLE),
         ) as cursor:
             return reopened if cursor.rowcount == 1 else None
 

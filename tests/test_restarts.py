@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,6 +35,8 @@ async def setup(fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp
     revring.release_slow.set()
     if slack.stall_downloads is not None:
         slack.stall_downloads.set()
+    for held in slack.held.values():
+        held.set()
 
 
 def assert_no_secret(output: bytes) -> None:
@@ -103,3 +106,50 @@ async def test_sigterm_lets_a_running_clone_finish(setup):
     assert {"job", "team", "user", "file", "request", "voice", "seconds"} <= done.keys()
     revring = next(line for line in lines if line["msg"] == "revring answered")
     assert revring["revring_status"] == 201 and revring["job"] == done["job"]
+
+
+async def test_requests_arriving_while_a_restart_resumes_are_each_cloned_once(setup):
+    """Jobs cut off at every stage, and new requests taken while the restart is still resuming them:
+    each request makes exactly one POST /voices and gets exactly one answer."""
+    slack, revring, bot, client = setup
+    bot.settings["MAX_CONCURRENT_CLONES"] = "1"  # clones wait in line, as jobs that haven't started yet
+
+    async def share(file_id: str, name: str) -> None:
+        file = slack.host_file(HostedFile(file_id, f"{name}.wav", "audio/wav", WAV))
+        await client.share_file(file, text=f"<@UBOT> {name}")
+
+    await bot.start()
+    slack.failures["chat.postMessage"] = "fatal_error"
+    await share("F1", "Ann")  # her voice is made, but Slack never shows her the answer
+    await slack.wait_for("chat.postMessage", 2)
+    del slack.failures["chat.postMessage"]
+    revring.answers = ["slow"]
+    await share("F2", "Ben")  # cut off while RevRing has his audio
+    await asyncio.wait_for(revring.slow_started.wait(), 10)
+    await share("F3", "Cat")
+    await share("F4", "Dan")  # these two wait in line
+    await slack.wait_for("chat.postMessage", 5)
+    await bot.stop(signal.SIGKILL)
+
+    # Slack is slow after the restart: the bot is still delivering Ann's answer when new requests arrive.
+    slack.held["chat.postMessage"] = asyncio.Event()
+    restarted_at = len(slack.calls)
+    await bot.start()
+    await slack.wait_for("chat.postMessage", 6)
+    await share("F5", "Eve")
+    await share("F6", "Fay")
+    await slack.wait_for("chat.postMessage", 8)  # both taken and started: their first messages are on the way
+    slack.held["chat.postMessage"].set()
+
+    names = ["Ann", "Ben", "Cat", "Dan", "Eve", "Fay"]
+
+    def answers(name: str) -> list[str]:
+        """The final answers for `name` Slack was asked to show since the restart (Ann's first one failed)."""
+        shown = [call.args.get("text", "") for call in slack.calls[restarted_at:]
+                 if call.method in ("chat.postMessage", "chat.update")]
+        return [text for text in shown if f"Voice *{name}* created" in text or f"sending *{name}* to RevRing" in text]
+
+    await slack.wait_until(lambda: all(answers(name) for name in names), 30)
+    assert_no_secret(await bot.stop(signal.SIGTERM))  # lets anything still running finish first
+    assert Counter(voice.display_name for voice in revring.received) == dict.fromkeys(names, 1)
+    assert {name: len(answers(name)) for name in names} == dict.fromkeys(names, 1)

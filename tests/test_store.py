@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
-from bot.store import Admission, CloneRequest, PendingCommand, SharedFile, SQLiteStore, Stage
+from bot.store import Admission, Answer, CloneRequest, PendingCommand, SharedFile, SQLiteStore, Stage
+
+RUN = "run-1"  # the runner (one start of the bot) that admits jobs in these tests
 
 
 def request(file_id: str = "F1", user: str = "U1") -> CloneRequest:
@@ -32,23 +36,55 @@ async def test_waiting_commands_and_jobs_survive_reopening(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
     await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
-    admitted = await store.admit(request(), per_user_per_hour=10)
+    admitted = await store.admit(request(), per_user_per_hour=10, runner=RUN)
     await store.close()
     store = await open_store(tmp_path, now)
     assert (await store.take_pending("T", "C", "U")).name == "Rachel"
-    [job] = await store.unfinished_jobs()
+    [job] = await store.take_abandoned("run-2")
     assert job == admitted.job and job.stage is Stage.RECEIVED
+    assert await store.take_abandoned("run-2") == []  # taken once
+    await store.close()
+
+
+async def test_a_restart_takes_over_only_what_an_earlier_run_left(tmp_path: Path):
+    now = [1000.0]
+    store = await open_store(tmp_path, now)
+    running = (await store.admit(request("F1"), per_user_per_hour=10, runner="run-0")).job
+    done = (await store.admit(request("F2"), per_user_per_hour=10, runner="run-0")).job
+    await store.update_job(replace(done, stage=Stage.DONE))
+    unshown = (await store.admit(request("F3"), per_user_per_hour=10, runner="run-0")).job
+    await store.update_job(replace(unshown, stage=Stage.FAILED, answer=Answer("failed", [], ok=False)))
+    admitted_since = (await store.admit(request("F4"), per_user_per_hour=10, runner=RUN)).job
+
+    taken = await store.take_abandoned(RUN)
+    assert [job.id for job in taken] == [running.id, unshown.id]  # not the finished job, not this run's own
+    assert admitted_since.id not in [job.id for job in taken]
+    assert await store.take_abandoned(RUN) == []  # taken once, even if asked again
+    assert len(await store.take_abandoned("run-2")) == 3  # the next start takes over all that is left
+    await store.close()
+
+
+async def test_a_file_from_before_jobs_had_an_owner_is_upgraded(tmp_path: Path):
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, team_id TEXT NOT NULL, user_id TEXT NOT NULL, "
+                    "file_id TEXT NOT NULL, stage TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, "
+                    "data TEXT NOT NULL)")
+    now = [1000.0]
+    store = await open_store(tmp_path, now)
+    job = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
+    assert [taken.id for taken in await store.take_abandoned("run-2")] == [job.id]
     await store.close()
 
 
 async def test_the_same_file_is_admitted_once_until_it_fails(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
-    first = await store.admit(request(), per_user_per_hour=10)
+    first = await store.admit(request(), per_user_per_hour=10, runner=RUN)
     assert first.outcome is Admission.ACCEPTED
-    assert (await store.admit(request(), per_user_per_hour=10)).outcome is Admission.DUPLICATE
+    assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).outcome is Admission.DUPLICATE
     await store.update_job(first.job.__class__(**{**first.job.__dict__, "stage": Stage.FAILED}))
-    assert (await store.admit(request(), per_user_per_hour=10)).outcome is Admission.ACCEPTED
+    assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).outcome is Admission.ACCEPTED
     await store.close()
 
 
@@ -56,36 +92,36 @@ async def test_the_hourly_limit_counts_the_last_hour(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
     for n in range(3):
-        assert (await store.admit(request(f"F{n}"), per_user_per_hour=3)).outcome is Admission.ACCEPTED
+        assert (await store.admit(request(f"F{n}"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
         now[0] += 60
-    limited = await store.admit(request("F9"), per_user_per_hour=3)
+    limited = await store.admit(request("F9"), per_user_per_hour=3, runner=RUN)
     assert limited.outcome is Admission.RATE_LIMITED
     assert limited.retry_after_seconds == 3600 - 180
-    assert (await store.admit(request("F8", user="U2"), per_user_per_hour=3)).outcome is Admission.ACCEPTED
+    assert (await store.admit(request("F8", user="U2"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
     now[0] += 3600
-    assert (await store.admit(request("F9"), per_user_per_hour=3)).outcome is Admission.ACCEPTED
+    assert (await store.admit(request("F9"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
     await store.close()
 
 
 async def test_a_failed_job_reopens_once(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
-    job = (await store.admit(request(), per_user_per_hour=10)).job
-    assert await store.reopen_job(job.id) is None  # still running
+    job = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
+    assert await store.reopen_job(job.id, runner=RUN) is None  # still running
     await store.update_job(job.__class__(**{**job.__dict__, "stage": Stage.FAILED}))
-    assert (await store.reopen_job(job.id)).stage is Stage.RECEIVED
-    assert await store.reopen_job(job.id) is None  # the second click
+    assert (await store.reopen_job(job.id, runner=RUN)).stage is Stage.RECEIVED
+    assert await store.reopen_job(job.id, runner=RUN) is None  # the second click
     await store.close()
 
 
 async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
-    done = (await store.admit(request("F1"), per_user_per_hour=10)).job
+    done = (await store.admit(request("F1"), per_user_per_hour=10, runner=RUN)).job
     await store.update_job(done.__class__(**{**done.__dict__, "stage": Stage.DONE}))
-    running = (await store.admit(request("F2"), per_user_per_hour=10)).job
+    running = (await store.admit(request("F2"), per_user_per_hour=10, runner=RUN)).job
     now[0] += 100
-    fresh = (await store.admit(request("F3"), per_user_per_hour=10)).job
+    fresh = (await store.admit(request("F3"), per_user_per_hour=10, runner=RUN)).job
     await store.update_job(fresh.__class__(**{**fresh.__dict__, "stage": Stage.FAILED}))
     assert await store.prune(1050.0) == 1
     assert await store.get_job(done.id) is None

@@ -61,6 +61,7 @@ class FakeSlack(LoopbackServer):
         self.strangers: set[str] = set()  # users.info says is_stranger
         self.usergroups: dict[str, list[str]] = {}
         self.rate_limit_once: set[str] = set()  # methods that answer 429 (Retry-After: 0) the first time
+        self.held: dict[str, asyncio.Event] = {}  # method -> recorded at once, answered once the event is set
         self.stall_downloads: asyncio.Event | None = None  # set: downloads send half, then wait for it
         self.download_started = asyncio.Event()
         self._ts = itertools.count(1)
@@ -149,6 +150,8 @@ class FakeSlack(LoopbackServer):
         async with self._changed:
             self.calls.append(ApiCall(method, args, token))
             self._changed.notify_all()
+        if method in self.held:  # Slack being slow to answer
+            await self.held[method].wait()
         if method in self.rate_limit_once:
             self.rate_limit_once.discard(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
