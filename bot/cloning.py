@@ -31,7 +31,7 @@ from bot.revring import (
 )
 from bot.slack_api import SLACK_FAILURES, error_code
 from bot.slack_files import FileNotAccessible, FileOutOfReach, FileTooLarge, SlackFileError, download_slack_file
-from bot.store import Admitted, Answer, CloneRequest, Job, RequestStore, SharedFile, Stage
+from bot.store import Admission, Admitted, Answer, CloneRequest, Job, RequestStore, SharedFile, Stage
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,19 @@ _CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "rest
 
 class Retry(Enum):
     STARTED = "started"
-    ALREADY_RUNNING = "already_running"
+    ALREADY_RUNNING = "already_running"  # a double click, or a retry that already started
+    ALREADY_CLONED = "already_cloned"  # the same file has made a voice since: that is the answer
+    FILE_BUSY = "file_busy"  # another request for the same file is running
+    RATE_LIMITED = "rate_limited"  # a Try again counts toward the hourly limit like any clone
     NOT_YOURS = "not_yours"
-    UNKNOWN = "unknown"
+    UNKNOWN = "unknown"  # the bot no longer has the request
+
+
+@dataclass(frozen=True)
+class Retried:
+    outcome: Retry
+    voice: Job | None = None  # ALREADY_CLONED: the job that made the voice
+    retry_after_seconds: float = 0.0  # RATE_LIMITED
 
 
 class CloneFailed(Exception):
@@ -113,18 +123,29 @@ class Cloner:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
-    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str) -> Retry:
-        """"Try again": run a failed job again from its record, for the person who asked for it, once."""
+    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str) -> Retried:
+        """"Try again": run a failed job again from its record, for the person who asked for it, once, under the
+        rules of a new request (the same file, the hourly limit)."""
         job = await self._store.get_job(job_id)
         if job is None:
-            return Retry.UNKNOWN
+            return Retried(Retry.UNKNOWN)
         if job.request.user_id != user_id:
-            return Retry.NOT_YOURS
-        reopened = await self._store.reopen_job(job_id, runner=self._runner)
-        if reopened is None:
-            return Retry.ALREADY_RUNNING  # a double click, or a retry that already started
-        self._start(client, reopened)
-        return Retry.STARTED
+            return Retried(Retry.NOT_YOURS)
+        admitted = await self._store.reopen_job(
+            job_id, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner
+        )
+        if admitted is None:
+            return Retried(Retry.UNKNOWN)
+        if admitted.outcome is Admission.RATE_LIMITED:
+            return Retried(Retry.RATE_LIMITED, retry_after_seconds=admitted.retry_after_seconds)
+        existing = admitted.existing
+        if existing is not None and existing.stage is Stage.DONE and existing.voice_id:
+            return Retried(Retry.ALREADY_CLONED, voice=existing)
+        if existing is not None:
+            return Retried(Retry.ALREADY_RUNNING if existing.id == job_id else Retry.FILE_BUSY)
+        assert admitted.job is not None
+        self._start(client, admitted.job)
+        return Retried(Retry.STARTED)
 
     def resume_in_background(self, client: AsyncWebClient) -> None:
         """After a restart: run again what never reached RevRing; explain what was cut off mid-upload."""

@@ -230,6 +230,21 @@ def retry_already_running() -> str:
     return "That clone is already running again; its result will appear in the same message."
 
 
+def retry_already_cloned(name: str, voice_id: str) -> str:
+    return (
+        f"That file has made a voice since: *{escape(name)}*, `{escape(voice_id)}`. I didn't clone it again; "
+        "paste that id into a RevRing agent's `voiceId` to use it."
+    )
+
+
+def retry_request_gone() -> str:
+    return (
+        "I no longer have that request (it is too old, or my records were reset), so I can't try it again. "
+        "To start over, share the audio again with a message that mentions me and a name "
+        "(`@Voice Cloner Rachel`), or type `/clone-voice`."
+    )
+
+
 def over_the_hourly_limit(limit: int, minutes: int) -> str:
     minutes = max(minutes, 1)
     clones = "1 clone" if limit == 1 else f"{limit} clones"

@@ -135,6 +135,7 @@ class Job:
     failure: str | None = None  # a short code for logs and the list, never shown raw
     answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
     retries: int = 0  # times "Try again" reopened it
+    retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
 
 
 class Admission(StrEnum):
@@ -146,8 +147,9 @@ class Admission(StrEnum):
 @dataclass(frozen=True)
 class Admitted:
     outcome: Admission
-    job: Job | None = None
+    job: Job | None = None  # ACCEPTED: the job to start
     retry_after_seconds: float = 0.0
+    existing: Job | None = None  # DUPLICATE: the job that has made, or is making, a voice from the same file
 
 
 class RequestStore(Protocol):
@@ -171,9 +173,10 @@ class RequestStore(Protocol):
         atomic step: a job `runner` already holds (admitted or reopened by it) is never handed over again."""
         ...
 
-    async def reopen_job(self, job_id: str, *, runner: str) -> Job | None:
-        """Move a failed or interrupted job back to RECEIVED, taken by `runner`; None if it was not in such a
-        state (a double click)."""
+    async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str) -> Admitted | None:
+        """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner`, under the rules of
+        `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job itself
+        when it is no longer failed (a double click); None if there is no such job."""
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
@@ -202,6 +205,25 @@ CREATE INDEX IF NOT EXISTS jobs_by_stage ON jobs (stage);
 """
 
 
+_UNFINISHED_SQL = "(" + ", ".join(f"'{stage}'" for stage in UNFINISHED) + ")"
+_RETRYABLE_SQL = "(" + ", ".join(f"'{stage}'" for stage in RETRYABLE) + ")"
+# The rules a job is admitted (or reopened) under, with named parameters. The same file: another job of it is
+# running, or made a voice recently or since this request was made.
+_SAME_FILE = (
+    "SELECT data FROM jobs WHERE team_id = :team AND file_id = :file AND id <> :id "  # noqa: S608
+    f"AND (stage IN {_UNFINISHED_SQL} OR (stage = '{Stage.DONE}' AND (created_at >= :fresh OR created_at > :created))) "
+    "ORDER BY created_at DESC LIMIT 1"
+)
+# Every clone the person started in the last hour: each job when it was made, and each Try again of one. A job
+# retried in the last hour was updated since then, which keeps the second scan to the person's recent jobs.
+_STARTS = (
+    "SELECT created_at AS started FROM jobs WHERE team_id = :team AND user_id = :user AND created_at >= :since "
+    "UNION ALL SELECT retry.value FROM jobs, json_each(jobs.data, '$.retried_at') AS retry "
+    "WHERE team_id = :team AND user_id = :user AND updated_at >= :since AND retry.value >= :since"
+)
+_WITHIN_RULES = f"NOT EXISTS ({_SAME_FILE}) AND (SELECT COUNT(*) FROM ({_STARTS})) < :limit"  # noqa: S608
+
+
 def _job_to_json(job: Job) -> str:
     return json.dumps(asdict(job), separators=(",", ":"))
 
@@ -214,7 +236,7 @@ def _job_from_json(text: str) -> Job:
     return Job(
         request=CloneRequest(**request),
         answer=Answer(**answer) if answer else None,
-        **{**data, "stage": Stage(data["stage"])},
+        **{**data, "stage": Stage(data["stage"]), "retried_at": tuple(data.get("retried_at") or ())},
     )
 
 
@@ -306,30 +328,35 @@ class SQLiteStore:
     async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str) -> Admitted:
         now = self.clock()
         job = Job(id=uuid.uuid4().hex[:16], request=request, stage=Stage.RECEIVED, created_at=now)
-        duplicate = (
-            "SELECT 1 FROM jobs WHERE team_id = ? AND file_id = ? AND "
-            "(stage IN (?, ?, ?) OR (stage = ? AND created_at >= ?))"
-        )
-        duplicate_args = (request.team_id, request.file.id, *UNFINISHED, Stage.DONE, now - self.dedupe_seconds)
+        rules = self._rules(job, now, per_user_per_hour)
         # One statement decides and writes, so two requests for the same file can never both get in.
         async with self.db.execute(
-            "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data, owner) "  # noqa: S608
-            f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS ({duplicate}) AND "
-            "(SELECT COUNT(*) FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ?) < ?",
-            (job.id, request.team_id, request.user_id, request.file.id, job.stage, now, now, _job_to_json(job), runner,
-             *duplicate_args, request.team_id, request.user_id, now - 3600, per_user_per_hour),
+            "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data, owner) "
+            f"SELECT :id, :team, :user, :file, :stage, :now, :now, :data, :owner WHERE {_WITHIN_RULES}",
+            {**rules, "stage": job.stage, "data": _job_to_json(job), "owner": runner},
         ) as cursor:
             if cursor.rowcount == 1:
                 return Admitted(Admission.ACCEPTED, job)
-        async with self.db.execute(duplicate, duplicate_args) as cursor:
-            if await cursor.fetchone() is not None:
-                return Admitted(Admission.DUPLICATE)
+        return await self._refusal(rules)
+
+    def _rules(self, job: Job, now: float, per_user_per_hour: int) -> dict[str, Any]:
+        """The named parameters of `_WITHIN_RULES` for `job`."""
+        request = job.request
+        return {"id": job.id, "team": request.team_id, "user": request.user_id, "file": request.file.id,
+                "created": job.created_at, "now": now, "fresh": now - self.dedupe_seconds, "since": now - 3600,
+                "limit": per_user_per_hour}
+
+    async def _refusal(self, rules: dict[str, Any]) -> Admitted:
+        """Why `_WITHIN_RULES` did not hold: the same file's job, or else the hourly limit."""
+        async with self.db.execute(_SAME_FILE, rules) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            return Admitted(Admission.DUPLICATE, existing=_job_from_json(row[0]))
         async with self.db.execute(
-            "SELECT created_at FROM jobs WHERE team_id = ? AND user_id = ? AND created_at >= ? "
-            "ORDER BY created_at DESC LIMIT 1 OFFSET ?",
-            (request.team_id, request.user_id, now - 3600, max(per_user_per_hour - 1, 0)),
+            f"{_STARTS} ORDER BY started DESC LIMIT 1 OFFSET :offset", {**rules, "offset": max(rules["limit"] - 1, 0)}
         ) as cursor:
             row = await cursor.fetchone()
+        now = rules["now"]
         oldest_counted = row[0] if row else now
         return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(oldest_counted + 3600 - now, 0))
 
@@ -355,16 +382,28 @@ class SQLiteStore:
             jobs = [_job_from_json(row[0]) for row in await cursor.fetchall()]
         return sorted(jobs, key=lambda job: job.created_at)
 
-    async def reopen_job(self, job_id: str, *, runner: str) -> Job | None:
+    async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str) -> Admitted | None:
         job = await self.get_job(job_id)
         if job is None:
             return None
-        reopened = replace(job, stage=Stage.RECEIVED, failure=None, answer=None, retries=job.retries + 1)
+        now = self.clock()
+        reopened = replace(job, stage=Stage.RECEIVED, failure=None, answer=None, retries=job.retries + 1,
+                           retried_at=(*job.retried_at, now))
+        rules = self._rules(job, now, per_user_per_hour)
+        # Like `admit`, one statement decides and writes: of two clicks, or a click and a new request, one wins.
         async with self.db.execute(
-            "UPDATE jobs SET stage = ?, updated_at = ?, data = ?, owner = ? WHERE id = ? AND stage IN (?, ?)",
-            (reopened.stage, self.clock(), _job_to_json(reopened), runner, job_id, *RETRYABLE),
+            "UPDATE jobs SET stage = :stage, updated_at = :now, data = :data, owner = :owner "  # noqa: S608
+            f"WHERE id = :id AND stage IN {_RETRYABLE_SQL} AND {_WITHIN_RULES}",
+            {**rules, "stage": reopened.stage, "data": _job_to_json(reopened), "owner": runner},
         ) as cursor:
-            return reopened if cursor.rowcount == 1 else None
+            if cursor.rowcount == 1:
+                return Admitted(Admission.ACCEPTED, reopened)
+        current = await self.get_job(job_id)
+        if current is None:
+            return None
+        if current.stage not in RETRYABLE:
+            return Admitted(Admission.DUPLICATE, existing=current)  # running again already, or done
+        return await self._refusal(rules)
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
         async with self.db.execute(

@@ -133,6 +133,55 @@ async def test_only_the_person_who_asked_can_try_again(harness: Harness):
     assert harness.revring.attempts == 1
 
 
+def retry_button(update) -> dict:
+    return next(b for b in update.args["blocks"] if b["type"] == "actions")["elements"][0]
+
+
+async def test_an_old_try_again_waits_for_and_then_answers_with_the_voice_the_same_file_made(harness: Harness):
+    harness.revring.answers = ["server_error", "slow"]
+    file = hosted(harness)
+    await harness.bot.share_file(file, text="<@UBOT> Rachel")
+    [failed] = await harness.slack.wait_for("chat.update")
+    await harness.bot.share_file(file, text="<@UBOT> Rachel")  # shared again instead of pressing Try again
+    await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
+
+    await harness.bot.click(retry_button(failed), failed.args["channel"], message_ts=failed.args["ts"])
+    assert "already being cloned" in (await harness.slack.wait_for_response())["text"]
+    harness.revring.release_slow.set()
+    await harness.slack.wait_until(lambda: any("voice-0001" in t for t in harness.slack.thread_texts()))
+
+    harness.slack.responses.clear()
+    await harness.bot.click(retry_button(failed), failed.args["channel"], message_ts=failed.args["ts"])
+    told = (await harness.slack.wait_for_response())["text"]
+    assert "made a voice since: *Rachel*, `voice-0001`" in told and "didn't clone it again" in told
+    assert harness.revring.attempts == 2  # the failure and the voice; the old button cloned nothing
+
+
+@pytest.mark.parametrize("harness", [{"CLONES_PER_HOUR": "2"}], indirect=True)
+async def test_try_again_counts_toward_the_hourly_limit_like_any_clone(harness: Harness):
+    harness.revring.answers = ["server_error", "server_error"]
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Rachel")
+    [failed] = await harness.slack.wait_for("chat.update")
+    await harness.bot.click(retry_button(failed), failed.args["channel"], message_ts=failed.args["ts"])
+    updates = await harness.slack.wait_for("chat.update", 3)  # "Cloning…" again, then the second failure
+    assert harness.revring.attempts == 2
+
+    await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Bob")  # a third clone this hour
+    [note] = await harness.slack.wait_for("chat.postEphemeral")
+    assert "started 2 clones in the last hour" in note.args["text"]
+    await harness.bot.click(retry_button(updates[-1]), failed.args["channel"], message_ts=failed.args["ts"])
+    assert "started 2 clones in the last hour" in (await harness.slack.wait_for_response())["text"]
+    assert harness.revring.attempts == 2
+
+
+async def test_try_again_on_a_request_the_bot_no_longer_has_says_how_to_start_over(harness: Harness):
+    gone = {"action_id": "retry_clone", "value": "0123456789abcdef"}  # a job forgotten since (or another database)
+    assert (await harness.bot.click(gone, "C0VOICES", message_ts="1700000000.000001")).status == 200
+    told = (await harness.slack.wait_for_response())["text"]
+    assert "no longer have that request" in told and "`/clone-voice`" in told
+    assert "already running" not in told
+
+
 async def test_an_answer_slack_refused_is_delivered_after_a_restart(fakes: tuple[FakeSlack, FakeRevRing],
                                                                     tmp_path: Path):
     slack, revring = fakes

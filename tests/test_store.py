@@ -103,14 +103,56 @@ async def test_the_hourly_limit_counts_the_last_hour(tmp_path: Path):
     await store.close()
 
 
+async def reopen(store: SQLiteStore, job_id: str, limit: int = 10):
+    return await store.reopen_job(job_id, per_user_per_hour=limit, runner=RUN)
+
+
 async def test_a_failed_job_reopens_once(tmp_path: Path):
     now = [1000.0]
     store = await open_store(tmp_path, now)
     job = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
-    assert await store.reopen_job(job.id, runner=RUN) is None  # still running
-    await store.update_job(job.__class__(**{**job.__dict__, "stage": Stage.FAILED}))
-    assert (await store.reopen_job(job.id, runner=RUN)).stage is Stage.RECEIVED
-    assert await store.reopen_job(job.id, runner=RUN) is None  # the second click
+    still_running = await reopen(store, job.id)
+    assert still_running.outcome is Admission.DUPLICATE and still_running.existing.id == job.id
+    await store.update_job(replace(job, stage=Stage.FAILED))
+    reopened = await reopen(store, job.id)
+    assert reopened.outcome is Admission.ACCEPTED and reopened.job.stage is Stage.RECEIVED
+    assert reopened.job.retries == 1 and reopened.job.retried_at == (1000.0,)
+    assert (await reopen(store, job.id)).existing.id == job.id  # the second click
+    assert await reopen(store, "no-such-job") is None
+    await store.close()
+
+
+async def test_try_again_counts_toward_the_hourly_limit_and_new_clones_count_it(tmp_path: Path):
+    now = [1000.0]
+    store = await open_store(tmp_path, now)
+    job = (await store.admit(request("F1"), per_user_per_hour=2, runner=RUN)).job
+    await store.update_job(replace(job, stage=Stage.FAILED))
+    now[0] += 60
+    assert (await reopen(store, job.id, limit=2)).outcome is Admission.ACCEPTED  # the second clone this hour
+    limited = await store.admit(request("F2"), per_user_per_hour=2, runner=RUN)
+    assert limited.outcome is Admission.RATE_LIMITED and limited.retry_after_seconds == 3600 - 60
+    await store.update_job(replace(job, stage=Stage.FAILED, retries=1, retried_at=(1060.0,)))
+    assert (await reopen(store, job.id, limit=2)).outcome is Admission.RATE_LIMITED
+    now[0] += 3600  # the first start is over an hour old; the retry is not
+    assert (await reopen(store, job.id, limit=2)).outcome is Admission.ACCEPTED
+    assert (await store.admit(request("F2"), per_user_per_hour=2, runner=RUN)).outcome is Admission.RATE_LIMITED
+    await store.close()
+
+
+async def test_try_again_answers_with_a_voice_the_same_file_made_since(tmp_path: Path):
+    now = [1000.0]
+    store = await open_store(tmp_path, now)
+    failed = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
+    await store.update_job(replace(failed, stage=Stage.FAILED))
+    now[0] += 60
+    again = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job  # shared again
+    busy = await reopen(store, failed.id)
+    assert busy.outcome is Admission.DUPLICATE and busy.existing.id == again.id  # still running
+    await store.update_job(replace(again, stage=Stage.DONE, voice_id="voice-1"))
+    now[0] += 86400  # long after the ten minutes in which sharing it again counts as a duplicate
+    made = await reopen(store, failed.id)
+    assert made.outcome is Admission.DUPLICATE and made.existing.voice_id == "voice-1"
+    assert (await store.get_job(failed.id)).stage is Stage.FAILED
     await store.close()
 
 

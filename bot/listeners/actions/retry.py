@@ -4,7 +4,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.cloning import Retry
+from bot.cloning import Retried, Retry
 from bot.services import services
 
 
@@ -13,11 +13,23 @@ async def handle_retry(ack: AsyncAck, body: dict, action: dict, client: AsyncWeb
     """"Try again" on a failed clone: run the same job again from its record (downloading anew)."""
     await ack()
     user_id = (body.get("user") or {}).get("id", "")
-    outcome = await services(context).cloner.retry(client, str(action.get("value") or ""), user_id)
-    text = {
-        Retry.ALREADY_RUNNING: messages.retry_already_running(),
-        Retry.NOT_YOURS: messages.retry_not_yours(),
-        Retry.UNKNOWN: messages.retry_already_running(),
-    }.get(outcome)
+    shared = services(context)
+    retried = await shared.cloner.retry(client, str(action.get("value") or ""), user_id)
+    text = _why_not(retried, shared.settings.clones_per_hour)
     if text:
         await respond(text, replace_original=False, response_type="ephemeral")
+
+
+def _why_not(retried: Retried, clones_per_hour: int) -> str | None:
+    """What the person is told when the clone did not start again; None when it did (the thread shows it)."""
+    voice = retried.voice
+    if retried.outcome is Retry.ALREADY_CLONED and voice is not None and voice.voice_id:
+        return messages.retry_already_cloned(voice.request.name, voice.voice_id)
+    if retried.outcome is Retry.RATE_LIMITED:
+        return messages.over_the_hourly_limit(clones_per_hour, round(retried.retry_after_seconds / 60))
+    return {
+        Retry.ALREADY_RUNNING: messages.retry_already_running(),
+        Retry.FILE_BUSY: messages.already_cloning_file(),
+        Retry.NOT_YOURS: messages.retry_not_yours(),
+        Retry.UNKNOWN: messages.retry_request_gone(),
+    }.get(retried.outcome)
