@@ -22,10 +22,13 @@ from bot.config import Settings
 from bot.revring import (
     BillingInactive,
     InvalidBody,
+    OutcomeUnknown,
     RevRingClient,
     RevRingError,
+    TooLarge,
     Unauthorized,
     Unavailable,
+    Unprocessable,
     Voice,
     VoiceIdMissing,
 )
@@ -76,7 +79,7 @@ class Retried:
 class CloneFailed(Exception):
     """A clone stopped for a reason the person can act on; `text` is already mrkdwn-safe.
 
-    `retryable` failures (RevRing or Slack had a bad minute) get a "Try again" button.
+    `retryable` failures (RevRing or Slack had a bad minute, RevRing billing was off) get a "Try again" button.
     """
 
     def __init__(self, text: str, cause: str, *, retryable: bool = False) -> None:
@@ -279,8 +282,9 @@ class Cloner:
         except VoiceIdMissing as error:
             raise CloneFailed(messages.revring_created_without_id(job.request.name), error.cause) from None
         except RevRingError as error:
-            retryable = isinstance(error, Unavailable)
-            raise CloneFailed(_revring_message(error), error.cause, retryable=retryable) from None
+            # Worth another go once RevRing or its billing is back; a voice that may exist is said so in the text.
+            retryable = isinstance(error, Unavailable | OutcomeUnknown | BillingInactive)
+            raise CloneFailed(_revring_message(error, job.request.name), error.cause, retryable=retryable) from None
 
     async def _advance(self, job: Job, stage: Stage) -> Job:
         job = replace(job, stage=stage)
@@ -421,14 +425,20 @@ def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
     return None
 
 
-def _revring_message(error: RevRingError) -> str:
+def _revring_message(error: RevRingError, name: str) -> str:
     if isinstance(error, InvalidBody):
         return messages.revring_invalid_body(error.details)
+    if isinstance(error, TooLarge):
+        return messages.revring_too_large(error.details)
+    if isinstance(error, Unprocessable):
+        return messages.revring_unprocessable(error.details)
     if isinstance(error, Unauthorized):
         return messages.revring_unauthorized()
     if isinstance(error, BillingInactive):
         return messages.revring_billing_inactive()
-    return messages.revring_unavailable()
+    if isinstance(error, OutcomeUnknown):
+        return messages.revring_outcome_unknown(name, error.reason)
+    return messages.revring_unavailable(error.reason if isinstance(error, Unavailable) else "")
 
 
 def _file_stem(file: SharedFile) -> str:

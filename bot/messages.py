@@ -309,13 +309,32 @@ def download_failed() -> str:
 
 
 def revring_invalid_body(details: dict[str, Any]) -> str:
+    return (
+        f"RevRing didn't accept this sample: {_revring_said(details)}. "
+        "Check the name and the recording, then try again."
+    )
+
+
+def revring_too_large(details: Any) -> str:
+    return (
+        f"RevRing says the recording is too big ({_revring_said(details)}), so nothing was created. "
+        "It only needs 10–30 seconds of one speaker: trim it and share it again."
+    )
+
+
+def revring_unprocessable(details: Any) -> str:
+    return (
+        f"RevRing couldn't process this recording ({_revring_said(details)}), so nothing was created. "
+        f"Share another recording of one speaker, about 10–30 seconds, as {FORMATS}."
+    )
+
+
+def _revring_said(details: Any) -> str:
+    """RevRing's own words, flattened, shortened and escaped."""
     plain = _plain_details(details) or "it didn't say why"
     if len(plain) > 500:  # Slack refuses a section over 3,000 characters: the answer must fit
         plain = plain[:500] + "…"
-    return (
-        f"RevRing didn't accept this sample: {escape(plain)}. "
-        "Check the name and the recording, then try again."
-    )
+    return escape(plain)
 
 
 def revring_created_without_id(name: str) -> str:
@@ -335,12 +354,28 @@ def revring_unauthorized() -> str:
 def revring_billing_inactive() -> str:
     return (
         "RevRing says the organisation's billing is inactive, so nothing was created. "
-        "An admin can reactivate billing in the RevRing dashboard; then try again."
+        "An admin can reactivate billing in the RevRing dashboard; then press *Try again*."
     )
 
 
-def revring_unavailable() -> str:
-    return "RevRing didn't answer, please try again in a few minutes."
+def revring_unavailable(reason: str) -> str:
+    why = {
+        "busy": "RevRing is busy right now (it kept asking me to slow down)",
+        "unreachable": "I couldn't reach RevRing",
+    }.get(reason, "RevRing turned the request away")
+    return f"{why}, so nothing was created. Please try again in a few minutes."
+
+
+def revring_outcome_unknown(name: str, reason: str) -> str:
+    what = {
+        "timeout": "it didn't answer in time",
+        "server_error": "it had a problem on its side",
+        "dropped": "the connection to it dropped",
+    }.get(reason, "its answer didn't say whether it worked")
+    return (
+        f"I sent *{escape(name)}* to RevRing, but {what}, so the voice may or may not have been created. "
+        "Check the voices in your RevRing dashboard before you try again, or you may get two."
+    )
 
 
 def internal_error() -> str:

@@ -57,8 +57,40 @@ class VoiceIdMissing(RevRingError):
     """201 Created, but no readable voice id: the voice probably exists, so this must never be retried."""
 
 
+class TooLarge(RevRingError):
+    """413: the audio is bigger than RevRing takes; nothing was created. `details` is what RevRing said, if anything."""
+
+    def __init__(self, details: Any) -> None:
+        super().__init__(f"413 too large: {details!r}")
+        self.details = details
+
+
+class Unprocessable(RevRingError):
+    """422: RevRing could not process the audio; nothing was created. `details` is what RevRing said, if anything."""
+
+    def __init__(self, details: Any) -> None:
+        super().__init__(f"422 unprocessable: {details!r}")
+        self.details = details
+
+
 class Unavailable(RevRingError):
-    """Anything undocumented: 5xx, 429 after retries, HTML, bad JSON, refused connection, timeout."""
+    """RevRing did not act on the request, so nothing was created and trying again is safe. `reason`: "busy" (429
+    on every attempt), "unreachable" (no connection, so nothing was sent) or "refused" (a 3xx or 4xx it doesn't
+    document)."""
+
+    def __init__(self, cause: str, reason: str) -> None:
+        super().__init__(cause)
+        self.reason = reason
+
+
+class OutcomeUnknown(RevRingError):
+    """The audio was sent but no usable answer came back, so the voice may exist and a blind retry could make a
+    second one. `reason`: "timeout", "server_error" (5xx), "dropped" (the connection broke) or "unclear" (a 2xx
+    other than 201)."""
+
+    def __init__(self, cause: str, reason: str) -> None:
+        super().__init__(cause)
+        self.reason = reason
 
 
 class RevRingClient:
@@ -84,7 +116,7 @@ class RevRingClient:
     ) -> Voice:
         """POST /voices with the audio streamed from disk.
 
-        Only a 429 (the server did nothing) or a refused connection (nothing was sent) is retried:
+        Only a 429 (the server did nothing) or a failed connection (nothing was sent) is retried:
         the POST is not idempotent, so any other failure may already have created a voice.
         """
         attempt = 0
@@ -93,13 +125,13 @@ class RevRingClient:
                 return await self._post_once(display_name, language, audio, filename, content_type)
             except _RateLimited as limited:
                 if attempt >= self._max_rate_limit_retries:
-                    raise Unavailable(f"429 after {attempt + 1} attempts") from None
+                    raise Unavailable(f"429 after {attempt + 1} attempts", "busy") from None
                 attempt += 1
                 log.info("revring rate limited; retrying", extra={"retry_after": limited.retry_after})
                 await asyncio.sleep(limited.retry_after)
-            except aiohttp.ClientConnectorError as error:
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
                 if attempt >= self._max_rate_limit_retries:
-                    raise Unavailable(f"cannot connect: {type(error).__name__}") from None
+                    raise Unavailable(f"cannot connect: {type(error).__name__}", "unreachable") from None
                 attempt += 1
                 await asyncio.sleep(0.5 * attempt)
 
@@ -125,12 +157,13 @@ class RevRingClient:
                     log.info("revring answered", extra={"revring_status": response.status,
                                                         "seconds": round(time.monotonic() - started, 3)})
                     return await _read_answer(response)
-            except aiohttp.ClientConnectorError:
-                raise
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
+                raise  # no connection, so nothing was sent: the caller may try again
             except (TimeoutError, aiohttp.ClientError) as error:
                 log.info("revring did not answer", extra={"cause": type(error).__name__,
                                                           "seconds": round(time.monotonic() - started, 3)})
-                raise Unavailable(f"{type(error).__name__} talking to RevRing") from None
+                reason = "timeout" if isinstance(error, TimeoutError) else "dropped"
+                raise OutcomeUnknown(f"{type(error).__name__} talking to RevRing", reason) from None
         finally:
             await asyncio.to_thread(stream.close)
 
@@ -171,7 +204,15 @@ async def _read_answer(response: aiohttp.ClientResponse) -> Voice:
         raise Unauthorized("401 unauthorized")
     if status == 402:
         raise BillingInactive("402 billing_inactive")
-    raise Unavailable(f"HTTP {status} ({response.content_type})")
+    if status in (413, 422):
+        details = (body.get("details") or body.get("message")) if isinstance(body, dict) else None
+        raise TooLarge(details) if status == 413 else Unprocessable(details)
+    cause = f"HTTP {status} ({response.content_type})"
+    if status >= 500:
+        raise OutcomeUnknown(cause, "server_error")
+    if 200 <= status < 300:
+        raise OutcomeUnknown(cause, "unclear")
+    raise Unavailable(cause, "refused")  # a redirect or a client error: RevRing did not act on it
 
 
 async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:

@@ -56,24 +56,58 @@ async def test_wrong_revring_key_tells_which_setting_an_admin_must_fix(harness: 
     assert harness.revring.attempts == 1 and harness.revring.received == []
 
 
-async def test_inactive_billing_is_explained(harness: Harness):
+async def test_inactive_billing_is_explained_and_try_again_works_once_it_is_fixed(harness: Harness):
     harness.revring.answers = ["billing_inactive"]
-    shown = await clone_and_wait(harness, host(harness))
-    assert "billing is inactive" in shown
+    await harness.bot.share_file(host(harness), text="<@UBOT> Rachel")
+    [failed] = await harness.slack.wait_for("chat.update")
+    assert "billing is inactive" in failed.args["text"] and "nothing was created" in failed.args["text"]
+    await harness.slack.wait_for("reactions.add", 2)
     assert final_reaction(harness) == "x"
 
+    # An admin reactivates billing; the person presses the button the answer offers.
+    button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
+    assert button["text"]["text"] == "Try again"
+    await harness.bot.click(button, failed.args["channel"], message_ts=failed.args["ts"])
+    updates = await harness.slack.wait_for("chat.update", 3)
+    assert "voice-0001" in updates[-1].args["text"] and updates[-1].args["ts"] == failed.args["ts"]
+    assert harness.revring.attempts == 2
 
-# --- anything undocumented: "RevRing didn't answer, please try again" -----------------------------------
+
+async def test_a_recording_revring_finds_too_big_says_so_with_its_details(harness: Harness):
+    harness.revring.answers = ["too_large"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "RevRing says the recording is too big (voice: larger than the 10 MB allowed)" in shown
+    assert "nothing was created" in shown and "trim it" in shown
+    assert "Try again" not in shown  # the same file would be refused the same way
+    assert harness.revring.attempts == 1
 
 
-@pytest.mark.parametrize("misbehaviour", ["server_error", "html", "reset"])
-async def test_undocumented_answers_are_not_retried_and_say_try_again(harness: Harness, misbehaviour: str):
+async def test_a_recording_revring_cannot_process_says_so_with_its_details_escaped(harness: Harness):
+    harness.revring.answers = ["unprocessable"]
+    shown = await clone_and_wait(harness, host(harness))
+    assert "process this recording (voice: no speech found in &lt;stream 0&gt; &amp; &lt;stream 1&gt;)" in shown
+    assert "<stream" not in shown and "nothing was created" in shown
+    assert "Try again" not in shown
+    assert harness.revring.attempts == 1
+
+
+# --- anything undocumented: say whether a voice may exist ----------------------------------------------
+
+
+@pytest.mark.parametrize(("misbehaviour", "what_happened"), [
+    ("server_error", "it had a problem on its side"),  # 500 with JSON
+    ("html", "it had a problem on its side"),  # 502 with a proxy's HTML page
+    ("reset", "the connection to it dropped"),  # closed after the audio arrived
+])
+async def test_after_the_audio_was_sent_the_answer_says_the_voice_may_exist(harness: Harness, misbehaviour: str,
+                                                                            what_happened: str):
     harness.revring.answers = [misbehaviour]
     shown = await clone_and_wait(harness, host(harness))
-    assert "RevRing didn't answer, please try again" in shown
+    assert f"I sent *Rachel* to RevRing, but {what_happened}, so the voice may or may not have been created" in shown
+    assert "Check the voices in your RevRing dashboard before you try again" in shown
     assert_nothing_internal(shown)
-    assert "'text': 'Try again'" in shown  # a button re-runs the job from its record
-    # The server may have created a voice: never post again.
+    assert "'text': 'Try again'" in shown  # a button re-runs the job from its record, after the warning
+    # The server may have created a voice: never post again on our own.
     assert harness.revring.attempts == 1
 
 
@@ -85,10 +119,11 @@ async def test_created_but_unreadable_says_check_the_dashboard_and_offers_no_ret
     assert harness.revring.attempts == 1
 
 
-async def test_a_slow_revring_times_out_with_try_again(harness: Harness):
-    harness.revring.answers = ["slow"]
+async def test_a_slow_revring_times_out_and_says_the_voice_may_exist(harness: Harness):
+    harness.revring.answers = ["slow"]  # REVRING_TIMEOUT is 2 seconds in the tests
     shown = await clone_and_wait(harness, host(harness))
-    assert "RevRing didn't answer, please try again" in shown
+    assert "but it didn't answer in time, so the voice may or may not have been created" in shown
+    assert "RevRing dashboard" in shown
     assert "'text': 'Try again'" in shown
     assert harness.revring.attempts == 1
     harness.revring.release_slow.set()
@@ -97,7 +132,8 @@ async def test_a_slow_revring_times_out_with_try_again(harness: Harness):
 async def test_rate_limits_are_retried_a_bounded_number_of_times(harness: Harness):
     harness.revring.answers = ["rate_limited"] * 10
     shown = await clone_and_wait(harness, host(harness))
-    assert "RevRing didn't answer, please try again" in shown
+    assert "RevRing is busy right now" in shown and "nothing was created" in shown  # a 429 made nothing
+    assert "may or may not" not in shown and "'text': 'Try again'" in shown
     assert harness.revring.attempts == 3
 
 
@@ -121,9 +157,10 @@ def closed_port() -> int:
 
 
 @pytest.mark.parametrize("harness", [{"REVRING_API_URL": f"http://127.0.0.1:{closed_port()}/v1"}], indirect=True)
-async def test_revring_refusing_connections_says_try_again(harness: Harness):
+async def test_revring_refusing_connections_says_nothing_was_created_and_try_again(harness: Harness):
     shown = await clone_and_wait(harness, host(harness))
-    assert "RevRing didn't answer, please try again" in shown
+    assert "I couldn't reach RevRing, so nothing was created. Please try again" in shown
+    assert "may or may not" not in shown
     assert "'text': 'Try again'" in shown
     assert_nothing_internal(shown)
 

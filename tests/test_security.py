@@ -188,7 +188,7 @@ async def test_the_revring_key_never_follows_a_redirect(harness: Harness):
         harness.revring.answers = ["redirect"]
         await harness.bot.share_file(share(harness), text="<@UBOT> Rachel")
         [update] = await harness.slack.wait_for("chat.update")
-        assert "RevRing didn't answer" in update.args["text"]
+        assert "RevRing turned the request away, so nothing was created" in update.args["text"]
         assert foreign.attempts == 0
     finally:
         await foreign.stop()

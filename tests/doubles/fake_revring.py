@@ -95,6 +95,15 @@ class FakeRevRing(LoopbackServer):
             )
         if answer == "billing_inactive":
             return web.json_response({"error": "billing_inactive"}, status=402)
+        if answer == "too_large":  # undocumented: shaped like the documented errors
+            return web.json_response(
+                {"error": "payload_too_large", "details": {"voice": ["larger than the 10 MB allowed"]}}, status=413
+            )
+        if answer == "unprocessable":
+            return web.json_response(
+                {"error": "unprocessable", "details": {"voice": ["no speech found in <stream 0> & <stream 1>"]}},
+                status=422,
+            )
         if answer == "server_error":
             return web.json_response({"error": "internal"}, status=500)
         if answer == "rate_limited":
