@@ -15,6 +15,8 @@ from bot.slack_api import SLACK_FAILURES, error_code
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300.0
+# users.info answers that do say something: nobody the bot can see by that id, so not one of the workspace's own.
+_NO_SUCH_USER = {"user_not_found", "user_not_visible"}
 
 
 @dataclass(frozen=True)
@@ -38,25 +40,32 @@ class AccessPolicy:
     async def refusal(self, client: AsyncWebClient, actor: Actor) -> str | None:
         settings = self._settings
         contact = settings.access_contact
-        if not settings.allow_external_users and not await self._is_member(client, actor):
-            return messages.external_user_refused()
+        if not settings.allow_external_users:
+            member = await self._is_member(client, actor)
+            if member is None:
+                return messages.membership_not_checked()  # fail closed: an outsider must not slip through
+            if not member:
+                return messages.external_user_refused()
         if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
             return messages.person_not_allowed(contact)
         if settings.allowed_channel_ids and actor.channel_id not in settings.allowed_channel_ids:
             return messages.channel_not_allowed(contact)
         return None
 
-    async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool:
-        """A member of the installing workspace (or its org); Slack Connect guests are not."""
+    async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool | None:
+        """A member of the installing workspace (or its org); Slack Connect guests are not. None: Slack could not
+        say (an error or no answer), which is not remembered, so the next request asks again."""
         cached = self._members.get(actor.user_id)
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
         try:
             response = await client.users_info(user=actor.user_id)
         except SLACK_FAILURES as error:
-            log.info("users.info failed; treating the person as external",
-                     extra={"user": actor.user_id, "slack_error": error_code(error)})
-            return False
+            if error_code(error) in _NO_SUCH_USER:
+                return False
+            log.warning("users.info failed; the request is refused until Slack answers",
+                        extra={"user": actor.user_id, "slack_error": error_code(error)})
+            return None
         user = response.get("user") or {}
         enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
         same_org = bool(enterprise) and enterprise == actor.installation_enterprise_id

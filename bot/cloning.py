@@ -293,7 +293,7 @@ class Cloner:
 
     async def _full_file(self, client: AsyncWebClient, file: SharedFile) -> SharedFile:
         """Slack Connect may deliver a stub without URLs; files.info has the real object."""
-        if file.url_private_download:
+        if file.url_private_download or file.external:
             return file
         try:
             response = await client.files_info(file=file.id)
@@ -304,8 +304,9 @@ class Cloner:
         return SharedFile.from_slack(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
-        if not file.url_private_download:
-            raise CloneFailed(messages.file_not_accessible(), "no download URL")
+        if file.external or not file.url_private_download:
+            cause = "external file" if file.external else "no download URL"
+            raise CloneFailed(messages.file_not_downloadable(), cause)
         try:
             await download_slack_file(
                 self._session,

@@ -297,6 +297,14 @@ def file_not_accessible() -> str:
     )
 
 
+def file_not_downloadable() -> str:
+    return (
+        "I can't read that kind of file: it is stored outside Slack (a Google Drive or other linked file), "
+        "or it isn't a file Slack lets me download. Upload the recording itself to Slack and share it again, "
+        "or use `/clone-voice` to upload it in a dialog."
+    )
+
+
 def file_out_of_reach() -> str:
     return (
         "I can't open that file: it was deleted, or it is in a conversation I'm not part of. "
@@ -540,6 +548,13 @@ def external_user_refused() -> str:
     return (
         "Sorry, voice cloning here is only for members of this workspace. People from other organizations in "
         "shared channels can't use it."
+    )
+
+
+def membership_not_checked() -> str:
+    return (
+        "I couldn't check with Slack that you're a member of this workspace, so I didn't start anything. "
+        "Please try again in a minute."
     )
 
 

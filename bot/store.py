@@ -32,11 +32,14 @@ class SharedFile:
     url_private_download: str | None = None
     subtype: str = ""
     duration_ms: int | None = None
+    external: bool = False  # a link to a file kept elsewhere (Google Drive…): Slack has no bytes to give
 
     @classmethod
     def from_slack(cls, data: dict[str, Any]) -> SharedFile:
         size = data.get("size")
         duration = data.get("duration_ms")
+        # An external file's url_private is the other service's page, not a Slack download: never fetched.
+        external = data.get("is_external") is True or data.get("mode") == "external"
         return cls(
             id=str(data.get("id", "")),
             name=str(data.get("name") or ""),
@@ -44,9 +47,10 @@ class SharedFile:
             mimetype=str(data.get("mimetype") or ""),
             filetype=str(data.get("filetype") or ""),
             size=size if isinstance(size, int) else None,
-            url_private_download=data.get("url_private_download") or data.get("url_private"),
+            url_private_download=None if external else data.get("url_private_download") or data.get("url_private"),
             subtype=str(data.get("subtype") or ""),
             duration_ms=duration if isinstance(duration, int) else None,
+            external=external,
         )
 
     @property

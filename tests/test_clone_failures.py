@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from tests.audio_samples import wav_tone
-from tests.conftest import BOT_TOKEN, REVRING_KEY, Harness
+from tests.conftest import BOT_TOKEN, REVRING_KEY, TEAM, USER, Harness
 from tests.doubles.fake_slack import FakeSlack, HostedFile
 
 WAV = wav_tone(12.0)
@@ -272,6 +272,24 @@ async def test_a_slack_connect_stub_is_completed_with_files_info(harness: Harnes
     assert "voice-0001" in shown
     assert harness.slack.calls_to("files.info")[0].args["file"] == "F0AUDIO"
 
+
+
+async def test_a_file_stored_outside_slack_is_explained_and_never_fetched(harness: Harness):
+    drive = {  # a Google Drive file shared in Slack: Slack has a record of it, not its bytes
+        "id": "F0DRIVE", "created": 1700000000, "timestamp": 1700000000, "name": "rachel.m4a", "title": "rachel.m4a",
+        "mimetype": "audio/x-m4a", "filetype": "m4a", "pretty_type": "M4A", "user": USER, "user_team": TEAM,
+        "editable": False, "size": 480000, "mode": "external", "is_external": True, "external_type": "gdrive",
+        "is_public": True, "public_url_shared": False, "display_as_bot": False, "username": "",
+        # Slack points url_private at the file's page on the other service (a loopback stand-in here).
+        "url_private": f"{harness.slack.url}/files/F0DRIVE/rachel.m4a",
+        "permalink": "https://acme.slack.com/files/U0ALICE/F0DRIVE/rachel.m4a",
+        "has_rich_preview": False, "file_access": "visible",
+    }
+    shown = await clone_and_wait(harness, drive)
+    assert "can't read that kind of file: it is stored outside Slack" in shown
+    assert "sign-in page" not in shown and "'text': 'Try again'" not in shown
+    assert harness.slack.download_auth == [] and harness.slack.calls_to("files.info") == []
+    assert harness.revring.attempts == 0
 
 
 async def test_a_file_in_a_conversation_the_bot_cannot_see_says_invite_or_upload(harness: Harness):

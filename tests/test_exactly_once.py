@@ -21,10 +21,14 @@ def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
     return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
 
 
-async def test_the_same_file_shared_twice_is_cloned_once(harness: Harness):
+async def test_the_same_file_shared_twice_is_cloned_once_and_the_second_ask_is_pointed_to_the_first(
+    harness: Harness,
+):
     file = hosted(harness)
     await harness.bot.share_file(file, text="<@UBOT> Rachel")
     await harness.bot.share_file(file, text="<@UBOT> Rachel")  # shared again a moment later
+    [note] = await harness.slack.wait_for("chat.postEphemeral")  # not silence
+    assert note.args["user"] == USER and "already being cloned (or just was)" in note.args["text"]
     await harness.slack.wait_for("chat.update")
     await asyncio.sleep(0.1)
     assert len(harness.revring.received) == 1

@@ -127,6 +127,22 @@ async def test_strangers_are_refused_even_when_their_team_looks_right(harness: H
     assert "only for members of this workspace" in answer.text
 
 
+async def test_when_slack_cannot_say_who_someone_is_they_are_told_so_and_nothing_starts(harness: Harness):
+    harness.slack.failures["users.info"] = "internal_error"
+    answer = await harness.bot.command("Rachel")
+    assert "couldn't check with Slack that you're a member" in answer.text and "try again in a minute" in answer.text
+    assert "only for members" not in answer.text  # not a claim that they are an outsider
+    await harness.bot.share_file(share(harness), text="<@UBOT> Rachel")
+    [note] = await harness.slack.wait_for("chat.postEphemeral")
+    assert "couldn't check with Slack" in note.args["text"] and note.args["user"] == USER
+    assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
+
+    del harness.slack.failures["users.info"]  # Slack answers again; the failure was not remembered
+    assert "Share an audio file" in (await harness.bot.command("Rachel")).text
+    harness.slack.failures["users.info"] = "user_not_found"  # an answer: nobody the workspace knows
+    assert "only for members of this workspace" in (await harness.bot.command("Rachel", user="U0GHOST")).text
+
+
 async def test_external_people_are_refused_in_dialogs_and_buttons_too(harness: Harness):
     harness.slack.user_teams[USER] = "T0OTHER"
     submit = {"type": "view_submission", "view": {"type": "modal", "callback_id": "clone_voice_dialog",
