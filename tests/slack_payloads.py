@@ -155,7 +155,8 @@ def global_shortcut(callback_id: str, *, user: str = USER, trigger_id: str | Non
 def view_submission(values: dict[str, Any], *, view: dict[str, Any] | None = None, user: str = USER,
                     trigger_id: str | None = None) -> dict[str, Any]:
     """A modal submitted with `state.values` = `values`. `view` is the view as the bot opened it (views.open);
-    Slack echoes its callback_id, private_metadata and blocks back."""
+    Slack echoes its callback_id, private_metadata and blocks back. Values taken from the fixture must have their
+    file replaced by a hosted one: the fixture's file points at Slack's real file host."""
     payload = fixture("view_submission")
     _set_user(payload, user)
     submitted = payload["view"]
