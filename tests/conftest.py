@@ -78,11 +78,12 @@ class BotClient:
     async def interaction(self, payload: dict[str, Any]) -> Answer:
         """A block action, shortcut or view submission: form-encoded `payload=<json>`.
 
-        Payloads from tests/slack_payloads.py are sent as they are; a partial one is completed from the fixture
-        of its type (with this client's response_url and a fresh trigger_id), so it still has Slack's shape.
+        Payloads from tests/slack_payloads.py are sent as they are. A hand-written, partial one (Slack always
+        sends `is_enterprise_install`; it has none) is completed from the fixture of its type, with this client's
+        response_url and a fresh trigger_id, so it still has Slack's shape.
         """
         kind = slack_payloads.INTERACTIVE.get(payload.get("type", ""))
-        if kind:
+        if kind and "is_enterprise_install" not in payload:
             complete = slack_payloads.fixture(kind)
             complete.update(trigger_id=self._trigger_id(),
                             **({"response_url": self.response_url} if "response_url" in complete else {}))

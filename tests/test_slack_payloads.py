@@ -99,6 +99,36 @@ def acknowledged(answer: Answer) -> None:
     assert answer.status == 200, answer
 
 
+# --- the fixtures stay complete -----------------------------------------------------------------------------
+
+INTERACTIVE_FIELDS = {"type", "team", "user", "token", "trigger_id", "enterprise", "is_enterprise_install"}
+DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of it)
+    "block_actions_message": (INTERACTIVE_FIELDS | {"api_app_id", "container", "channel", "message", "state",
+                                                    "response_url", "actions"}, {"view"}),
+    "block_actions_view": (INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
+                           {"channel", "message", "response_url"}),
+    "message_action": (INTERACTIVE_FIELDS | {"action_ts", "callback_id", "channel", "message_ts", "message",
+                                             "response_url"}, {"view"}),
+    "shortcut": (INTERACTIVE_FIELDS | {"action_ts", "callback_id"}, {"channel", "message", "response_url"}),
+    "view_submission": (INTERACTIVE_FIELDS | {"api_app_id", "view", "response_urls"}, {"channel", "message"}),
+    "slash_command": ({"token", "team_id", "team_domain", "channel_id", "channel_name", "user_id", "user_name",
+                       "command", "text", "api_app_id", "is_enterprise_install", "response_url", "trigger_id"}, set()),
+    "event_callback_file_share": ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id",
+                                   "event", "type", "event_id", "event_time", "authorizations",
+                                   "is_ext_shared_channel", "event_context"}, set()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTED))
+def test_each_fixture_has_every_documented_field(name: str):
+    present, absent = DOCUMENTED[name]
+    payload = slack_payloads.fixture(name)
+    assert present <= payload.keys() and not absent & payload.keys()
+    if "enterprise" in present:
+        assert payload["enterprise"] is None and payload["is_enterprise_install"] is False
+    assert {p.stem for p in slack_payloads.FIXTURES.glob("*.json")} == DOCUMENTED.keys()
+
+
 # --- each documented payload reaches its handler ------------------------------------------------------------
 
 
