@@ -17,15 +17,14 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_web_app
 from bot.config import Settings
+from tests import slack_payloads
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
+from tests.slack_payloads import CHANNEL, TEAM, USER
 
 BOT_TOKEN = "xoxb-test-bot-token-1234567890"
 SIGNING_SECRET = "8f742231b10e8888abcd99111222a5a5"
 REVRING_KEY = "rr_test_key_abcdef123456"
-TEAM = "T0TEAM"
-USER = "U0ALICE"
-CHANNEL = "C0VOICES"
 
 
 @dataclass
@@ -68,65 +67,43 @@ class BotClient:
                 parsed = text
             return Answer(response.status, parsed)
 
+    def _trigger_id(self) -> str:
+        return f"trigger-{next(self._ids)}"
+
     async def command(self, text: str, *, user: str = USER, channel: str = CHANNEL, team: str = TEAM) -> Answer:
-        form = {
-            "token": "legacy",
-            "team_id": team,
-            "team_domain": "acme",
-            "channel_id": channel,
-            "channel_name": "voices",
-            "user_id": user,
-            "user_name": "alice",
-            "command": "/clone-voice",
-            "text": text,
-            "api_app_id": "A0APP",
-            "response_url": self.response_url,
-            "trigger_id": f"trigger-{next(self._ids)}",
-        }
+        form = slack_payloads.slash_command(text, user=user, channel=channel, team=team,
+                                            response_url=self.response_url, trigger_id=self._trigger_id())
         return await self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> Answer:
-        """A block action, shortcut or view submission: form-encoded `payload=<json>`."""
-        payload = {
-            "team": {"id": TEAM, "domain": "acme"},
-            "user": {"id": USER, "team_id": TEAM},
-            "api_app_id": "A0APP",
-            "token": "legacy",
-            "trigger_id": f"trigger-{next(self._ids)}",
-            **payload,
-        }
+        """A block action, shortcut or view submission: form-encoded `payload=<json>`.
+
+        Payloads from tests/slack_payloads.py are sent as they are. A hand-written, partial one (Slack always
+        sends `is_enterprise_install`; it has none) is completed from the fixture of its type, with this client's
+        response_url and a fresh trigger_id, so it still has Slack's shape.
+        """
+        kind = slack_payloads.INTERACTIVE.get(payload.get("type", ""))
+        if kind and "is_enterprise_install" not in payload:
+            complete = slack_payloads.fixture(kind)
+            complete.update(trigger_id=self._trigger_id(),
+                            **({"response_url": self.response_url} if "response_url" in complete else {}))
+            payload = {**complete, **payload}
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def click_payload(self, button: dict[str, Any], channel: str, *, message_ts: str | None = None,
                       user: str = USER) -> dict[str, Any]:
-        """The block_actions payload Slack sends when `user` clicks `button` in a message in `channel`."""
-        container: dict[str, Any] = {"type": "message", "channel_id": channel}
-        container.update({"message_ts": message_ts} if message_ts else {"is_ephemeral": True})
-        return {
-            "type": "block_actions",
-            "user": {"id": user, "team_id": TEAM},
-            "container": container,
-            "channel": {"id": channel},
-            "response_url": self.response_url,
-            "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
-                         "value": button["value"], "action_ts": "1.0"}],
-        }
+        """The block_actions payload Slack sends when `user` clicks `button` in a message in `channel`
+        (an ephemeral one when there is no `message_ts`)."""
+        return slack_payloads.block_actions(button, channel=channel, message_ts=message_ts, user=user,
+                                            response_url=self.response_url, trigger_id=self._trigger_id())
 
     async def click(self, button: dict[str, Any], channel: str, **kwargs: Any) -> Answer:
         return await self.interaction(self.click_payload(button, channel, **kwargs))
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
                     team: str = TEAM) -> Answer:
-        envelope = {
-            "token": "legacy",
-            "team_id": team,
-            "api_app_id": "A0APP",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(self._ids):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
-        }
+        envelope = slack_payloads.event_callback(event, event_id=event_id or f"Ev{next(self._ids):08d}",
+                                                 event_time=int(time.time()), team=team)
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else None
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
@@ -134,20 +111,8 @@ class BotClient:
                          ts: str | None = None, thread_ts: str | None = None, **kwargs: Any) -> tuple[Answer, str]:
         """Post the `message`/`file_share` event Slack sends for an upload; return the answer and the ts."""
         ts = ts or f"1699999999.{next(self._ids):06d}"
-        event = {
-            "type": "message",
-            "subtype": "file_share",
-            "text": text,
-            "user": user,
-            "channel": channel,
-            "channel_type": "channel",
-            "ts": ts,
-            "files": [file],
-            "upload": False,
-            "display_as_bot": False,
-        }
-        if thread_ts:
-            event["thread_ts"] = thread_ts
+        event = slack_payloads.file_share_event([file], text=text, user=user, channel=channel, ts=ts,
+                                                thread_ts=thread_ts)
         return await self.event(event, **kwargs), ts
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Harness
 from tests.doubles.fake_slack import HostedFile
@@ -31,23 +32,20 @@ def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 def submission(view: dict[str, Any], *, name: str | None = "Rachel", language: str = "es",
                files: list[dict] | None = None, consent: bool = True) -> dict[str, Any]:
+    """The view_submission Slack sends for `view` (as the bot opened it) filled in with these values."""
     values: dict[str, Any] = {
         "name": {"value": {"type": "plain_text_input", "value": name}},
-        "language": {"value": {"type": "static_select", "selected_option": {"value": language}}},
-        "consent": {"value": {"type": "checkboxes", "selected_options": [{"value": "yes"}] if consent else []}},
+        "language": {"value": {"type": "static_select", "selected_option": option(language)}},
+        "consent": {"value": {"type": "checkboxes", "selected_options": [option("yes")] if consent else []}},
     }
     if files is not None:
         values["audio"] = {"value": {"type": "file_input", "files": files}}
-    return {
-        "type": "view_submission",
-        "view": {
-            "id": "V0VIEW",
-            "type": "modal",
-            "callback_id": view["callback_id"],
-            "private_metadata": view["private_metadata"],
-            "state": {"values": values},
-        },
-    }
+    return slack_payloads.view_submission(values, view=view)
+
+
+def option(value: str) -> dict[str, Any]:
+    """A chosen option as Slack reports it in `state.values`: its text and value."""
+    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
 
 
 async def test_command_without_a_name_opens_the_dialog_at_once(harness: Harness):
@@ -130,15 +128,8 @@ async def test_a_failure_also_reaches_the_person_in_a_dm(harness: Harness):
     assert update.args["channel"] == "D0BOTDM" and "billing" in update.args["text"]
 
 
-def message_action(message: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "message_action",
-        "callback_id": "clone_voice_from_message",
-        "channel": {"id": CHANNEL, "name": "voices"},
-        "message_ts": message["ts"],
-        "message": message,
-        "response_url": "",
-    }
+def message_action(harness: Harness, message: dict[str, Any]) -> dict[str, Any]:
+    return slack_payloads.message_action(message, response_url=harness.bot.response_url)
 
 
 async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_its_thread(harness: Harness):
@@ -146,9 +137,7 @@ async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_i
     file["mimetype"], file["filetype"] = "audio/mp4", "m4a"
     harness.slack.files["F0CLIP"].content = WAV  # the bytes decide the real type, not the name
     message = {"type": "message", "user": "U0BOB", "ts": "1699990000.000100", "text": "", "files": [file]}
-    payload = message_action(message)
-    payload["response_url"] = harness.bot.response_url
-    answer = await harness.bot.interaction(payload)
+    answer = await harness.bot.interaction(message_action(harness, message))
     assert answer.status == 200
     view = await opened_view(harness)
     assert block(view, "name")["element"]["initial_value"] == "Rachel intro"
@@ -167,9 +156,8 @@ async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_i
 
 async def test_shortcut_on_a_message_without_audio_says_so(harness: Harness):
     pdf = hosted(harness, "F0PDF", b"%PDF-1.4", "notes.pdf", "application/pdf", "pdf")
-    payload = message_action({"type": "message", "user": USER, "ts": "1699990000.000200", "text": "hi",
-                              "files": [pdf]})
-    payload["response_url"] = harness.bot.response_url
+    payload = message_action(harness, {"type": "message", "user": USER, "ts": "1699990000.000200", "text": "hi",
+                                       "files": [pdf]})
     answer = await harness.bot.interaction(payload)
     assert answer.status == 200
     response = await harness.slack.wait_for_response()

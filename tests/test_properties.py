@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.command_text import MAX_NAME_CHARS, Intent, parse_clone_text
 from bot.config import LANGUAGE_PATTERN
+from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, Harness
 from tests.doubles.fake_slack import HostedFile
@@ -99,23 +100,26 @@ async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(harness
     assert not any(unescaped(call.args) for call in harness.slack.calls)
 
 
+def option(value: str) -> dict:
+    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
+
+
 @EXAMPLES
 @given(name=st.one_of(st.none(), TEXT), language=st.one_of(st.none(), TEXT), consent=st.booleans(),
        metadata=st.one_of(TEXT, st.just('{"channel_id": "C0VOICES"}')), file_name=TEXT,
        file_type=st.sampled_from(["wav", "pdf", "mp3", ""]), size=st.one_of(st.none(), st.integers(-1, 2**40)))
 async def test_any_dialog_submission_closes_or_shows_field_errors(harness: Harness, name, language, consent, metadata,
                                                                  file_name, file_type, size):
-    file = {"id": "F0DIALOG", "name": file_name, "title": file_name, "filetype": file_type, "mimetype": "",
-            "size": size, "url_private_download": f"{harness.slack.url}/files/F0DIALOG/x"}
+    file = slack_payloads.file_object(url=f"{harness.slack.url}/files/F0DIALOG/x", id="F0DIALOG", name=file_name,
+                                      title=file_name, filetype=file_type, mimetype="", size=size)
     values = {
         "name": {"value": {"type": "plain_text_input", "value": name}},
-        "language": {"value": {"type": "static_select", "selected_option": {"value": language} if language else None}},
+        "language": {"value": {"type": "static_select", "selected_option": option(language) if language else None}},
         "audio": {"value": {"type": "file_input", "files": [file]}},
-        "consent": {"value": {"type": "checkboxes", "selected_options": [{"value": "yes"}] if consent else []}},
+        "consent": {"value": {"type": "checkboxes", "selected_options": [option("yes")] if consent else []}},
     }
-    answer = await harness.bot.interaction({"type": "view_submission", "view": {
-        "id": "V1", "type": "modal", "callback_id": "clone_voice_dialog", "private_metadata": metadata,
-        "state": {"values": values}}})
+    answer = await harness.bot.interaction(slack_payloads.view_submission(
+        values, view={"callback_id": "clone_voice_dialog", "private_metadata": metadata}))
     assert answer.status == 200
     assert answer.body is None or answer.body == "" or answer.body.get("response_action") == "errors"
     assert not unescaped(answer.body)
@@ -123,13 +127,14 @@ async def test_any_dialog_submission_closes_or_shows_field_errors(harness: Harne
 
 @EXAMPLES
 @given(action=st.sampled_from(["open_clone_dialog", "retry_clone"]), value=st.one_of(TEXT, st.just('{"name": 1}')),
-       files=st.lists(st.fixed_dictionaries({"id": st.text(max_size=5), "name": TEXT, "mimetype": TEXT}), max_size=2))
+       files=st.lists(st.fixed_dictionaries({"id": st.text(max_size=5), "name": TEXT, "mimetype": TEXT,
+                                             "filetype": st.sampled_from(["wav", "m4a", "pdf", ""])}), max_size=2))
 async def test_any_button_or_shortcut_is_answered_quietly(harness: Harness, action: str, value: str, files: list):
-    click = {"type": "block_actions", "channel": {"id": CHANNEL}, "response_url": harness.bot.response_url,
-             "actions": [{"type": "button", "action_id": action, "value": value, "block_id": "b", "action_ts": "1"}]}
-    shortcut = {"type": "message_action", "callback_id": "clone_voice_from_message", "channel": {"id": CHANNEL},
-                "response_url": harness.bot.response_url, "message_ts": "1.1",
-                "message": {"type": "message", "ts": "1.1", "text": value, "files": files}}
+    click = harness.bot.click_payload({"type": "button", "action_id": action, "value": value}, CHANNEL)
+    shared = [slack_payloads.file_object(url=f"{harness.slack.url}/files/F0NONE/x", title=file["name"], **file)
+              for file in files]
+    shortcut = slack_payloads.message_action({"ts": "1699990000.000400", "text": value, "files": shared},
+                                             response_url=harness.bot.response_url)
     for payload in (click, shortcut):
         answer = await harness.bot.interaction(payload)
         assert answer.status == 200

@@ -12,14 +12,14 @@ import pytest
 
 from bot.app import BOLT, create_web_app
 from bot.config import Settings
+from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import BOT_TOKEN, CHANNEL, REVRING_KEY, SIGNING_SECRET, USER, Harness
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import HostedFile
 
 WAV = wav_tone(12.0)
-COMMAND = urlencode({"command": "/clone-voice", "text": "Rachel", "team_id": "T0TEAM", "channel_id": CHANNEL,
-                     "user_id": USER, "trigger_id": "t1", "response_url": "http://127.0.0.1:9/r"})
+COMMAND = urlencode(slack_payloads.slash_command("Rachel", response_url="http://127.0.0.1:9/r"))
 
 
 STARTUP_CALLS = {"auth.test", "apps.connections.open"}  # the bot's own start-up: its token, Socket Mode's URL
@@ -66,8 +66,8 @@ async def test_a_replayed_body_with_a_fresh_timestamp_is_refused(harness: Harnes
 
 @BOTH_MODES
 async def test_events_and_interactions_are_verified_too(harness: Harness):
-    event = json.dumps({"type": "event_callback", "team_id": "T0TEAM", "event": {"type": "message"}})
-    action = urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})})
+    event = json.dumps(slack_payloads.fixture("event_callback_file_share"))
+    action = urlencode({"payload": json.dumps(slack_payloads.fixture("block_actions_message"))})
     for body in (event, action):
         assert await raw_post(harness, body, {"X-Slack-Request-Timestamp": str(int(time.time())),
                                               "X-Slack-Signature": "v0=bad"}) == 401
@@ -145,15 +145,10 @@ async def test_when_slack_cannot_say_who_someone_is_they_are_told_so_and_nothing
 
 async def test_external_people_are_refused_in_dialogs_and_buttons_too(harness: Harness):
     harness.slack.user_teams[USER] = "T0OTHER"
-    submit = {"type": "view_submission", "view": {"type": "modal", "callback_id": "clone_voice_dialog",
-                                                  "private_metadata": "{}",
-                                                  "state": {"values": {}}}}
+    submit = slack_payloads.view_submission({}, view={"callback_id": "clone_voice_dialog", "private_metadata": "{}"})
     answer = await harness.bot.interaction(submit)
     assert answer.body["response_action"] == "errors" and "only for members" in answer.body["errors"]["name"]
-    click = {"type": "block_actions", "channel": {"id": CHANNEL}, "response_url": harness.bot.response_url,
-             "actions": [{"type": "button", "action_id": "retry_clone", "value": "nope", "block_id": "b",
-                          "action_ts": "1"}]}
-    assert (await harness.bot.interaction(click)).status == 200
+    assert (await harness.bot.click({"action_id": "retry_clone", "value": "nope"}, CHANNEL)).status == 200
     assert "only for members" in (await harness.slack.wait_for_response())["text"]
 
 
@@ -239,9 +234,8 @@ async def test_a_shared_file_name_cannot_ping_when_the_command_picks_it_up(harne
 async def test_the_shortcut_refuses_people_from_other_organizations(harness: Harness):
     harness.slack.user_teams[USER] = "T0OTHER"
     file = share(harness)
-    payload = {"type": "message_action", "callback_id": "clone_voice_from_message", "channel": {"id": CHANNEL},
-               "response_url": harness.bot.response_url, "message_ts": "1.1",
-               "message": {"type": "message", "ts": "1.1", "files": [file]}}
+    payload = slack_payloads.message_action({"ts": "1699990000.000300", "files": [file]},
+                                            response_url=harness.bot.response_url)
     assert (await harness.bot.interaction(payload)).status == 200
     assert "only for members" in (await harness.slack.wait_for_response())["text"]
     assert harness.slack.calls_to("views.open") == []

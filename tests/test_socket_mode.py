@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from bot.config import Settings
-from tests.conftest import CHANNEL, TEAM, USER, make_env, start_bot
+from tests import slack_payloads
+from tests.conftest import make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
 
@@ -29,23 +30,8 @@ async def test_slash_command_envelope_is_acknowledged_over_the_socket(socket_bot
     await asyncio.wait_for(slack.socket_connected.wait(), 10)
     [opened] = slack.calls_to("apps.connections.open")
     assert opened.token == APP_TOKEN
-    await slack.send_envelope(
-        {
-            "envelope_id": "env-1",
-            "type": "slash_commands",
-            "accepts_response_payload": True,
-            "payload": {
-                "team_id": TEAM,
-                "channel_id": CHANNEL,
-                "user_id": USER,
-                "command": "/clone-voice",
-                "text": "Rachel lang=es",
-                "api_app_id": "A0APP",
-                "response_url": "http://127.0.0.1:9/response",
-                "trigger_id": "trigger-1",
-            },
-        }
-    )
+    command = slack_payloads.slash_command("Rachel lang=es", response_url="http://127.0.0.1:9/response")
+    await slack.send_envelope(slack_payloads.socket_mode_envelope(command, "env-1"))
     reply = await asyncio.wait_for(slack.socket_messages.get(), 10)
     assert reply["envelope_id"] == "env-1"
     assert "*Rachel*" in reply["payload"]["text"] and "`es`" in reply["payload"]["text"]

@@ -17,6 +17,7 @@ from aiohttp import WSMsgType, web
 
 from bot.check import REQUIRED_SCOPES
 from tests.doubles.server import LoopbackServer
+from tests.slack_payloads import file_object
 
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 
@@ -89,19 +90,19 @@ class FakeSlack(LoopbackServer):
         return f"{self.url}/api/"
 
     def host_file(self, file: HostedFile) -> dict[str, Any]:
-        """Serve `file` and return the Slack file object an event would carry."""
+        """Serve `file` and return the complete Slack file object an event (or files.info) would carry."""
         self.files[file.id] = file
-        return {
-            "id": file.id,
-            "name": file.name,
-            "title": file.name,
-            "mimetype": file.mimetype,
-            "filetype": file.filetype,
-            "size": len(file.content),
-            "url_private_download": f"{self.url}/files/{file.id}/{file.name}",
-            "subtype": file.subtype,
+        return file_object(
+            url=f"{self.url}/files/{file.id}/{file.name}",
+            id=file.id,
+            name=file.name,
+            title=file.name,
+            mimetype=file.mimetype,
+            filetype=file.filetype,
+            size=len(file.content),
+            subtype=file.subtype,
             **file.extra,
-        }
+        )
 
     # --- what tests read ---------------------------------------------------------------------------
 
