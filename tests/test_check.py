@@ -407,6 +407,47 @@ def test_dockerfile_runs_the_bot_as_a_non_root_user():
     assert {".env", ".venv", ".git"} <= set(ignored)
 
 
+def env_example() -> tuple[dict[str, str], dict[str, str]]:
+    """.env.example's settings: (those set, those commented out as `# NAME=value`)."""
+    active: dict[str, str] = {}
+    commented: dict[str, str] = {}
+    for row in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if match := re.fullmatch(r"(# )?([A-Z][A-Z0-9_]*)=(.*)", row):
+            (commented if match[1] else active)[match[2]] = match[3]
+    return active, commented
+
+
+def test_env_example_sets_nothing_but_the_secrets_to_fill_in():
+    active, _commented = env_example()
+    assert active == {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "REVRING_API_KEY": "", "SLACK_APP_TOKEN": ""}
+
+
+def test_env_example_shows_the_true_defaults():
+    _active, commented = env_example()
+    examples = {"ALLOWED_USER_IDS", "ALLOWED_USERGROUP_ID", "ALLOWED_CHANNEL_IDS", "ACCESS_CONTACT", "SLACK_API_URL"}
+    secrets = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
+    defaults = {name: value for name, value in commented.items() if name not in examples}
+    assert {"DATABASE_URL", "PORT", "LOG_LEVEL", "MAX_AUDIO_SECONDS"} <= set(defaults)
+    assert Settings.from_env({**secrets, **defaults}) == Settings.from_env(secrets)
+    Settings.from_env({**secrets, **commented})  # the examples are valid too
+
+
+def test_an_env_file_from_the_example_keeps_the_database_in_the_docker_volume():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", "")
+    [volume] = json.loads(re.search(r"^VOLUME (\[.*\])$", dockerfile, re.MULTILINE)[1])
+    [database_url] = re.findall(r"\bDATABASE_URL=(\S+)", dockerfile)
+    image_env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY,
+                 "DATABASE_URL": database_url}
+    active, _commented = env_example()
+    # docker run --env-file: the file's variables are laid over the image's ENV.
+    settings = Settings.from_env({**image_env, **{k: v for k, v in active.items() if v}})
+    assert Path(settings.database_path).parent == Path(volume)
+    # The documented commands mount that volume.
+    for text in ((ROOT / "README.md").read_text(encoding="utf-8"), dockerfile):
+        runs = [row for row in text.splitlines() if "docker run" in row]
+        assert runs and all(f"-v voice-cloner-data:{volume}" in row for row in runs), runs
+
+
 async def test_the_dockerfile_healthcheck_probes_healthz(harness: Harness):
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", "")
     [probe] = re.findall(r"^HEALTHCHECK .*? CMD (\[.*\])$", dockerfile, re.MULTILINE)
