@@ -36,6 +36,7 @@ _HELP = {
     ),
     "REVRING_API_KEY": "an API key from the RevRing dashboard (Settings > API keys)",
 }
+_NOT_NEEDED_WHEN = {"SLACK_SIGNING_SECRET": " (HTTP mode needs it; Socket Mode, with SLACK_APP_TOKEN set, does not)"}
 # The audio length settings, shortest first; each must be at most the next.
 _AUDIO_ORDER = ("MIN_AUDIO_SECONDS", "IDEAL_MIN_AUDIO_SECONDS", "IDEAL_MAX_AUDIO_SECONDS", "MAX_AUDIO_SECONDS")
 
@@ -169,7 +170,10 @@ class _Reader:
         value = self.get(name)
         if value is None:
             if required:
-                self.problems.append(f"{name} is not set. Set it in .env or the environment: {_HELP[name]}.")
+                self.problems.append(
+                    f"{name} is not set{_NOT_NEEDED_WHEN.get(name, '')}. Set it in .env or the environment: "
+                    f"{_HELP[name]}."
+                )
             return None
         if (prefix and not value.startswith(prefix)) or (pattern and not re.fullmatch(pattern, value)):
             why = shape or f"it should start with {prefix!r}"

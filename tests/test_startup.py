@@ -195,7 +195,9 @@ def test_socket_mode_needs_no_signing_secret_but_http_mode_does():
     [warning] = settings.warnings
     assert warning.startswith("SLACK_SIGNING_SECRET is not set: Socket Mode does not need it, but HTTP mode")
     [problem] = problems({"SLACK_BOT_TOKEN": BOT_TOKEN, "REVRING_API_KEY": REVRING_KEY})
-    assert problem.startswith("SLACK_SIGNING_SECRET is not set.")
+    assert problem.startswith(
+        "SLACK_SIGNING_SECRET is not set (HTTP mode needs it; Socket Mode, with SLACK_APP_TOKEN set, does not). Set it"
+    )
     # Set but malformed is still an error, in either mode.
     [problem] = problems({**REQUIRED, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": "nope"})
     assert problem.startswith("SLACK_SIGNING_SECRET does not look right")
