@@ -62,7 +62,8 @@ def _existing(file: Path) -> Verdict:
             )
         if "locked" in reason:
             return Verdict(True, f"{file} opens; another process (a running bot?) is writing to it right now.")
-        return Verdict(False, f"{file} cannot be opened for writing ({reason}).", FIX)
+        return Verdict(False, f"{file} cannot be opened for writing ({reason}).",
+                       f"make it and its folder writable for the user the bot runs as, or {FIX}")
     return Verdict(True, f"{file} opens and can be written.")
 
 
@@ -77,7 +78,8 @@ def _to_be_created(file: Path) -> Verdict:
         os.close(handle)
         os.unlink(name)
     except OSError as error:
-        return Verdict(False, f"{file} cannot be created: writing in {folder} failed ({error.strerror or error}).", FIX)
+        return Verdict(False, f"{file} cannot be created: writing in {folder} failed ({error.strerror or error}).",
+                       f"make that folder writable for the user the bot runs as, or {FIX}")
     if folder != file.parent:
         return Verdict(True, f"{file} will be created, with the folder {file.parent}.")
     return Verdict(True, f"{file} will be created.")

@@ -293,7 +293,8 @@ async def test_a_database_in_a_read_only_folder_stops_start_up_with_one_line(tmp
         locked.chmod(0o755)
     assert code == 2
     [line] = lines
-    assert "DATABASE_URL cannot be used" in line and "Permission denied" in line and "Fix: set DATABASE_URL" in line
+    assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: {locked}/voices.sqlite3 cannot be created: "
+                           f"writing in {locked} failed (Permission denied). Fix: make that folder writable")
 
 
 async def test_a_database_url_of_another_kind_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
