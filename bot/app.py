@@ -106,7 +106,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
                 f"Fix: {sqlite_file.FIX}"
             ) from None
         resources.push_async_callback(store.close)
-        log.debug("database opened", extra={"database": database.detail})
+        log.debug("database opened", extra={"database": settings.database_path})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
         revring = RevRingClient(
