@@ -1,5 +1,6 @@
-# Voice Cloner: docker build -t voice-cloner . && docker run --env-file .env -p 3000:3000 voice-cloner
-# Check the settings first: docker run --rm --env-file .env voice-cloner python -m bot check
+# Voice Cloner. Build: docker build -t voice-cloner .
+# Check the settings: docker run --rm --env-file .env -v voice-cloner-data:/app/data voice-cloner python -m bot check
+# Run: docker run -d --name voice-cloner --env-file .env -p 3000:3000 -v voice-cloner-data:/app/data voice-cloner
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_ROOT_USER_ACTION=ignore
 
 # Only what the package needs; PyAV ships manylinux wheels with FFmpeg inside, so no apt packages.
-COPY pyproject.toml README.md /tmp/src/
+COPY pyproject.toml README.md LICENSE /tmp/src/
 COPY bot /tmp/src/bot
 RUN pip install /tmp/src \
     && rm -rf /tmp/src \
@@ -21,6 +22,8 @@ WORKDIR /app
 USER voicecloner
 
 # glibc gives each thread its own malloc arena; two keep memory flat under many concurrent clones (BENCHMARKS.md).
+# DATABASE_URL points into the volume below; .env.example leaves it commented out, so an env file made from it
+# keeps this default (set it in the env file only to another path inside /app/data).
 ENV MALLOC_ARENA_MAX=2 \
     PORT=3000 \
     DATABASE_URL=sqlite:////app/data/voice-cloner.sqlite3

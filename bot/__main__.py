@@ -5,14 +5,12 @@ Nothing else lives here; the checks are in bot/check.py.
 
 import argparse
 import errno
-import logging
-import os
 import sys
 
 from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
-from bot import logs
+from bot import __version__, logs
 from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
 from bot.check import check, display_url
 from bot.config import ConfigError, Settings
@@ -21,10 +19,11 @@ from bot.config import ConfigError, Settings
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        usage="%(prog)s [-h] [run | check]",
+        usage="%(prog)s [-h] [--version] [run | check]",
         description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
         "Settings come from the environment and a .env file in the working directory.",
     )
+    parser.add_argument("--version", action="version", version=f"voice-cloner-slack {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog=parser.prog)
     commands.add_parser("run", help="start the bot (the default when no command is given)")
     commands.add_parser(
@@ -43,28 +42,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except ConfigError as error:
-        print(f"Cannot {'check' if command == 'check' else 'start'}: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"Cannot {'check' if command == 'check' else 'start'}: {problem}", file=sys.stderr)
         return 2
     if command == "check":
         return check(settings)
-    logs.configure(
-        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token],
-        level=logging.DEBUG if os.environ.get("LOG_LEVEL", "").lower() == "debug" else logging.INFO,
-    )
-    mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
+    return run(settings)
 
-    def announce(workspace: Workspace) -> None:
+
+def run(settings: Settings) -> int:
+    for warning in settings.warnings:
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
+    logs.configure(settings.secrets, level=settings.log_level, library_level=settings.library_log_level)
+    mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
+    ready: list[Workspace] = []
+
+    def announce(_aiohttp_banner: str) -> None:
+        # aiohttp calls its `print` once every socket is listening: only then is the bot really running.
         print(
-            f"Voice Cloner running in {mode} for workspace {workspace.name} as @{workspace.bot_user}; "
+            f"Voice Cloner {__version__} running in {mode} for workspace {ready[-1].name} as @{ready[-1].bot_user}; "
             f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",
             flush=True,
         )
 
-    web_app = create_web_app(settings, on_ready=announce)
+    web_app = create_web_app(settings, on_ready=ready.append)
     web_app.on_shutdown.append(ignore_further_stop_signals)
     try:
         # Handlers answer in milliseconds: a short wait closes idle keep-alive connections, then clones get their grace.
-        web.run_app(web_app, host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=3)  # noqa: S104
+        web.run_app(web_app, host="0.0.0.0", port=settings.port, print=announce, shutdown_timeout=3)  # noqa: S104
     except StartupError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2

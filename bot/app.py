@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import time
 import traceback
 import uuid
@@ -24,7 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import logs
+from bot import __version__, logs, sqlite_file
 from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
@@ -58,13 +59,17 @@ def create_web_app(
 ) -> web.Application:
     """The aiohttp application used by `python -m bot` and by the tests alike.
 
-    `on_ready` is told the workspace once Slack has accepted the token, before requests are taken.
+    `on_ready` is told the workspace once Slack has accepted the token and every resource is open, before the
+    port is bound. Without a signing secret (Socket Mode only) no HTTP request can be verified, so /slack/events
+    is not served at all.
     """
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[SETTINGS] = settings
-    web_app[VERIFIER] = SignatureVerifier(settings.slack_signing_secret)
     web_app[ON_READY] = on_ready or (lambda _workspace: None)
-    web_app.add_routes([web.post("/slack/events", _slack_events), web.get("/healthz", _healthz)])
+    web_app.add_routes([web.get("/healthz", _healthz)])
+    if settings.slack_signing_secret:
+        web_app[VERIFIER] = SignatureVerifier(settings.slack_signing_secret)
+        web_app.add_routes([web.post("/slack/events", _slack_events)])
     web_app.cleanup_ctx.append(_resources)
     return web_app
 
@@ -76,19 +81,32 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
     its thread, and the process, alive.
     """
     settings = web_app[SETTINGS]
+    # Before anything opens: a store that fails half-way through opening would keep its thread, and the process.
+    database = await asyncio.to_thread(sqlite_file.probe, settings.database_path)
+    if not database.usable:
+        raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
     async with contextlib.AsyncExitStack() as resources:
         # Each running clone may hold a connection to Slack's file host and one to RevRing; the rest of the pool
         # stays free for Web API calls, so answering Slack never waits behind the clones (aiohttp's default is 100).
         connector = aiohttp.TCPConnector(limit=2 * settings.max_concurrent_clones + 20)
         session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300, sock_connect=10))
         resources.push_async_callback(session.close)
+        # The SDK's own logger, which logs.configure keeps at the libraries' level.
         client = AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session, logger=log
+            token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session,
+            logger=logging.getLogger("slack_sdk"),
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         workspace = await _workspace(client, settings)
-        store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
+        try:
+            store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
+        except (sqlite3.Error, OSError) as error:
+            raise StartupError(
+                f"DATABASE_URL cannot be used: opening {settings.database_path} failed ({error}). "
+                f"Fix: {sqlite_file.FIX}"
+            ) from None
         resources.push_async_callback(store.close)
+        log.debug("database opened", extra={"database": settings.database_path})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
         revring = RevRingClient(
@@ -145,13 +163,15 @@ async def ignore_further_stop_signals(_web_app: web.Application) -> None:
 
 
 def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:
-    bolt_logger = logging.getLogger("bot.bolt")
+    bolt_logger = logging.getLogger("slack_bolt")  # kept at the libraries' level by logs.configure
     # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that the client given wins over it;
     # the client (one session, our base URL) is exactly what we want, so that warning is noise here.
     level = bolt_logger.level
     bolt_logger.setLevel(logging.ERROR)
     try:
-        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret, logger=bolt_logger)
+        # Without a secret (Socket Mode only) Bolt must not read one from the environment either; its request
+        # verification skips Socket Mode requests, and /slack/events is not served.
+        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger)
     finally:
         bolt_logger.setLevel(level)
 
@@ -206,4 +226,4 @@ def _raised_inside_bolt(error: BaseException) -> bool:
 
 
 async def _healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+    return web.json_response({"ok": True, "version": __version__})

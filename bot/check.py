@@ -1,13 +1,15 @@
 """`python -m bot check`: try every setting against Slack and RevRing and say how to fix what is wrong.
 
 Each check prints one line, `✓ What: detail` or `✗ What: what went wrong. Fix: what to do`. Nothing here
-connects the Socket Mode websocket or changes anything anywhere; secrets are never printed.
+connects the Socket Mode websocket or changes anything anywhere (the database is tried in a transaction that is
+rolled back); secrets are never printed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import sys
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import sqlite_file
 from bot.config import Settings
 from bot.slack_api import error_code
 
@@ -168,14 +171,22 @@ async def run_checks(settings: Settings, out: TextIO, *, manifest: Path = MANIFE
         report(check_signing_secret(settings))
         report(await check_app_token(settings, session))
         report(await check_revring(settings, session))
+    report(await check_database(settings))
 
     failed = [r for r in results if r.ok is False]
     if failed:
         noun = "check" if len(failed) == 1 else "checks"
-        say(f"{len(failed)} {noun} failed. Fix the {FAIL} lines above, then run `python -m bot check` again.")
+        say(f"{len(failed)} {noun} failed. Fix the {FAIL} lines above, then run `{bot_command()} check` again.")
     else:
-        say("All checks passed. Start the bot with `python -m bot`.")
+        say(f"All checks passed. Start the bot with `{bot_command()}`.")
     return not failed
+
+
+def bot_command() -> str:
+    """How to start the bot again as it was started now: `.venv/bin/python -m bot` from a clone's venv."""
+    relative = os.path.relpath(sys.executable)
+    inside = os.sep in relative and not relative.startswith(os.pardir)
+    return f"{relative} -m bot" if inside else "python -m bot"
 
 
 def check(settings: Settings) -> int:
@@ -242,6 +253,12 @@ def _compare_scopes(name: str, header: str | None, manifest: Path) -> Result:
 def check_signing_secret(settings: Settings) -> Result:
     """Only its shape can be checked: Slack proves it right by signing a request to the bot."""
     name = "Signing secret"
+    if settings.slack_signing_secret is None:
+        return Result(
+            name, None,
+            "not set. Socket Mode does not need it, but HTTP mode will (and /slack/events is not served without it): "
+            f"it is under Basic Information → App Credentials at {_APPS}.",
+        )
     length = len(settings.slack_signing_secret)
     if settings.socket_mode:
         return Result(name, True, f"set ({length} hex digits); Socket Mode does not use it")
@@ -279,6 +296,12 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
         return Result(name, False, f"cannot reach Slack at {where} ({_reason(error)}).",
                       _slack_unreachable_fix(settings))
     return Result(name, True, "Slack accepted it (websocket not opened)")
+
+
+async def check_database(settings: Settings) -> Result:
+    """Open the SQLite file and write in a transaction that is rolled back, or prove its folder is writable."""
+    verdict = await asyncio.to_thread(sqlite_file.probe, settings.database_path)
+    return Result("Database", verdict.usable, verdict.detail, verdict.fix)
 
 
 async def check_revring(settings: Settings, session: aiohttp.ClientSession) -> Result:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -15,8 +17,14 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_LANGUAGE = "en"
 DEFAULT_MAX_AUDIO_MB = 25
+DEFAULT_DATABASE_URL = "sqlite:///voice-cloner.sqlite3"
 
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+# LOG_LEVEL: our own lines at that level; the libraries' (aiosqlite, slack_sdk, aiohttp, asyncio) stay at warning
+# unless `debug-all` asks for their debug lines too.
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+DEBUG_ALL = "debug-all"
 
 _WHERE_SLACK = "your Slack app's settings at https://api.slack.com/apps"
 _HELP = {
@@ -28,10 +36,17 @@ _HELP = {
     ),
     "REVRING_API_KEY": "an API key from the RevRing dashboard (Settings > API keys)",
 }
+_NOT_NEEDED_WHEN = {"SLACK_SIGNING_SECRET": " (HTTP mode needs it; Socket Mode, with SLACK_APP_TOKEN set, does not)"}
+# The audio length settings, shortest first; each must be at most the next.
+_AUDIO_ORDER = ("MIN_AUDIO_SECONDS", "IDEAL_MIN_AUDIO_SECONDS", "IDEAL_MAX_AUDIO_SECONDS", "MAX_AUDIO_SECONDS")
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line meant for the person starting the bot."""
+    """Settings are missing or malformed: `problems` holds one line for each, meant for the person starting the bot."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,8 @@ class Settings:
     """Everything the bot needs to run; secrets never appear in repr()."""
 
     slack_bot_token: str = field(repr=False)
-    slack_signing_secret: str = field(repr=False)
+    # None only in Socket Mode, which does not use it.
+    slack_signing_secret: str | None = field(repr=False)
     revring_api_key: str = field(repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     revring_api_url: str = DEFAULT_REVRING_API_URL
@@ -61,6 +77,8 @@ class Settings:
     allowed_usergroup_id: str | None = None
     access_contact: str | None = None
     job_retention_days: int = 90
+    log_level: int = logging.INFO
+    library_log_level: int = logging.WARNING
 
     @property
     def socket_mode(self) -> bool:
@@ -77,144 +95,216 @@ class Settings:
             return frozenset()
         return frozenset({urlsplit(self.slack_api_url).hostname or ""})
 
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret setting that is set, for scrubbing them from logs."""
+        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token)
+        return [value for value in values if value]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Settings that work now but will not once something else changes; one line each."""
+        if self.slack_signing_secret is None:
+            return [
+                "SLACK_SIGNING_SECRET is not set: Socket Mode does not need it, but HTTP mode (no SLACK_APP_TOKEN) "
+                f"will, and /slack/events is not served without it. It is {_HELP['SLACK_SIGNING_SECRET']}."
+            ]
+        return []
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from the environment; raise ConfigError naming the first bad variable."""
-        env = os.environ if env is None else env
+        """Read settings from the environment; raise ConfigError naming every bad variable, one line each."""
+        read = _Reader(os.environ if env is None else env)
+        socket_mode = read.get("SLACK_APP_TOKEN") is not None
+        values = dict(
+            slack_bot_token=read.secret("SLACK_BOT_TOKEN", prefix="xoxb-"),
+            # Socket Mode receives Slack's requests over its own authenticated websocket: no signature to check.
+            slack_signing_secret=read.secret("SLACK_SIGNING_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
+                                             shape="it is a string of hex digits", required=not socket_mode),
+            revring_api_key=read.secret("REVRING_API_KEY"),
+            slack_app_token=read.secret("SLACK_APP_TOKEN", prefix="xapp-", required=False),
+            revring_api_url=read.url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
+            slack_api_url=read.url("SLACK_API_URL", DEFAULT_SLACK_API_URL).rstrip("/") + "/",
+            slack_api_url_is_custom=read.get("SLACK_API_URL") is not None,
+            port=read.number("PORT", DEFAULT_PORT, 1, 65535),
+            default_language=read.language("REVRING_DEFAULT_LANGUAGE"),
+            max_audio_mb=read.number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
+            revring_timeout_seconds=read.number("REVRING_TIMEOUT", 120, 1, 900),
+            audio_limits=read.audio_limits(),
+            database_path=read.database_path("DATABASE_URL"),
+            max_concurrent_clones=read.number("MAX_CONCURRENT_CLONES", 4, 1, 256),
+            clones_per_hour=read.number("CLONES_PER_HOUR", 10, 1, 10000),
+            shutdown_grace_seconds=read.number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
+            allow_external_users=read.flag("ALLOW_EXTERNAL_USERS"),
+            allowed_user_ids=read.ids("ALLOWED_USER_IDS", "UW", "U0123ABCD"),
+            allowed_usergroup_id=read.one_id("ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),
+            allowed_channel_ids=read.ids("ALLOWED_CHANNEL_IDS", "CGD", "C0123ABCD"),
+            access_contact=(read.get("ACCESS_CONTACT") or "")[:200] or None,
+            job_retention_days=read.number("JOB_RETENTION_DAYS", 90, 1, 3650),
+        )
+        values["log_level"], values["library_log_level"] = read.log_levels()
+        if read.problems:
+            raise ConfigError(read.problems)
+        return cls(**values)  # type: ignore[arg-type]
 
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
 
-        def required(name: str, prefix: str | None = None) -> str:
-            value = get(name)
-            if value is None:
-                raise ConfigError(f"{name} is not set. Set it in .env or the environment: {_HELP[name]}.")
-            if prefix and not value.startswith(prefix):
-                raise ConfigError(
-                    f"{name} does not look right (it should start with {prefix!r}). Use {_HELP[name]}."
+def _shown(raw: str) -> str:
+    """A non-secret value as given, quoted and cut short, for an error line."""
+    return repr(raw if len(raw) <= 40 else raw[:40] + "...")
+
+
+class _Reader:
+    """Reads one setting at a time; a bad one is noted in `problems` (and its default used) so all are told at once."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def secret(self, name: str, *, prefix: str = "", pattern: str = "", shape: str = "",
+               required: bool = True) -> str | None:
+        """A token or key. Its value never appears in a message."""
+        value = self.get(name)
+        if value is None:
+            if required:
+                self.problems.append(
+                    f"{name} is not set{_NOT_NEEDED_WHEN.get(name, '')}. Set it in .env or the environment: "
+                    f"{_HELP[name]}."
                 )
-            return value
+            return None
+        if (prefix and not value.startswith(prefix)) or (pattern and not re.fullmatch(pattern, value)):
+            why = shape or f"it should start with {prefix!r}"
+            self.problems.append(f"{name} does not look right ({why}). Use {_HELP[name]}.")
+        return value
 
-        def url(name: str, default: str) -> str:
-            value = get(name) or default
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ConfigError(f"{name} must be an http(s) URL such as {default}.")
-            return value
+    def url(self, name: str, default: str) -> str:
+        value = self.get(name) or default
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.problems.append(f"{name} must be an http(s) URL such as {default}.")
+            return default
+        return value
 
-        def number(name: str, default: int, low: int, high: int) -> int:
-            raw = get(name)
-            if raw is None:
-                return default
-            if not raw.isdigit() or not low <= int(raw) <= high:
-                raise ConfigError(f"{name} must be a whole number from {low} to {high} (default {default}).")
-            return int(raw)
-
-        bot_token = required("SLACK_BOT_TOKEN", "xoxb-")
-        signing_secret = required("SLACK_SIGNING_SECRET")
-        if not re.fullmatch(r"[0-9a-fA-F]{16,128}", signing_secret):
-            raise ConfigError(
-                f"SLACK_SIGNING_SECRET does not look right (it is a string of hex digits). "
-                f"Use {_HELP['SLACK_SIGNING_SECRET']}."
+    def number(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            self.problems.append(
+                f"{name} must be a whole number from {low} to {high} (default {default}); it is {_shown(raw)}."
             )
-        app_token = get("SLACK_APP_TOKEN")
-        if app_token is not None and not app_token.startswith("xapp-"):
-            raise ConfigError(
-                f"SLACK_APP_TOKEN does not look right (it should start with 'xapp-'). "
-                f"Use {_HELP['SLACK_APP_TOKEN']}."
-            )
-        api_key = required("REVRING_API_KEY")
-        language = (get("REVRING_DEFAULT_LANGUAGE") or DEFAULT_LANGUAGE).lower()
+            return default
+        return int(raw)
+
+    def language(self, name: str) -> str:
+        language = (self.get(name) or DEFAULT_LANGUAGE).lower()
         if not LANGUAGE_PATTERN.fullmatch(language):
-            raise ConfigError("REVRING_DEFAULT_LANGUAGE must be a language code such as en, es or pt-BR.")
-        slack_api_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
-        if not slack_api_url.endswith("/"):
-            slack_api_url += "/"
-        return cls(
-            slack_bot_token=bot_token,
-            slack_signing_secret=signing_secret,
-            revring_api_key=api_key,
-            slack_app_token=app_token,
-            revring_api_url=url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
-            slack_api_url=slack_api_url,
-            slack_api_url_is_custom=get("SLACK_API_URL") is not None,
-            port=number("PORT", DEFAULT_PORT, 1, 65535),
-            default_language=language,
-            max_audio_mb=number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
-            revring_timeout_seconds=number("REVRING_TIMEOUT", 120, 1, 900),
-            database_path=_database_path(get("DATABASE_URL")),
-            max_concurrent_clones=number("MAX_CONCURRENT_CLONES", 4, 1, 256),
-            clones_per_hour=number("CLONES_PER_HOUR", 10, 1, 10000),
-            shutdown_grace_seconds=number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
-            audio_limits=_audio_limits(number),
-            allow_external_users=_flag(get("ALLOW_EXTERNAL_USERS"), "ALLOW_EXTERNAL_USERS"),
-            allowed_user_ids=_ids(get("ALLOWED_USER_IDS"), "ALLOWED_USER_IDS", "UW", "U0123ABCD"),
-            allowed_channel_ids=_ids(get("ALLOWED_CHANNEL_IDS"), "ALLOWED_CHANNEL_IDS", "CGD", "C0123ABCD"),
-            allowed_usergroup_id=_one_id(get("ALLOWED_USERGROUP_ID"), "ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),
-            access_contact=(get("ACCESS_CONTACT") or "")[:200] or None,
-            job_retention_days=number("JOB_RETENTION_DAYS", 90, 1, 3650),
-        )
+            self.problems.append(f"{name} must be a language code such as en, es or pt-BR; it is {_shown(language)}.")
+            return DEFAULT_LANGUAGE
+        return language
 
-
-def _database_path(url: str | None) -> str:
-    """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
-    if url is None:
-        return "voice-cloner.sqlite3"
-    if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
-    elif "://" in url:
-        raise ConfigError("DATABASE_URL must be a SQLite file such as sqlite:///voice-cloner.sqlite3 (the default).")
-    else:
-        path = url
-    if not path:
-        raise ConfigError("DATABASE_URL names no file; use e.g. sqlite:///voice-cloner.sqlite3.")
-    return path
-
-
-def _audio_limits(number: Callable[[str, int, int, int], int]) -> AudioLimits:
-    defaults = AudioLimits()
-    try:
-        return AudioLimits(
-            min_seconds=number("MIN_AUDIO_SECONDS", int(defaults.min_seconds), 1, 3600),
-            ideal_min_seconds=number("IDEAL_MIN_AUDIO_SECONDS", int(defaults.ideal_min_seconds), 1, 3600),
-            ideal_max_seconds=number("IDEAL_MAX_AUDIO_SECONDS", int(defaults.ideal_max_seconds), 1, 3600),
-            max_seconds=number("MAX_AUDIO_SECONDS", int(defaults.max_seconds), 1, 3600),
-            excerpt_seconds=number("EXCERPT_SECONDS", int(defaults.excerpt_seconds), 1, 3600),
-        )
-    except ValueError:
-        raise ConfigError(
-            "The audio length settings must be in order: MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= "
-            "IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS, with EXCERPT_SECONDS between the minimum and the maximum."
-        ) from None
-
-
-def _flag(raw: str | None, name: str) -> bool:
-    if raw is None:
+    def flag(self, name: str) -> bool:
+        raw = self.get(name)
+        if raw is None or raw.lower() in ("0", "false", "no", "off"):
+            return False
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        self.problems.append(f"{name} must be true or false; it is {_shown(raw)}.")
         return False
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false.")
 
+    def ids(self, name: str, prefixes: str, example: str) -> frozenset[str]:
+        """A comma- or space-separated list of Slack ids, such as `U0123ABCD, U0456EFGH`."""
+        raw = self.get(name)
+        if raw is None:
+            return frozenset()
+        ids = frozenset(part for part in re.split(r"[\s,]+", raw) if part)
+        for slack_id in sorted(ids):
+            if not re.fullmatch(rf"[{prefixes}][A-Z0-9]{{2,20}}", slack_id):
+                self.problems.append(
+                    f"{name} must list Slack ids such as {example} (copy one from a profile or channel's details); "
+                    f"{slack_id[:30]!r} isn't one."
+                )
+                return frozenset()
+        return ids
 
-def _ids(raw: str | None, name: str, prefixes: str, example: str) -> frozenset[str]:
-    """A comma- or space-separated list of Slack ids, such as `U0123ABCD, U0456EFGH`."""
-    if raw is None:
-        return frozenset()
-    ids = frozenset(part for part in re.split(r"[\s,]+", raw) if part)
-    for slack_id in ids:
-        if not re.fullmatch(rf"[{prefixes}][A-Z0-9]{{2,20}}", slack_id):
-            raise ConfigError(
-                f"{name} must list Slack ids such as {example} (copy one from a profile or channel's details); "
-                f"{slack_id[:30]!r} isn't one."
+    def one_id(self, name: str, prefixes: str, example: str) -> str | None:
+        ids = self.ids(name, prefixes, example)
+        if len(ids) > 1:
+            self.problems.append(f"{name} takes one id, such as {example}.")
+            return None
+        return next(iter(ids), None)
+
+    def database_path(self, name: str) -> str:
+        """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
+        url = self.get(name)
+        if url is None:
+            return DEFAULT_DATABASE_URL.removeprefix("sqlite:///")
+        if url.startswith("sqlite:///"):
+            path = url.removeprefix("sqlite:///")
+        elif "://" in url:
+            self.problems.append(
+                f"{name} must be a SQLite file such as {DEFAULT_DATABASE_URL} (the default) or "
+                f"sqlite:////var/lib/voice-cloner/voice-cloner.sqlite3 (four slashes for an absolute path); "
+                f"it is {_shown(url.split('://', 1)[0] + '://...')}."
             )
-    return ids
+            return ""
+        else:
+            path = url
+        if not path:
+            self.problems.append(f"{name} names no file; use e.g. {DEFAULT_DATABASE_URL}.")
+        return path
 
+    def audio_limits(self) -> AudioLimits:
+        defaults = AudioLimits()
+        before = len(self.problems)
+        given = {name: self.get(name) is not None for name in (*_AUDIO_ORDER, "EXCERPT_SECONDS")}
+        seconds = {
+            name: self.number(name, int(getattr(defaults, attribute)), 1, 3600)
+            for name, attribute in (
+                ("MIN_AUDIO_SECONDS", "min_seconds"),
+                ("IDEAL_MIN_AUDIO_SECONDS", "ideal_min_seconds"),
+                ("IDEAL_MAX_AUDIO_SECONDS", "ideal_max_seconds"),
+                ("MAX_AUDIO_SECONDS", "max_seconds"),
+                ("EXCERPT_SECONDS", "excerpt_seconds"),
+            )
+        }
+        if len(self.problems) > before:
+            return defaults  # a number is bad: its order against the others means nothing yet
 
-def _one_id(raw: str | None, name: str, prefixes: str, example: str) -> str | None:
-    ids = _ids(raw, name, prefixes, example)
-    if len(ids) > 1:
-        raise ConfigError(f"{name} takes one id, such as {example}.")
-    return next(iter(ids), None)
+        def shown(name: str) -> str:
+            return f"{name} ({seconds[name]}{'' if given[name] else ', the default'})"
+
+        order = " <= ".join(_AUDIO_ORDER)
+        for shorter, longer in itertools.pairwise(_AUDIO_ORDER):
+            if seconds[shorter] > seconds[longer]:
+                self.problems.append(f"{shown(shorter)} is more than {shown(longer)}; they must go {order}.")
+        excerpt, low, high = seconds["EXCERPT_SECONDS"], seconds["MIN_AUDIO_SECONDS"], seconds["MAX_AUDIO_SECONDS"]
+        if not low <= excerpt <= high:
+            self.problems.append(
+                f"{shown('EXCERPT_SECONDS')} must lie between {shown('MIN_AUDIO_SECONDS')} and "
+                f"{shown('MAX_AUDIO_SECONDS')}."
+            )
+        if len(self.problems) > before:
+            return defaults
+        return AudioLimits(
+            min_seconds=low,
+            ideal_min_seconds=seconds["IDEAL_MIN_AUDIO_SECONDS"],
+            ideal_max_seconds=seconds["IDEAL_MAX_AUDIO_SECONDS"],
+            max_seconds=high,
+            excerpt_seconds=excerpt,
+        )
+
+    def log_levels(self) -> tuple[int, int]:
+        """(our level, the libraries' level) from LOG_LEVEL."""
+        raw = (self.get("LOG_LEVEL") or "info").lower()
+        if raw == DEBUG_ALL:
+            return logging.DEBUG, logging.DEBUG
+        if raw not in LOG_LEVELS:
+            self.problems.append(
+                f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} or {DEBUG_ALL} (default info); it is {_shown(raw)}."
+            )
+            return logging.INFO, logging.WARNING
+        return LOG_LEVELS[raw], max(LOG_LEVELS[raw], logging.WARNING)

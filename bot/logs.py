@@ -76,14 +76,26 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure(secrets: Iterable[str | None], level: int = logging.INFO) -> logging.Handler:
-    """Send every log line, as JSON, to stderr, scrubbed of `secrets`."""
+# These libraries check their own logger's level rather than the effective one before building debug lines, so
+# their loggers get the level explicitly (app.py hands these loggers to the Slack SDK client and to Bolt).
+_LEVEL_READ_DIRECTLY = ("slack_sdk", "slack_bolt")
+
+
+def configure(secrets: Iterable[str | None], level: int = logging.INFO, library_level: int = logging.WARNING
+              ) -> logging.Handler:
+    """Send every log line, as JSON, to stderr, scrubbed of `secrets`.
+
+    Our own loggers (`bot.*`) write from `level`; every other library (aiosqlite's per-statement lines, the
+    Slack SDK's requests and retries, asyncio, aiohttp's access log) from `library_level`.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(ContextFilter())
     handler.addFilter(SecretFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    root.setLevel(library_level)
+    for name in _LEVEL_READ_DIRECTLY:
+        logging.getLogger(name).setLevel(library_level)
+    logging.getLogger("bot").setLevel(level)
     return handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import re
 import socket
 import sys
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.check import REQUIRED_SCOPES, expected_scopes, run_checks, scopes_from_manifest
+from bot.check import REQUIRED_SCOPES, bot_command, expected_scopes, run_checks, scopes_from_manifest
 from bot.config import Settings
+from bot.store import SQLiteStore
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, Harness, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
@@ -95,6 +97,9 @@ async def test_everything_right_passes(fakes: Fakes):
     assert line(text, "Signing secret").startswith("✓")
     assert line(text, "Socket Mode token").startswith("–") and "HTTP mode" in text
     assert line(text, "RevRing API key").startswith("✓")
+    assert line(text, "Database") == (
+        "✓ Database: kept in memory only (DATABASE_URL=:memory:), so a restart forgets every job."
+    )
     assert "✗" not in text and "All checks passed" in text
     assert [call.method for call in slack.calls] == ["auth.test"]
     assert revring.agent_reads == 1 and revring.attempts == 0  # nothing created
@@ -208,6 +213,106 @@ async def test_a_password_in_a_url_is_not_shown(fakes: Fakes):
     assert "hunter2secret" not in text and "127.0.0.1" in text
 
 
+async def test_socket_mode_without_a_signing_secret_passes_with_a_note(fakes: Fakes):
+    slack, revring = fakes
+    slack.app_token = APP_TOKEN
+    passed, text = await check(slack, revring, SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET="")
+    assert passed, text
+    assert line(text, "Signing secret").startswith(
+        "– Signing secret: not set. Socket Mode does not need it, but HTTP mode will"
+    )
+
+
+# --- the database ------------------------------------------------------------------------------------------
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
+            for path in sorted(folder.rglob("*"))}
+
+
+async def test_a_database_still_to_be_created_passes_and_nothing_is_left_behind(tmp_path: Path, fakes: Fakes):
+    slack, revring = fakes
+    before = folder_state(tmp_path)
+    passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/data/voices.sqlite3")
+    assert passed, text
+    assert line(text, "Database") == (
+        f"✓ Database: {tmp_path}/data/voices.sqlite3 will be created, with the folder {tmp_path}/data."
+    )
+    assert folder_state(tmp_path) == before
+
+
+async def test_the_bots_own_database_passes_unchanged(tmp_path: Path, fakes: Fakes):
+    slack, revring = fakes
+    database = tmp_path / "voices.sqlite3"
+    store = await SQLiteStore.open(str(database), ttl_seconds=600)
+    await store.close()
+    before = folder_state(tmp_path)
+    passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{database}")
+    assert passed, text
+    assert line(text, "Database") == f"✓ Database: {database} opens and can be written."
+    assert folder_state(tmp_path) == before
+
+
+async def test_a_database_in_use_by_a_running_bot_passes(tmp_path: Path, fakes: Fakes):
+    slack, revring = fakes
+    database = tmp_path / "voices.sqlite3"
+    store = await SQLiteStore.open(str(database), ttl_seconds=600)
+    try:
+        passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{database}")
+    finally:
+        await store.close()
+    assert passed, text
+    assert line(text, "Database").startswith(f"✓ Database: {database} opens")
+
+
+@pytest.mark.parametrize(
+    "make, url, detail",
+    [
+        (lambda tmp: (tmp / "voices.sqlite3").write_bytes(b"no database here " * 50), "voices.sqlite3",
+         "{tmp}/voices.sqlite3 is not a SQLite database."),
+        (lambda tmp: (tmp / "data").write_text("a file"), "data/voices.sqlite3",
+         "{tmp}/data is a file, so {tmp}/data/voices.sqlite3 cannot be created."),
+        (lambda tmp: (tmp / "voices").mkdir(), "voices", "{tmp}/voices is a folder, not a file."),
+    ],
+)
+async def test_a_database_that_cannot_be_used_fails_with_the_fix(tmp_path: Path, fakes: Fakes, make, url: str,
+                                                                 detail: str):
+    slack, revring = fakes
+    make(tmp_path)
+    before = folder_state(tmp_path)
+    passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/{url}")
+    assert not passed
+    database = line(text, "Database")
+    assert database.startswith(f"✗ Database: {detail.format(tmp=tmp_path)} Fix: ")
+    assert "DATABASE_URL" in database.split(" Fix: ")[1]
+    assert folder_state(tmp_path) == before
+    assert "1 check failed" in text
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+async def test_a_read_only_folder_fails(tmp_path: Path, fakes: Fakes):
+    slack, revring = fakes
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    try:
+        passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{locked}/voices.sqlite3")
+    finally:
+        locked.chmod(0o755)
+    assert not passed
+    assert line(text, "Database").startswith(
+        f"✗ Database: {locked}/voices.sqlite3 cannot be created: writing in {locked} failed (Permission denied)."
+    )
+
+
+def test_the_closing_line_names_the_command_as_it_was_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / ".venv" / "bin" / "python"))
+    assert bot_command() == ".venv/bin/python -m bot"
+    monkeypatch.setattr(sys, "executable", "/usr/local/bin/python")
+    assert bot_command() == "python -m bot"
+
+
 async def test_a_terminal_without_unicode_gets_plain_marks(fakes: Fakes):
     slack, revring = fakes
     raw = io.BytesIO()
@@ -268,6 +373,28 @@ async def test_the_check_command_stops_on_a_missing_setting_with_one_line(tmp_pa
     assert message.startswith("Cannot check: REVRING_API_KEY is not set")
 
 
+async def test_the_check_command_reports_every_bad_setting_at_once(tmp_path: Path):
+    code, stdout, stderr = await run_check_command(
+        tmp_path, clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, REVRING_API_KEY=REVRING_KEY, LOG_LEVEL="chatty",
+                            EXCERPT_SECONDS="90")
+    )
+    assert code == 2 and stdout == ""
+    lines = stderr.strip().splitlines()
+    assert [message.split()[2] for message in lines] == ["SLACK_BOT_TOKEN", "EXCERPT_SECONDS", "LOG_LEVEL"]
+    assert all(message.startswith("Cannot check: ") for message in lines)
+
+
+async def test_the_check_command_fails_on_a_database_it_cannot_use(tmp_path: Path, fakes: Fakes):
+    slack, revring = fakes
+    (tmp_path / "voices.sqlite3").write_bytes(b"no database here " * 50)
+    code, stdout, stderr = await run_check_command(
+        tmp_path, clean_env(**make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3"))
+    )
+    assert code == 1, stdout + stderr
+    assert f"✗ Database: {tmp_path}/voices.sqlite3 is not a SQLite database. Fix: " in stdout
+    assert "1 check failed" in stdout and stderr == ""
+
+
 # --- the container ------------------------------------------------------------------------------------------
 
 
@@ -278,6 +405,47 @@ def test_dockerfile_runs_the_bot_as_a_non_root_user():
     assert 'CMD ["python", "-m", "bot"]' in dockerfile and "EXPOSE 3000" in dockerfile
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", ".venv", ".git"} <= set(ignored)
+
+
+def env_example() -> tuple[dict[str, str], dict[str, str]]:
+    """.env.example's settings: (those set, those commented out as `# NAME=value`)."""
+    active: dict[str, str] = {}
+    commented: dict[str, str] = {}
+    for row in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if match := re.fullmatch(r"(# )?([A-Z][A-Z0-9_]*)=(.*)", row):
+            (commented if match[1] else active)[match[2]] = match[3]
+    return active, commented
+
+
+def test_env_example_sets_nothing_but_the_secrets_to_fill_in():
+    active, _commented = env_example()
+    assert active == {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "", "REVRING_API_KEY": "", "SLACK_APP_TOKEN": ""}
+
+
+def test_env_example_shows_the_true_defaults():
+    _active, commented = env_example()
+    examples = {"ALLOWED_USER_IDS", "ALLOWED_USERGROUP_ID", "ALLOWED_CHANNEL_IDS", "ACCESS_CONTACT", "SLACK_API_URL"}
+    secrets = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
+    defaults = {name: value for name, value in commented.items() if name not in examples}
+    assert {"DATABASE_URL", "PORT", "LOG_LEVEL", "MAX_AUDIO_SECONDS"} <= set(defaults)
+    assert Settings.from_env({**secrets, **defaults}) == Settings.from_env(secrets)
+    Settings.from_env({**secrets, **commented})  # the examples are valid too
+
+
+def test_an_env_file_from_the_example_keeps_the_database_in_the_docker_volume():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", "")
+    [volume] = json.loads(re.search(r"^VOLUME (\[.*\])$", dockerfile, re.MULTILINE)[1])
+    [database_url] = re.findall(r"\bDATABASE_URL=(\S+)", dockerfile)
+    image_env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY,
+                 "DATABASE_URL": database_url}
+    active, _commented = env_example()
+    # docker run --env-file: the file's variables are laid over the image's ENV.
+    settings = Settings.from_env({**image_env, **{k: v for k, v in active.items() if v}})
+    assert Path(settings.database_path).parent == Path(volume)
+    # The documented commands mount that volume.
+    for text in ((ROOT / "README.md").read_text(encoding="utf-8"), dockerfile):
+        runs = [row for row in text.splitlines() if "docker run" in row]
+        assert runs and all(f"-v voice-cloner-data:{volume}" in row for row in runs), runs
 
 
 async def test_the_dockerfile_healthcheck_probes_healthz(harness: Harness):

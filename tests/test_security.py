@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot import __version__
 from bot.app import BOLT, create_web_app
 from bot.config import Settings
 from tests import slack_payloads
@@ -83,7 +84,7 @@ async def test_an_unsigned_malformed_body_is_refused_as_unsigned(harness: Harnes
 
 async def test_only_two_routes_exist_and_healthz_reveals_nothing(harness: Harness):
     async with harness.bot.session.get(f"{harness.bot.url}/healthz") as health:
-        assert health.status == 200 and await health.text() == '{"ok": true}'
+        assert health.status == 200 and await health.text() == f'{{"ok": true, "version": "{__version__}"}}'
     for path in ("/", "/slack/install", "/slack/oauth_redirect", "/admin", "/healthz/../slack/events"):
         async with harness.bot.session.get(f"{harness.bot.url}{path}") as response:
             assert response.status in (404, 405)
