@@ -74,6 +74,7 @@ def chunk64k() -> None:
 
 def trace() -> None:
     import bot.cloning
+    import bot.pipeline
     import bot.revring
     import bot.store
 
@@ -88,13 +89,12 @@ def trace() -> None:
 
         return wrapper
 
-    bot.cloning.download_slack_file = timed("download", bot.cloning.download_slack_file)
-    bot.cloning.prepare_audio = timed("audio_check", bot.cloning.prepare_audio)
+    bot.pipeline.download_slack_file = timed("download", bot.pipeline.download_slack_file)
+    bot.pipeline.prepare_audio = timed("audio_check", bot.pipeline.prepare_audio)
     bot.revring.RevRingClient.create_voice = timed("revring_upload", bot.revring.RevRingClient.create_voice)
     # Whichever of these the bot has (they are private and get renamed): the steps of a clone, and the store.
     cloner = bot.cloning.Cloner
-    for method in ("run", "_clone", "_fetch_audio", "_upload", "_react", "_progress", "_finish", "_answer",
-                   "_deliver", "_advance", "_full_file"):
+    for method in ("run", "_progress", "_answer", "deliver", "_advance"):
         if hasattr(cloner, method):
             setattr(cloner, method, timed(f"Cloner.{method}", getattr(cloner, method)))
     store = bot.store.SQLiteStore

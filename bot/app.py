@@ -30,6 +30,7 @@ from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.listeners import register_listeners
+from bot.pipeline import Pipeline
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
@@ -115,7 +116,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             settings.revring_api_key,
             timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
         )
-        cloner = Cloner(settings, session, revring, store)
+        cloner = Cloner(settings, store, Pipeline(settings, session, revring))
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership())
         bolt = build_bolt_app(settings, client, shared)

@@ -117,12 +117,6 @@ class PreparedAudio:
     length_known: bool = True
 
 
-async def inspect_audio(path: Path) -> AudioInfo:
-    """Identify the container and codec from the bytes, decode it all and measure it, off the event loop."""
-    probe = await asyncio.to_thread(_probe, path)
-    return probe.info
-
-
 async def prepare_audio(
     path: Path, workdir: Path, limits: AudioLimits, *, declared_duration_ms: int | None = None
 ) -> PreparedAudio:

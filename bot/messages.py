@@ -245,8 +245,9 @@ def retry_request_gone() -> str:
     )
 
 
-def over_the_hourly_limit(limit: int, minutes: int) -> str:
-    minutes = max(minutes, 1)
+def over_the_hourly_limit(limit: int, retry_after_seconds: float) -> str:
+    """The one answer to a person over `CLONES_PER_HOUR`, from any way in."""
+    minutes = max(round(retry_after_seconds / 60), 1)
     clones = "1 clone" if limit == 1 else f"{limit} clones"
     return (
         f"You've started {clones} in the last hour, which is the most allowed. "

@@ -39,6 +39,10 @@ class FileOutOfReach(SlackFileError):
     """The file is gone, or in a conversation the bot is not part of (403/404)."""
 
 
+class FileNotDownloadable(SlackFileError):
+    """Slack has no bytes to give: a file kept elsewhere (Google Drive…), or a file object without a download URL."""
+
+
 class DownloadFailed(SlackFileError):
     """Network trouble, an error status, a truncated body or too many redirects."""
 

@@ -21,10 +21,9 @@ from bot.audio import (
     PreparedAudio,
     TooShort,
     _first_sound_seconds,
-    inspect_audio,
     prepare_audio,
 )
-from tests.audio_samples import encode_tone, wav_tone
+from tests.audio_samples import encode_tone
 
 LIMITS = AudioLimits()
 
@@ -263,12 +262,6 @@ async def test_a_damaged_stretch_is_not_audio_but_a_glitch_is_tolerated(tmp_path
     assert (await prepare(tmp_path, damaged(0.01), "glitch")).info.duration_seconds == pytest.approx(12.0, abs=0.3)
 
 
-async def test_inspect_audio_still_describes_a_file(tmp_path: Path):
-    info = await inspect_audio(write(tmp_path, wav_tone(12.0)))
-
-    assert info == AudioInfo("wav", "pcm_s16le", "wav", "audio/wav", 12.0)
-
-
 def _garbage(size: int) -> bytes:
     return random.Random(size).randbytes(size)
 
@@ -293,6 +286,3 @@ async def test_what_is_not_usable_audio_is_not_audio(tmp_path: Path, make, name:
     with pytest.raises(NotAudio) as caught:
         await prepare_audio(path, tmp_path, LIMITS, declared_duration_ms=12_000)
     assert isinstance(caught.value, AudioProblem) and caught.value.cause
-
-    with pytest.raises(NotAudio):
-        await inspect_audio(path)

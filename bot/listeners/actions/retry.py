@@ -26,7 +26,7 @@ def _why_not(retried: Retried, clones_per_hour: int) -> str | None:
     if retried.outcome is Retry.ALREADY_CLONED and voice is not None and voice.voice_id:
         return messages.retry_already_cloned(voice.request.name, voice.voice_id)
     if retried.outcome is Retry.RATE_LIMITED:
-        return messages.over_the_hourly_limit(clones_per_hour, round(retried.retry_after_seconds / 60))
+        return messages.over_the_hourly_limit(clones_per_hour, retried.retry_after_seconds)
     return {
         Retry.ALREADY_RUNNING: messages.retry_already_running(),
         Retry.FILE_BUSY: messages.already_cloning_file(),

@@ -61,8 +61,7 @@ async def handle_clone_voice(
         if admitted.outcome is Admission.ACCEPTED:
             await ack(messages.using_recent_file(recent.file.title, parsed.name, parsed.language))
         elif admitted.outcome is Admission.RATE_LIMITED:
-            minutes = round(admitted.retry_after_seconds / 60)
-            await ack(messages.over_the_hourly_limit(settings.clones_per_hour, minutes))
+            await ack(messages.over_the_hourly_limit(settings.clones_per_hour, admitted.retry_after_seconds))
         else:
             await ack(messages.already_cloning_file())
         return

@@ -67,7 +67,7 @@ async def _clone(
         return
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.RATE_LIMITED:
-        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, round(admitted.retry_after_seconds / 60))
+        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
         await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=text)
     elif admitted.outcome is Admission.DUPLICATE:  # as the other ways in do: point to the first answer
         await client.chat_postEphemeral(

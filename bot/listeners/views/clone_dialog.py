@@ -33,8 +33,7 @@ async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
     if admitted.outcome is Admission.DUPLICATE:
         await ack(response_action="errors", errors={block: messages.dialog_file_busy()})
     elif admitted.outcome is Admission.RATE_LIMITED:
-        minutes = round(admitted.retry_after_seconds / 60)
-        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, minutes)
+        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
         await ack(response_action="errors", errors={messages.NAME_BLOCK: text})
     else:
         await ack()

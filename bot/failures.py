@@ -1,0 +1,84 @@
+"""Why a clone stopped, in one place: the words for the person, the cause for the logs, and whether the answer
+offers *Try again* (worth another go once RevRing, Slack or the billing is back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import messages
+from bot.audio import AudioProblem, NotAudio, TooShort
+from bot.revring import (
+    BillingInactive,
+    InvalidBody,
+    OutcomeUnknown,
+    RevRingError,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+    Unprocessable,
+    VoiceIdMissing,
+)
+from bot.slack_files import FileNotAccessible, FileNotDownloadable, FileOutOfReach, FileTooLarge, SlackFileError
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A failure as the person reads it (`text`, mrkdwn-safe) and as the logs record it (`cause`)."""
+
+    text: str
+    cause: str
+    retryable: bool = False
+
+
+def explain(error: AudioProblem | SlackFileError | RevRingError, *, name: str, max_audio_mb: int) -> Explained:
+    """What a failure of the pipeline (see `bot.pipeline.PIPELINE_FAILURES`) means for the clone of `name`."""
+    text, retryable = _words(error, name, max_audio_mb)
+    return Explained(text, error.cause, retryable)
+
+
+def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
+    match error:
+        case TooShort():
+            return messages.too_short(error.duration_seconds, error.min_seconds), False
+        case NotAudio():
+            return messages.not_audio(), False
+        case FileTooLarge():
+            return messages.too_large(error.size, max_audio_mb), False
+        case FileNotDownloadable():
+            return messages.file_not_downloadable(), False
+        case FileNotAccessible():
+            return messages.file_not_accessible(), False
+        case FileOutOfReach():
+            return messages.file_out_of_reach(), False
+        case SlackFileError():
+            return messages.download_failed(), True
+        case VoiceIdMissing():
+            # The voice probably exists: trying again could make a second one.
+            return messages.revring_created_without_id(name), False
+        case InvalidBody():
+            return messages.revring_invalid_body(error.details), False
+        case TooLarge():
+            return messages.revring_too_large(error.details), False
+        case Unprocessable():
+            return messages.revring_unprocessable(error.details), False
+        case Unauthorized():
+            return messages.revring_unauthorized(), False
+        case BillingInactive():
+            return messages.revring_billing_inactive(), True
+        case OutcomeUnknown():
+            return messages.revring_outcome_unknown(name, error.reason), True
+        case Unavailable():
+            return messages.revring_unavailable(error.reason), True
+    return messages.internal_error(), True
+
+
+def crashed(*, name: str, uploading: bool) -> Explained:
+    """A bug cut the clone off. While sending, RevRing may have made the voice, so that is said rather than
+    "nothing was created"."""
+    text = messages.interrupted_during_upload(name) if uploading else messages.internal_error()
+    return Explained(text, "internal error", retryable=True)
+
+
+def interrupted_by_restart(name: str) -> Explained:
+    """A restart cut the clone off while it was being sent: RevRing may or may not have made the voice."""
+    return Explained(messages.interrupted_during_upload(name), "interrupted during upload", retryable=True)

@@ -1,0 +1,106 @@
+"""A job as people see it in Slack: one message in the file's thread (or the person's DM), edited from progress
+into the answer, and the reactions on the file's message. Knows Block Kit and Slack's errors, nothing of storage."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.slack_api import SLACK_FAILURES, error_code
+from bot.store import Answer, CloneRequest, Job
+
+log = logging.getLogger(__name__)
+
+# Slack's answers when the bot may not post in a conversation; the person is answered in a DM instead.
+_CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cant_post"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Where a job's message went: the channel asked for, or the person's DM with the bot."""
+
+    channel: str
+    ts: str
+
+
+class SlackPresenter:
+    """`spawn` runs a coroutine beside the clone (reactions are a courtesy and never hold a clone up)."""
+
+    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None]], None]) -> None:
+        self._spawn = spawn
+
+    async def progress(self, client: AsyncWebClient, job: Job, text: str) -> Reply | None:
+        """Show `text` in the job's one message: edit it if it exists, else post it. Returns where a new message was
+        posted (to be remembered with the job), None when the existing one was edited or nothing could be posted."""
+        blocks = messages.progress_blocks(text)
+        if job.reply_channel and job.reply_ts:
+            try:
+                await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
+                return None
+            except SLACK_FAILURES as error:
+                log.warning("progress message not edited", extra={"slack_error": error_code(error)})
+        return await self.post(client, job.request, text, blocks)
+
+    async def answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> bool:
+        """Edit the progress message into the answer (or post it if there is none) and set the reaction; False when
+        Slack could not be made to show it."""
+        delivered = False
+        if job.reply_channel and job.reply_ts:
+            try:
+                await client.chat_update(
+                    channel=job.reply_channel, ts=job.reply_ts, text=answer.text, blocks=answer.blocks
+                )
+                delivered = True
+            except SLACK_FAILURES as error:
+                log.warning("progress message not edited", extra={"slack_error": error_code(error)})
+        if not delivered:
+            delivered = await self.post(client, job.request, answer.text, answer.blocks) is not None
+        if not delivered:
+            return False
+        done = messages.REACTION_DONE if answer.ok else messages.REACTION_FAILED
+        # A retried job may carry the ❌ of its earlier attempt.
+        stale = (messages.REACTION_FAILED,) if job.retries and answer.ok else ()
+        self.react(client, job.request, remove=(messages.REACTION_WORKING, *stale), add=done)
+        return True
+
+    async def post(self, client: AsyncWebClient, request: CloneRequest, text: str, blocks: list) -> Reply | None:
+        """Post in the requested channel or thread; where the bot may not post, in the person's DM."""
+        try:
+            response = await client.chat_postMessage(
+                channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
+            )
+        except SLACK_FAILURES as error:
+            if error_code(error) not in _CANNOT_POST_HERE:
+                log.warning("message not posted", extra={"slack_error": error_code(error)})
+                return None
+            log.info("cannot post there; answering in a DM", extra={"slack_error": error_code(error)})
+            try:
+                response = await client.chat_postMessage(channel=request.user_id, text=text, blocks=blocks)
+            except SLACK_FAILURES as dm_error:
+                log.error("DM not posted either", extra={"slack_error": error_code(dm_error)})
+                return None
+        return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
+
+    def react(
+        self, client: AsyncWebClient, request: CloneRequest, *, add: str | None = None, remove: tuple[str, ...] = ()
+    ) -> None:
+        """Change the reactions on the file's message, beside the clone, never in its way."""
+        if request.message_ts is not None:
+            self._spawn(self._react(client, request, add=add, remove=remove))
+
+    async def _react(
+        self, client: AsyncWebClient, request: CloneRequest, *, add: str | None, remove: tuple[str, ...]
+    ) -> None:
+        changes = [(client.reactions_remove, name) for name in remove]
+        if add:
+            changes.append((client.reactions_add, add))
+        for method, name in changes:
+            try:
+                await method(channel=request.channel_id, timestamp=request.message_ts, name=name)
+            except SLACK_FAILURES as error:
+                log.debug("reaction not changed", extra={"reaction": name, "slack_error": error_code(error)})
