@@ -75,7 +75,7 @@ def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
 def crashed(*, name: str, uploading: bool) -> Explained:
     """A bug cut the clone off. While sending, RevRing may have made the voice, so that is said rather than
     "nothing was created"."""
-    text = messages.interrupted_during_upload(name) if uploading else messages.internal_error()
+    text = messages.crashed_during_upload(name) if uploading else messages.internal_error()
     return Explained(text, "internal error", retryable=True)
 
 

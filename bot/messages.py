@@ -387,6 +387,13 @@ def revring_outcome_unknown(name: str, reason: str) -> str:
     )
 
 
+def crashed_during_upload(name: str) -> str:
+    return (
+        f"Something went wrong on my side while I was sending *{escape(name)}* to RevRing, so I can't tell whether "
+        "the voice was created. Check the voices in your RevRing dashboard before you try again, or you may get two."
+    )
+
+
 def internal_error() -> str:
     return "Something went wrong on my side and nothing was created. Please try again."
 

@@ -315,3 +315,24 @@ def test_only_slack_hosts_over_https_may_receive_the_token():
         assert not may_receive_token(url)
     assert may_receive_token("http://127.0.0.1:9/x", frozenset({"127.0.0.1"}))
     assert not may_receive_token("http://127.0.0.2:9/x", frozenset({"127.0.0.1"}))
+
+
+# --- A bug of ours ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("step", "says", "not_said"), [
+    ("bot.pipeline.Pipeline.send", "can't tell whether the voice was created", "nothing was created"),
+    ("bot.pipeline.Pipeline._download", "nothing was created", "can't tell"),
+])
+async def test_a_crash_says_truthfully_whether_the_voice_may_exist(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, step: str, says: str, not_said: str
+):
+    async def bug(*_args, **_kwargs):
+        raise RuntimeError("a bug in the bot")
+
+    monkeypatch.setattr(step, bug)
+    shown = await clone_and_wait(harness, host(harness))
+    assert says in shown and not_said not in shown
+    assert "restarted" not in shown  # nobody restarted anything
+    assert "Try again" in shown and "a bug in the bot" not in shown
+    assert_nothing_internal(shown)
