@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import logs, messages
 from bot.audio import AudioLimits, AudioNote, NotAudio, PreparedAudio, TooShort, prepare_audio
 from bot.config import Settings
+from bot.records import Admission, Admitted, Answer, CloneRequest, Job, SharedFile, Stage
 from bot.revring import (
     BillingInactive,
     InvalidBody,
@@ -34,7 +35,8 @@ from bot.revring import (
 )
 from bot.slack_api import SLACK_FAILURES, error_code
 from bot.slack_files import FileNotAccessible, FileOutOfReach, FileTooLarge, SlackFileError, download_slack_file
-from bot.store import Admission, Admitted, Answer, CloneRequest, Job, RequestStore, SharedFile, Stage
+from bot.slack_shapes import shared_file
+from bot.store import RequestStore
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +303,7 @@ class Cloner:
             raise CloneFailed(messages.file_out_of_reach(), f"files.info: {error_code(error)}") from None
         except SLACK_FAILURES as error:
             raise CloneFailed(messages.download_failed(), f"files.info: {error_code(error)}", retryable=True) from None
-        return SharedFile.from_slack(response.get("file") or {})
+        return shared_file(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
         if file.external or not file.url_private_download:
