@@ -24,7 +24,7 @@ _IDLE = {
 # What the event loop was doing, judged by the first of these found anywhere in a sample's stack.
 _ACTIVITIES = (
     ("Slack Web API calls (slack_sdk)", ("slack_sdk/",)),
-    ("SQLite store (aiosqlite)", ("aiosqlite/", "bot/store.py")),
+    ("SQLite store (aiosqlite)", ("aiosqlite/", "bot/store/")),
     ("download from Slack", ("download_slack_file", "_stream_to_file")),
     ("upload to RevRing", ("RevRingClient.", "_post_once")),
     ("audio check (loop side)", ("prepare_audio",)),

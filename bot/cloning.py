@@ -18,9 +18,10 @@ from bot.config import Settings
 from bot.failures import Explained
 from bot.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.presenter import SlackPresenter
+from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
 from bot.recovery import recover
 from bot.scheduling import Slots, Tasks
-from bot.store import Admission, Admitted, Answer, CloneRequest, Job, RequestStore, Stage
+from bot.store import RequestStore
 
 log = logging.getLogger(__name__)
 

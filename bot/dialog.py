@@ -12,8 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
+from bot.records import SharedFile
 from bot.slack_api import SLACK_FAILURES, error_code
-from bot.store import SharedFile
+from bot.slack_shapes import looks_like_audio, shared_file
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +91,14 @@ def read_submission(
         language = settings.default_language
     file: SharedFile | None = None
     if target.file_id:
-        file = SharedFile.from_slack({"id": target.file_id})  # completed with files.info when cloning
+        file = shared_file({"id": target.file_id})  # completed with files.info when cloning
     else:
         uploaded = [f for f in field(messages.AUDIO_BLOCK).get("files") or [] if isinstance(f, dict)]
         if not uploaded:
             errors[messages.AUDIO_BLOCK] = messages.dialog_needs_file()
         else:
-            file = SharedFile.from_slack(uploaded[0])
-            if not file.looks_like_audio:
+            file = shared_file(uploaded[0])
+            if not looks_like_audio(file):
                 errors[messages.AUDIO_BLOCK] = messages.dialog_not_audio()
             elif file.size is not None and file.size > settings.max_audio_bytes:
                 errors[messages.AUDIO_BLOCK] = messages.dialog_too_large(file.size, settings.max_audio_mb)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.store import Job
+    from bot.records import Job
 
 FORMATS = "MP3, M4A, WAV, OGG, FLAC or WebM"
 REACTION_WORKING = "hourglass_flowing_sand"

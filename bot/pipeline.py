@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.audio import AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
+from bot.records import SharedFile
 from bot.revring import RevRingClient, RevRingError, Voice
 from bot.slack_api import SLACK_FAILURES, error_code
 from bot.slack_files import (
@@ -30,7 +31,7 @@ from bot.slack_files import (
     SlackFileError,
     download_slack_file,
 )
-from bot.store import SharedFile
+from bot.slack_shapes import shared_file
 
 # What a step of the pipeline raises when the clone cannot go on; anything else is a bug.
 PIPELINE_FAILURES = (AudioProblem, SlackFileError, RevRingError)
@@ -87,7 +88,7 @@ class Pipeline:
             raise FileOutOfReach(f"files.info: {error_code(error)}") from None
         except SLACK_FAILURES as error:
             raise DownloadFailed(f"files.info: {error_code(error)}") from None
-        return SharedFile.from_slack(response.get("file") or {})
+        return shared_file(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
         if file.external or not file.url_private_download:

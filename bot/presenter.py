@@ -11,8 +11,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.records import Answer, CloneRequest, Job
 from bot.slack_api import SLACK_FAILURES, error_code
-from bot.store import Answer, CloneRequest, Job
 
 log = logging.getLogger(__name__)
 

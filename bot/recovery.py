@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import failures
-from bot.store import RequestStore, Stage
+from bot.records import Stage
+from bot.store import RequestStore
 
 if TYPE_CHECKING:
     from bot.cloning import Cloner

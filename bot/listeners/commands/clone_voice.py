@@ -8,8 +8,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.command_text import Intent, parse_clone_text
 from bot.dialog import DialogTarget, open_clone_dialog
+from bot.records import Admission, CloneRequest, PendingCommand
 from bot.services import services
-from bot.store import Admission, CloneRequest, PendingCommand
 
 
 async def handle_clone_voice(

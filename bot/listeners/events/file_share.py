@@ -4,8 +4,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.command_text import Intent, clean_name, parse_clone_text
 from bot.listeners.access_guard import actor_of
+from bot.records import Admission, CloneRequest, RecentAudio, SharedFile
 from bot.services import Services, services
-from bot.store import Admission, CloneRequest, RecentAudio, SharedFile
+from bot.slack_shapes import looks_like_audio, shared_file
 
 
 async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncBoltContext):
@@ -14,7 +15,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     user_id = event.get("user")
     channel_id = event.get("channel")
     message_ts = event.get("ts")
-    files = [SharedFile.from_slack(f) for f in event.get("files") or [] if isinstance(f, dict)]
+    files = [shared_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
     if not user_id or not channel_id or not message_ts or not files or event.get("bot_id"):
         return
     team_id = context.team_id or event.get("team", "")
@@ -22,7 +23,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     if not await shared.store.claim(f"message:{team_id}:{channel_id}:{message_ts}"):
         return
     thread_ts = event.get("thread_ts") or message_ts
-    audio = next((f for f in files if f.looks_like_audio), None)
+    audio = next((f for f in files if looks_like_audio(f)), None)
 
     def request(file: SharedFile, name: str, language: str) -> CloneRequest:
         return CloneRequest(team_id, channel_id, user_id, file, message_ts, thread_ts, name, language)

@@ -7,7 +7,7 @@ from bot import messages
 from bot.command_text import clean_name
 from bot.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
-from bot.store import SharedFile
+from bot.slack_shapes import looks_like_audio, shared_file
 
 
 async def handle_clone_from_message(
@@ -16,8 +16,8 @@ async def handle_clone_from_message(
     """"Clone voice from audio" on a message: the dialog with that message's audio already chosen."""
     await ack()
     message = shortcut.get("message") or {}
-    files = [SharedFile.from_slack(f) for f in message.get("files") or [] if isinstance(f, dict)]
-    audio = next((f for f in files if f.looks_like_audio), None)
+    files = [shared_file(f) for f in message.get("files") or [] if isinstance(f, dict)]
+    audio = next((f for f in files if looks_like_audio(f)), None)
     if audio is None:
         await respond(messages.no_audio_in_message())
         return

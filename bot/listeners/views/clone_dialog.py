@@ -4,8 +4,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.dialog import DialogTarget, read_submission
+from bot.records import Admission, CloneRequest
 from bot.services import services
-from bot.store import Admission, CloneRequest
 
 
 async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):

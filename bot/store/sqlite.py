@@ -1,8 +1,4 @@
-"""What the bot remembers across requests and restarts: waiting commands, recent audio, jobs, dedupe keys.
-
-`RequestStore` is the interface the rest of the bot uses. `SQLiteStore` keeps it in one SQLite file
-(zero set-up); a shared backend for several instances can implement the same interface later.
-"""
+"""`RequestStore` in one SQLite file (zero set-up)."""
 
 from __future__ import annotations
 
@@ -12,184 +8,25 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import aiosqlite
 
-
-@dataclass(frozen=True)
-class SharedFile:
-    """The parts of a Slack file object the bot uses."""
-
-    id: str
-    name: str = ""
-    title: str = ""
-    mimetype: str = ""
-    filetype: str = ""
-    size: int | None = None
-    url_private_download: str | None = None
-    subtype: str = ""
-    duration_ms: int | None = None
-    external: bool = False  # a link to a file kept elsewhere (Google Drive…): Slack has no bytes to give
-
-    @classmethod
-    def from_slack(cls, data: dict[str, Any]) -> SharedFile:
-        size = data.get("size")
-        duration = data.get("duration_ms")
-        # An external file's url_private is the other service's page, not a Slack download: never fetched.
-        external = data.get("is_external") is True or data.get("mode") == "external"
-        return cls(
-            id=str(data.get("id", "")),
-            name=str(data.get("name") or ""),
-            title=str(data.get("title") or data.get("name") or ""),
-            mimetype=str(data.get("mimetype") or ""),
-            filetype=str(data.get("filetype") or ""),
-            size=size if isinstance(size, int) else None,
-            url_private_download=None if external else data.get("url_private_download") or data.get("url_private"),
-            subtype=str(data.get("subtype") or ""),
-            duration_ms=duration if isinstance(duration, int) else None,
-            external=external,
-        )
-
-    @property
-    def looks_like_audio(self) -> bool:
-        """A hint from Slack's labels only; the bytes decide later."""
-        return (
-            self.mimetype.startswith(("audio/", "video/mp4", "video/webm", "video/quicktime"))
-            or self.subtype in ("slack_audio", "slack_video")
-            or self.filetype in {"mp3", "m4a", "mp4", "wav", "ogg", "flac", "webm", "aac", "opus", "oga", "mov"}
-            or not (self.mimetype or self.filetype)  # a Slack Connect stub: files.info will say
-        )
-
-
-@dataclass(frozen=True)
-class PendingCommand:
-    """`/clone-voice NAME` typed before the file arrived."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    name: str
-    language: str
-
-
-@dataclass(frozen=True)
-class RecentAudio:
-    """Audio a person shared before typing the command."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    file: SharedFile
-    message_ts: str
-    thread_ts: str
-
-
-@dataclass(frozen=True)
-class CloneRequest:
-    """One request to clone: which file, what to call the voice, and where to answer."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    file: SharedFile
-    message_ts: str | None  # the message that carries the file, for reactions; None for a dialog upload
-    thread_ts: str | None  # answer in this thread; None for a new message in the channel
-    name: str
-    language: str
-
-
-class Stage(StrEnum):
-    RECEIVED = "received"
-    DOWNLOADING = "downloading"
-    UPLOADING = "uploading"
-    DONE = "done"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"  # cut off during the upload: RevRing may or may not have made the voice
-
-
-CLAIM_SECONDS = 3600.0  # how long a delivery or message id is remembered for deduplication
-UNFINISHED = (Stage.RECEIVED, Stage.DOWNLOADING, Stage.UPLOADING)
-RETRYABLE = (Stage.FAILED, Stage.INTERRUPTED)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The message that ends a job, kept until Slack has shown it."""
-
-    text: str
-    blocks: list[dict[str, Any]]
-    ok: bool
-
-
-@dataclass(frozen=True)
-class Job:
-    """The record of one accepted request, written before any work starts."""
-
-    id: str
-    request: CloneRequest
-    stage: Stage
-    created_at: float
-    reply_channel: str | None = None
-    reply_ts: str | None = None
-    voice_id: str | None = None
-    voice_status: str | None = None
-    failure: str | None = None  # a short code for logs and the list, never shown raw
-    answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
-    retries: int = 0  # times "Try again" reopened it
-    retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
-
-
-class Admission(StrEnum):
-    ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"
-    RATE_LIMITED = "rate_limited"
-
-
-@dataclass(frozen=True)
-class Admitted:
-    outcome: Admission
-    job: Job | None = None  # ACCEPTED: the job to start
-    retry_after_seconds: float = 0.0
-    existing: Job | None = None  # DUPLICATE: the job that has made, or is making, a voice from the same file
-
-
-class RequestStore(Protocol):
-    async def save_pending(self, command: PendingCommand) -> None: ...
-    async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None: ...
-    async def save_recent_audio(self, audio: RecentAudio) -> None: ...
-    async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None: ...
-    async def claim(self, key: str) -> bool:
-        """True the first time `key` is claimed; False while an earlier claim holds (deduplication)."""
-        ...
-
-    async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str) -> Admitted:
-        """Write a job for `request`, taken by `runner`, unless the same file is already being cloned or the
-        person hit the limit."""
-        ...
-
-    async def update_job(self, job: Job) -> None: ...
-    async def get_job(self, job_id: str) -> Job | None: ...
-    async def take_abandoned(self, runner: str) -> list[Job]:
-        """Hand `runner` every job an earlier runner left unfinished or with its answer not yet shown, in one
-        atomic step: a job `runner` already holds (admitted or reopened by it) is never handed over again."""
-        ...
-
-    async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str) -> Admitted | None:
-        """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner`, under the rules of
-        `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job itself
-        when it is no longer failed (a double click); None if there is no such job."""
-        ...
-
-    async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
-    async def prune(self, job_cutoff: float) -> int:
-        """Drop expired entries and finished jobs created before `job_cutoff`; return how many jobs went."""
-        ...
-
-    async def close(self) -> None: ...
-
+from bot.records import (
+    RETRYABLE,
+    UNFINISHED,
+    Admission,
+    Admitted,
+    Answer,
+    CloneRequest,
+    Job,
+    PendingCommand,
+    RecentAudio,
+    SharedFile,
+    Stage,
+)
+from bot.store.interface import CLAIM_SECONDS
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (

@@ -1,0 +1,117 @@
+"""The bot's own records: what was asked, what is waiting, and what became of each clone.
+
+Plain data, no Slack payloads and no SQL: listeners build them, the pipeline works on them, the store keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """The parts of a Slack file the bot uses (read from Slack's file object by `slack_shapes.shared_file`)."""
+
+    id: str
+    name: str = ""
+    title: str = ""
+    mimetype: str = ""
+    filetype: str = ""
+    size: int | None = None
+    url_private_download: str | None = None
+    subtype: str = ""
+    duration_ms: int | None = None
+    external: bool = False  # a link to a file kept elsewhere (Google Drive…): Slack has no bytes to give
+
+
+@dataclass(frozen=True)
+class PendingCommand:
+    """`/clone-voice NAME` typed before the file arrived."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    name: str
+    language: str
+
+
+@dataclass(frozen=True)
+class RecentAudio:
+    """Audio a person shared before typing the command."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    file: SharedFile
+    message_ts: str
+    thread_ts: str
+
+
+@dataclass(frozen=True)
+class CloneRequest:
+    """One request to clone: which file, what to call the voice, and where to answer."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    file: SharedFile
+    message_ts: str | None  # the message that carries the file, for reactions; None for a dialog upload
+    thread_ts: str | None  # answer in this thread; None for a new message in the channel
+    name: str
+    language: str
+
+
+class Stage(StrEnum):
+    RECEIVED = "received"
+    DOWNLOADING = "downloading"
+    UPLOADING = "uploading"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # cut off during the upload: RevRing may or may not have made the voice
+
+
+UNFINISHED = (Stage.RECEIVED, Stage.DOWNLOADING, Stage.UPLOADING)
+RETRYABLE = (Stage.FAILED, Stage.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The message that ends a job, kept until Slack has shown it."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """The record of one accepted request, written before any work starts."""
+
+    id: str
+    request: CloneRequest
+    stage: Stage
+    created_at: float
+    reply_channel: str | None = None
+    reply_ts: str | None = None
+    voice_id: str | None = None
+    voice_status: str | None = None
+    failure: str | None = None  # a short code for logs and the list, never shown raw
+    answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
+    retries: int = 0  # times "Try again" reopened it
+    retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
+
+
+class Admission(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    RATE_LIMITED = "rate_limited"
+
+
+@dataclass(frozen=True)
+class Admitted:
+    outcome: Admission
+    job: Job | None = None  # ACCEPTED: the job to start
+    retry_after_seconds: float = 0.0
+    existing: Job | None = None  # DUPLICATE: the job that has made, or is making, a voice from the same file

@@ -1,0 +1,39 @@
+"""Reading Slack's file objects into the bot's records; nothing else here knows their shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.records import SharedFile
+
+_AUDIO_FILETYPES = {"mp3", "m4a", "mp4", "wav", "ogg", "flac", "webm", "aac", "opus", "oga", "mov"}
+
+
+def shared_file(data: dict[str, Any]) -> SharedFile:
+    """A file object as Slack sends it (in events, files.info, a dialog's file_input, a shortcut's message)."""
+    size = data.get("size")
+    duration = data.get("duration_ms")
+    # An external file's url_private is the other service's page, not a Slack download: never fetched.
+    external = data.get("is_external") is True or data.get("mode") == "external"
+    return SharedFile(
+        id=str(data.get("id", "")),
+        name=str(data.get("name") or ""),
+        title=str(data.get("title") or data.get("name") or ""),
+        mimetype=str(data.get("mimetype") or ""),
+        filetype=str(data.get("filetype") or ""),
+        size=size if isinstance(size, int) else None,
+        url_private_download=None if external else data.get("url_private_download") or data.get("url_private"),
+        subtype=str(data.get("subtype") or ""),
+        duration_ms=duration if isinstance(duration, int) else None,
+        external=external,
+    )
+
+
+def looks_like_audio(file: SharedFile) -> bool:
+    """A hint from Slack's labels only; the bytes decide later."""
+    return (
+        file.mimetype.startswith(("audio/", "video/mp4", "video/webm", "video/quicktime"))
+        or file.subtype in ("slack_audio", "slack_video")
+        or file.filetype in _AUDIO_FILETYPES
+        or not (file.mimetype or file.filetype)  # a Slack Connect stub: files.info will say
+    )
