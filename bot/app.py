@@ -121,7 +121,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership())
         bolt = build_bolt_app(settings, client, shared)
         web_app[BOLT] = bolt
-        cloner.resume_in_background(client)
+        cloner.start_working(client)
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
             await socket_mode.connect_async()

@@ -1,9 +1,11 @@
-"""The life of a clone job: taken in (a new request or *Try again*), run through the pipeline in a slot, and
-answered exactly once. The steps live apart: `pipeline` (download, check, send), `presenter` (what Slack shows),
-`scheduling` (slots, tasks, shutdown), `recovery` (after a restart), `failures` (what went wrong, in words)."""
+"""The life of a clone job: taken in (a new request or *Try again*), run through the pipeline, and answered
+exactly once, whichever instance runs it. The steps live apart: `pipeline` (download, check, send), `presenter`
+(what Slack shows), `scheduling` (slots, leases, work shared through the store), `recovery` (a job taken over
+after a restart or from a stopped instance), `failures` (what went wrong, in words)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -19,11 +21,13 @@ from bot.failures import Explained
 from bot.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.presenter import SlackPresenter
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
-from bot.recovery import recover
-from bot.scheduling import Slots, Tasks
-from bot.store import RequestStore
+from bot.recovery import resume
+from bot.scheduling import LeaseLost, Scheduler, Tasks
+from bot.store import RequestStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+STORE_RETRY_SECONDS = 1.0  # while the database is down, a running clone tries to record its progress this often
 
 
 class Retry(Enum):
@@ -44,28 +48,70 @@ class Retried:
 
 
 class Cloner:
-    """Runs jobs in the background, at most `max_concurrent_clones` at once, and always answers."""
+    """Takes requests in as jobs in the shared store, runs them (at most `max_concurrent_clones` here at once), and
+    always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
+    this is the only process, so what an earlier run held is taken over at once on start."""
 
-    def __init__(self, settings: Settings, store: RequestStore, pipeline: Pipeline) -> None:
+    def __init__(
+        self, settings: Settings, store: RequestStore, pipeline: Pipeline, *, shared_database: bool = False
+    ) -> None:
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
-        self._tasks = Tasks()
-        self._slots = Slots(settings.max_concurrent_clones)
-        self._slack = SlackPresenter(self._tasks.spawn)
-        # Which runner holds a job, in the store: this process, from start to exit. A job is started only by the
-        # runner that took it (admitted, reopened or taken over from an earlier run), so never twice.
+        self._shared_database = shared_database
+        self._lease_seconds = float(settings.job_lease_seconds)
+        # Which runner holds a job, in the store: this process, from start to exit.
         self._runner = uuid.uuid4().hex
+        self._tasks = Tasks()
+        self._slack = SlackPresenter(self._tasks.spawn)
+        self._client: AsyncWebClient | None = None
+        self._scheduler = Scheduler(
+            store, self._runner, capacity=settings.max_concurrent_clones, lease_seconds=self._lease_seconds,
+            tasks=self._tasks, run=self._work,
+        )
 
-    # --- taking work ---------------------------------------------------------------------------------
+    # --- the instance ----------------------------------------------------------------------------------
+
+    def start_working(self, client: AsyncWebClient) -> None:
+        """Start taking jobs from the store: left by an earlier run, waiting, or whose instance stopped."""
+        self._client = client
+        self._tasks.spawn(self._take_work())
+
+    async def _take_work(self) -> None:
+        if not self._shared_database:
+            try:
+                ended = await self._store.expire_leases_of_others(self._runner)
+            except StoreUnavailable as error:
+                log.warning("cannot take over earlier jobs yet: the database is unreachable",
+                            extra={"cause": str(error)})
+            else:
+                if ended:
+                    log.info("taking over the jobs an earlier run left", extra={"count": ended})
+        await self._scheduler.take_work()
+
+    def stop_taking_work(self) -> None:
+        """From now on nothing new starts here: new requests are recorded and handed to other instances (or to the
+        next start); running clones go on."""
+        self._tasks.closing = True
+        self._scheduler.wake()
+
+    async def shutdown(self, grace_seconds: float) -> None:
+        """Let running clones finish for up to `grace_seconds`; what is cut off is taken over elsewhere, or
+        resumes on the next start."""
+        self.stop_taking_work()
+        await self._tasks.shutdown(grace_seconds)
+
+    # --- taking work in --------------------------------------------------------------------------------
 
     async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
         """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
         admitted = await self._store.admit(
-            request, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner
+            request, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner,
+            lease_seconds=self._lease_seconds,
         )
         if admitted.job is not None:
-            self.start(client, admitted.job)
+            self._slack.react(client, request, add=messages.REACTION_WORKING)
+            self._begin(client, admitted.job)
         else:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
@@ -79,7 +125,8 @@ class Cloner:
         if job.request.user_id != user_id:
             return Retried(Retry.NOT_YOURS)
         admitted = await self._store.reopen_job(
-            job_id, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner
+            job_id, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner,
+            lease_seconds=self._lease_seconds,
         )
         if admitted is None:
             return Retried(Retry.UNKNOWN)
@@ -91,25 +138,46 @@ class Cloner:
         if existing is not None:
             return Retried(Retry.ALREADY_RUNNING if existing.id == job_id else Retry.FILE_BUSY)
         assert admitted.job is not None
-        self.start(client, admitted.job)
+        self._slack.react(client, job.request, add=messages.REACTION_WORKING)
+        self._begin(client, admitted.job)
         return Retried(Retry.STARTED)
 
-    def resume_in_background(self, client: AsyncWebClient) -> None:
-        """After a restart: run again what never reached RevRing; explain what was cut off mid-upload."""
-        self._tasks.spawn(recover(self, self._store, self._runner, client))
-
-    def start(self, client: AsyncWebClient, job: Job) -> None:
-        """Run `job` in the background; during shutdown it stays recorded and starts on the next start."""
+    def _begin(self, client: AsyncWebClient, job: Job) -> None:
+        """A job this runner has just taken in: run it in a free slot here, or else tell the person how many are
+        ahead and hand it to whichever instance has room first (this one included)."""
+        self._client = self._client or client
         if self._tasks.closing:
-            log.info("job recorded during shutdown; it starts on the next start", extra={"job": job.id})
-            return
-        self._tasks.spawn(self.run(client, job))
+            log.info("job recorded during shutdown; another instance or the next start runs it",
+                     extra={"job": job.id})
+            self._tasks.spawn(self._hand_over(job))
+        elif not self._scheduler.start(job):
+            self._tasks.spawn(self._queue(client, job))
 
-    async def shutdown(self, grace_seconds: float) -> None:
-        """Let running clones finish for up to `grace_seconds`; what is cut off stays resumable."""
-        await self._tasks.shutdown(grace_seconds)
+    async def _queue(self, client: AsyncWebClient, job: Job) -> None:
+        # The queued message is posted while this runner still holds the job, so it is the job's one message:
+        # whoever runs it later edits it.
+        try:
+            ahead = await self._store.queue_position(job.id)
+            reply = await self._slack.progress(client, job, messages.queued(job.request.name, ahead))
+            if reply is not None:
+                await self._store.set_reply(job.id, reply.channel, reply.ts)
+        except StoreUnavailable as error:
+            log.warning("queued message not recorded: the database is unreachable", extra={"cause": str(error)})
+        await self._hand_over(job)
+
+    async def _hand_over(self, job: Job) -> None:
+        try:
+            await self._store.release(job.id, job.fence)
+        except StoreUnavailable:
+            log.warning("job not handed back; it is taken over when its lease runs out", extra={"job": job.id})
+        self._scheduler.wake()
 
     # --- one job ---------------------------------------------------------------------------------------
+
+    async def _work(self, job: Job) -> None:
+        """What this runner does with a job it holds: a new one runs; one taken over is resumed (see recovery)."""
+        assert self._client is not None, "start_working() first"
+        await resume(self, self._client, job)
 
     async def run(self, client: AsyncWebClient, job: Job) -> None:
         request = job.request
@@ -117,25 +185,22 @@ class Cloner:
         logs.bind(job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id,
                   file=request.file.id)
         log.info("clone started", extra={"stage": str(job.stage)})
-
-        async def queued(ahead: int) -> None:
-            nonlocal job
-            job = await self._progress(client, job, messages.queued(request.name, ahead))
-
         try:
-            self._slack.react(client, request, add=messages.REACTION_WORKING)
-            async with self._slots.slot(queued):
-                job = await self._progress(client, job, messages.cloning(request.name))
-                job = await self._advance(job, Stage.DOWNLOADING)
-                async with self._pipeline.clip(client, request.file) as clip:
-                    # From here on RevRing may act on what it receives: a restart must not send it again blindly.
-                    job = await self._advance(job, Stage.UPLOADING)
-                    voice = await self._pipeline.send(clip, name=request.name, language=request.language)
+            job = await self._progress(client, job, messages.cloning(request.name))
+            job = await self._save(replace(job, stage=Stage.DOWNLOADING))
+            async with self._pipeline.clip(client, request.file) as clip:
+                # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
+                # the runner that still holds the job may send it at all.
+                job = await self._save(replace(job, stage=Stage.UPLOADING))
+                await self._still_held(job)
+                voice = await self._pipeline.send(clip, name=request.name, language=request.language)
         except PIPELINE_FAILURES as error:
             failure = failures.explain(error, name=request.name, max_audio_mb=self._settings.max_audio_mb)
             log.info("clone failed", extra={"cause": failure.cause, "seconds": round(time.monotonic() - started, 3)})
             await self.fail(client, job, failure)
             return
+        except LeaseLost:
+            raise
         except Exception:
             log.exception("clone crashed")
             await self.fail(client, job, failures.crashed(name=request.name, uploading=job.stage is Stage.UPLOADING))
@@ -158,38 +223,56 @@ class Cloner:
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._answer(client, job, Answer(failure.text, blocks, ok=False))
 
-    async def _advance(self, job: Job, stage: Stage) -> Job:
-        job = replace(job, stage=stage)
-        await self._store.update_job(job)
-        return job
-
     async def _progress(self, client: AsyncWebClient, job: Job, text: str) -> Job:
         """Show progress in the job's one message, and remember where a new one was posted."""
         reply = await self._slack.progress(client, job, text)
         if reply is None:
             return job
-        job = replace(job, reply_channel=reply.channel, reply_ts=reply.ts)
-        await self._store.update_job(job)
-        return job
+        return await self._save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
 
     async def _answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> None:
         """Record the job's outcome together with the answer still to be shown, then show it.
 
-        Written first, so that if Slack fails or the process dies before the answer is out, the next start
-        delivers it: a finished clone is never left looking like "Cloning…".
+        Written first, so that if Slack fails or the process dies before the answer is out, whoever takes the job
+        next delivers it: a finished clone is never left looking like "Cloning…". Written only while this runner
+        holds the job, so a runner that lost it never answers.
         """
-        job = replace(job, answer=answer)
-        await self._store.update_job(job)
+        job = await self._save(replace(job, answer=answer))
         await self.deliver(client, job)
 
     async def deliver(self, client: AsyncWebClient, job: Job) -> None:
         """Show the job's recorded answer; once Slack has shown it, it is no longer kept to be shown."""
         if job.answer is None:
             return
+        await self._still_held(job)
         if not await self._slack.answer(client, job, job.answer):
-            log.error("answer not delivered; it is retried on the next start")
+            log.error("answer not delivered; it is tried again when the job's lease runs out")
             return
-        await self._store.update_job(replace(job, answer=None))
+        await self._save(replace(job, answer=None))
+
+    async def _save(self, job: Job) -> Job:
+        """Write `job` while this runner holds it; through a database outage, wait until it is back."""
+        while True:
+            try:
+                written = await self._store.update_job(job, job.fence)
+            except StoreUnavailable as error:
+                log.warning("job not recorded yet: the database is unreachable; trying again",
+                            extra={"cause": str(error)})
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+                continue
+            if not written:
+                raise LeaseLost(job.id)
+            return job
+
+    async def _still_held(self, job: Job) -> None:
+        """Before a step that cannot be taken back (sending to RevRing, answering): make sure no other runner has
+        taken the job over. An unreachable database is no proof of loss: the lease keeper decides then."""
+        try:
+            held = await self._store.renew(job.id, job.fence, self._lease_seconds)
+        except StoreUnavailable:
+            return
+        if not held:
+            raise LeaseLost(job.id)
 
 
 def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:

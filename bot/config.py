@@ -77,6 +77,7 @@ class Settings:
     allowed_usergroup_id: str | None = None
     access_contact: str | None = None
     job_retention_days: int = 90
+    job_lease_seconds: int = 30
     log_level: int = logging.INFO
     library_log_level: int = logging.WARNING
 
@@ -141,6 +142,7 @@ class Settings:
             allowed_channel_ids=read.ids("ALLOWED_CHANNEL_IDS", "CGD", "C0123ABCD"),
             access_contact=(read.get("ACCESS_CONTACT") or "")[:200] or None,
             job_retention_days=read.number("JOB_RETENTION_DAYS", 90, 1, 3650),
+            job_lease_seconds=read.number("JOB_LEASE_SECONDS", 30, 5, 3600),
         )
         values["log_level"], values["library_log_level"] = read.log_levels()
         if read.problems:
