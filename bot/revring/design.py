@@ -80,7 +80,8 @@ def _candidate(item: Any) -> Candidate | None:
     if not (_whole(index) and isinstance(encoded, str) and _number(duration_ms) and _whole(sample_rate)):
         return None
     try:
-        audio = base64.b64decode(encoded, validate=True)
+        # Line breaks (MIME-style wrapping) are harmless; any other stray character means damaged audio.
+        audio = base64.b64decode("".join(encoded.split()), validate=True)
     except (binascii.Error, ValueError):
         return None
     if not audio:
