@@ -1,6 +1,7 @@
-"""`python -m bot [run|check]`: load settings, then start the bot in HTTP or Socket Mode, or check the settings.
+"""`python -m bot [run|check|clone]`: load settings, then start the bot in HTTP or Socket Mode, check the settings,
+or clone a voice from a file without Slack.
 
-Nothing else lives here; the checks are in bot/check.py.
+Nothing else lives here; the checks are in bot/check.py, the `clone` command in bot/cli_clone.py.
 """
 
 import argparse
@@ -10,7 +11,7 @@ import sys
 from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
-from bot import __version__, logs
+from bot import __version__, cli_clone, logs
 from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
 from bot.check import check, display_url
 from bot.config import ConfigError, Settings
@@ -19,7 +20,7 @@ from bot.config import ConfigError, Settings
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        usage="%(prog)s [-h] [--version] [run | check]",
+        usage="%(prog)s [-h] [--version] [run | check | clone PATH --name NAME [--language CODE] [--json]]",
         description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
         "Settings come from the environment and a .env file in the working directory.",
     )
@@ -32,13 +33,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Check the settings against Slack and RevRing and say how to fix each problem. "
         "Changes nothing; exit status 0 only if every check passes.",
     )
+    cli_clone.add_arguments(commands.add_parser(
+        "clone",
+        help="clone a voice from an audio file on this machine, without Slack; prints the voiceId",
+        description="Check a recording as the bot checks one shared in Slack, send it to RevRing and print the new "
+        "voiceId. Needs only REVRING_API_KEY. Exit status 0 when the voice was created, 1 when it was not (or may "
+        "not have been), 2 for bad arguments or settings.",
+    ))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    command = parse_args(argv).command or "run"
+    args = parse_args(argv)
+    command = args.command or "run"
     # The .env of the directory the bot is started from; real environment variables win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
+    if command == "clone":
+        return cli_clone.main(args)
     try:
         settings = Settings.from_env()
     except ConfigError as error:

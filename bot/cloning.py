@@ -13,7 +13,6 @@ from enum import Enum
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import failures, logs, messages
-from bot.audio import AudioLimits, AudioNote, PreparedAudio
 from bot.config import Settings
 from bot.failures import Explained
 from bot.pipeline import PIPELINE_FAILURES, Pipeline
@@ -143,7 +142,7 @@ class Cloner:
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status,
                                       "seconds": round(time.monotonic() - started, 3)})
         language = voice.language or request.language
-        note = _audio_note(clip.audio, self._settings.audio_limits)
+        note = messages.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         answer = Answer(
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
@@ -190,11 +189,3 @@ class Cloner:
             log.error("answer not delivered; it is retried on the next start")
             return
         await self._store.update_job(replace(job, answer=None))
-
-
-def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
-    if prepared.note is AudioNote.EXCERPT:
-        return messages.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds, prepared.length_known)
-    if prepared.note is AudioNote.OUTSIDE_IDEAL:
-        return messages.outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
-    return None

@@ -81,7 +81,7 @@ async def test_every_bad_setting_is_reported_at_once_one_line_each(tmp_path: Pat
     stdout, lines = await output_of(process)
     assert process.returncode == 2 and stdout == ""
     assert [line.split(":", 2)[1].split()[0] for line in lines] == [
-        "SLACK_BOT_TOKEN", "REVRING_API_KEY", "PORT", "MIN_AUDIO_SECONDS", "DATABASE_URL", "LOG_LEVEL",
+        "SLACK_BOT_TOKEN", "REVRING_API_KEY", "MIN_AUDIO_SECONDS", "PORT", "DATABASE_URL", "LOG_LEVEL",
     ]
     assert all(line.startswith("Cannot start: ") for line in lines)
     assert "hunter2" not in "\n".join(lines)
