@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.audio import AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
 from bot.revring import RevRingClient, RevRingError, Voice
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
 from bot.slack_files import (
     DownloadFailed,
     FileNotDownloadable,
@@ -86,7 +86,7 @@ class Pipeline:
         except SlackApiError as error:
             raise FileOutOfReach(f"files.info: {error_code(error)}") from None
         except SLACK_FAILURES as error:
-            raise DownloadFailed(f"files.info: {error_code(error)}") from None
+            raise DownloadFailed(f"files.info: {error_code(error)}", outage_cause(error) or "error") from None
         return SharedFile.from_slack(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
