@@ -199,6 +199,18 @@ async def test_metrics_count_jobs_waiting_and_running_in_the_database(fakes):
         assert value(samples, "voice_cloner_clones_total", outcome="done") == 2
 
 
+async def test_a_clone_cut_off_when_the_grace_runs_out_counts_as_interrupted(fakes):
+    fakes[1].answers = ["slow"]
+    async with running_bot(fakes, SHUTDOWN_GRACE_SECONDS="0", REVRING_TIMEOUT="30") as (runner, harness):
+        await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Ann")
+        await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
+        await drain(runner.app)  # no grace: the clone is cut off, to resume on the next start
+        _text, samples = await scrape(harness)  # the port still answers until the runner's cleanup
+    assert {outcome: value(samples, "voice_cloner_clones_total", outcome=outcome) for outcome in OUTCOMES} == {
+        "done": 0, "failed": 0, "interrupted": 1}
+    assert not harness.slack.calls_to("chat.update")  # no answer: the job is not over
+
+
 async def test_slack_failing_is_counted_but_slack_refusing_a_channel_is_not(harness: Harness):
     harness.slack.cannot_post_in[CHANNEL] = "not_in_channel"  # answered in a DM instead: Slack is fine
     await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Ann")
