@@ -5,16 +5,17 @@ Nothing else lives here; the checks are in bot/check.py, the `clone` command in 
 """
 
 import argparse
+import asyncio
 import errno
 import sys
 
-from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
 from bot import __version__, cli_clone, logs
-from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
+from bot.app import StartupError, Workspace, create_web_app
 from bot.check import check, display_url
 from bot.config import ConfigError, Settings
+from bot.serving import serve
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -68,8 +69,8 @@ def run(settings: Settings) -> int:
     mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
     ready: list[Workspace] = []
 
-    def announce(_aiohttp_banner: str) -> None:
-        # aiohttp calls its `print` once every socket is listening: only then is the bot really running.
+    def announce() -> None:
+        # Called once the port is listening: only then is the bot really running.
         print(
             f"Voice Cloner {__version__} running in {mode} for workspace {ready[-1].name} as @{ready[-1].bot_user}; "
             f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",
@@ -77,10 +78,8 @@ def run(settings: Settings) -> int:
         )
 
     web_app = create_web_app(settings, on_ready=ready.append)
-    web_app.on_shutdown.append(ignore_further_stop_signals)
     try:
-        # Handlers answer in milliseconds: a short wait closes idle keep-alive connections, then clones get their grace.
-        web.run_app(web_app, host="0.0.0.0", port=settings.port, print=announce, shutdown_timeout=3)  # noqa: S104
+        asyncio.run(serve(web_app, host="0.0.0.0", port=settings.port, on_listening=announce))  # noqa: S104
     except StartupError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2

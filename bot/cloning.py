@@ -4,6 +4,7 @@ answered exactly once. The steps live apart: `pipeline` (download, check, send),
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -15,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import failures, logs, messages
 from bot.config import Settings
 from bot.failures import Explained
+from bot.metrics import Metrics
 from bot.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.presenter import SlackPresenter
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
@@ -45,13 +47,14 @@ class Retried:
 class Cloner:
     """Runs jobs in the background, at most `max_concurrent_clones` at once, and always answers."""
 
-    def __init__(self, settings: Settings, store: RequestStore, pipeline: Pipeline) -> None:
+    def __init__(self, settings: Settings, store: RequestStore, pipeline: Pipeline, metrics: Metrics) -> None:
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
+        self._metrics = metrics
         self._tasks = Tasks()
         self._slots = Slots(settings.max_concurrent_clones)
-        self._slack = SlackPresenter(self._tasks.spawn)
+        self._slack = SlackPresenter(self._tasks.spawn, metrics)
         # Which runner holds a job, in the store: this process, from start to exit. A job is started only by the
         # runner that took it (admitted, reopened or taken over from an earlier run), so never twice.
         self._runner = uuid.uuid4().hex
@@ -95,7 +98,7 @@ class Cloner:
 
     def resume_in_background(self, client: AsyncWebClient) -> None:
         """After a restart: run again what never reached RevRing; explain what was cut off mid-upload."""
-        self._tasks.spawn(recover(self, self._store, self._runner, client))
+        self._tasks.spawn(recover(self, self._store, self._runner, client, self._metrics))
 
     def start(self, client: AsyncWebClient, job: Job) -> None:
         """Run `job` in the background; during shutdown it stays recorded and starts on the next start."""
@@ -103,6 +106,10 @@ class Cloner:
             log.info("job recorded during shutdown; it starts on the next start", extra={"job": job.id})
             return
         self._tasks.spawn(self.run(client, job))
+
+    def stop_taking_work(self) -> None:
+        """From now on a job is recorded but not started (SIGTERM: the next start, or another instance, runs it)."""
+        self._tasks.closing = True
 
     async def shutdown(self, grace_seconds: float) -> None:
         """Let running clones finish for up to `grace_seconds`; what is cut off stays resumable."""
@@ -130,17 +137,26 @@ class Cloner:
                     # From here on RevRing may act on what it receives: a restart must not send it again blindly.
                     job = await self._advance(job, Stage.UPLOADING)
                     voice = await self._pipeline.send(clip, name=request.name, language=request.language)
+        except asyncio.CancelledError:
+            self._metrics.clone_finished("interrupted", time.monotonic() - started)  # by shutdown; it resumes
+            raise
         except PIPELINE_FAILURES as error:
             failure = failures.explain(error, name=request.name, max_audio_mb=self._settings.max_audio_mb)
-            log.info("clone failed", extra={"cause": failure.cause, "seconds": round(time.monotonic() - started, 3)})
+            seconds = time.monotonic() - started
+            log.info("clone failed", extra={"cause": failure.cause, "seconds": round(seconds, 3)})
+            self._metrics.clone_finished("failed", seconds)
+            if failure.upstream is not None:
+                self._metrics.upstream_failure(*failure.upstream)
             await self.fail(client, job, failure)
             return
         except Exception:
             log.exception("clone crashed")
+            self._metrics.clone_finished("failed", time.monotonic() - started)
             await self.fail(client, job, failures.crashed(name=request.name, uploading=job.stage is Stage.UPLOADING))
             return
-        log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status,
-                                      "seconds": round(time.monotonic() - started, 3)})
+        seconds = time.monotonic() - started
+        log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
+        self._metrics.clone_finished("done", seconds)
         language = voice.language or request.language
         note = messages.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)

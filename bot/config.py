@@ -95,6 +95,7 @@ class Settings(CloneSettings):
     max_concurrent_clones: int = 4
     clones_per_hour: int = 10
     shutdown_grace_seconds: int = 25
+    shutdown_drain_seconds: int = 0
     pending_minutes: int = 10
     allow_external_users: bool = False
     allowed_user_ids: frozenset[str] = frozenset()
@@ -151,6 +152,7 @@ class Settings(CloneSettings):
             max_concurrent_clones=read.number("MAX_CONCURRENT_CLONES", 4, 1, 256),
             clones_per_hour=read.number("CLONES_PER_HOUR", 10, 1, 10000),
             shutdown_grace_seconds=read.number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
+            shutdown_drain_seconds=read.number("SHUTDOWN_DRAIN_SECONDS", 0, 0, 3600),
             allow_external_users=read.flag("ALLOW_EXTERNAL_USERS"),
             allowed_user_ids=read.ids("ALLOWED_USER_IDS", "UW", "U0123ABCD"),
             allowed_usergroup_id=read.one_id("ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),

@@ -25,7 +25,7 @@ from bot.audio import AudioLimits, AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
 from bot.records import SharedFile
 from bot.revring import RevRingClient, RevRingError, Voice
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
 from bot.slack_files import (
     DownloadFailed,
     FileNotDownloadable,
@@ -81,7 +81,7 @@ class Pipeline:
         except SlackApiError as error:
             raise FileOutOfReach(f"files.info: {error_code(error)}") from None
         except SLACK_FAILURES as error:
-            raise DownloadFailed(f"files.info: {error_code(error)}") from None
+            raise DownloadFailed(f"files.info: {error_code(error)}", outage_cause(error) or "error") from None
         return shared_file(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:

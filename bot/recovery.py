@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import failures
+from bot.metrics import Metrics
 from bot.records import Stage
 from bot.store import RequestStore
 
@@ -17,12 +18,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def recover(cloner: Cloner, store: RequestStore, runner: str, client: AsyncWebClient) -> None:
+async def recover(cloner: Cloner, store: RequestStore, runner: str, client: AsyncWebClient, metrics: Metrics) -> None:
     """Take over the jobs an earlier run left: show an answer Slack never showed; explain a clone cut off while it
     was being sent (RevRing may have made the voice, so it is not sent again blindly); run the rest again."""
     # Only what an earlier run left is taken: a request admitted (or a Try again) since this start is this
     # runner's already and is not touched, however long the deliveries below take.
     for job in await store.take_abandoned(runner):
+        metrics.takeover()
         if job.answer is not None:
             log.info("delivering an answer that a restart cut off", extra={"job": job.id})
             await cloner.deliver(client, job)

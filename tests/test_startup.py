@@ -390,6 +390,22 @@ async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fake
     assert out.read_text().count("running in HTTP mode") == 1
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_during_start_up_stops_it_quietly(tmp_path: Path, fakes: Fakes, unused_tcp_port: int, sig: int):
+    slack, revring = fakes
+    slack.held["auth.test"] = asyncio.Event()  # Slack is slow to answer: the bot is still starting
+    process = await run_bot(tmp_path, clean_env(**make_env(slack, revring, PORT=str(unused_tcp_port))))
+    try:
+        await slack.wait_for("auth.test")
+        process.send_signal(sig)
+        stdout, lines = await output_of(process)
+    finally:
+        slack.held["auth.test"].set()
+    assert process.returncode == 0
+    assert stdout == ""  # it never ran, so it never says it does
+    assert not [line for line in lines if not line.startswith("{")], lines  # no traceback, only log lines
+
+
 async def test_a_token_slack_refuses_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
     env = make_env(slack, revring, SLACK_BOT_TOKEN="xoxb-revoked-token-000", PORT=str(unused_tcp_port))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -111,6 +112,20 @@ class SQLiteStore:
     def db(self) -> aiosqlite.Connection:
         assert self._db is not None, "SQLiteStore.open() first"
         return self._db
+
+    async def ping(self) -> None:
+        if self._db is None:
+            raise sqlite3.ProgrammingError("the store is closed")
+        async with self._db.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
+    async def job_counts(self) -> dict[str, int]:
+        async with self.db.execute(
+            "SELECT stage, COUNT(*) FROM jobs WHERE stage IN (?, ?, ?) GROUP BY stage", UNFINISHED
+        ) as cursor:
+            by_stage = dict(await cursor.fetchall())
+        return {"waiting": by_stage.get(Stage.RECEIVED, 0),
+                "running": by_stage.get(Stage.DOWNLOADING, 0) + by_stage.get(Stage.UPLOADING, 0)}
 
     async def close(self) -> None:
         if self._db is not None:
