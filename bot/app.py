@@ -32,7 +32,7 @@ from bot.listeners import register_listeners
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
-from bot.store import SQLiteStore
+from bot.store import RequestStore, SQLStore
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,12 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         workspace = await _workspace(client, settings)
-        store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
+        store = await SQLStore.open(
+            settings.database_url,
+            ttl_seconds=settings.pending_minutes * 60,
+            pool_size=settings.database_pool_size,
+            statement_timeout_seconds=settings.database_statement_timeout_seconds,
+        )
         resources.push_async_callback(store.close)
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
@@ -111,7 +116,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-async def _prune_every_hour(store: SQLiteStore, retention_days: int) -> None:
+async def _prune_every_hour(store: RequestStore, retention_days: int) -> None:
     """Expired entries and old job records go now, then every hour."""
     while True:
         forgotten = await store.prune(time.time() - retention_days * 86400)

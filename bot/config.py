@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.audio import AudioLimits
+from bot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_SECONDS, parse_database_url
 
 DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -49,7 +50,9 @@ class Settings:
     default_language: str = DEFAULT_LANGUAGE
     max_audio_mb: int = DEFAULT_MAX_AUDIO_MB
     revring_timeout_seconds: int = 120
-    database_path: str = "voice-cloner.sqlite3"
+    database_url: str = field(default="sqlite:///voice-cloner.sqlite3", repr=False)  # may hold a password
+    database_pool_size: int = DEFAULT_POOL_SIZE
+    database_statement_timeout_seconds: int = int(DEFAULT_STATEMENT_TIMEOUT_SECONDS)
     max_concurrent_clones: int = 4
     clones_per_hour: int = 10
     shutdown_grace_seconds: int = 25
@@ -143,7 +146,11 @@ class Settings:
             default_language=language,
             max_audio_mb=number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
             revring_timeout_seconds=number("REVRING_TIMEOUT", 120, 1, 900),
-            database_path=_database_path(get("DATABASE_URL")),
+            database_url=_database_url(get("DATABASE_URL")),
+            database_pool_size=number("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1000),
+            database_statement_timeout_seconds=number(
+                "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600
+            ),
             max_concurrent_clones=number("MAX_CONCURRENT_CLONES", 4, 1, 256),
             clones_per_hour=number("CLONES_PER_HOUR", 10, 1, 10000),
             shutdown_grace_seconds=number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
@@ -157,19 +164,14 @@ class Settings:
         )
 
 
-def _database_path(url: str | None) -> str:
-    """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
-    if url is None:
-        return "voice-cloner.sqlite3"
-    if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
-    elif "://" in url:
-        raise ConfigError("DATABASE_URL must be a SQLite file such as sqlite:///voice-cloner.sqlite3 (the default).")
-    else:
-        path = url
-    if not path:
-        raise ConfigError("DATABASE_URL names no file; use e.g. sqlite:///voice-cloner.sqlite3.")
-    return path
+def _database_url(url: str | None) -> str:
+    """`postgresql://…` / `postgres://…`, `sqlite:///relative.db`, `sqlite:////absolute.db`, a plain file path, or
+    unset (the SQLite file voice-cloner.sqlite3): checked here, opened by the store."""
+    try:
+        parse_database_url(url)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return url or "sqlite:///voice-cloner.sqlite3"
 
 
 def _audio_limits(number: Callable[[str, int, int, int], int]) -> AudioLimits:
