@@ -91,9 +91,18 @@ DATABASE_DOWN: tuple[type[BaseException], ...] = (
 )
 
 
+# SQLite reports a mistake in a statement (no such table) as an OperationalError too; these codes are the file
+# being busy, locked, unreadable or full.
+_SQLITE_DOWN = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_READONLY",
+                "SQLITE_PROTOCOL", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_PERM")
+
+
 def is_database_down(error: BaseException) -> bool:
     if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
         return True
+    sqlite_code = getattr(getattr(error, "orig", None), "sqlite_errorname", None)
+    if isinstance(sqlite_code, str):
+        return sqlite_code.startswith(_SQLITE_DOWN)
     return isinstance(error, DATABASE_DOWN)
 
 

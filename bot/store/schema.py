@@ -135,9 +135,18 @@ async def _2_jobs_in_columns(conn: AsyncConnection) -> None:
                        "started_at": job["created_at"], "retry": 0})
         starts.extend({**starts[-1], "started_at": when, "retry": 1} for when in retried_at)
     if rows:
-        await conn.execute(jobs.insert(), rows)
+        await conn.execute(text(
+            "INSERT INTO jobs_v2 (id, team_id, user_id, file_id, request, stage, created_at, queued_at, updated_at, "
+            "reply_channel, reply_ts, voice_id, voice_status, failure, answer, retries, owner, lease_until, fence) "
+            "VALUES (:id, :team_id, :user_id, :file_id, :request, :stage, :created_at, :queued_at, :updated_at, "
+            ":reply_channel, :reply_ts, :voice_id, :voice_status, :failure, :answer, :retries, :owner, :lease_until, "
+            ":fence)"
+        ), rows)
     if starts:
-        await conn.execute(clone_starts.insert(), starts)
+        await conn.execute(text(
+            "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
+            "VALUES (:job_id, :team_id, :user_id, :started_at, :retry)"
+        ), starts)
     await conn.execute(text("DROP TABLE jobs"))
     await conn.execute(text("ALTER TABLE jobs_v2 RENAME TO jobs"))
     await _script(conn, _JOBS_INDEXES)
