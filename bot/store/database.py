@@ -97,18 +97,29 @@ _SQLITE_DOWN = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN
                 "SQLITE_PROTOCOL", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_PERM")
 
 
+# PostgreSQL's SQLSTATE classes for a lost connection (08), too few resources (53), a statement stopped by the
+# timeout or a shutting-down server (57), and a failure of the server itself (58).
+_POSTGRES_DOWN = ("08", "53", "57", "58")
+
+
 def is_database_down(error: BaseException) -> bool:
     if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
         return True
-    sqlite_code = getattr(getattr(error, "orig", None), "sqlite_errorname", None)
+    orig = getattr(error, "orig", None)
+    sqlite_code = getattr(orig, "sqlite_errorname", None)
     if isinstance(sqlite_code, str):
         return sqlite_code.startswith(_SQLITE_DOWN)
+    # asyncpg's own error (with its SQLSTATE) is the cause of the one SQLAlchemy's adapter raised.
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None), "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_POSTGRES_DOWN):
+        return True
     return isinstance(error, DATABASE_DOWN)
 
 
 def unavailable(database: Database, error: BaseException) -> StoreUnavailable:
     """The one-line StoreUnavailable for `error`, naming the database with its password masked."""
-    reason = type(getattr(error, "orig", None) or error).__name__
+    orig = getattr(error, "orig", None)
+    reason = type(getattr(orig, "__cause__", None) or orig or error).__name__
     return StoreUnavailable(f"The database at {database.display()} cannot be used right now ({reason}).")
 
 
