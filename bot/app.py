@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 import traceback
 import uuid
@@ -35,7 +34,7 @@ from bot.pipeline import Pipeline
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
-from bot.store import SQLiteStore
+from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +88,11 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
     settings = web_app[SETTINGS]
     health = web_app[HEALTH]
     # Before anything opens: a store that fails half-way through opening would keep its thread, and the process.
-    database = await asyncio.to_thread(sqlite_file.probe, settings.database_path)
-    if not database.usable:
-        raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
+    sqlite_path = settings.database.sqlite_path
+    if sqlite_path is not None:
+        database = await asyncio.to_thread(sqlite_file.probe, sqlite_path)
+        if not database.usable:
+            raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
     async with contextlib.AsyncExitStack() as resources:
         # Each running clone may hold a connection to Slack's file host and one to RevRing; the rest of the pool
         # stays free for Web API calls, so answering Slack never waits behind the clones (aiohttp's default is 100).
@@ -106,14 +107,16 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         workspace = await _workspace(client, settings)
         try:
-            store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
-        except (sqlite3.Error, OSError) as error:
-            raise StartupError(
-                f"DATABASE_URL cannot be used: opening {settings.database_path} failed ({error}). "
-                f"Fix: {sqlite_file.FIX}"
-            ) from None
+            store = await SQLStore.open(
+                settings.database_url,
+                ttl_seconds=settings.pending_minutes * 60,
+                pool_size=settings.database_pool_size,
+                statement_timeout_seconds=settings.database_statement_timeout_seconds,
+            )
+        except (StoreUnavailable, SchemaTooNew) as error:
+            raise StartupError(f"DATABASE_URL cannot be used: {error}") from None
         resources.push_async_callback(store.close)
-        log.debug("database opened", extra={"database": settings.database_path})
+        log.debug("database opened", extra={"database": settings.database.display()})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
         revring = RevRingClient(
@@ -150,7 +153,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-async def _prune_every_hour(store: SQLiteStore, retention_days: int) -> None:
+async def _prune_every_hour(store: RequestStore, retention_days: int) -> None:
     """Expired entries and old job records go now, then every hour."""
     while True:
         forgotten = await store.prune(time.time() - retention_days * 86400)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.audio import AudioLimits
+from bot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_SECONDS, Database, parse_database_url
 
 DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -91,7 +92,9 @@ class Settings(CloneSettings):
     slack_api_url: str = DEFAULT_SLACK_API_URL
     slack_api_url_is_custom: bool = False
     port: int = DEFAULT_PORT
-    database_path: str = "voice-cloner.sqlite3"
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    database_pool_size: int = DEFAULT_POOL_SIZE
+    database_statement_timeout_seconds: int = int(DEFAULT_STATEMENT_TIMEOUT_SECONDS)
     max_concurrent_clones: int = 4
     clones_per_hour: int = 10
     shutdown_grace_seconds: int = 25
@@ -118,9 +121,16 @@ class Settings(CloneSettings):
         return frozenset({urlsplit(self.slack_api_url).hostname or ""})
 
     @property
+    def database(self) -> Database:
+        """DATABASE_URL read: SQLite (`sqlite_path`) or PostgreSQL, and how it may be shown (`display()`)."""
+        return parse_database_url(self.database_url)
+
+    @property
     def secrets(self) -> list[str]:
-        """Every secret setting that is set, for scrubbing them from logs."""
-        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token)
+        """Every secret setting that is set, for scrubbing them from logs (a database password among them)."""
+        password = self.database.url.password
+        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token,
+                  password if isinstance(password, str) else None)
         return [value for value in values if value]
 
     @property
@@ -148,7 +158,11 @@ class Settings(CloneSettings):
             slack_api_url_is_custom=read.get("SLACK_API_URL") is not None,
             **_clone_values(read),
             port=read.number("PORT", DEFAULT_PORT, 1, 65535),
-            database_path=read.database_path("DATABASE_URL"),
+            database_url=read.database_url("DATABASE_URL"),
+            database_pool_size=read.number("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1000),
+            database_statement_timeout_seconds=read.number(
+                "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600
+            ),
             max_concurrent_clones=read.number("MAX_CONCURRENT_CLONES", 4, 1, 256),
             clones_per_hour=read.number("CLONES_PER_HOUR", 10, 1, 10000),
             shutdown_grace_seconds=read.number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
@@ -267,25 +281,16 @@ class _Reader:
             return None
         return next(iter(ids), None)
 
-    def database_path(self, name: str) -> str:
-        """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
+    def database_url(self, name: str) -> str:
+        """`postgresql://…` / `postgres://…`, `sqlite:///relative.db`, `sqlite:////absolute.db`, a plain file path,
+        or unset (the SQLite file voice-cloner.sqlite3): checked here, opened by the store. Never shown: it may
+        hold a password."""
         url = self.get(name)
-        if url is None:
-            return DEFAULT_DATABASE_URL.removeprefix("sqlite:///")
-        if url.startswith("sqlite:///"):
-            path = url.removeprefix("sqlite:///")
-        elif "://" in url:
-            self.problems.append(
-                f"{name} must be a SQLite file such as {DEFAULT_DATABASE_URL} (the default) or "
-                f"sqlite:////var/lib/voice-cloner/voice-cloner.sqlite3 (four slashes for an absolute path); "
-                f"it is {_shown(url.split('://', 1)[0] + '://...')}."
-            )
-            return ""
-        else:
-            path = url
-        if not path:
-            self.problems.append(f"{name} names no file; use e.g. {DEFAULT_DATABASE_URL}.")
-        return path
+        try:
+            parse_database_url(url)
+        except ValueError as error:
+            self.problems.append(str(error))
+        return url or DEFAULT_DATABASE_URL
 
     def audio_limits(self) -> AudioLimits:
         defaults = AudioLimits()

@@ -101,6 +101,7 @@ class Job:
     answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
     retries: int = 0  # times "Try again" reopened it
     retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
+    fence: int = 0  # +1 each time a runner takes the job; a write with an older fence is refused
 
 
 class Admission(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import __version__, messages
-from bot.app import HEALTH, SERVICES, create_web_app, drain
+from bot.app import HEALTH, create_web_app, drain
 from bot.config import Settings
 from bot.metrics import CAUSES, JOB_STATES, OUTCOMES, Metrics
 from bot.metrics import SERVICES as UPSTREAMS
@@ -34,6 +35,7 @@ from tests.conftest import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.postgres import Cluster, CuttableProxy, create_database
 
 WAV = wav_tone(12.0)
 APP_TOKEN = "xapp-1-A0APP-1-socketmodetoken"
@@ -90,32 +92,44 @@ async def test_ready_when_started_and_the_database_answers(harness: Harness):
     assert (status, body) == (200, {"ok": True, "version": __version__})
 
 
-async def test_not_ready_while_the_database_connection_is_gone(fakes, tmp_path):
-    async with running_bot(fakes, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3") as (runner, harness):
-        url, session = harness.bot.url, harness.bot.session
-        await runner.app[SERVICES].store.close()  # what the bot holds of its database is gone
-        status, body, _ = await get(session, f"{url}/readyz")
-        assert (status, body) == (503, {"ready": False, "reason": "database unreachable"})
-        # Alive all the same: a balancer must not restart the process for its database.
-        assert (await get(session, f"{url}/healthz"))[0] == 200
-        text, samples = await scrape(harness)
-        assert value(samples, "voice_cloner_upstream_failures_total", service="database", cause="unavailable") == 2
-        assert "voice_cloner_jobs{" not in text  # unknown, so not shown at all rather than a stale number
+async def test_not_ready_while_the_database_is_unreachable_then_ready_again(fakes, postgres_cluster: Cluster):
+    proxy = CuttableProxy(postgres_cluster.port)
+    port = await proxy.start()
+    database = create_database(postgres_cluster).replace(f":{postgres_cluster.port}/", f":{port}/")
+    try:
+        async with running_bot(fakes, DATABASE_URL=database) as (_runner, harness):
+            url, session = harness.bot.url, harness.bot.session
+            proxy.cut()  # PostgreSQL restarting, or the network to it gone
+            status, body, _ = await get(session, f"{url}/readyz")
+            assert (status, body) == (503, {"ready": False, "reason": "database unreachable"})
+            # Alive all the same: a balancer must not restart the process for its database.
+            assert (await get(session, f"{url}/healthz"))[0] == 200
+            text, samples = await scrape(harness)
+            assert value(samples, "voice_cloner_upstream_failures_total", service="database",
+                         cause="unavailable") == 2
+            assert "voice_cloner_jobs{" not in text  # unknown, so not shown at all rather than a stale number
+            proxy.restore()
+            assert (await get(session, f"{url}/readyz"))[:2] == (200, {"ready": True})
+    finally:
+        await proxy.stop()
 
 
 async def test_not_ready_while_the_database_does_not_answer_then_ready_again(fakes, tmp_path):
-    async with running_bot(fakes, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3") as (runner, harness):
+    path = tmp_path / "bot.sqlite3"
+    # Slower to answer than a balancer's probe waits: another process holding the file's write lock.
+    async with running_bot(fakes, DATABASE_URL=f"sqlite:///{path}", DATABASE_STATEMENT_TIMEOUT_SECONDS="5") as (
+        _runner, harness
+    ):
         url, session = harness.bot.url, harness.bot.session
-        db = runner.app[SERVICES].store.db  # the store's one connection, kept busy by a query that never ends
-        endless = asyncio.create_task(db.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"))
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # Off the loop: the bot's own transactions must be able to finish before the lock is had.
+        await asyncio.to_thread(other.execute, "BEGIN EXCLUSIVE")
         try:
             status, body, _ = await get(session, f"{url}/readyz")
             assert (status, body) == (503, {"ready": False, "reason": "database not answering"})
         finally:
-            await db.interrupt()
-            with contextlib.suppress(Exception):
-                await endless
+            await asyncio.to_thread(other.execute, "ROLLBACK")
+            other.close()
         assert (await get(session, f"{url}/readyz"))[:2] == (200, {"ready": True})
         _text, samples = await scrape(harness)
         assert value(samples, "voice_cloner_upstream_failures_total", service="database", cause="timeout") == 1
