@@ -1,25 +1,27 @@
-"""`python -m bot [run|check]`: load settings, then start the bot in HTTP or Socket Mode, or check the settings.
+"""`python -m bot [run|check|clone]`: load settings, then start the bot in HTTP or Socket Mode, check the settings,
+or clone a voice from a file without Slack.
 
-Nothing else lives here; the checks are in bot/check.py.
+Nothing else lives here; the checks are in bot/check.py, the `clone` command in bot/cli_clone.py.
 """
 
 import argparse
+import asyncio
 import errno
 import sys
 
-from aiohttp import web
 from dotenv import find_dotenv, load_dotenv
 
-from bot import __version__, logs
-from bot.app import StartupError, Workspace, create_web_app, ignore_further_stop_signals
+from bot import __version__, cli_clone, logs
+from bot.app import StartupError, Workspace, create_web_app
 from bot.check import check, display_url
 from bot.config import ConfigError, Settings
+from bot.serving import serve
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        usage="%(prog)s [-h] [--version] [run | check]",
+        usage="%(prog)s [-h] [--version] [run | check | clone PATH --name NAME [--language CODE] [--json]]",
         description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
         "Settings come from the environment and a .env file in the working directory.",
     )
@@ -32,13 +34,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Check the settings against Slack and RevRing and say how to fix each problem. "
         "Changes nothing; exit status 0 only if every check passes.",
     )
+    cli_clone.add_arguments(commands.add_parser(
+        "clone",
+        help="clone a voice from an audio file on this machine, without Slack; prints the voiceId",
+        description="Check a recording as the bot checks one shared in Slack, send it to RevRing and print the new "
+        "voiceId. Needs only REVRING_API_KEY. Exit status 0 when the voice was created, 1 when it was not (or may "
+        "not have been), 2 for bad arguments or settings.",
+    ))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    command = parse_args(argv).command or "run"
+    args = parse_args(argv)
+    command = args.command or "run"
     # The .env of the directory the bot is started from; real environment variables win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
+    if command == "clone":
+        return cli_clone.main(args)
     try:
         settings = Settings.from_env()
     except ConfigError as error:
@@ -57,8 +69,8 @@ def run(settings: Settings) -> int:
     mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
     ready: list[Workspace] = []
 
-    def announce(_aiohttp_banner: str) -> None:
-        # aiohttp calls its `print` once every socket is listening: only then is the bot really running.
+    def announce() -> None:
+        # Called once the port is listening: only then is the bot really running.
         print(
             f"Voice Cloner {__version__} running in {mode} for workspace {ready[-1].name} as @{ready[-1].bot_user}; "
             f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",
@@ -66,10 +78,8 @@ def run(settings: Settings) -> int:
         )
 
     web_app = create_web_app(settings, on_ready=ready.append)
-    web_app.on_shutdown.append(ignore_further_stop_signals)
     try:
-        # Handlers answer in milliseconds: a short wait closes idle keep-alive connections, then clones get their grace.
-        web.run_app(web_app, host="0.0.0.0", port=settings.port, print=announce, shutdown_timeout=3)  # noqa: S104
+        asyncio.run(serve(web_app, host="0.0.0.0", port=settings.port, on_listening=announce))  # noqa: S104
     except StartupError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2

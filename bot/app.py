@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-import sqlite3
 import time
 import traceback
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -25,16 +23,18 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import __version__, logs, sqlite_file
+from bot import logs, sqlite_file
 from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
+from bot.health import Health
 from bot.listeners import register_listeners
+from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.revring import RevRingClient
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
-from bot.store import SQLiteStore
+from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ SETTINGS = web.AppKey("settings", Settings)
 BOLT = web.AppKey("bolt", AsyncApp)
 ON_READY = web.AppKey("on_ready", Callable)
 VERIFIER = web.AppKey("verifier", SignatureVerifier)
+HEALTH = web.AppKey("health", Health)
+SERVICES = web.AppKey("services", Services)  # once started
+DRAIN = web.AppKey("drain", Callable[[], Awaitable[None]])
 
 class StartupError(Exception):
     """The bot cannot start; the message is one line for the person starting it."""
@@ -62,12 +65,13 @@ def create_web_app(
 
     `on_ready` is told the workspace once Slack has accepted the token and every resource is open, before the
     port is bound. Without a signing secret (Socket Mode only) no HTTP request can be verified, so /slack/events
-    is not served at all.
+    is not served at all. The metrics are this app's own: a registry per app, never shared.
     """
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[SETTINGS] = settings
     web_app[ON_READY] = on_ready or (lambda _workspace: None)
-    web_app.add_routes([web.get("/healthz", _healthz)])
+    web_app[HEALTH] = Health(Metrics())
+    web_app.add_routes(web_app[HEALTH].routes())
     if settings.slack_signing_secret:
         web_app[VERIFIER] = SignatureVerifier(settings.slack_signing_secret)
         web_app.add_routes([web.post("/slack/events", _slack_events)])
@@ -82,10 +86,13 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
     its thread, and the process, alive.
     """
     settings = web_app[SETTINGS]
+    health = web_app[HEALTH]
     # Before anything opens: a store that fails half-way through opening would keep its thread, and the process.
-    database = await asyncio.to_thread(sqlite_file.probe, settings.database_path)
-    if not database.usable:
-        raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
+    sqlite_path = settings.database.sqlite_path
+    if sqlite_path is not None:
+        database = await asyncio.to_thread(sqlite_file.probe, sqlite_path)
+        if not database.usable:
+            raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
     async with contextlib.AsyncExitStack() as resources:
         # Each running clone may hold a connection to Slack's file host and one to RevRing; the rest of the pool
         # stays free for Web API calls, so answering Slack never waits behind the clones (aiohttp's default is 100).
@@ -100,14 +107,16 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         workspace = await _workspace(client, settings)
         try:
-            store = await SQLiteStore.open(settings.database_path, ttl_seconds=settings.pending_minutes * 60)
-        except (sqlite3.Error, OSError) as error:
-            raise StartupError(
-                f"DATABASE_URL cannot be used: opening {settings.database_path} failed ({error}). "
-                f"Fix: {sqlite_file.FIX}"
-            ) from None
+            store = await SQLStore.open(
+                settings.database_url,
+                ttl_seconds=settings.pending_minutes * 60,
+                pool_size=settings.database_pool_size,
+                statement_timeout_seconds=settings.database_statement_timeout_seconds,
+            )
+        except (StoreUnavailable, SchemaTooNew) as error:
+            raise StartupError(f"DATABASE_URL cannot be used: {error}") from None
         resources.push_async_callback(store.close)
-        log.debug("database opened", extra={"database": settings.database_path})
+        log.debug("database opened", extra={"database": settings.database.display()})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
         revring = RevRingClient(
@@ -116,21 +125,36 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             settings.revring_api_key,
             timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
         )
-        cloner = Cloner(settings, store, Pipeline(settings, session, revring))
+        cloner = Cloner(settings, store, Pipeline(settings, session, revring), health.metrics,
+                        shared_database=settings.database.is_postgres)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
-        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership())
+        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics)
         bolt = build_bolt_app(settings, client, shared)
         web_app[BOLT] = bolt
+        web_app[SERVICES] = shared
         cloner.start_working(client)
+        socket_mode = None
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
             await socket_mode.connect_async()
             resources.push_async_callback(socket_mode.close_async)  # first to close: no new work arrives
+
+        async def drain() -> None:
+            health.stopping = True
+            cloner.stop_taking_work()
+            if socket_mode is not None:
+                await socket_mode.close_async()  # stop receiving first, as on any shutdown
+            # The clones' grace and, at the same time, at least the time a balancer needs to see /readyz say 503.
+            await asyncio.gather(cloner.shutdown(settings.shutdown_grace_seconds),
+                                 asyncio.sleep(settings.shutdown_drain_seconds))
+
+        web_app[DRAIN] = drain
+        health.serving(store)
         web_app[ON_READY](workspace)
         yield
 
 
-async def _prune_every_hour(store: SQLiteStore, retention_days: int) -> None:
+async def _prune_every_hour(store: RequestStore, retention_days: int) -> None:
     """Expired entries and old job records go now, then every hour."""
     while True:
         forgotten = await store.prune(time.time() - retention_days * 86400)
@@ -156,11 +180,14 @@ async def _workspace(client: AsyncWebClient, settings: Settings) -> Workspace:
     return Workspace(name=str(response.get("team") or response.get("team_id")), bot_user=str(response.get("user")))
 
 
-async def ignore_further_stop_signals(_web_app: web.Application) -> None:
-    """Once shutdown has begun, a second SIGTERM or Ctrl-C must not cut the clones' grace period short."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, log.info, "already shutting down; waiting for running clones")
+async def drain(web_app: web.Application) -> None:
+    """SIGTERM, before the web server stops: /readyz answers 503 and no new clone starts (a request that still
+    arrives is answered and its job recorded for the next start, or another instance); Socket Mode stops receiving;
+    running clones get `SHUTDOWN_GRACE_SECONDS` while the server keeps answering, for `SHUTDOWN_DRAIN_SECONDS` at
+    least. Stopping the server and closing the resources come after, in the runner's cleanup. Does nothing for an
+    app that never finished starting."""
+    if DRAIN in web_app:
+        await web_app[DRAIN]()
 
 
 def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:
@@ -224,7 +251,3 @@ def _raised_inside_bolt(error: BaseException) -> bool:
     """True when the innermost frame of the traceback is Bolt's own code, not ours or a library we call."""
     frames = list(traceback.walk_tb(error.__traceback__))
     return bool(frames) and str(frames[-1][0].f_globals.get("__name__", "")).startswith("slack_bolt.")
-
-
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, "version": __version__})

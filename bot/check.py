@@ -300,7 +300,10 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
 
 async def check_database(settings: Settings) -> Result:
     """Open the SQLite file and write in a transaction that is rolled back, or prove its folder is writable."""
-    verdict = await asyncio.to_thread(sqlite_file.probe, settings.database_path)
+    sqlite_path = settings.database.sqlite_path
+    if sqlite_path is None:
+        return Result("Database", None, f"PostgreSQL at {settings.database.display()}: not tried by check yet.")
+    verdict = await asyncio.to_thread(sqlite_file.probe, sqlite_path)
     return Result("Database", verdict.usable, verdict.detail, verdict.fix)
 
 

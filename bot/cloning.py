@@ -15,9 +15,9 @@ from enum import Enum
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import failures, logs, messages
-from bot.audio import AudioLimits, AudioNote, PreparedAudio
 from bot.config import Settings
 from bot.failures import Explained
+from bot.metrics import Metrics
 from bot.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.presenter import SlackPresenter
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
@@ -53,17 +53,19 @@ class Cloner:
     this is the only process, so what an earlier run held is taken over at once on start."""
 
     def __init__(
-        self, settings: Settings, store: RequestStore, pipeline: Pipeline, *, shared_database: bool = False
+        self, settings: Settings, store: RequestStore, pipeline: Pipeline, metrics: Metrics, *,
+        shared_database: bool = False,
     ) -> None:
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
+        self._metrics = metrics
         self._shared_database = shared_database
         self._lease_seconds = float(settings.job_lease_seconds)
         # Which runner holds a job, in the store: this process, from start to exit.
         self._runner = uuid.uuid4().hex
         self._tasks = Tasks()
-        self._slack = SlackPresenter(self._tasks.spawn)
+        self._slack = SlackPresenter(self._tasks.spawn, metrics)
         self._client: AsyncWebClient | None = None
         self._scheduler = Scheduler(
             store, self._runner, capacity=settings.max_concurrent_clones, lease_seconds=self._lease_seconds,
@@ -177,6 +179,8 @@ class Cloner:
     async def _work(self, job: Job) -> None:
         """What this runner does with a job it holds: a new one runs; one taken over is resumed (see recovery)."""
         assert self._client is not None, "start_working() first"
+        if job.taken_over:
+            self._metrics.takeover()
         await resume(self, self._client, job)
 
     async def run(self, client: AsyncWebClient, job: Job) -> None:
@@ -194,21 +198,31 @@ class Cloner:
                 job = await self._save(replace(job, stage=Stage.UPLOADING))
                 await self._still_held(job)
                 voice = await self._pipeline.send(clip, name=request.name, language=request.language)
+        except asyncio.CancelledError:
+            # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
+            self._metrics.clone_finished("interrupted", time.monotonic() - started)
+            raise
         except PIPELINE_FAILURES as error:
             failure = failures.explain(error, name=request.name, max_audio_mb=self._settings.max_audio_mb)
-            log.info("clone failed", extra={"cause": failure.cause, "seconds": round(time.monotonic() - started, 3)})
+            seconds = time.monotonic() - started
+            log.info("clone failed", extra={"cause": failure.cause, "seconds": round(seconds, 3)})
+            self._metrics.clone_finished("failed", seconds)
+            if failure.upstream is not None:
+                self._metrics.upstream_failure(*failure.upstream)
             await self.fail(client, job, failure)
             return
         except LeaseLost:
             raise
         except Exception:
             log.exception("clone crashed")
+            self._metrics.clone_finished("failed", time.monotonic() - started)
             await self.fail(client, job, failures.crashed(name=request.name, uploading=job.stage is Stage.UPLOADING))
             return
-        log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status,
-                                      "seconds": round(time.monotonic() - started, 3)})
+        seconds = time.monotonic() - started
+        log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
+        self._metrics.clone_finished("done", seconds)
         language = voice.language or request.language
-        note = _audio_note(clip.audio, self._settings.audio_limits)
+        note = messages.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         answer = Answer(
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
@@ -274,10 +288,3 @@ class Cloner:
         if not held:
             raise LeaseLost(job.id)
 
-
-def _audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
-    if prepared.note is AudioNote.EXCERPT:
-        return messages.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds, prepared.length_known)
-    if prepared.note is AudioNote.OUTSIDE_IDEAL:
-        return messages.outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
-    return None

@@ -56,9 +56,10 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
         option = _LANGUAGE_OPTION.match(word)
         if option:
             code = option.group(1)
-            if not LANGUAGE_PATTERN.fullmatch(code.lower()):
+            known = language_code(code)
+            if known is None:
                 return ParsedCommand(Intent.BAD_LANGUAGE, bad_language=code[:20])
-            language = _normalise_language(code)
+            language = known
         else:
             name_words.append(word)
     name = clean_name(" ".join(name_words))
@@ -67,8 +68,10 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
     return ParsedCommand(Intent.CLONE, name=name, language=language)
 
 
-def _normalise_language(code: str) -> str:
-    """`ES` -> `es`, `pt-br` -> `pt-BR` (BCP 47 casing)."""
+def language_code(code: str) -> str | None:
+    """A language code in BCP 47 casing (`ES` -> `es`, `pt-br` -> `pt-BR`), or None if `code` isn't one."""
+    if not LANGUAGE_PATTERN.fullmatch(code.lower()):
+        return None
     primary, _, region = code.partition("-")
     if not region:
         return primary.lower()

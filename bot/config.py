@@ -8,9 +8,11 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.audio import AudioLimits
+from bot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_SECONDS, Database, parse_database_url
 
 DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -49,28 +51,55 @@ class ConfigError(Exception):
         self.problems = list(problems)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the bot needs to run; secrets never appear in repr()."""
+@dataclass(frozen=True, kw_only=True)
+class CloneSettings:
+    """What cloning a voice needs, Slack aside: all that `python -m bot clone` reads. Secrets never appear in repr()."""
+
+    revring_api_key: str = field(repr=False)
+    revring_api_url: str = DEFAULT_REVRING_API_URL
+    revring_timeout_seconds: int = 120
+    default_language: str = DEFAULT_LANGUAGE
+    max_audio_mb: int = DEFAULT_MAX_AUDIO_MB
+    audio_limits: AudioLimits = field(default_factory=AudioLimits)
+
+    @property
+    def max_audio_bytes(self) -> int:
+        return self.max_audio_mb * 1024 * 1024
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret setting that is set, for scrubbing them from logs."""
+        return [self.revring_api_key] if self.revring_api_key else []
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> CloneSettings:
+        """Read only the settings a clone needs; raise ConfigError naming every bad one, one line each."""
+        read = _Reader(os.environ if env is None else env)
+        values = _clone_values(read)
+        if read.problems:
+            raise ConfigError(read.problems)
+        return cls(**values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(CloneSettings):
+    """Everything the bot needs to run: what a clone needs, and Slack; secrets never appear in repr()."""
 
     slack_bot_token: str = field(repr=False)
     # None only in Socket Mode, which does not use it.
     slack_signing_secret: str | None = field(repr=False)
-    revring_api_key: str = field(repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
-    revring_api_url: str = DEFAULT_REVRING_API_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     slack_api_url_is_custom: bool = False
     port: int = DEFAULT_PORT
-    default_language: str = DEFAULT_LANGUAGE
-    max_audio_mb: int = DEFAULT_MAX_AUDIO_MB
-    revring_timeout_seconds: int = 120
-    database_path: str = "voice-cloner.sqlite3"
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    database_pool_size: int = DEFAULT_POOL_SIZE
+    database_statement_timeout_seconds: int = int(DEFAULT_STATEMENT_TIMEOUT_SECONDS)
     max_concurrent_clones: int = 4
     clones_per_hour: int = 10
     shutdown_grace_seconds: int = 25
+    shutdown_drain_seconds: int = 0
     pending_minutes: int = 10
-    audio_limits: AudioLimits = field(default_factory=AudioLimits)
     allow_external_users: bool = False
     allowed_user_ids: frozenset[str] = frozenset()
     allowed_channel_ids: frozenset[str] = frozenset()
@@ -86,10 +115,6 @@ class Settings:
         return bool(self.slack_app_token)
 
     @property
-    def max_audio_bytes(self) -> int:
-        return self.max_audio_mb * 1024 * 1024
-
-    @property
     def slack_token_hosts(self) -> frozenset[str]:
         """Extra hosts (besides slack.com and *.slack.com) that may receive the bot token."""
         if not self.slack_api_url_is_custom:
@@ -97,9 +122,16 @@ class Settings:
         return frozenset({urlsplit(self.slack_api_url).hostname or ""})
 
     @property
+    def database(self) -> Database:
+        """DATABASE_URL read: SQLite (`sqlite_path`) or PostgreSQL, and how it may be shown (`display()`)."""
+        return parse_database_url(self.database_url)
+
+    @property
     def secrets(self) -> list[str]:
-        """Every secret setting that is set, for scrubbing them from logs."""
-        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token)
+        """Every secret setting that is set, for scrubbing them from logs (a database password among them)."""
+        password = self.database.url.password
+        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token,
+                  password if isinstance(password, str) else None)
         return [value for value in values if value]
 
     @property
@@ -122,20 +154,20 @@ class Settings:
             # Socket Mode receives Slack's requests over its own authenticated websocket: no signature to check.
             slack_signing_secret=read.secret("SLACK_SIGNING_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
                                              shape="it is a string of hex digits", required=not socket_mode),
-            revring_api_key=read.secret("REVRING_API_KEY"),
             slack_app_token=read.secret("SLACK_APP_TOKEN", prefix="xapp-", required=False),
-            revring_api_url=read.url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
             slack_api_url=read.url("SLACK_API_URL", DEFAULT_SLACK_API_URL).rstrip("/") + "/",
             slack_api_url_is_custom=read.get("SLACK_API_URL") is not None,
+            **_clone_values(read),
             port=read.number("PORT", DEFAULT_PORT, 1, 65535),
-            default_language=read.language("REVRING_DEFAULT_LANGUAGE"),
-            max_audio_mb=read.number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
-            revring_timeout_seconds=read.number("REVRING_TIMEOUT", 120, 1, 900),
-            audio_limits=read.audio_limits(),
-            database_path=read.database_path("DATABASE_URL"),
+            database_url=read.database_url("DATABASE_URL"),
+            database_pool_size=read.number("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1000),
+            database_statement_timeout_seconds=read.number(
+                "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600
+            ),
             max_concurrent_clones=read.number("MAX_CONCURRENT_CLONES", 4, 1, 256),
             clones_per_hour=read.number("CLONES_PER_HOUR", 10, 1, 10000),
             shutdown_grace_seconds=read.number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600),
+            shutdown_drain_seconds=read.number("SHUTDOWN_DRAIN_SECONDS", 0, 0, 3600),
             allow_external_users=read.flag("ALLOW_EXTERNAL_USERS"),
             allowed_user_ids=read.ids("ALLOWED_USER_IDS", "UW", "U0123ABCD"),
             allowed_usergroup_id=read.one_id("ALLOWED_USERGROUP_ID", "S", "S0123ABCD"),
@@ -148,6 +180,18 @@ class Settings:
         if read.problems:
             raise ConfigError(read.problems)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _clone_values(read: _Reader) -> dict[str, Any]:
+    """The settings of `CloneSettings`, read the same way for the bot and for `python -m bot clone`."""
+    return dict(
+        revring_api_key=read.secret("REVRING_API_KEY"),
+        revring_api_url=read.url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
+        revring_timeout_seconds=read.number("REVRING_TIMEOUT", 120, 1, 900),
+        default_language=read.language("REVRING_DEFAULT_LANGUAGE"),
+        max_audio_mb=read.number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
+        audio_limits=read.audio_limits(),
+    )
 
 
 def _shown(raw: str) -> str:
@@ -239,25 +283,16 @@ class _Reader:
             return None
         return next(iter(ids), None)
 
-    def database_path(self, name: str) -> str:
-        """`sqlite:///relative.db`, `sqlite:////absolute.db` or a plain file path; SQLite is the one backend so far."""
+    def database_url(self, name: str) -> str:
+        """`postgresql://…` / `postgres://…`, `sqlite:///relative.db`, `sqlite:////absolute.db`, a plain file path,
+        or unset (the SQLite file voice-cloner.sqlite3): checked here, opened by the store. Never shown: it may
+        hold a password."""
         url = self.get(name)
-        if url is None:
-            return DEFAULT_DATABASE_URL.removeprefix("sqlite:///")
-        if url.startswith("sqlite:///"):
-            path = url.removeprefix("sqlite:///")
-        elif "://" in url:
-            self.problems.append(
-                f"{name} must be a SQLite file such as {DEFAULT_DATABASE_URL} (the default) or "
-                f"sqlite:////var/lib/voice-cloner/voice-cloner.sqlite3 (four slashes for an absolute path); "
-                f"it is {_shown(url.split('://', 1)[0] + '://...')}."
-            )
-            return ""
-        else:
-            path = url
-        if not path:
-            self.problems.append(f"{name} names no file; use e.g. {DEFAULT_DATABASE_URL}.")
-        return path
+        try:
+            parse_database_url(url)
+        except ValueError as error:
+            self.problems.append(str(error))
+        return url or DEFAULT_DATABASE_URL
 
     def audio_limits(self) -> AudioLimits:
         defaults = AudioLimits()

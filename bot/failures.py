@@ -1,5 +1,6 @@
-"""Why a clone stopped, in one place: the words for the person, the cause for the logs, and whether the answer
-offers *Try again* (worth another go once RevRing, Slack or the billing is back)."""
+"""Why a clone stopped, in one place: the words for the person, the cause for the logs, whether the answer
+offers *Try again* (worth another go once RevRing, Slack or the billing is back), and which service failed (for
+the metrics)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from bot.revring import (
     Unprocessable,
     VoiceIdMissing,
 )
-from bot.slack_files import FileNotAccessible, FileNotDownloadable, FileOutOfReach, FileTooLarge, SlackFileError
+from bot.slack_files import (
+    DownloadFailed,
+    FileNotAccessible,
+    FileNotDownloadable,
+    FileOutOfReach,
+    FileTooLarge,
+    SlackFileError,
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,13 @@ class Explained:
     text: str
     cause: str
     retryable: bool = False
+    upstream: tuple[str, str] | None = None  # (service, cause) for metrics when Slack or RevRing failed, not the audio
 
 
 def explain(error: AudioProblem | SlackFileError | RevRingError, *, name: str, max_audio_mb: int) -> Explained:
     """What a failure of the pipeline (see `bot.pipeline.PIPELINE_FAILURES`) means for the clone of `name`."""
     text, retryable = _words(error, name, max_audio_mb)
-    return Explained(text, error.cause, retryable)
+    return Explained(text, error.cause, retryable, _upstream(error))
 
 
 def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
@@ -70,6 +79,25 @@ def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
         case Unavailable():
             return messages.revring_unavailable(error.reason), True
     return messages.internal_error(), True
+
+
+def _upstream(error: Exception) -> tuple[str, str] | None:
+    """Which service failed and how, in the words of `bot.metrics`; None when the file or the audio was the
+    problem (too short, too large, refused by RevRing as it is, out of the bot's reach)."""
+    match error:
+        case DownloadFailed():
+            return "slack", error.reason
+        case Unavailable():
+            return "revring", {"busy": "ratelimited", "unreachable": "unavailable"}.get(error.reason, "error")
+        case OutcomeUnknown():
+            return "revring", {"timeout": "timeout", "dropped": "unavailable"}.get(error.reason, "error")
+        case Unauthorized():
+            return "revring", "unauthorized"
+        case BillingInactive():
+            return "revring", "billing"
+        case VoiceIdMissing():
+            return "revring", "error"
+    return None
 
 
 def crashed(*, name: str, uploading: bool) -> Explained:

@@ -10,6 +10,8 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.audio import AudioLimits, AudioNote, PreparedAudio
+
 if TYPE_CHECKING:
     from bot.records import Job
 
@@ -51,6 +53,18 @@ LANGUAGES = {
 def escape(text: str) -> str:
     """Neutralise mrkdwn control characters (`&` first, then `<` and `>`)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# *bold* as Slack reads it: the stars hug the words inside and stand apart from the words outside, so a star within a
+# name ("R*chel") is text.
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+
+
+def plain(text: str) -> str:
+    """A sentence written for Slack, for a terminal: *bold* marks dropped, `code` quotes kept, what `escape()`
+    turned into entities turned back (`&` last, so `&amp;lt;` stays `&lt;`)."""
+    text = _BOLD.sub(r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def usage(minutes: int, max_mb: int) -> str:
@@ -198,6 +212,15 @@ def outside_ideal(seconds: float, ideal_min: float, ideal_max: float) -> str:
         f"Your recording is {seconds:.0f} seconds long; {ideal_min:.0f}–{ideal_max:.0f} seconds of one speaker "
         "works best, so you may get a better voice with a recording of that length."
     )
+
+
+def audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
+    """What to tell about audio that was used anyway: the excerpt sent instead, or a length outside the ideal."""
+    if prepared.note is AudioNote.EXCERPT:
+        return used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds, prepared.length_known)
+    if prepared.note is AudioNote.OUTSIDE_IDEAL:
+        return outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
+    return None
 
 
 def failed_blocks(text: str, retry_job_id: str | None = None) -> list[dict[str, Any]]:
@@ -577,3 +600,32 @@ def channel_not_allowed(contact: str | None) -> str:
         "Voice cloning isn't turned on in this conversation. Use `/clone-voice` in an approved channel, "
         f"or ask {who} to add this one."
     )
+
+
+# --- python -m bot clone (plain text for a terminal) -----------------------------------------------
+
+
+def cli_voice_created(voice_id: str, name: str, language: str, status: str, note: str | None) -> str:
+    """One line: the voiceId first and a tab (`cut -f1` takes it), then what was made and the audio note if any."""
+    line = f'{voice_id}\tVoice "{name}" created (language {language}, status {status}).'
+    return f"{line} {note}" if note else line
+
+
+def cli_no_such_file(path: str) -> str:
+    return f"there is no file at {path!r}"
+
+
+def cli_not_a_file(path: str) -> str:
+    return f"{path!r} is a folder or a device, not a file; give the path of a recording"
+
+
+def cli_cannot_read(path: str, reason: str) -> str:
+    return f"cannot read {path!r} ({reason})"
+
+
+def cli_needs_name() -> str:
+    return "give the voice a name, such as --name Rachel"
+
+
+def cli_bad_language(code: str) -> str:
+    return f"{code[:20]!r} isn't a language code; use one such as en, es or pt-BR"

@@ -1,8 +1,10 @@
-"""The pipeline: a shared Slack file -> a checked clip on disk -> a RevRing voice.
+"""The pipeline: a shared Slack file (or, for `python -m bot clone`, a file on this machine) -> a checked clip on
+disk -> a RevRing voice.
 
 It knows Slack's files and RevRing's voices, nothing of messages or Block Kit: every failure is raised as the
 typed error of the step that failed (`AudioProblem`, `SlackFileError`, `RevRingError`), and `bot.failures` says
-what it means for the person.
+what it means for the person. Both ways in share the checks (`prepare_audio`, the size limit) and the one way out
+(`send_clip`).
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.audio import AudioProblem, PreparedAudio, prepare_audio
+from bot.audio import AudioLimits, AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
 from bot.records import SharedFile
 from bot.revring import RevRingClient, RevRingError, Voice
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
 from bot.slack_files import (
     DownloadFailed,
     FileNotDownloadable,
     FileOutOfReach,
+    FileTooLarge,
     SlackFileError,
     download_slack_file,
 )
@@ -56,8 +59,7 @@ class Pipeline:
     @asynccontextmanager
     async def clip(self, client: AsyncWebClient, file: SharedFile) -> AsyncIterator[Clip]:
         """The file downloaded into a fresh work directory and checked; the directory goes when the block ends."""
-        workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="voice-clone-"))
-        try:
+        async with _work_directory() as workdir:
             audio_path = workdir / "upload"
             file = await self._full_file(client, file)
             await self._download(file, audio_path)
@@ -65,18 +67,10 @@ class Pipeline:
                 audio_path, workdir / "prepared", self._settings.audio_limits, declared_duration_ms=file.duration_ms
             )
             yield Clip(file, prepared)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, workdir, True)
 
     async def send(self, clip: Clip, *, name: str, language: str) -> Voice:
         """Create the voice from `clip`. From the moment this is called RevRing may act on what it receives."""
-        return await self._revring.create_voice(
-            display_name=name,
-            language=language,
-            audio=clip.audio.path,
-            filename=f"{_file_stem(clip.file)}.{clip.audio.info.extension}",
-            content_type=clip.audio.info.content_type,
-        )
+        return await send_clip(self._revring, clip.audio, file_name=clip.file.name, name=name, language=language)
 
     async def _full_file(self, client: AsyncWebClient, file: SharedFile) -> SharedFile:
         """Slack Connect may deliver a stub without URLs; files.info has the real object."""
@@ -87,7 +81,7 @@ class Pipeline:
         except SlackApiError as error:
             raise FileOutOfReach(f"files.info: {error_code(error)}") from None
         except SLACK_FAILURES as error:
-            raise DownloadFailed(f"files.info: {error_code(error)}") from None
+            raise DownloadFailed(f"files.info: {error_code(error)}", outage_cause(error) or "error") from None
         return shared_file(response.get("file") or {})
 
     async def _download(self, file: SharedFile, dest: Path) -> None:
@@ -104,8 +98,43 @@ class Pipeline:
         )
 
 
-def _file_stem(file: SharedFile) -> str:
-    stem = (file.name or "voice").rsplit(".", 1)[0]
+@asynccontextmanager
+async def local_clip(path: Path, limits: AudioLimits, max_bytes: int) -> AsyncIterator[PreparedAudio]:
+    """A file on this machine checked as a shared one is: its size against `max_bytes` before a byte is read, then
+    the audio against `limits`. An excerpt cut from it lives in a work directory that goes when the block ends."""
+    size = (await asyncio.to_thread(path.stat)).st_size
+    if size > max_bytes:
+        raise FileTooLarge(size, max_bytes)
+    async with _work_directory() as workdir:
+        yield await prepare_audio(path, workdir / "prepared", limits)
+
+
+async def send_clip(
+    revring: RevRingClient, audio: PreparedAudio, *, file_name: str | None, name: str, language: str
+) -> Voice:
+    """Create the voice `name` from checked audio: the one way a clip reaches RevRing, from Slack or a terminal.
+    From the moment this is called RevRing may act on what it receives."""
+    return await revring.create_voice(
+        display_name=name,
+        language=language,
+        audio=audio.path,
+        filename=f"{_file_stem(file_name)}.{audio.info.extension}",
+        content_type=audio.info.content_type,
+    )
+
+
+@asynccontextmanager
+async def _work_directory() -> AsyncIterator[Path]:
+    """A fresh private directory for one clip's files, removed with everything in it when the block ends."""
+    workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="voice-clone-"))
+    try:
+        yield workdir
+    finally:
+        await asyncio.to_thread(shutil.rmtree, workdir, True)
+
+
+def _file_stem(file_name: str | None) -> str:
+    stem = (file_name or "voice").rsplit(".", 1)[0]
     # ASCII letters, digits, "-" and "_" only: multipart encoders percent-encode anything else in filename=.
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in stem).strip("_")
     return safe[:60] or "voice"

@@ -11,8 +11,9 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.metrics import Metrics
 from bot.records import Answer, CloneRequest, Job
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,12 @@ class Reply:
 
 
 class SlackPresenter:
-    """`spawn` runs a coroutine beside the clone (reactions are a courtesy and never hold a clone up)."""
+    """`spawn` runs a coroutine beside the clone (reactions are a courtesy and never hold a clone up); `metrics`
+    counts the failures that say Slack is in trouble."""
 
-    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None]], None]) -> None:
+    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None]], None], metrics: Metrics) -> None:
         self._spawn = spawn
+        self._metrics = metrics
 
     async def progress(self, client: AsyncWebClient, job: Job, text: str) -> Reply | None:
         """Show `text` in the job's one message: edit it if it exists, else post it. Returns where a new message was
@@ -43,6 +46,7 @@ class SlackPresenter:
                 await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
                 return None
             except SLACK_FAILURES as error:
+                self._failed(error)
                 log.warning("progress message not edited", extra={"slack_error": error_code(error)})
         return await self.post(client, job.request, text, blocks)
 
@@ -57,6 +61,7 @@ class SlackPresenter:
                 )
                 delivered = True
             except SLACK_FAILURES as error:
+                self._failed(error)
                 log.warning("progress message not edited", extra={"slack_error": error_code(error)})
         if not delivered:
             delivered = await self.post(client, job.request, answer.text, answer.blocks) is not None
@@ -75,6 +80,7 @@ class SlackPresenter:
                 channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
             )
         except SLACK_FAILURES as error:
+            self._failed(error)
             if error_code(error) not in _CANNOT_POST_HERE:
                 log.warning("message not posted", extra={"slack_error": error_code(error)})
                 return None
@@ -82,6 +88,7 @@ class SlackPresenter:
             try:
                 response = await client.chat_postMessage(channel=request.user_id, text=text, blocks=blocks)
             except SLACK_FAILURES as dm_error:
+                self._failed(dm_error)
                 log.error("DM not posted either", extra={"slack_error": error_code(dm_error)})
                 return None
         return Reply(str(response.get("channel") or request.channel_id), str(response.get("ts")))
@@ -103,4 +110,10 @@ class SlackPresenter:
             try:
                 await method(channel=request.channel_id, timestamp=request.message_ts, name=name)
             except SLACK_FAILURES as error:
+                self._failed(error)
                 log.debug("reaction not changed", extra={"reaction": name, "slack_error": error_code(error)})
+
+    def _failed(self, error: BaseException) -> None:
+        cause = outage_cause(error)
+        if cause is not None:
+            self._metrics.upstream_failure("slack", cause)

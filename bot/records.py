@@ -5,7 +5,7 @@ Plain data, no Slack payloads and no SQL: listeners build them, the pipeline wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -101,6 +101,10 @@ class Job:
     answer: Answer | None = None  # set with the outcome, cleared once Slack has shown it
     retries: int = 0  # times "Try again" reopened it
     retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
+    fence: int = 0  # +1 each time a runner takes the job; a write with an older fence is refused
+    # Set by the store's take_next, never stored: the job's last holder stopped renewing its lease (it died or was
+    # cut off), as opposed to a job nobody had started or that was handed back.
+    taken_over: bool = field(default=False, compare=False)
 
 
 class Admission(StrEnum):

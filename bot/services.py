@@ -9,6 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.store import RequestStore
 
 CONTEXT_KEY = "services"
@@ -21,6 +22,7 @@ class Services:
     cloner: Cloner
     access: AccessPolicy
     membership: ChannelMembership
+    metrics: Metrics
 
 
 def services(context: AsyncBoltContext) -> Services:

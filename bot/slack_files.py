@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from bot.slack_api import outage_cause
+
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 3
@@ -44,7 +46,12 @@ class FileNotDownloadable(SlackFileError):
 
 
 class DownloadFailed(SlackFileError):
-    """Network trouble, an error status, a truncated body or too many redirects."""
+    """Network trouble, an error status, a truncated body or too many redirects. `reason` says how Slack failed, in
+    the words of `bot.metrics.CAUSES`."""
+
+    def __init__(self, cause: str, reason: str = "error") -> None:
+        super().__init__(cause)
+        self.reason = reason
 
 
 def may_receive_token(url: str, extra_hosts: frozenset[str] = frozenset()) -> bool:
@@ -91,14 +98,15 @@ async def download_slack_file(
                 if response.status in (403, 404, 410):
                     raise FileOutOfReach(f"HTTP {response.status} from the file host")
                 if response.status != 200:
-                    raise DownloadFailed(f"HTTP {response.status} from the file host")
+                    raise DownloadFailed(f"HTTP {response.status} from the file host",
+                                         "ratelimited" if response.status == 429 else "error")
                 if response.content_type == "text/html":
                     raise FileNotAccessible("file host answered with an HTML page")
                 if response.content_length is not None and response.content_length > max_bytes:
                     raise FileTooLarge(response.content_length, max_bytes)
                 written = await _stream_to_file(response, dest, max_bytes)
         except (TimeoutError, aiohttp.ClientError) as error:
-            raise DownloadFailed(f"{type(error).__name__} while downloading") from None
+            raise DownloadFailed(f"{type(error).__name__} while downloading", outage_cause(error) or "error") from None
         if expected_size is not None and written != expected_size:
             raise DownloadFailed(f"got {written} bytes, Slack said {expected_size}")
         log.info("slack file downloaded", extra={"bytes": written})

@@ -22,6 +22,8 @@ from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
 from tests.slack_payloads import CHANNEL, TEAM, USER
 
+pytest_plugins = ["tests.postgres", "tests.store_backends"]  # a PostgreSQL cluster; store tests on each backend
+
 BOT_TOKEN = "xoxb-test-bot-token-1234567890"
 SIGNING_SECRET = "8f742231b10e8888abcd99111222a5a5"
 REVRING_KEY = "rr_test_key_abcdef123456"

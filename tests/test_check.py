@@ -441,7 +441,7 @@ def test_an_env_file_from_the_example_keeps_the_database_in_the_docker_volume():
     active, _commented = env_example()
     # docker run --env-file: the file's variables are laid over the image's ENV.
     settings = Settings.from_env({**image_env, **{k: v for k, v in active.items() if v}})
-    assert Path(settings.database_path).parent == Path(volume)
+    assert Path(settings.database.sqlite_path).parent == Path(volume)
     # The documented commands mount that volume.
     for text in ((ROOT / "README.md").read_text(encoding="utf-8"), dockerfile):
         runs = [row for row in text.splitlines() if "docker run" in row]

@@ -12,6 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot import messages
+from bot.config import Settings
 from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, make_env
@@ -62,6 +64,8 @@ async def test_killed_during_the_download_the_job_resumes_after_a_restart(setup)
     assert update.args["ts"] == "1700000000.000001"  # the first run's message, finished by the second
     assert len(revring.received) == 1 and revring.received[0].content == WAV
     assert len(slack.calls_to("chat.postMessage")) == 1
+    async with client.session.get(f"{bot.url}/metrics") as response:
+        assert "voice_cloner_takeovers_total 1.0" in await response.text()  # taken from a holder that died
 
 
 async def test_killed_during_the_upload_the_person_is_told_and_can_try_again(setup):
@@ -153,3 +157,79 @@ async def test_requests_arriving_while_a_restart_resumes_are_each_cloned_once(se
     assert_no_secret(await bot.stop(signal.SIGTERM))  # lets anything still running finish first
     assert Counter(voice.display_name for voice in revring.received) == dict.fromkeys(names, 1)
     assert {name: len(answers(name)) for name in names} == dict.fromkeys(names, 1)
+
+
+async def readiness(client: BotClient) -> tuple[int, dict]:
+    async with client.session.get(f"{client.url}/readyz") as response:
+        return response.status, await response.json()
+
+
+async def until_not_ready(client: BotClient) -> tuple[int, dict]:
+    """/readyz once it says 503: the signal is handled by the bot's loop a moment after it is sent."""
+    for _ in range(100):
+        answer = await readiness(client)
+        if answer[0] == 503:
+            return answer
+        await asyncio.sleep(0.02)
+    return answer
+
+
+async def test_after_sigterm_not_ready_at_once_while_slack_is_answered_and_the_clone_finishes(setup):
+    """What a load balancer needs: from the first SIGTERM /readyz says 503, while the port still answers Slack
+    through the grace period and the running clone finishes; what arrives meanwhile waits for the next start."""
+    slack, revring, bot, client = setup
+    revring.answers = ["slow"]
+    await bot.start()
+    _answer, ts = await client.share_file(slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
+                                          text="<@UBOT> Rachel")
+    await asyncio.wait_for(revring.slow_started.wait(), 10)
+    assert await readiness(client) == (200, {"ready": True})
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGTERM)
+    assert await until_not_ready(client) == (503, {"ready": False, "reason": "shutting down"})
+    bot.process.send_signal(signal.SIGTERM)  # a second one, as impatient platforms send, cuts nothing short
+
+    # Slack requests that still arrive are acknowledged as usual; the job is recorded, not started.
+    answer = await client.command("Ben")
+    minutes = Settings.from_env(bot.settings).pending_minutes
+    assert (answer.status, answer.text) == (200, messages.waiting_for_file("Ben", "en", minutes))
+    shared, _ts = await client.share_file(slack.host_file(HostedFile("F2", "b.wav", "audio/wav", WAV)))
+    assert shared.status == 200
+    assert bot.returncode is None and revring.attempts == 1
+
+    revring.release_slow.set()  # the running clone finishes within the grace and is answered in its thread
+    assert_no_secret(await bot.stop(signal.SIGTERM))
+    assert bot.returncode == 0
+    [progress] = slack.calls_to("chat.postMessage")
+    [update] = slack.calls_to("chat.update")
+    assert progress.args["thread_ts"] == ts
+    assert update.args["ts"] == "1700000000.000001"  # that message, in the file's thread, edited into the answer
+    assert "voice-0001" in update.args["text"]
+    assert revring.attempts == 1
+
+    # The next start (or, with a shared database, another instance) takes Ben's job over and clones it.
+    await bot.start()
+    await slack.wait_until(lambda: any("voice-0002" in text for text in slack.thread_texts()))
+    assert [voice.display_name for voice in revring.received] == ["Rachel", "Ben"]
+    async with client.session.get(f"{bot.url}/metrics") as response:
+        metrics = await response.text()
+    assert "voice_cloner_takeovers_total 0.0" in metrics  # handed back at SIGTERM, not taken from a dead holder
+    assert 'voice_cloner_clones_total{outcome="done"} 1.0' in metrics
+    assert_no_secret(await bot.stop(signal.SIGTERM))
+
+
+async def test_behind_a_balancer_an_idle_bot_keeps_answering_for_the_drain_time_after_sigterm(setup):
+    """With nothing running the grace is over at once; SHUTDOWN_DRAIN_SECONDS keeps the port answering (503 on
+    /readyz) long enough for a balancer to see it, instead of refusing connections it still sends."""
+    slack, _revring, bot, client = setup
+    bot.settings["SHUTDOWN_DRAIN_SECONDS"] = "2"
+    await bot.start()
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGTERM)
+    assert await until_not_ready(client) == (503, {"ready": False, "reason": "shutting down"})
+    answer = await client.command("list")
+    assert answer.status == 200 and answer.text == messages.voice_list_text([])
+    assert await readiness(client) == (503, {"ready": False, "reason": "shutting down"})
+    assert_no_secret(await bot.stop(signal.SIGTERM))  # it stops by itself once the drain time is over
+    assert bot.returncode == 0
+    assert not slack.calls_to("chat.postMessage")

@@ -82,19 +82,21 @@ async def test_an_unsigned_malformed_body_is_refused_as_unsigned(harness: Harnes
     no_calls(harness)
 
 
-async def test_only_two_routes_exist_and_healthz_reveals_nothing(harness: Harness):
+async def test_only_slack_and_health_routes_exist_and_health_reveals_nothing(harness: Harness):
     async with harness.bot.session.get(f"{harness.bot.url}/healthz") as health:
         assert health.status == 200 and await health.text() == f'{{"ok": true, "version": "{__version__}"}}'
+    async with harness.bot.session.get(f"{harness.bot.url}/readyz") as ready:
+        assert ready.status == 200 and await ready.text() == '{"ready": true}'
     for path in ("/", "/slack/install", "/slack/oauth_redirect", "/admin", "/healthz/../slack/events"):
         async with harness.bot.session.get(f"{harness.bot.url}{path}") as response:
             assert response.status in (404, 405)
 
 
-async def test_route_table_has_nothing_but_events_and_health():
+async def test_route_table_has_nothing_but_events_health_and_metrics():
     app = create_web_app(Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                                             "REVRING_API_KEY": REVRING_KEY}))
     routes = sorted((r.method, r.resource.canonical) for r in app.router.routes() if r.method != "HEAD")
-    assert routes == [("GET", "/healthz"), ("POST", "/slack/events")]
+    assert routes == [("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/readyz"), ("POST", "/slack/events")]
     assert BOLT not in app  # the Bolt app is built with the resources, behind the verified route only
 
 

@@ -76,12 +76,12 @@ async def test_a_missing_setting_stops_start_up_with_one_clear_line(tmp_path: Pa
 
 async def test_every_bad_setting_is_reported_at_once_one_line_each(tmp_path: Path):
     env = clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT="eighty", MIN_AUDIO_SECONDS="20", LOG_LEVEL="loud",
-                    DATABASE_URL="postgres://user:hunter2@db/voices")
+                    DATABASE_URL="mysql://user:hunter2@db/voices")
     process = await run_bot(tmp_path, env)
     stdout, lines = await output_of(process)
     assert process.returncode == 2 and stdout == ""
     assert [line.split(":", 2)[1].split()[0] for line in lines] == [
-        "SLACK_BOT_TOKEN", "REVRING_API_KEY", "PORT", "MIN_AUDIO_SECONDS", "DATABASE_URL", "LOG_LEVEL",
+        "SLACK_BOT_TOKEN", "REVRING_API_KEY", "MIN_AUDIO_SECONDS", "PORT", "DATABASE_URL", "LOG_LEVEL",
     ]
     assert all(line.startswith("Cannot start: ") for line in lines)
     assert "hunter2" not in "\n".join(lines)
@@ -122,7 +122,7 @@ def test_defaults_and_secrets_kept_out_of_repr():
     assert (settings.port, settings.default_language, settings.max_audio_mb) == (3000, "en", 25)
     assert (settings.log_level, settings.library_log_level) == (logging.INFO, logging.WARNING)
     assert settings.socket_mode and settings.slack_token_hosts == frozenset()
-    assert settings.database_path == "voice-cloner.sqlite3" and settings.warnings == []
+    assert settings.database.sqlite_path == "voice-cloner.sqlite3" and settings.warnings == []
     for secret in (*REQUIRED.values(), "xapp-1-A1-secret"):
         assert secret not in repr(settings)
 
@@ -298,10 +298,21 @@ async def test_a_database_in_a_read_only_folder_stops_start_up_with_one_line(tmp
 
 
 async def test_a_database_url_of_another_kind_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
-    code, lines = await start_with_database(tmp_path, fakes, "postgresql://bot:hunter2@db.example/voices")
+    code, lines = await start_with_database(tmp_path, fakes, "mysql://bot:hunter2@db.example/voices")
     assert code == 2
     [line] = lines
-    assert line.startswith("Cannot start: DATABASE_URL must be a SQLite file such as sqlite:///voice-cloner.sqlite3")
+    assert line.startswith("Cannot start: DATABASE_URL must start with sqlite:/// or postgresql://")
+    assert "hunter2" not in line
+
+
+async def test_an_unreachable_postgresql_stops_start_up_with_one_line_and_no_password(tmp_path: Path, fakes: Fakes):
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]  # nothing listens there once the socket is closed
+    code, lines = await start_with_database(tmp_path, fakes, f"postgresql://bot:hunter2@127.0.0.1:{port}/voices")
+    assert code == 2
+    [line] = lines
+    assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: The database at postgresql://bot:***@127.0.0.1:{port}/voices")
     assert "hunter2" not in line
 
 
@@ -388,6 +399,22 @@ async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fake
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
     assert out.read_text().count("running in HTTP mode") == 1
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_during_start_up_stops_it_quietly(tmp_path: Path, fakes: Fakes, unused_tcp_port: int, sig: int):
+    slack, revring = fakes
+    slack.held["auth.test"] = asyncio.Event()  # Slack is slow to answer: the bot is still starting
+    process = await run_bot(tmp_path, clean_env(**make_env(slack, revring, PORT=str(unused_tcp_port))))
+    try:
+        await slack.wait_for("auth.test")
+        process.send_signal(sig)
+        stdout, lines = await output_of(process)
+    finally:
+        slack.held["auth.test"].set()
+    assert process.returncode == 0
+    assert stdout == ""  # it never ran, so it never says it does
+    assert not [line for line in lines if not line.startswith("{")], lines  # no traceback, only log lines
 
 
 async def test_a_token_slack_refuses_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):

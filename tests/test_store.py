@@ -1,27 +1,17 @@
-"""The store's own promises: expiry, one taker, dedupe, the hourly limit, reopening once."""
+"""The store's own promises, on SQLite and on PostgreSQL alike: expiry, one taker, dedupe, the hourly limit,
+reopening once, and restarts."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
-from bot.store import Admission, Answer, CloneRequest, PendingCommand, SharedFile, SQLiteStore, Stage
-
-RUN = "run-1"  # the runner (one start of the bot) that admits jobs in these tests
+from bot.store import Admission, Answer, PendingCommand, RecentAudio, SharedFile, Stage
+from tests.store_backends import RUN, OpenStore, request
 
 
-def request(file_id: str = "F1", user: str = "U1") -> CloneRequest:
-    return CloneRequest("T1", "C1", user, SharedFile(file_id, "a.wav"), "1.1", "1.1", "Rachel", "en")
-
-
-async def open_store(tmp_path: Path, now: list[float]) -> SQLiteStore:
-    return await SQLiteStore.open(str(tmp_path / "db.sqlite3"), ttl_seconds=600, clock=lambda: now[0])
-
-
-async def test_a_waiting_command_expires_and_is_taken_once(tmp_path: Path):
+async def test_a_waiting_command_expires_and_is_taken_once(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
     await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
     now[0] += 601
     assert await store.take_pending("T", "C", "U") is None
@@ -29,26 +19,44 @@ async def test_a_waiting_command_expires_and_is_taken_once(tmp_path: Path):
     now[0] += 400
     assert (await store.take_pending("T", "C", "U")).name == "Rachel"
     assert await store.take_pending("T", "C", "U") is None
-    await store.close()
 
 
-async def test_waiting_commands_and_jobs_survive_reopening(tmp_path: Path):
+async def test_recent_audio_is_kept_whole_replaced_by_newer_and_taken_once(open_store: OpenStore):
+    store = await open_store([1000.0])
+    file = SharedFile("F1", "a.m4a", "A clip", "audio/mp4", "m4a", 1234, "https://files.slack.com/x", "slack_audio",
+                      12000)
+    await store.save_recent_audio(RecentAudio("T", "C", "U", replace(file, id="F0"), "1.1", "1.1"))
+    await store.save_recent_audio(RecentAudio("T", "C", "U", file, "1.2", "1.0"))
+    assert await store.take_recent_audio("T", "C", "U") == RecentAudio("T", "C", "U", file, "1.2", "1.0")
+    assert await store.take_recent_audio("T", "C", "U") is None
+
+
+async def test_a_claim_holds_for_an_hour(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
+    assert await store.claim("event:Ev1") is True
+    assert await store.claim("event:Ev1") is False
+    assert await store.claim("event:Ev2") is True
+    now[0] += 3601
+    assert await store.claim("event:Ev1") is True
+    assert await store.claim("event:Ev1") is False
+
+
+async def test_waiting_commands_and_jobs_survive_reopening(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
     await store.save_pending(PendingCommand("T", "C", "U", "Rachel", "en"))
     admitted = await store.admit(request(), per_user_per_hour=10, runner=RUN)
     await store.close()
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
     assert (await store.take_pending("T", "C", "U")).name == "Rachel"
     [job] = await store.take_abandoned("run-2")
-    assert job == admitted.job and job.stage is Stage.RECEIVED
+    assert job == replace(admitted.job, fence=2) and job.stage is Stage.RECEIVED
     assert await store.take_abandoned("run-2") == []  # taken once
-    await store.close()
 
 
-async def test_a_restart_takes_over_only_what_an_earlier_run_left(tmp_path: Path):
-    now = [1000.0]
-    store = await open_store(tmp_path, now)
+async def test_a_restart_takes_over_only_what_an_earlier_run_left(open_store: OpenStore):
+    store = await open_store([1000.0])
     running = (await store.admit(request("F1"), per_user_per_hour=10, runner="run-0")).job
     done = (await store.admit(request("F2"), per_user_per_hour=10, runner="run-0")).job
     await store.update_job(replace(done, stage=Stage.DONE))
@@ -58,39 +66,36 @@ async def test_a_restart_takes_over_only_what_an_earlier_run_left(tmp_path: Path
 
     taken = await store.take_abandoned(RUN)
     assert [job.id for job in taken] == [running.id, unshown.id]  # not the finished job, not this run's own
+    assert taken[1].answer == Answer("failed", [], ok=False)
     assert admitted_since.id not in [job.id for job in taken]
     assert await store.take_abandoned(RUN) == []  # taken once, even if asked again
     assert len(await store.take_abandoned("run-2")) == 3  # the next start takes over all that is left
-    await store.close()
 
 
-async def test_a_file_from_before_jobs_had_an_owner_is_upgraded(tmp_path: Path):
-    path = tmp_path / "db.sqlite3"
-    with sqlite3.connect(path) as old:
-        old.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, team_id TEXT NOT NULL, user_id TEXT NOT NULL, "
-                    "file_id TEXT NOT NULL, stage TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, "
-                    "data TEXT NOT NULL)")
-    now = [1000.0]
-    store = await open_store(tmp_path, now)
-    job = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
-    assert [taken.id for taken in await store.take_abandoned("run-2")] == [job.id]
-    await store.close()
-
-
-async def test_the_same_file_is_admitted_once_until_it_fails(tmp_path: Path):
-    now = [1000.0]
-    store = await open_store(tmp_path, now)
+async def test_the_same_file_is_admitted_once_until_it_fails(open_store: OpenStore):
+    store = await open_store([1000.0])
     first = await store.admit(request(), per_user_per_hour=10, runner=RUN)
     assert first.outcome is Admission.ACCEPTED
-    assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).outcome is Admission.DUPLICATE
-    await store.update_job(first.job.__class__(**{**first.job.__dict__, "stage": Stage.FAILED}))
+    duplicate = await store.admit(request(), per_user_per_hour=10, runner=RUN)
+    assert duplicate.outcome is Admission.DUPLICATE and duplicate.existing == first.job
+    await store.update_job(replace(first.job, stage=Stage.FAILED))
     assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).outcome is Admission.ACCEPTED
-    await store.close()
 
 
-async def test_the_hourly_limit_counts_the_last_hour(tmp_path: Path):
+async def test_a_voice_made_from_the_same_file_counts_for_ten_minutes(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
+    first = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
+    await store.update_job(replace(first, stage=Stage.DONE, voice_id="voice-1"))
+    now[0] += 599
+    assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).existing.voice_id == "voice-1"
+    now[0] += 2
+    assert (await store.admit(request(), per_user_per_hour=10, runner=RUN)).outcome is Admission.ACCEPTED
+
+
+async def test_the_hourly_limit_counts_the_last_hour(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
     for n in range(3):
         assert (await store.admit(request(f"F{n}"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
         now[0] += 60
@@ -100,48 +105,45 @@ async def test_the_hourly_limit_counts_the_last_hour(tmp_path: Path):
     assert (await store.admit(request("F8", user="U2"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
     now[0] += 3600
     assert (await store.admit(request("F9"), per_user_per_hour=3, runner=RUN)).outcome is Admission.ACCEPTED
-    await store.close()
 
 
-async def reopen(store: SQLiteStore, job_id: str, limit: int = 10):
+async def reopen(store, job_id: str, limit: int = 10):
     return await store.reopen_job(job_id, per_user_per_hour=limit, runner=RUN)
 
 
-async def test_a_failed_job_reopens_once(tmp_path: Path):
-    now = [1000.0]
-    store = await open_store(tmp_path, now)
+async def test_a_failed_job_reopens_once(open_store: OpenStore):
+    store = await open_store([1000.0])
     job = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
     still_running = await reopen(store, job.id)
     assert still_running.outcome is Admission.DUPLICATE and still_running.existing.id == job.id
-    await store.update_job(replace(job, stage=Stage.FAILED))
+    await store.update_job(replace(job, stage=Stage.FAILED, answer=Answer("failed", [], ok=False)))
     reopened = await reopen(store, job.id)
     assert reopened.outcome is Admission.ACCEPTED and reopened.job.stage is Stage.RECEIVED
-    assert reopened.job.retries == 1 and reopened.job.retried_at == (1000.0,)
+    assert reopened.job.retries == 1 and reopened.job.retried_at == (1000.0,) and reopened.job.answer is None
+    assert reopened.job.fence == 2  # taken again
     assert (await reopen(store, job.id)).existing.id == job.id  # the second click
     assert await reopen(store, "no-such-job") is None
-    await store.close()
 
 
-async def test_try_again_counts_toward_the_hourly_limit_and_new_clones_count_it(tmp_path: Path):
+async def test_try_again_counts_toward_the_hourly_limit_and_new_clones_count_it(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
     job = (await store.admit(request("F1"), per_user_per_hour=2, runner=RUN)).job
     await store.update_job(replace(job, stage=Stage.FAILED))
     now[0] += 60
     assert (await reopen(store, job.id, limit=2)).outcome is Admission.ACCEPTED  # the second clone this hour
     limited = await store.admit(request("F2"), per_user_per_hour=2, runner=RUN)
     assert limited.outcome is Admission.RATE_LIMITED and limited.retry_after_seconds == 3600 - 60
-    await store.update_job(replace(job, stage=Stage.FAILED, retries=1, retried_at=(1060.0,)))
+    await store.update_job(replace(job, stage=Stage.FAILED))
     assert (await reopen(store, job.id, limit=2)).outcome is Admission.RATE_LIMITED
     now[0] += 3600  # the first start is over an hour old; the retry is not
     assert (await reopen(store, job.id, limit=2)).outcome is Admission.ACCEPTED
     assert (await store.admit(request("F2"), per_user_per_hour=2, runner=RUN)).outcome is Admission.RATE_LIMITED
-    await store.close()
 
 
-async def test_try_again_answers_with_a_voice_the_same_file_made_since(tmp_path: Path):
+async def test_try_again_answers_with_a_voice_the_same_file_made_since(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
     failed = (await store.admit(request(), per_user_per_hour=10, runner=RUN)).job
     await store.update_job(replace(failed, stage=Stage.FAILED))
     now[0] += 60
@@ -153,19 +155,27 @@ async def test_try_again_answers_with_a_voice_the_same_file_made_since(tmp_path:
     made = await reopen(store, failed.id)
     assert made.outcome is Admission.DUPLICATE and made.existing.voice_id == "voice-1"
     assert (await store.get_job(failed.id)).stage is Stage.FAILED
-    await store.close()
 
 
-async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(tmp_path: Path):
+async def test_the_list_shows_a_team_s_newest_jobs_first(open_store: OpenStore):
     now = [1000.0]
-    store = await open_store(tmp_path, now)
+    store = await open_store(now)
+    for n in range(3):
+        await store.admit(request(f"F{n}"), per_user_per_hour=10, runner=RUN)
+        now[0] += 1
+    assert [job.request.file.id for job in await store.recent_jobs("T1", limit=2)] == ["F2", "F1"]
+    assert await store.recent_jobs("T2", limit=2) == []
+
+
+async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
     done = (await store.admit(request("F1"), per_user_per_hour=10, runner=RUN)).job
-    await store.update_job(done.__class__(**{**done.__dict__, "stage": Stage.DONE}))
+    await store.update_job(replace(done, stage=Stage.DONE))
     running = (await store.admit(request("F2"), per_user_per_hour=10, runner=RUN)).job
     now[0] += 100
     fresh = (await store.admit(request("F3"), per_user_per_hour=10, runner=RUN)).job
-    await store.update_job(fresh.__class__(**{**fresh.__dict__, "stage": Stage.FAILED}))
+    await store.update_job(replace(fresh, stage=Stage.FAILED))
     assert await store.prune(1050.0) == 1
     assert await store.get_job(done.id) is None
     assert await store.get_job(running.id) is not None and await store.get_job(fresh.id) is not None
-    await store.close()

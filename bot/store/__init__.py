@@ -1,4 +1,4 @@
-"""Storage: the `RequestStore` interface (interface.py) and its implementations beside it.
+"""Storage: the `RequestStore` interface (interface.py) and its implementation for SQLite and PostgreSQL beside it.
 
 The records are re-exported here so that `from bot.store import Job` keeps working.
 """
@@ -16,22 +16,40 @@ from bot.records import (
     SharedFile,
     Stage,
 )
-from bot.store.interface import CLAIM_SECONDS, RequestStore
-from bot.store.sqlite import SQLiteStore
+from bot.store.database import (
+    DEFAULT_POOL_SIZE,
+    DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+    Database,
+    masked_url,
+    parse_database_url,
+)
+from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, RequestStore, SchemaTooNew, StoreUnavailable
+from bot.store.schema import LATEST as SCHEMA_VERSION
+from bot.store.sql_store import SQLiteStore, SQLStore
 
 __all__ = [
     "CLAIM_SECONDS",
+    "DEFAULT_LEASE_SECONDS",
+    "DEFAULT_POOL_SIZE",
+    "DEFAULT_STATEMENT_TIMEOUT_SECONDS",
     "RETRYABLE",
+    "SCHEMA_VERSION",
     "UNFINISHED",
     "Admission",
     "Admitted",
     "Answer",
     "CloneRequest",
+    "Database",
     "Job",
     "PendingCommand",
     "RecentAudio",
     "RequestStore",
+    "SQLStore",
     "SQLiteStore",
+    "SchemaTooNew",
     "SharedFile",
     "Stage",
+    "StoreUnavailable",
+    "masked_url",
+    "parse_database_url",
 ]

@@ -1,6 +1,6 @@
-"""The one thing the rest of the bot knows about storage: the `RequestStore` interface.
+"""The one thing the rest of the bot knows about storage: the `RequestStore` interface and its two errors.
 
-Each backend beside this file is a complete implementation of it; nothing outside bot/store looks inside one.
+Implementations live beside this file; nothing outside bot/store looks inside one.
 """
 
 from __future__ import annotations
@@ -10,40 +10,117 @@ from typing import Protocol
 from bot.records import Admitted, CloneRequest, Job, PendingCommand, RecentAudio
 
 CLAIM_SECONDS = 3600.0  # how long a delivery or message id is remembered for deduplication
+DEFAULT_LEASE_SECONDS = 30.0  # how long a job stays taken without a renewal
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or did not answer in time. The message is one line, password masked.
+
+    Every store method raises this (never a driver's exception) while the database is down; the store reconnects by
+    itself once it is back.
+    """
+
+
+class SchemaTooNew(Exception):
+    """The database was upgraded by a newer bot than this one; the message is one line for the operator."""
 
 
 class RequestStore(Protocol):
-    """What the bot remembers across requests and restarts: waiting commands, recent audio, jobs, dedupe keys."""
+    """What the bot remembers across requests and restarts: waiting commands, recent audio, jobs, dedupe keys.
+
+    A job row is taken by one runner (one start of one bot process) at a time: `owner`, a lease until a time, and
+    a `fence` that goes up by one each time a runner takes the job. Writes that pass a fence succeed only while it
+    is still the job's fence, so a runner that lost the job can never write over the one that took it.
+    """
+
+    # --- waiting commands, recent audio, deduplication ---------------------------------------------
 
     async def save_pending(self, command: PendingCommand) -> None: ...
-    async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None: ...
+    async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None:
+        """The command waiting here, removed: of two concurrent takers, one gets it."""
+        ...
+
     async def save_recent_audio(self, audio: RecentAudio) -> None: ...
-    async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None: ...
+    async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None:
+        """The audio shared here, removed: of two concurrent takers, one gets it."""
+        ...
+
     async def claim(self, key: str) -> bool:
         """True the first time `key` is claimed; False while an earlier claim holds (deduplication)."""
         ...
 
-    async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str) -> Admitted:
-        """Write a job for `request`, taken by `runner`, unless the same file is already being cloned or the
-        person hit the limit."""
+    # --- admission -------------------------------------------------------------------------------------
+
+    async def admit(
+        self, request: CloneRequest, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+    ) -> Admitted:
+        """Write a job for `request`, born taken by `runner` (fence 1), unless the same file is already being
+        cloned or the person hit the limit. Holds under any number of concurrent callers."""
         ...
 
-    async def update_job(self, job: Job) -> None: ...
+    async def reopen_job(
+        self, job_id: str, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+    ) -> Admitted | None:
+        """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner` (fence + 1), under the
+        rules of `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job
+        itself when it is no longer failed (a double click); None if there is no such job."""
+        ...
+
+    # --- running jobs ----------------------------------------------------------------------------------
+
+    async def take_next(self, runner: str, lease_seconds: float) -> Job | None:
+        """The job that has waited longest among those nobody holds (waiting, released, or whose lease ran out
+        while unfinished or with an answer not yet shown), taken by `runner` with fence + 1; None if there is none.
+        The job comes back as it was (its stage tells "never reached RevRing" from "cut off during the upload").
+        Two runners never get the same job."""
+        ...
+
+    async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
+        """Extend the lease; False when the job was taken over (or released): the caller must stop."""
+        ...
+
+    async def release(self, job_id: str, fence: int) -> bool:
+        """Give the job back (no owner): any runner may take it next. False if the fence no longer matches."""
+        ...
+
+    async def update_job(self, job: Job, fence: int | None = None) -> bool:
+        """Write the job's progress and outcome (stage, voice, failure, answer; the reply only when set).
+        With `fence`: only while the job still has that fence and an owner. False when nothing was written.
+        (Without a fence the write is unconditional: for callers that do not hold leases yet.)"""
+        ...
+
+    async def set_reply(self, job_id: str, channel: str, ts: str) -> bool:
+        """Record where the job's progress message is, touching nothing else of the job."""
+        ...
+
     async def get_job(self, job_id: str) -> Job | None: ...
+    async def queue_position(self, job_id: str) -> int:
+        """How many unfinished jobs (running or waiting, on any instance) entered the queue before this one."""
+        ...
+
+    async def job_counts(self) -> dict[str, int]:
+        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease}."""
+        ...
+
+    async def expire_leases_of_others(self, runner: str) -> int:
+        """End every other runner's lease at once, so `take_next` hands their jobs over now. For one process per
+        database (SQLite) after a restart: whoever held them is gone. Returns how many leases ended."""
+        ...
+
     async def take_abandoned(self, runner: str) -> list[Job]:
         """Hand `runner` every job an earlier runner left unfinished or with its answer not yet shown, in one
-        atomic step: a job `runner` already holds (admitted or reopened by it) is never handed over again."""
+        atomic step (fence + 1 each): a job `runner` already holds is never handed over again."""
         ...
 
-    async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str) -> Admitted | None:
-        """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner`, under the rules of
-        `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job itself
-        when it is no longer failed (a double click); None if there is no such job."""
-        ...
+    # --- the rest --------------------------------------------------------------------------------------
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
     async def prune(self, job_cutoff: float) -> int:
         """Drop expired entries and finished jobs created before `job_cutoff`; return how many jobs went."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the database answers."""
         ...
 
     async def close(self) -> None: ...

@@ -70,6 +70,7 @@ class FakeSlack(LoopbackServer):
         self.websocket: web.WebSocketResponse | None = None
         self.socket_messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_connected = asyncio.Event()
+        self.socket_closed = asyncio.Event()  # the bot closed its connection
         # Sent as `x-oauth-scopes` on every authenticated answer, as Slack does (app token: connections:write).
         self.granted_scopes: list[str] = list(REQUIRED_SCOPES)
         self.app.add_routes(
@@ -255,6 +256,7 @@ class FakeSlack(LoopbackServer):
         async for message in ws:
             if message.type == WSMsgType.TEXT:
                 await self.socket_messages.put(json.loads(message.data))
+        self.socket_closed.set()
         return ws
 
     async def send_envelope(self, envelope: dict[str, Any]) -> None:

@@ -1,0 +1,80 @@
+"""What a load balancer and Prometheus ask this instance: is it alive (GET /healthz), may it be sent work
+(GET /readyz), and its metrics (GET /metrics). No answer ever holds a secret, a URL or an error's text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot import __version__
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.store import RequestStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A balancer's probe waits a few seconds; a database slower than this cannot take work either.
+DATABASE_TIMEOUT_SECONDS = 2.0
+
+
+class Health:
+    """Answers the three routes. `serving(store)` once start-up is done (Slack accepted the token, every resource is
+    open); `stopping` from the moment SIGTERM arrives."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.stopping = False
+        self._store: RequestStore | None = None
+
+    def serving(self, store: RequestStore) -> None:
+        self._store = store
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/healthz", self.alive), web.get("/readyz", self.ready), web.get("/metrics", self.scrape)]
+
+    async def alive(self, _request: web.Request) -> web.Response:
+        """The process answers; says nothing of Slack or the database, so a balancer never restarts it for them."""
+        return web.json_response({"ok": True, "version": __version__})
+
+    async def ready(self, _request: web.Request) -> web.Response:
+        """200 only while this instance can take work: started, not stopping, its database answering now."""
+        reason = await self._not_ready()
+        if reason is None and self.stopping:  # SIGTERM arrived while the database was being asked
+            reason = "shutting down"
+        if reason is not None:
+            return web.json_response({"ready": False, "reason": reason}, status=503)
+        return web.json_response({"ready": True})
+
+    async def scrape(self, _request: web.Request) -> web.Response:
+        """Prometheus' text format; the jobs are counted in the database at each scrape."""
+        counts = None
+        if self._store is not None:
+            counts, _problem = await self._ask_database(self._store.job_counts)
+        self.metrics.jobs(counts)
+        return web.Response(body=self.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+    async def _not_ready(self) -> str | None:
+        if self.stopping:
+            return "shutting down"
+        if self._store is None:
+            return "starting"
+        _answer, problem = await self._ask_database(self._store.ping)
+        return problem
+
+    async def _ask_database(self, query: Callable[[], Awaitable[T]]) -> tuple[T | None, str | None]:
+        """The query's answer, or why there is none: counted, logged without its text (it may hold a URL)."""
+        try:
+            return await asyncio.wait_for(query(), DATABASE_TIMEOUT_SECONDS), None
+        except TimeoutError:
+            self.metrics.upstream_failure("database", "timeout")
+            log.warning("database did not answer in time", extra={"seconds": DATABASE_TIMEOUT_SECONDS})
+            return None, "database not answering"
+        except Exception as error:  # whatever the driver raises, it means the same: no work can be taken now
+            self.metrics.upstream_failure("database", "unavailable")
+            log.warning("database unreachable", extra={"cause": type(error).__name__})
+            return None, "database unreachable"

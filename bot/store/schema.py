@@ -1,0 +1,189 @@
+"""The database's layout, its version number, and the steps that bring an older database up to date.
+
+`schema_version` holds one number. A bot upgrades an older database in place, one step at a time, inside one
+transaction (on PostgreSQL under an advisory lock, so instances starting together migrate it once); a database newer
+than this bot is refused with SchemaTooNew. Each step is frozen once released: a change is a new step at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import Column, Double, Integer, MetaData, Table, Text, inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.interface import SchemaTooNew
+
+# The tables as this version of the bot reads and writes them (the migrations below create them).
+metadata = MetaData()
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+pending = Table(
+    "pending", metadata,
+    Column("team_id", Text, primary_key=True), Column("channel_id", Text, primary_key=True),
+    Column("user_id", Text, primary_key=True), Column("data", Text, nullable=False),
+    Column("saved_at", Double, nullable=False),
+)
+recent_audio = Table(
+    "recent_audio", metadata,
+    Column("team_id", Text, primary_key=True), Column("channel_id", Text, primary_key=True),
+    Column("user_id", Text, primary_key=True), Column("data", Text, nullable=False),
+    Column("saved_at", Double, nullable=False),
+)
+claims = Table("claims", metadata, Column("key", Text, primary_key=True), Column("claimed_at", Double, nullable=False))
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Text, primary_key=True),
+    Column("team_id", Text, nullable=False), Column("user_id", Text, nullable=False),
+    Column("file_id", Text, nullable=False),
+    Column("request", Text, nullable=False),  # the CloneRequest as JSON: written once, never changed
+    Column("stage", Text, nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("queued_at", Double, nullable=False),  # when it last joined the queue: admitted, or a Try again
+    Column("updated_at", Double, nullable=False),
+    Column("reply_channel", Text), Column("reply_ts", Text),
+    Column("voice_id", Text), Column("voice_status", Text), Column("failure", Text),
+    Column("answer", Text),  # JSON of the answer while Slack has not shown it; NULL otherwise
+    Column("retries", Integer, nullable=False),
+    Column("owner", Text), Column("lease_until", Double), Column("fence", Integer, nullable=False),
+)
+# Every start of a clone (a new job, or a Try again of one): what the hourly limit counts.
+clone_starts = Table(
+    "clone_starts", metadata,
+    Column("job_id", Text, nullable=False), Column("team_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False), Column("started_at", Double, nullable=False),
+    Column("retry", Integer, nullable=False),  # 1 for a Try again
+)
+
+# Types both SQLite and PostgreSQL read the same way (DOUBLE PRECISION: PostgreSQL's REAL is too coarse for epochs).
+_LAYOUT_OF_0_1 = """
+CREATE TABLE IF NOT EXISTS pending (
+    team_id TEXT, channel_id TEXT, user_id TEXT, data TEXT NOT NULL, saved_at DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (team_id, channel_id, user_id));
+CREATE TABLE IF NOT EXISTS recent_audio (
+    team_id TEXT, channel_id TEXT, user_id TEXT, data TEXT NOT NULL, saved_at DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (team_id, channel_id, user_id));
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, claimed_at DOUBLE PRECISION NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, team_id TEXT NOT NULL, user_id TEXT NOT NULL, file_id TEXT NOT NULL,
+    stage TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+    data TEXT NOT NULL, owner TEXT);
+CREATE INDEX IF NOT EXISTS jobs_by_file ON jobs (team_id, file_id, created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs (team_id, user_id, created_at);
+CREATE INDEX IF NOT EXISTS jobs_by_stage ON jobs (stage)
+"""
+
+_JOBS_IN_COLUMNS = """
+CREATE TABLE jobs_v2 (
+    id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, file_id TEXT NOT NULL, request TEXT NOT NULL,
+    stage TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, queued_at DOUBLE PRECISION NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL, reply_channel TEXT, reply_ts TEXT, voice_id TEXT, voice_status TEXT,
+    failure TEXT, answer TEXT, retries INTEGER NOT NULL DEFAULT 0,
+    owner TEXT, lease_until DOUBLE PRECISION, fence INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT jobs_pk PRIMARY KEY (id));
+CREATE TABLE clone_starts (
+    job_id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL,
+    retry INTEGER NOT NULL)
+"""
+
+_JOBS_INDEXES = """
+CREATE INDEX jobs_by_file ON jobs (team_id, file_id, created_at);
+CREATE INDEX jobs_by_team ON jobs (team_id, created_at);
+CREATE INDEX jobs_by_queue ON jobs (stage, queued_at);
+CREATE INDEX clone_starts_by_user ON clone_starts (team_id, user_id, started_at);
+CREATE INDEX clone_starts_by_job ON clone_starts (job_id)
+"""
+
+
+async def _script(conn: AsyncConnection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            await conn.execute(text(statement))
+
+
+async def _1_layout_of_0_1(conn: AsyncConnection) -> None:
+    """The tables of 0.1.0, which had no version number; a file from before jobs had an owner gets the column."""
+    await _script(conn, _LAYOUT_OF_0_1)
+    columns = await conn.run_sync(lambda sync: {c["name"] for c in inspect(sync).get_columns("jobs")})
+    if "owner" not in columns:
+        await conn.execute(text("ALTER TABLE jobs ADD COLUMN owner TEXT"))
+
+
+async def _2_jobs_in_columns(conn: AsyncConnection) -> None:
+    """Jobs in real columns instead of one JSON document (portable SQL, no json_each), leases and fences, and a
+    row per clone start for the hourly limit."""
+    await _script(conn, _JOBS_IN_COLUMNS)
+    old = await conn.execute(text("SELECT data, owner, updated_at FROM jobs"))
+    rows, starts = [], []
+    for data, owner, updated_at in old.all():
+        job = json.loads(data)
+        request = job["request"]
+        retried_at = [float(when) for when in job.get("retried_at") or ()]
+        rows.append({
+            "id": job["id"], "team_id": request["team_id"], "user_id": request["user_id"],
+            "file_id": request["file"]["id"], "request": json.dumps(request, separators=(",", ":")),
+            "stage": job["stage"], "created_at": job["created_at"],
+            "queued_at": max([job["created_at"], *retried_at]), "updated_at": updated_at,
+            "reply_channel": job.get("reply_channel"), "reply_ts": job.get("reply_ts"),
+            "voice_id": job.get("voice_id"), "voice_status": job.get("voice_status"), "failure": job.get("failure"),
+            "answer": json.dumps(job["answer"], separators=(",", ":")) if job.get("answer") else None,
+            "retries": int(job.get("retries") or 0), "owner": owner,
+            # Whoever held it was an earlier run of the bot: its lease has run out.
+            "lease_until": 0.0 if owner is not None else None, "fence": 1 if owner is not None else 0,
+        })
+        starts.append({"job_id": job["id"], "team_id": request["team_id"], "user_id": request["user_id"],
+                       "started_at": job["created_at"], "retry": 0})
+        starts.extend({**starts[-1], "started_at": when, "retry": 1} for when in retried_at)
+    if rows:
+        await conn.execute(text(
+            "INSERT INTO jobs_v2 (id, team_id, user_id, file_id, request, stage, created_at, queued_at, updated_at, "
+            "reply_channel, reply_ts, voice_id, voice_status, failure, answer, retries, owner, lease_until, fence) "
+            "VALUES (:id, :team_id, :user_id, :file_id, :request, :stage, :created_at, :queued_at, :updated_at, "
+            ":reply_channel, :reply_ts, :voice_id, :voice_status, :failure, :answer, :retries, :owner, :lease_until, "
+            ":fence)"
+        ), rows)
+    if starts:
+        await conn.execute(text(
+            "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
+            "VALUES (:job_id, :team_id, :user_id, :started_at, :retry)"
+        ), starts)
+    await conn.execute(text("DROP TABLE jobs"))
+    await conn.execute(text("ALTER TABLE jobs_v2 RENAME TO jobs"))
+    await _script(conn, _JOBS_INDEXES)
+
+
+MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (_1_layout_of_0_1, _2_jobs_in_columns)
+LATEST = len(MIGRATIONS)
+# Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).
+_MIGRATION_LOCK = 0x766F6963_65636C6E  # "voicecln"
+
+
+async def read_version(conn: AsyncConnection) -> int:
+    """The database's schema version; 0 for an empty database or a file from before versions (0.1.0)."""
+    if not await conn.run_sync(lambda sync: inspect(sync).has_table("schema_version")):
+        return 0
+    return int((await conn.execute(text("SELECT MAX(version) FROM schema_version"))).scalar() or 0)
+
+
+async def upgrade(conn: AsyncConnection, where: str) -> int:
+    """Bring the database to LATEST inside the caller's transaction; return the version it had.
+
+    Raises SchemaTooNew, naming `where`, when a newer bot has upgraded it past what this one knows.
+    """
+    if conn.dialect.name == "postgresql":
+        # Instances that start together wait here for the first one, then find the work done.
+        await conn.execute(text("SET LOCAL statement_timeout = 0"))
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    found = await read_version(conn)
+    if found > LATEST:
+        raise SchemaTooNew(
+            f"The database at {where} has schema version {found} but this bot knows up to {LATEST}; "
+            "upgrade the bot (or point DATABASE_URL at another database)."
+        )
+    for step in MIGRATIONS[found:]:
+        await step(conn)
+    if found < LATEST:
+        await conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
+        await conn.execute(text("DELETE FROM schema_version"))
+        await conn.execute(schema_version.insert(), {"version": LATEST})
+    return found
