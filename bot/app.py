@@ -32,6 +32,7 @@ from bot.listeners import register_listeners
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.revring import RevRingClient
+from bot.revring_accounts import RevRingAccounts
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
 from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable
@@ -128,7 +129,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         cloner = Cloner(settings, store, Pipeline(settings, session, revring), health.metrics,
                         shared_database=settings.database.is_postgres)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
-        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics)
+        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
+                          RevRingAccounts(revring))
         bolt = build_bolt_app(settings, client, shared)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared

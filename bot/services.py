@@ -10,6 +10,7 @@ from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.revring_accounts import RevRingAccounts
 from bot.store import RequestStore
 
 CONTEXT_KEY = "services"
@@ -23,6 +24,7 @@ class Services:
     access: AccessPolicy
     membership: ChannelMembership
     metrics: Metrics
+    revring: RevRingAccounts
 
 
 def services(context: AsyncBoltContext) -> Services:
