@@ -33,6 +33,7 @@ async def run_bot(cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
     )
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
 async def test_a_missing_setting_stops_start_up_with_one_clear_line(tmp_path: Path, missing: str):
     values = {k: v for k, v in REQUIRED.items() if k != missing}
@@ -70,6 +71,7 @@ def test_defaults_and_secrets_kept_out_of_repr():
         assert secret not in repr(settings)
 
 
+@pytest.mark.process
 async def test_the_bot_starts_from_a_dotenv_file_and_real_variables_win(
     tmp_path: Path, fakes: tuple[FakeSlack, FakeRevRing], unused_tcp_port: int
 ):
@@ -108,6 +110,7 @@ async def test_the_bot_starts_from_a_dotenv_file_and_real_variables_win(
         assert secret not in output
 
 
+@pytest.mark.process
 async def test_a_token_slack_refuses_stops_start_up_with_one_line(
     tmp_path: Path, fakes: tuple[FakeSlack, FakeRevRing], unused_tcp_port: int
 ):
@@ -121,6 +124,7 @@ async def test_a_token_slack_refuses_stops_start_up_with_one_line(
     assert b"xoxb-revoked-token-000" not in _stdout + stderr
 
 
+@pytest.mark.process
 async def test_a_port_in_use_stops_start_up_with_one_line(tmp_path: Path, fakes: tuple[FakeSlack, FakeRevRing]):
     slack, revring = fakes
     with socket.socket() as taken:
