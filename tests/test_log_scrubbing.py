@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -75,8 +76,10 @@ def stderr_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
 @pytest.fixture
 async def configured(harness: Harness, stderr_logs: io.StringIO) -> AsyncIterator[tuple[Harness, io.StringIO]]:
     settings = harness.settings
+    # The list `python -m bot` passes (no app token in HTTP mode), and a Socket Mode token to prove a fourth.
     logs.configure(
-        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, APP_TOKEN],
+        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token,
+         APP_TOKEN],
         level=logging.DEBUG,
     )
     yield harness, stderr_logs
@@ -86,7 +89,7 @@ async def test_the_configured_logging_scrubs_every_secret_at_debug_level(configu
     harness, output = configured
     await clone_and_fail(harness.bot, harness.slack)
     logging.getLogger("bot.test").warning(
-        "a careless line %s", APP_TOKEN, extra={"header": f"Bearer {BOT_TOKEN}", "count": 3}
+        "a careless line %s", APP_TOKEN, extra={"header": f"Bearer {BOT_TOKEN}", "count": 3, "where": Path("/x")}
     )
     try:
         raise RuntimeError(f"refused {REVRING_KEY}")
@@ -96,10 +99,27 @@ async def test_the_configured_logging_scrubs_every_secret_at_debug_level(configu
     assert_scrubbed(text, (*SECRETS, APP_TOKEN))
     lines = [json.loads(line) for line in text.splitlines()]
     careless = next(line for line in lines if line["msg"].startswith("a careless line"))
-    assert careless == {**careless, "level": "warning", "msg": f"a careless line {logs.REDACTED}",
-                        "header": f"Bearer {logs.REDACTED}", "count": 3}
+    assert careless == {"time": careless["time"], "level": "warning", "logger": "bot.test",
+                        "msg": f"a careless line {logs.REDACTED}", "header": f"Bearer {logs.REDACTED}", "count": 3,
+                        "where": "/x"}
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", careless["time"])
     traceback = next(line for line in lines if line["msg"] == "with a traceback")
     assert f"RuntimeError: refused {logs.REDACTED}" in traceback["error"]
     assert any(line["level"] == "debug" for line in lines)
+    assert not logging.getLogger("aiohttp.access").isEnabledFor(logging.INFO)  # no line per HTTP request
+
+
+async def test_each_line_carries_the_bound_request_fields_and_its_own_win(configured: tuple[Harness, io.StringIO]):
+    harness, output = configured
+    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
+                                 text="<@UBOT> Grüße")
+    await harness.slack.wait_for("chat.update")
+    logs.bind(job="j-bound", team=None)
+    logging.getLogger("bot.test").info("own fields", extra={"job": "j-own"})
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
     clone = next(line for line in lines if line["msg"] == "clone done")
-    assert {"job", "team", "channel", "user", "file", "voice"} <= clone.keys()  # bound fields reach each line
+    assert clone["file"] == "F1" and clone["team"] == "T0TEAM" and clone["user"] == "U0ALICE"
+    assert clone["voice"] == "voice-0001" and isinstance(clone["seconds"], float)
+    assert not {"levelno", "pathname", "args"} & clone.keys()  # the record's own attributes stay out
+    assert next(line for line in lines if line["msg"] == "own fields")["job"] == "j-own"
+    assert "Grüße" in output.getvalue()  # written as UTF-8 text, not \u escapes
