@@ -24,6 +24,16 @@ from tests.slack_payloads import CHANNEL, TEAM, USER
 
 pytest_plugins = ["tests.postgres", "tests.store_backends"]  # a PostgreSQL cluster; store tests on each backend
 
+# Modules whose every test runs the bot as a separate process (`python -m bot`): marked `process`, so mutation runs
+# (which cannot reach another process) leave them out. Elsewhere the marker is set test by test.
+_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_several_instances"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in _PROCESS_MODULES:
+            item.add_marker(pytest.mark.process)
+
 BOT_TOKEN = "xoxb-test-bot-token-1234567890"
 SIGNING_SECRET = "8f742231b10e8888abcd99111222a5a5"
 REVRING_KEY = "rr_test_key_abcdef123456"

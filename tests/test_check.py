@@ -339,6 +339,7 @@ async def run_check_command(cwd: Path, env: dict[str, str]) -> tuple[int, str, s
     return process.returncode, stdout.decode(), stderr.decode()
 
 
+@pytest.mark.process
 async def test_the_check_command_passes_from_a_dotenv_file(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     slack.app_token = APP_TOKEN
@@ -352,6 +353,7 @@ async def test_the_check_command_passes_from_a_dotenv_file(tmp_path: Path, fakes
         assert secret not in stdout + stderr
 
 
+@pytest.mark.process
 async def test_the_check_command_fails_on_a_wrong_revring_key(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     code, stdout, stderr = await run_check_command(
@@ -364,6 +366,7 @@ async def test_the_check_command_fails_on_a_wrong_revring_key(tmp_path: Path, fa
         assert secret not in stdout + stderr
 
 
+@pytest.mark.process
 async def test_the_check_command_stops_on_a_missing_setting_with_one_line(tmp_path: Path):
     code, stdout, stderr = await run_check_command(
         tmp_path, clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)

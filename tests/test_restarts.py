@@ -21,6 +21,7 @@ from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
 
 WAV = wav_tone(12.0)
+pytestmark = pytest.mark.process
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def problems(env: dict[str, str]) -> list[str]:
 # --- settings -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
 async def test_a_missing_setting_stops_start_up_with_one_clear_line(tmp_path: Path, missing: str):
     values = {k: v for k, v in REQUIRED.items() if k != missing}
@@ -74,6 +75,7 @@ async def test_a_missing_setting_stops_start_up_with_one_clear_line(tmp_path: Pa
     assert "api.slack.com/apps" in lines[0] or "RevRing dashboard" in lines[0]
 
 
+@pytest.mark.process
 async def test_every_bad_setting_is_reported_at_once_one_line_each(tmp_path: Path):
     env = clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT="eighty", MIN_AUDIO_SECONDS="20", LOG_LEVEL="loud",
                     DATABASE_URL="mysql://user:hunter2@db/voices")
@@ -229,6 +231,7 @@ async def test_without_a_signing_secret_socket_mode_works_and_http_requests_are_
         await runner.cleanup()
 
 
+@pytest.mark.process
 async def test_socket_mode_without_a_signing_secret_warns_once_at_start_up(tmp_path: Path, fakes: Fakes,
                                                                            unused_tcp_port: int):
     slack, revring = fakes
@@ -252,6 +255,7 @@ async def start_with_database(tmp_path: Path, fakes: Fakes, database_url: str) -
     return process.returncode, lines
 
 
+@pytest.mark.process
 async def test_a_database_under_a_file_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
     (tmp_path / "data").write_text("a file where the folder should be")
     code, lines = await start_with_database(tmp_path, fakes, "sqlite:///data/voices.sqlite3")
@@ -265,6 +269,7 @@ async def test_a_database_under_a_file_stops_start_up_with_one_line(tmp_path: Pa
     assert not fakes[0].calls  # a local problem is told before anything reaches Slack
 
 
+@pytest.mark.process
 async def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
     (tmp_path / "voices.sqlite3").write_bytes(b"not a database, just text " * 20)
     code, lines = await start_with_database(tmp_path, fakes, "sqlite:///voices.sqlite3")
@@ -275,6 +280,7 @@ async def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_pa
     assert (tmp_path / "voices.sqlite3").read_bytes() == b"not a database, just text " * 20
 
 
+@pytest.mark.process
 async def test_a_folder_as_the_database_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
     (tmp_path / "voices").mkdir()
     code, lines = await start_with_database(tmp_path, fakes, "sqlite:///voices")
@@ -283,6 +289,7 @@ async def test_a_folder_as_the_database_stops_start_up_with_one_line(tmp_path: P
     assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: {tmp_path / 'voices'} is a folder, not a file.")
 
 
+@pytest.mark.process
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
 async def test_a_database_in_a_read_only_folder_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
     locked = tmp_path / "locked"
@@ -297,6 +304,7 @@ async def test_a_database_in_a_read_only_folder_stops_start_up_with_one_line(tmp
                            f"writing in {locked} failed (Permission denied). Fix: make that folder writable")
 
 
+@pytest.mark.process
 async def test_a_database_url_of_another_kind_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes):
     code, lines = await start_with_database(tmp_path, fakes, "mysql://bot:hunter2@db.example/voices")
     assert code == 2
@@ -305,6 +313,7 @@ async def test_a_database_url_of_another_kind_stops_start_up_with_one_line(tmp_p
     assert "hunter2" not in line
 
 
+@pytest.mark.process
 async def test_an_unreachable_postgresql_stops_start_up_with_one_line_and_no_password(tmp_path: Path, fakes: Fakes):
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
@@ -316,6 +325,7 @@ async def test_an_unreachable_postgresql_stops_start_up_with_one_line_and_no_pas
     assert "hunter2" not in line
 
 
+@pytest.mark.process
 async def test_a_missing_database_folder_is_created(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
     env = make_env(slack, revring, DATABASE_URL="sqlite:///data/sub/voices.sqlite3", PORT=str(unused_tcp_port))
@@ -342,6 +352,7 @@ async def run_until_healthy_then_stop(cwd: Path, env: dict[str, str], port: int)
     return stdout.decode(), stderr.decode()
 
 
+@pytest.mark.process
 async def test_the_bot_starts_from_a_dotenv_file_and_real_variables_win(
     tmp_path: Path, fakes: Fakes, unused_tcp_port: int
 ):
@@ -375,6 +386,7 @@ async def test_the_bot_starts_from_a_dotenv_file_and_real_variables_win(
         assert secret not in output
 
 
+@pytest.mark.process
 async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
     env = clean_env(**make_env(slack, revring, PORT=str(unused_tcp_port)))
@@ -401,6 +413,7 @@ async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fake
     assert out.read_text().count("running in HTTP mode") == 1
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_a_stop_during_start_up_stops_it_quietly(tmp_path: Path, fakes: Fakes, unused_tcp_port: int, sig: int):
     slack, revring = fakes
@@ -417,6 +430,7 @@ async def test_a_stop_during_start_up_stops_it_quietly(tmp_path: Path, fakes: Fa
     assert not [line for line in lines if not line.startswith("{")], lines  # no traceback, only log lines
 
 
+@pytest.mark.process
 async def test_a_token_slack_refuses_stops_start_up_with_one_line(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
     env = make_env(slack, revring, SLACK_BOT_TOKEN="xoxb-revoked-token-000", PORT=str(unused_tcp_port))
@@ -427,6 +441,7 @@ async def test_a_token_slack_refuses_stops_start_up_with_one_line(tmp_path: Path
     assert "xoxb-revoked-token-000" not in stdout + "\n".join(lines)
 
 
+@pytest.mark.process
 async def test_a_port_in_use_stops_start_up_with_one_line_and_no_running_line(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     with socket.socket() as taken:
@@ -472,6 +487,7 @@ async def test_debug_all_adds_the_libraries_lines_without_secrets(tmp_path: Path
         assert secret not in stderr
 
 
+@pytest.mark.process
 async def test_an_unreachable_slack_is_one_line_even_at_debug(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     nowhere = f"http://127.0.0.1:{free_port()}/api/"
@@ -489,6 +505,7 @@ async def test_an_unreachable_slack_is_one_line_even_at_debug(tmp_path: Path, fa
 # --- version ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.process
 async def test_version_comes_from_the_package_metadata(tmp_path: Path):
     process = await run_bot(tmp_path, clean_env(), "--version")
     stdout, lines = await output_of(process)

@@ -7,6 +7,7 @@ download without it answers 200 with an HTML sign-in page.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import itertools
 import json
 from collections.abc import Callable
@@ -65,6 +66,10 @@ class FakeSlack(LoopbackServer):
         self.held: dict[str, asyncio.Event] = {}  # method -> recorded at once, answered once the event is set
         self.stall_downloads: asyncio.Event | None = None  # set: downloads send half, then wait for it
         self.download_started = asyncio.Event()
+        # How the file host frames a download: "plain" (Content-Length), "chunked" (no Content-Length), or
+        # "gzip" (Content-Encoding: gzip, so Content-Length counts the compressed bytes, far fewer than arrive).
+        self.download_framing = "plain"
+        self.sign_in_page = SIGN_IN_PAGE  # served as text/html, as Slack does, whatever its first bytes
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self.websocket: web.WebSocketResponse | None = None
@@ -227,7 +232,9 @@ class FakeSlack(LoopbackServer):
         file = self.files.get(request.match_info["file_id"])
         if auth != f"Bearer {self.bot_token}" or file is None or not file.visible_to_bot:
             # What Slack really does for a missing token, a missing scope or a file the bot can't see.
-            return web.Response(body=SIGN_IN_PAGE, content_type="text/html")
+            return web.Response(body=self.sign_in_page, content_type="text/html", charset="utf-8")
+        if self.download_framing != "plain":
+            return await self._framed_download(request, file)
         if self.stall_downloads is None:
             return web.Response(body=file.content, content_type=file.mimetype or "application/octet-stream")
         # Send half, then hold the rest until the test lets it go: a download caught in the middle.
@@ -239,6 +246,21 @@ class FakeSlack(LoopbackServer):
         self.download_started.set()
         await self.stall_downloads.wait()
         await response.write(file.content[half:])
+        await response.write_eof()
+        return response
+
+    async def _framed_download(self, request: web.Request, file: HostedFile) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
+        body = file.content
+        if self.download_framing == "gzip":
+            body = gzip.compress(body)
+            response.headers["Content-Encoding"] = "gzip"
+            response.content_length = len(body)
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(body), 64 * 1024):
+            await response.write(body[start:start + 64 * 1024])
         await response.write_eof()
         return response
 

@@ -1,0 +1,128 @@
+"""Logs never carry a secret, even at LOG_LEVEL=debug where the libraries describe every request they send."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import signal
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot import logs
+from tests.audio_samples import wav_tone
+from tests.bot_process import BotProcess
+from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env
+from tests.doubles.fake_revring import FakeRevRing
+from tests.doubles.fake_slack import FakeSlack, HostedFile
+
+WAV = wav_tone(12.0)
+APP_TOKEN = "xapp-1-A0APP-1-socket-secret-42"
+SECRETS = (BOT_TOKEN, SIGNING_SECRET, REVRING_KEY)
+
+
+async def clone_and_fail(bot: BotClient, slack: FakeSlack) -> None:
+    """People paste secrets where they should not: as a voice name, into a file's name, into a request."""
+    file = slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV))
+    await bot.share_file(file, text=f"<@UBOT> {BOT_TOKEN}")  # the token pasted as the voice's name
+    await slack.wait_for("chat.update")
+    hidden = slack.host_file(HostedFile("F2", f"{REVRING_KEY}.wav", "audio/wav", WAV, visible_to_bot=False))
+    await bot.share_file(hidden, text="<@UBOT>")  # the voice is named after the file: the RevRing key
+    await slack.wait_for("chat.update", 2)
+    await bot.command(SIGNING_SECRET)  # a command waiting, named with the signing secret
+    refused = await bot.post(f"token={SIGNING_SECRET}", "application/x-www-form-urlencoded", timestamp=1)
+    assert refused.status == 401
+
+
+def assert_scrubbed(output: str, secrets: tuple[str, ...] = SECRETS, *, reached: bool = True) -> None:
+    for secret in secrets:
+        assert secret not in output, secret
+    if reached:
+        assert logs.REDACTED in output  # a secret did reach a log line, and was replaced
+
+
+@pytest.mark.process
+async def test_a_real_process_at_debug_level_logs_no_secret(
+    fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
+):
+    slack, revring = fakes
+    bot = BotProcess(make_env(slack, revring, PORT=str(unused_tcp_port), LOG_LEVEL="debug"), tmp_path)
+    await bot.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            await clone_and_fail(BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response"), slack)
+    finally:
+        output = (await bot.stop(signal.SIGTERM)).decode()
+    assert bot.returncode == 0
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(line["level"] == "debug" for line in lines)  # LOG_LEVEL=debug was honoured
+    # Whether a pasted secret reaches a line at all depends on what the bot logs; none may get through.
+    assert_scrubbed(output, reached=False)
+
+
+@pytest.fixture
+def stderr_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+    """Logging configured as `python -m bot` does it, into a buffer; the test runner's handlers come back after."""
+    root, access = logging.getLogger(), logging.getLogger("aiohttp.access")
+    saved = (root.handlers[:], root.level, access.level)
+    buffer = io.StringIO()
+    monkeypatch.setattr("sys.stderr", buffer)
+    yield buffer
+    root.handlers[:], root.level, access.level = saved
+
+
+@pytest.fixture
+async def configured(harness: Harness, stderr_logs: io.StringIO) -> AsyncIterator[tuple[Harness, io.StringIO]]:
+    settings = harness.settings
+    # The list `python -m bot` passes (no app token in HTTP mode), and a Socket Mode token to prove a fourth.
+    logs.configure(
+        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token,
+         APP_TOKEN],
+        level=logging.DEBUG,
+    )
+    yield harness, stderr_logs
+
+
+async def test_the_configured_logging_scrubs_every_secret_at_debug_level(configured: tuple[Harness, io.StringIO]):
+    harness, output = configured
+    await clone_and_fail(harness.bot, harness.slack)
+    logging.getLogger("bot.test").warning(
+        "a careless line %s", APP_TOKEN, extra={"header": f"Bearer {BOT_TOKEN}", "count": 3, "where": Path("/x")}
+    )
+    logging.getLogger("bot.test").debug("a detail for %s", SIGNING_SECRET)  # written at LOG_LEVEL=debug, scrubbed
+    try:
+        raise RuntimeError(f"refused {REVRING_KEY}")
+    except RuntimeError:
+        logging.getLogger("bot.test").exception("with a traceback")
+    text = output.getvalue()
+    assert_scrubbed(text, (*SECRETS, APP_TOKEN))
+    lines = [json.loads(line) for line in text.splitlines()]
+    careless = next(line for line in lines if line["msg"].startswith("a careless line"))
+    assert careless == {"time": careless["time"], "level": "warning", "logger": "bot.test",
+                        "msg": f"a careless line {logs.REDACTED}", "header": f"Bearer {logs.REDACTED}", "count": 3,
+                        "where": "/x"}
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", careless["time"])
+    traceback = next(line for line in lines if line["msg"] == "with a traceback")
+    assert f"RuntimeError: refused {logs.REDACTED}" in traceback["error"]
+    assert any(line["level"] == "debug" for line in lines)
+    assert not logging.getLogger("aiohttp.access").isEnabledFor(logging.INFO)  # no line per HTTP request
+
+
+async def test_each_line_carries_the_bound_request_fields_and_its_own_win(configured: tuple[Harness, io.StringIO]):
+    harness, output = configured
+    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
+                                 text="<@UBOT> Grüße")
+    await harness.slack.wait_for("chat.update")
+    logs.bind(job="j-bound", team=None)
+    logging.getLogger("bot.test").info("own fields", extra={"job": "j-own", "voice_name": "Grüße"})
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    clone = next(line for line in lines if line["msg"] == "clone done")
+    assert clone["file"] == "F1" and clone["team"] == "T0TEAM" and clone["user"] == "U0ALICE"
+    assert clone["voice"] == "voice-0001" and isinstance(clone["seconds"], float)
+    assert not {"levelno", "pathname", "args"} & clone.keys()  # the record's own attributes stay out
+    assert next(line for line in lines if line["msg"] == "own fields")["job"] == "j-own"
+    assert "Grüße" in output.getvalue()  # written as UTF-8 text, not \u escapes
