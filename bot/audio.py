@@ -8,6 +8,7 @@ Slack.
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import operator
 import wave
@@ -17,6 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 from av.stream import Disposition
@@ -170,13 +172,25 @@ def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_m
     return PreparedAudio(excerpt, _probe(excerpt).info, AudioNote.EXCERPT, seconds, known)
 
 
+async def identify_audio(data: bytes) -> AudioInfo:
+    """What audio in memory really is (container, codec, the extension and content type that name it, length),
+    judged from the bytes as a shared file is. Raises `NotAudio`."""
+    return (await asyncio.to_thread(_probe_file, io.BytesIO(data))).info
+
+
 def _probe(path: Path, stop_after: float | None = None) -> _Probe:
     """Open from the bytes alone (a file object, so FFmpeg gets no name to guess from) and decode every packet,
     or those of the first `stop_after` seconds."""
-    if path.stat().st_size == 0:
+    with path.open("rb") as file:
+        return _probe_file(file, stop_after)
+
+
+def _probe_file(file: BinaryIO, stop_after: float | None = None) -> _Probe:
+    if not file.read(1):
         raise NotAudio("empty file")
+    file.seek(0)
     try:
-        with path.open("rb") as file, av.open(file, mode="r") as container:
+        with av.open(file, mode="r") as container:
             demuxer = container.format.name
             kind = _CONTAINERS.get(demuxer)
             if kind is None:

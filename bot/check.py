@@ -34,6 +34,7 @@ REQUIRED_SCOPES: tuple[str, ...] = (
     "chat:write",
     "reactions:write",
     "files:read",
+    "files:write",
     "channels:history",
     "groups:history",
     "im:history",

@@ -222,7 +222,8 @@ class Cloner:
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
         self._metrics.clone_finished("done", seconds)
         language = voice.language or request.language
-        note = messages.audio_note(clip.audio, self._settings.audio_limits)
+        # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
+        note = None if request.designed else messages.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         answer = Answer(
             messages.voice_ready_text(request.name, voice.id, language, voice.status),

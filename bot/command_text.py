@@ -20,6 +20,7 @@ class Intent(Enum):
     DIALOG = "dialog"
     LIST = "list"
     CLONE = "clone"
+    DESIGN = "design"  # `design <description>`: candidate voices from words (the description may be empty)
     BAD_LANGUAGE = "bad_language"
 
 
@@ -29,6 +30,7 @@ class ParsedCommand:
     name: str = ""
     language: str = ""
     bad_language: str = ""
+    description: str = ""
 
 
 def slack_unescape(text: str) -> str:
@@ -44,10 +46,14 @@ def clean_name(raw: str) -> str:
 
 
 def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
-    """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; `help` -> HELP; no name -> DIALOG."""
-    words = slack_unescape(text or "").split()
+    """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; `help` -> HELP; no name -> DIALOG;
+    `design a warm voice` -> DESIGN with the description as typed (quote a name that starts with "design")."""
+    typed = slack_unescape(text or "").strip()
+    words = typed.split()
     if any(word.lower() in _HELP_WORDS for word in words[:1]):
         return ParsedCommand(Intent.HELP)
+    if words and words[0].lower() == "design":
+        return ParsedCommand(Intent.DESIGN, description=typed[len(words[0]):].strip())
     if len(words) == 1 and words[0].lower() in ("list", "--list", "voices"):
         return ParsedCommand(Intent.LIST)
     language = default_language

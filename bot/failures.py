@@ -11,11 +11,14 @@ from bot.audio import AudioProblem, NotAudio, TooShort
 from bot.revring import (
     BillingInactive,
     InvalidBody,
+    NotAllowed,
+    NotFound,
     OutcomeUnknown,
     RevRingError,
     TooLarge,
     Unauthorized,
     Unavailable,
+    UnexpectedAnswer,
     Unprocessable,
     VoiceIdMissing,
 )
@@ -79,6 +82,30 @@ def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
         case Unavailable():
             return messages.revring_unavailable(error.reason), True
     return messages.internal_error(), True
+
+
+def explain_design(error: RevRingError) -> Explained:
+    """Why `POST /voices/design` gave no candidates. Nothing is made by a design (a candidate becomes a voice only
+    when it is saved), so every answer can say so, and trying again is always safe."""
+    match error:
+        case InvalidBody():
+            text = messages.design_invalid_body(error.details)
+        case Unauthorized():
+            text = messages.design_unauthorized()
+        case BillingInactive():
+            text = messages.design_billing_inactive()
+        case NotFound() | NotAllowed():
+            text = messages.design_not_offered()
+        case Unavailable():
+            text = messages.design_unavailable(error.reason)
+        case OutcomeUnknown():
+            text = messages.design_no_answer(error.reason)
+        case UnexpectedAnswer():
+            text = messages.design_unreadable()
+        case _:
+            text = messages.design_failed()
+    upstream = ("revring", "error") if isinstance(error, UnexpectedAnswer) else _upstream(error)
+    return Explained(text, error.cause, retryable=False, upstream=upstream)
 
 
 def _upstream(error: Exception) -> tuple[str, str] | None:

@@ -13,12 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.metrics import Metrics
 from bot.records import Answer, CloneRequest, Job
-from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
+from bot.slack_api import CANNOT_POST_HERE, SLACK_FAILURES, error_code, outage_cause
 
 log = logging.getLogger(__name__)
-
-# Slack's answers when the bot may not post in a conversation; the person is answered in a DM instead.
-_CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cant_post"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,7 @@ class SlackPresenter:
             )
         except SLACK_FAILURES as error:
             self._failed(error)
-            if error_code(error) not in _CANNOT_POST_HERE:
+            if error_code(error) not in CANNOT_POST_HERE:
                 log.warning("message not posted", extra={"slack_error": error_code(error)})
                 return None
             log.info("cannot post there; answering in a DM", extra={"slack_error": error_code(error)})

@@ -61,6 +61,24 @@ class CloneRequest:
     thread_ts: str | None  # answer in this thread; None for a new message in the channel
     name: str
     language: str
+    designed: bool = False  # the file is a designed voice's preview (saved from /clone-voice design), not a recording
+
+
+@dataclass(frozen=True)
+class DesignCandidate:
+    """A designed voice's preview as posted in Slack, kept for an hour so that it can be saved as a voice."""
+
+    id: str
+    team_id: str
+    user_id: str  # who asked for the design
+    file_id: str  # the preview, uploaded to Slack: saving clones from this file
+    index: int  # its number in the design thread (1 for the first preview)
+    channel_id: str  # the design thread
+    thread_ts: str
+    created_at: float
+    expires_at: float
+    # Set by the store when it reads the candidate, never stored: its hour is over.
+    expired: bool = field(default=False, compare=False)
 
 
 class Stage(StrEnum):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 # What a Web API call can raise once slack_sdk's retries are spent: an error answer, or no answer at all.
 SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, TimeoutError)
+# files_upload_v2 also raises SlackRequestError (a SlackClientError) when the upload itself is refused.
+UPLOAD_FAILURES = (SlackClientError, aiohttp.ClientError, TimeoutError)
+# Slack's answers when the bot may not post in a conversation; the person is answered in a DM instead.
+CANNOT_POST_HERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cant_post"}
 
 
 def error_code(error: BaseException) -> str:

@@ -15,8 +15,9 @@ import pytest
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import create_web_app
+from bot.app import SERVICES, create_web_app
 from bot.config import Settings
+from bot.services import Services
 from tests import slack_payloads
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
@@ -134,6 +135,12 @@ class Harness:
     revring: FakeRevRing
     bot: BotClient
     settings: Settings
+    web_app: web.Application | None = None  # the running bot, for tests that drive its store's clock
+
+    @property
+    def services(self) -> Services:
+        assert self.web_app is not None
+        return self.web_app[SERVICES]
 
 
 def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[str, str]:
@@ -178,5 +185,6 @@ async def harness(fakes: tuple[FakeSlack, FakeRevRing], request: pytest.FixtureR
     settings = Settings.from_env(make_env(slack, revring, **overrides))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession() as session:
-        yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings)
+        yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings,
+                      runner.app)
     await runner.cleanup()

@@ -129,6 +129,15 @@ def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_i
     return payload
 
 
+def block_actions_in_home(button: dict[str, Any], *, user: str = USER, trigger_id: str | None = None
+                          ) -> dict[str, Any]:
+    """A click on `button` in the app's Home tab: a view of type "home", no channel, message or response_url."""
+    payload = fixture("block_actions_home")
+    _set_user(payload, user)
+    payload.update(trigger_id=trigger_id or new_trigger_id(), actions=[_clicked(payload["actions"][0], button)])
+    return payload
+
+
 def message_action(message: dict[str, Any], *, response_url: str, callback_id: str = "clone_voice_from_message",
                    channel: str = CHANNEL, user: str = USER, trigger_id: str | None = None) -> dict[str, Any]:
     """The message shortcut used on a message; `message` holds the fields that differ from the fixture's (at

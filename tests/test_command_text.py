@@ -41,3 +41,24 @@ def test_no_name_opens_the_dialog(typed: str, language: str):
 def test_bad_language(typed: str):
     assert parse_clone_text(typed, "en").intent is Intent.BAD_LANGUAGE
 
+
+
+@pytest.mark.parametrize(
+    ("typed", "description"),
+    [
+        ("design a warm, calm voice", "a warm, calm voice"),
+        ("Design   a deep voice\nwith a slow pace  ", "a deep voice\nwith a slow pace"),
+        ("design Tom &amp; Jerry &lt;3", "Tom & Jerry <3"),
+        ("design lang=es", "lang=es"),  # the description is RevRing's to read, options and all
+        ("design", ""),
+        ("design   ", ""),
+    ],
+)
+def test_design_takes_the_description_as_typed(typed: str, description: str):
+    parsed = parse_clone_text(typed, "en")
+    assert (parsed.intent, parsed.description) == (Intent.DESIGN, description)
+
+
+def test_a_quoted_name_that_starts_with_design_is_a_clone():
+    parsed = parse_clone_text("“Design Team”", "en")
+    assert (parsed.intent, parsed.name) == (Intent.CLONE, "Design Team")

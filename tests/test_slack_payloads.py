@@ -107,6 +107,8 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
                                                     "response_url", "actions"}, {"view"}),
     "block_actions_view": (INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
                            {"channel", "message", "response_url"}),
+    "block_actions_home": (INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
+                           {"channel", "message", "response_url"}),
     "message_action": (INTERACTIVE_FIELDS | {"action_ts", "callback_id", "channel", "message_ts", "message",
                                              "response_url"}, {"view"}),
     "shortcut": (INTERACTIVE_FIELDS | {"action_ts", "callback_id"}, {"channel", "message", "response_url"}),

@@ -179,3 +179,21 @@ async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(open_sto
     assert await store.prune(1050.0) == 1
     assert await store.get_job(done.id) is None
     assert await store.get_job(running.id) is not None and await store.get_job(fresh.id) is not None
+
+
+async def test_a_design_candidate_is_kept_for_its_hour_in_its_workspace_then_forgotten(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
+    kept = await store.add_candidate(team_id="T", user_id="U", file_id="F0UP0001", index=2, channel_id="C",
+                                     thread_ts="1.1", keep_seconds=3600)
+    assert (kept.created_at, kept.expires_at) == (1000.0, 4600.0)
+    found = await store.get_candidate("T", kept.id)
+    assert found == kept and not found.expired
+    assert await store.get_candidate("T-other", kept.id) is None  # another workspace's candidate is not there
+    now[0] = 4600.0
+    assert (await store.get_candidate("T", kept.id)).expired
+    await store.prune(0)
+    assert (await store.get_candidate("T", kept.id)).expired  # kept a day longer, to say "expired"
+    now[0] += 86401
+    await store.prune(0)
+    assert await store.get_candidate("T", kept.id) is None

@@ -50,10 +50,16 @@ async def guard_access(
     if kind == "command":
         return _json({"response_type": "ephemeral", "text": refusal})
     if kind == "view_submission":
-        return _json({"response_action": "errors", "errors": {messages.NAME_BLOCK: refusal}})
+        return _json({"response_action": "errors", "errors": {_first_input(body.get("view") or {}): refusal}})
     if context.respond is not None:
         await context.respond(text=refusal, response_type="ephemeral", replace_original=False)
     return BoltResponse(status=200, body="")
+
+
+def _first_input(view: dict) -> str:
+    """The block a dialog's refusal is shown on: Slack shows errors only on input blocks the view has."""
+    inputs = [block.get("block_id") for block in view.get("blocks") or [] if block.get("type") == "input"]
+    return next((block_id for block_id in inputs if block_id), messages.NAME_BLOCK)
 
 
 def _json(payload: dict) -> BoltResponse:

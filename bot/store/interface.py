@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.records import Admitted, CloneRequest, Job, PendingCommand, RecentAudio
+from bot.records import Admitted, CloneRequest, DesignCandidate, Job, PendingCommand, RecentAudio
 
 CLAIM_SECONDS = 3600.0  # how long a delivery or message id is remembered for deduplication
 DEFAULT_LEASE_SECONDS = 30.0  # how long a job stays taken without a renewal
@@ -112,11 +112,26 @@ class RequestStore(Protocol):
         atomic step (fence + 1 each): a job `runner` already holds is never handed over again."""
         ...
 
+    # --- designed voices --------------------------------------------------------------------------------
+
+    async def add_candidate(
+        self, *, team_id: str, user_id: str, file_id: str, index: int, channel_id: str, thread_ts: str,
+        keep_seconds: float,
+    ) -> DesignCandidate:
+        """Keep a designed voice's uploaded preview for `keep_seconds` from now; returns it with its new id."""
+        ...
+
+    async def get_candidate(self, team_id: str, candidate_id: str) -> DesignCandidate | None:
+        """The candidate of this workspace, with `expired` set once its hour is over (kept a day after that);
+        None when there is no such candidate here."""
+        ...
+
     # --- the rest --------------------------------------------------------------------------------------
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]: ...
     async def prune(self, job_cutoff: float) -> int:
-        """Drop expired entries and finished jobs created before `job_cutoff`; return how many jobs went."""
+        """Drop expired entries (design candidates a day after their hour) and finished jobs created before
+        `job_cutoff`; return how many jobs went."""
         ...
 
     async def ping(self) -> None:

@@ -54,6 +54,15 @@ clone_starts = Table(
     Column("user_id", Text, nullable=False), Column("started_at", Double, nullable=False),
     Column("retry", Integer, nullable=False),  # 1 for a Try again
 )
+# Designed voices' previews that can still be saved (`/clone-voice design`), each for an hour.
+design_candidates = Table(
+    "design_candidates", metadata,
+    Column("id", Text, primary_key=True),
+    Column("team_id", Text, nullable=False), Column("user_id", Text, nullable=False),
+    Column("file_id", Text, nullable=False), Column("candidate_index", Integer, nullable=False),
+    Column("channel_id", Text, nullable=False), Column("thread_ts", Text, nullable=False),
+    Column("created_at", Double, nullable=False), Column("expires_at", Double, nullable=False),
+)
 
 # Types both SQLite and PostgreSQL read the same way (DOUBLE PRECISION: PostgreSQL's REAL is too coarse for epochs).
 _LAYOUT_OF_0_1 = """
@@ -152,7 +161,24 @@ async def _2_jobs_in_columns(conn: AsyncConnection) -> None:
     await _script(conn, _JOBS_INDEXES)
 
 
-MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (_1_layout_of_0_1, _2_jobs_in_columns)
+_DESIGN_CANDIDATES = """
+CREATE TABLE design_candidates (
+    id TEXT NOT NULL, team_id TEXT NOT NULL, user_id TEXT NOT NULL, file_id TEXT NOT NULL,
+    candidate_index INTEGER NOT NULL, channel_id TEXT NOT NULL, thread_ts TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL,
+    CONSTRAINT design_candidates_pk PRIMARY KEY (id));
+CREATE INDEX design_candidates_by_expiry ON design_candidates (expires_at)
+"""
+
+
+async def _3_design_candidates(conn: AsyncConnection) -> None:
+    """Designed voices' previews, kept for an hour so that one can be saved as a voice."""
+    await _script(conn, _DESIGN_CANDIDATES)
+
+
+MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
+    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates,
+)
 LATEST = len(MIGRATIONS)
 # Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).
 _MIGRATION_LOCK = 0x766F6963_65636C6E  # "voicecln"

@@ -30,6 +30,7 @@ from bot.records import (
     Admission,
     Admitted,
     CloneRequest,
+    DesignCandidate,
     Job,
     PendingCommand,
     RecentAudio,
@@ -47,9 +48,11 @@ from bot.store.database import (
     unavailable,
 )
 from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, StoreUnavailable
-from bot.store.schema import claims, clone_starts, jobs, pending, recent_audio, upgrade
+from bot.store.schema import claims, clone_starts, design_candidates, jobs, pending, recent_audio, upgrade
 
 _HOUR = 3600.0
+# An expired design candidate is kept this long, so that saving it says "expired" rather than "unknown".
+_CANDIDATE_KEPT_EXPIRED = 86400.0
 # Key spaces of pg_advisory_xact_lock(int, int): one for files, one for people.
 _FILE_LOCK, _PERSON_LOCK = 1, 2
 
@@ -403,10 +406,41 @@ class SQLStore:
                 retried[job_id].append(started_at)
         return [rows.job(row, tuple(retried[row["id"]])) for row in found]
 
+    # --- designed voices -----------------------------------------------------------------------------
+
+    async def add_candidate(
+        self, *, team_id: str, user_id: str, file_id: str, index: int, channel_id: str, thread_ts: str,
+        keep_seconds: float,
+    ) -> DesignCandidate:
+        now = self.clock()
+        candidate = DesignCandidate(uuid.uuid4().hex, team_id, user_id, file_id, index, channel_id, thread_ts,
+                                    created_at=now, expires_at=now + keep_seconds)
+        async with self._transaction() as conn:
+            await conn.execute(design_candidates.insert(), {
+                "id": candidate.id, "team_id": team_id, "user_id": user_id, "file_id": file_id,
+                "candidate_index": index, "channel_id": channel_id, "thread_ts": thread_ts,
+                "created_at": candidate.created_at, "expires_at": candidate.expires_at,
+            })
+        return candidate
+
+    async def get_candidate(self, team_id: str, candidate_id: str) -> DesignCandidate | None:
+        found = select(design_candidates).where(design_candidates.c.id == candidate_id,
+                                                design_candidates.c.team_id == team_id)
+        async with self._transaction() as conn:
+            row = (await conn.execute(found)).mappings().first()
+        if row is None:
+            return None
+        return DesignCandidate(
+            id=row["id"], team_id=row["team_id"], user_id=row["user_id"], file_id=row["file_id"],
+            index=row["candidate_index"], channel_id=row["channel_id"], thread_ts=row["thread_ts"],
+            created_at=row["created_at"], expires_at=row["expires_at"], expired=self.clock() >= row["expires_at"],
+        )
+
     # --- forgetting --------------------------------------------------------------------------------
 
     async def prune(self, job_cutoff: float) -> int:
-        """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys."""
+        """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys, design
+        candidates a day after their hour."""
         now = self.clock()
         old_finished = select(jobs.c.id).where(jobs.c.created_at < job_cutoff,
                                                jobs.c.stage.not_in([str(s) for s in UNFINISHED]))
@@ -414,6 +448,8 @@ class SQLStore:
             for table in (pending, recent_audio):
                 await conn.execute(delete(table).where(table.c.saved_at < now - self.ttl_seconds))
             await conn.execute(delete(claims).where(claims.c.claimed_at < now - CLAIM_SECONDS))
+            await conn.execute(delete(design_candidates)
+                               .where(design_candidates.c.expires_at < now - _CANDIDATE_KEPT_EXPIRED))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
         return result.rowcount

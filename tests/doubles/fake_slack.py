@@ -10,6 +10,7 @@ import asyncio
 import gzip
 import itertools
 import json
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ class ApiCall:
     method: str
     args: dict[str, Any]
     token: str | None
+    answer: dict[str, Any] | None = None  # what the fake answered (a successful call's `ts`, `file_id`…)
 
 
 @dataclass
@@ -40,6 +42,21 @@ class HostedFile:
     subtype: str = ""
     visible_to_bot: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Upload:
+    """A file the bot uploaded with files_upload_v2: what files.getUploadURLExternal was told, the bytes that
+    reached the upload URL, and, once files.completeUploadExternal ran, where it was shared."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    completed: bool = False
+    title: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
 
 
 class FakeSlack(LoopbackServer):
@@ -71,6 +88,9 @@ class FakeSlack(LoopbackServer):
         self.download_framing = "plain"
         self.sign_in_page = SIGN_IN_PAGE  # served as text/html, as Slack does, whatever its first bytes
         self._ts = itertools.count(1)
+        self.uploads: dict[str, Upload] = {}  # by file id, in the order files.getUploadURLExternal issued them
+        self.upload_auth: list[str | None] = []  # the Authorization header of each upload (Slack wants none)
+        self._file_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self.websocket: web.WebSocketResponse | None = None
         self.socket_messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -86,6 +106,7 @@ class FakeSlack(LoopbackServer):
                 web.get("/redirect/{key}/{file_id}/{name}", self._redirect),
                 web.get("/link", self._socket),
                 web.post("/response", self._response_url),
+                web.post("/upload/v1/{file_id}", self._upload),
             ]
         )
 
@@ -134,6 +155,10 @@ class FakeSlack(LoopbackServer):
 
         await asyncio.wait_for(holds(), timeout)
 
+    def completed_uploads(self) -> list[Upload]:
+        """The files uploaded and shared (files.completeUploadExternal), in order."""
+        return [upload for upload in self.uploads.values() if upload.completed]
+
     def thread_texts(self) -> list[str]:
         """Text of every message posted or edited, in order."""
         return [c.args.get("text", "") for c in self.calls if c.method in ("chat.postMessage", "chat.update")]
@@ -154,8 +179,9 @@ class FakeSlack(LoopbackServer):
                 args[key] = json.loads(args[key])
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        call = ApiCall(method, args, token)
         async with self._changed:
-            self.calls.append(ApiCall(method, args, token))
+            self.calls.append(call)
             self._changed.notify_all()
         if method in self.held:  # Slack being slow to answer
             await self.held[method].wait()
@@ -169,7 +195,8 @@ class FakeSlack(LoopbackServer):
         headers = {"x-oauth-scopes": ",".join(scopes)}
         if method in self.failures:
             return web.json_response({"ok": False, "error": self.failures[method]}, headers=headers)
-        return web.json_response(self._answer(method, args), headers=headers)
+        call.answer = self._answer(method, args)
+        return web.json_response(call.answer, headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -208,9 +235,60 @@ class FakeSlack(LoopbackServer):
             if file is None:
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "file": self.host_file(file)}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(args)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(args)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/link"}
         return {"ok": True}
+
+    # --- files_upload_v2: an upload URL, the upload, and completing it into a shared file ----------------
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F0UP{next(self._file_ids):04d}"
+        self.uploads[file_id] = Upload(file_id, filename, int(length))
+        return {"ok": True, "upload_url": f"{self.url}/upload/v1/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the raw bytes as the POST body, no token (the URL itself is the permission)."""
+        self.upload_auth.append(request.headers.get("Authorization"))
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None or upload.completed:
+            return web.Response(status=404, text="Not found")
+        content = await request.read()
+        if len(content) != upload.length:
+            return web.Response(status=400, text=f"Length mismatch: {len(content)} != {upload.length}")
+        upload.content = content
+        return web.Response(text=f"OK - {len(content)}")
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            files = json.loads(str(args.get("files") or ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel, thread_ts = args.get("channel_id"), args.get("thread_ts")
+        if thread_ts and not channel:
+            return {"ok": False, "error": "invalid_arguments"}
+        if channel in self.cannot_post_in:
+            return {"ok": False, "error": self.cannot_post_in[channel]}
+        uploads = [self.uploads.get(str(item.get("id"))) for item in files if isinstance(item, dict)]
+        if not uploads or any(upload is None or upload.content is None or upload.completed for upload in uploads):
+            return {"ok": False, "error": "file_not_found"}
+        completed = []
+        for item, upload in zip(files, uploads, strict=True):
+            assert upload is not None and upload.content is not None
+            extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+            mimetype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+            self.files[upload.file_id] = HostedFile(upload.file_id, upload.filename, mimetype, upload.content,
+                                                    filetype=extension)
+            upload.completed, upload.title = True, item.get("title") or upload.filename
+            upload.channel_id, upload.thread_ts = channel, thread_ts
+            completed.append({"id": upload.file_id, "title": upload.title})
+        return {"ok": True, "files": completed}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         async with self._changed:

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.command_text import Intent, parse_clone_text
 from bot.dialog import DialogTarget, open_clone_dialog
+from bot.listeners.commands.design_voice import design_from_command
 from bot.records import Admission, CloneRequest, PendingCommand
 from bot.services import services
 
@@ -15,7 +16,8 @@ from bot.services import services
 async def handle_clone_voice(
     ack: AsyncAck, command: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
 ):
-    """`/clone-voice [NAME] [lang=xx]`: the dialog, the audio just shared here, or wait for the next one."""
+    """`/clone-voice [NAME] [lang=xx]`: the dialog, the audio just shared here, or wait for the next one;
+    `/clone-voice design <description>`: voices designed from words."""
     shared = services(context)
     settings = shared.settings
     minutes = settings.pending_minutes
@@ -30,6 +32,9 @@ async def handle_clone_voice(
     if parsed.intent is Intent.LIST:
         jobs = await shared.store.recent_jobs(context.team_id or command.get("team_id", ""), limit=20)
         await ack(text=messages.voice_list_text(jobs), blocks=messages.voice_list_blocks(jobs))
+        return
+    if parsed.intent is Intent.DESIGN:
+        await design_from_command(ack, respond, client, context, command, parsed.description)
         return
     if parsed.intent is Intent.DIALOG:
         await ack()

@@ -1,0 +1,46 @@
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.design_dialogs import SaveTarget, read_save
+from bot.records import Admission, CloneRequest, SharedFile
+from bot.services import services
+
+
+async def handle_save_candidate_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
+                                       context: AsyncBoltContext):
+    """*Save as a voice…* was submitted: the candidate's uploaded preview is cloned like any shared recording."""
+    shared = services(context)
+    save, errors = read_save(view, shared.settings)
+    if save is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    target = SaveTarget.from_metadata(view.get("private_metadata", ""))
+    candidate = await shared.store.get_candidate(team_id, target.candidate_id) if target else None
+    if target is None or candidate is None or candidate.expired:
+        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.candidate_expired()})
+        return
+    if await shared.revring.client_for(team_id, context.enterprise_id) is None:
+        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.revring_not_connected()})
+        return
+    request = CloneRequest(
+        team_id=team_id,
+        channel_id=candidate.channel_id,
+        user_id=(body.get("user") or {}).get("id", ""),
+        file=SharedFile(candidate.file_id),  # completed with files.info when cloning
+        message_ts=target.message_ts,
+        thread_ts=candidate.thread_ts,
+        name=save.name,
+        language=save.language,
+        designed=True,
+    )
+    admitted = await shared.cloner.submit(client, request)
+    if admitted.outcome is Admission.DUPLICATE:
+        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.candidate_already_saving()})
+    elif admitted.outcome is Admission.RATE_LIMITED:
+        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
+        await ack(response_action="errors", errors={messages.NAME_BLOCK: text})
+    else:
+        await ack()
