@@ -28,7 +28,7 @@ from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.health import Health
-from bot.listeners import register_listeners
+from bot.listeners import register_listeners, store_trouble
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.revring import RevRingClient
@@ -46,6 +46,9 @@ VERIFIER = web.AppKey("verifier", SignatureVerifier)
 HEALTH = web.AppKey("health", Health)
 SERVICES = web.AppKey("services", Services)  # once started
 DRAIN = web.AppKey("drain", Callable[[], Awaitable[None]])
+
+BOLT_ACK_POLL_SECONDS = 0.05  # five times how often Bolt looks whether a listener has acknowledged
+
 
 class StartupError(Exception):
     """The bot cannot start; the message is one line for the person starting it."""
@@ -234,14 +237,24 @@ async def _slack_events(request: web.Request) -> web.StreamResponse:
     return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
 
-async def refuse_what_bolt_cannot_read(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
-    """Bolt's error handler, in both modes: 400 for a body Bolt itself could not read, 500 for anything else.
+async def refuse_what_bolt_cannot_read(
+    error: Exception, response: BoltResponse | None, body: dict, context: AsyncBoltContext, client: AsyncWebClient
+) -> BoltResponse | None:
+    """Bolt's error handler, in both modes: the database unreachable is told to the person (store_trouble), 400 for
+    a body Bolt itself could not read, 500 for anything else. `response` is None once the request was acknowledged.
 
     Bolt's built-in middleware and listener matchers assume Slack's shapes (an `event` that is an object, and so
     on); on a body that is not, they raise and Bolt would answer 500. Whether a body is Slack-shaped is Slack's to
     say, not ours, so there is no list of fields here: what tells the two apart is where the error was raised.
     In Socket Mode a non-200 answer is simply not acknowledged, as Bolt does with any failed request.
     """
+    if response is None:
+        # Already acknowledged. Once this handler returns, Bolt sets the acknowledgement back to None (slack_bolt's
+        # asyncio_runner), and its loop that waits for it looks only every 10 ms: an error raised at once after
+        # ack() would turn Slack's 200 into a 404 three seconds later. Waiting here first lets it see the 200.
+        await asyncio.sleep(BOLT_ACK_POLL_SECONDS)
+    if isinstance(error, StoreUnavailable):
+        return await store_trouble.answer(error, body, context, client, acknowledged=response is None)
     if response is not None and _raised_inside_bolt(error):
         log.info("refused a request Bolt could not read", exc_info=error)
         return BoltResponse(status=400, body="bad request")

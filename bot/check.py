@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import sqlite_file
 from bot.config import Settings
 from bot.slack_api import error_code
+from bot.store import postgres_probe
 
 log = logging.getLogger(__name__)
 
@@ -300,10 +301,12 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
 
 
 async def check_database(settings: Settings) -> Result:
-    """Open the SQLite file and write in a transaction that is rolled back, or prove its folder is writable."""
+    """SQLite: open the file and write in a transaction that is rolled back, or prove its folder is writable.
+    PostgreSQL: connect, read the schema version and what the user may do, read-only."""
     sqlite_path = settings.database.sqlite_path
     if sqlite_path is None:
-        return Result("Database", None, f"PostgreSQL at {settings.database.display()}: not tried by check yet.")
+        found = await postgres_probe.probe(settings.database, TIMEOUT_SECONDS)
+        return Result("Database", found.usable, found.detail, found.fix)
     verdict = await asyncio.to_thread(sqlite_file.probe, sqlite_path)
     return Result("Database", verdict.usable, verdict.detail, verdict.fix)
 

@@ -256,6 +256,11 @@ def interrupted_during_upload(name: str) -> str:
     )
 
 
+def database_unavailable() -> str:
+    """The one answer to a request that arrived while the database could not be reached (any way in)."""
+    return ":warning: I can't take new clones for a moment; try again in a minute."
+
+
 def retry_already_running() -> str:
     return "That clone is already running again; its result will appear in the same message."
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import aiohttp
 
 REPO = Path(__file__).resolve().parent.parent
-_OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_URL", "CLONES_",
-                 "SHUTDOWN_")
+_OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_", "CLONES_",
+                 "SHUTDOWN_", "JOB_")
 
 
 def process_env(settings: dict[str, str]) -> dict[str, str]:
@@ -70,6 +70,14 @@ class BotProcess:
         await asyncio.wait_for(self.process.wait(), timeout)
         self.output += self._log.read_bytes()
         return self.output
+
+    def printed(self) -> str:
+        """What the running process has printed so far."""
+        return self._log.read_text(errors="replace") if self._log.exists() else ""
+
+    def signal(self, sig: int) -> None:
+        assert self.process is not None and self.process.returncode is None
+        self.process.send_signal(sig)
 
     @property
     def returncode(self) -> int | None:
