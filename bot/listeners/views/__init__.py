@@ -1,8 +1,10 @@
 from slack_bolt.app.async_app import AsyncApp
 
 from bot import messages
+from bot.listeners.views.agent_dialog import handle_agent_dialog
 from bot.listeners.views.clone_dialog import handle_clone_dialog
 
 
 def register(app: AsyncApp) -> None:
     app.view(messages.DIALOG_CALLBACK_ID)(handle_clone_dialog)
+    app.view(messages.AGENT_DIALOG_CALLBACK_ID)(handle_agent_dialog)
