@@ -591,7 +591,9 @@ def _job_line(job: Job) -> str:
     request = job.request
     who = f"<@{request.user_id}>" if re.fullmatch(r"[UW][A-Z0-9]{2,20}", request.user_id) else "someone"
     when = datetime.fromtimestamp(job.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if job.voice_id:
+    if job.voice_id and job.deleted_at is not None:
+        status = f"`{escape(job.voice_id)}` · deleted"
+    elif job.voice_id:
         status = f"`{escape(job.voice_id)}` · {escape(job.voice_status or 'ready')}"
     else:
         status = _STAGE_WORDS.get(str(job.stage), escape(str(job.stage)))
@@ -865,6 +867,10 @@ def agent_now_speaks_blocks(agent_name: str, name: str, previous_voice_id: str |
              "text": {"type": "plain_text", "text": "Undo"}},
         ]})
     return blocks
+
+
+def agent_already_speaks(agent_name: str, name: str) -> str:
+    return f"Agent *{escape(agent_name)}* already speaks with *{escape(name)}*; nothing to change."
 
 
 def agent_change_done(agent_name: str, name: str, previous_voice_id: str | None) -> str:

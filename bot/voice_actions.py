@@ -94,6 +94,8 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
         agent = next((a for a in await revring.list_agents() if a.id == agent_id), None)
         if agent is None:
             return messages.agent_gone()
+        if agent.voice_id == job.voice_id:
+            return messages.agent_already_speaks(agent.name, name)
         await revring.update_agent_voice(agent.id, job.voice_id)
     except RevRingError as error:
         what = voice_failures.give_voice(agent.name) if agent is not None else voice_failures.LIST_AGENTS
@@ -101,7 +103,7 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
         log.info("agent not given the voice", extra={"cause": explained.cause})
         return explained.text
     change = AgentChange(uuid.uuid4().hex[:16], where.team_id, job.id, agent.id, agent.name, job.voice_id,
-                         agent.voice_id if agent.voice_id != job.voice_id else None, where.user_id, time.time())
+                         agent.voice_id, where.user_id, time.time())
     await shared.store.record_agent_change(change)
     log.info("agent given a voice", extra={"agent": agent.id, "voice": job.voice_id})
     thread = voice_thread(job)

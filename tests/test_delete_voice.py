@@ -104,3 +104,12 @@ async def test_someone_else_refused_in_the_home_tab_is_told_in_a_modal(harness: 
     [notice] = await harness.slack.wait_for("views.open")
     assert "can delete it" in str(notice.args["view"]["blocks"])
     assert harness.revring.calls("DELETE", "/v1/voices/") == []
+
+
+async def test_the_list_command_marks_a_deleted_voice(harness: Harness):
+    made = await clone(harness, "Rachel", file_id="F1")
+    edits = len(harness.slack.calls_to("chat.update"))
+    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await harness.slack.wait_for("chat.update", edits + 1)
+    listed = await harness.bot.command("list")
+    assert f"`{made.voice_id}` · deleted" in listed.text

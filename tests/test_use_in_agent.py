@@ -208,3 +208,11 @@ async def test_an_undo_that_fails_can_be_tried_again_and_others_may_not_undo(har
     await harness.bot.click(undo, made.channel, message_ts="1700000000.000777")
     await harness.slack.wait_for("chat.update", edits + 1)
     assert harness.revring.agent(agent.id).voice_id == "revring-adam"
+
+
+async def test_an_agent_that_already_speaks_with_the_voice_is_left_alone(harness: Harness):
+    made = await clone(harness, "Rachel", file_id="F1")
+    agent = harness.revring.add_agent("Sales", made.voice_id)
+    result = await choose(harness, await dialog_for(harness, made), agent.id)
+    assert "already speaks with *Rachel*" in result
+    assert harness.revring.calls("PATCH", "/v1/agents/") == []
