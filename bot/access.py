@@ -27,6 +27,9 @@ class Actor:
     channel_id: str | None
     installation_team_id: str | None
     installation_enterprise_id: str | None = None
+    # The Home tab, or a dialog opened by a click that was checked where it happened: no conversation, so
+    # ALLOWED_CHANNEL_IDS (which says where clones may be asked for) has nothing to say; the people rules hold.
+    outside_conversations: bool = False
 
 
 class AccessPolicy:
@@ -48,7 +51,8 @@ class AccessPolicy:
                 return messages.external_user_refused()
         if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
             return messages.person_not_allowed(contact)
-        if settings.allowed_channel_ids and actor.channel_id not in settings.allowed_channel_ids:
+        if (settings.allowed_channel_ids and not actor.outside_conversations
+                and actor.channel_id not in settings.allowed_channel_ids):
             return messages.channel_not_allowed(contact)
         return None
 

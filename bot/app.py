@@ -28,6 +28,7 @@ from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.health import Health
+from bot.home import HomeRefresher
 from bot.listeners import register_listeners, store_trouble
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
@@ -130,7 +131,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
         )
         cloner = Cloner(settings, store, Pipeline(settings, session, revring), health.metrics,
-                        shared_database=settings.database.is_postgres)
+                        shared_database=settings.database.is_postgres, on_answered=HomeRefresher(store, settings))
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
                           RevRingAccounts(revring))

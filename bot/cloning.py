@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -47,15 +48,21 @@ class Retried:
     retry_after_seconds: float = 0.0  # RATE_LIMITED
 
 
+# Told each job whose answer Slack has just shown (the app refreshes the requester's Home with it).
+OnAnswered = Callable[[AsyncWebClient, Job], Awaitable[None]]
+
+
 class Cloner:
     """Takes requests in as jobs in the shared store, runs them (at most `max_concurrent_clones` here at once), and
     always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
-    this is the only process, so what an earlier run held is taken over at once on start."""
+    this is the only process, so what an earlier run held is taken over at once on start. `on_answered` runs beside,
+    after each answer is shown; its failures are logged and never touch the job."""
 
     def __init__(
         self, settings: Settings, store: RequestStore, pipeline: Pipeline, metrics: Metrics, *,
-        shared_database: bool = False,
+        shared_database: bool = False, on_answered: OnAnswered | None = None,
     ) -> None:
+        self._on_answered = on_answered
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
@@ -227,7 +234,8 @@ class Cloner:
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         answer = Answer(
             messages.voice_ready_text(request.name, voice.id, language, voice.status),
-            messages.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note),
+            messages.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note, job_id=job.id,
+                                        agent_updates=self._settings.agent_updates),
             ok=True,
         )
         await self._answer(client, job, answer)
@@ -264,6 +272,14 @@ class Cloner:
             log.error("answer not delivered; it is tried again when the job's lease runs out")
             return
         await self._save(replace(job, answer=None))
+        if self._on_answered is not None:
+            self._tasks.spawn(self._tell_answered(client, job))
+
+    async def _tell_answered(self, client: AsyncWebClient, job: Job) -> None:
+        try:
+            await self._on_answered(client, job)
+        except Exception:
+            log.exception("after-answer hook failed")
 
     async def _save(self, job: Job) -> Job:
         """Write `job` while this runner holds it; through a database outage, wait until it is back."""

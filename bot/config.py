@@ -107,6 +107,7 @@ class Settings(CloneSettings):
     access_contact: str | None = None
     job_retention_days: int = 90
     job_lease_seconds: int = 30
+    agent_updates: bool = True  # *Use in an agent* (AGENT_UPDATES=off hides it for everyone)
     log_level: int = logging.INFO
     library_log_level: int = logging.WARNING
 
@@ -175,6 +176,7 @@ class Settings(CloneSettings):
             access_contact=(read.get("ACCESS_CONTACT") or "")[:200] or None,
             job_retention_days=read.number("JOB_RETENTION_DAYS", 90, 1, 3650),
             job_lease_seconds=read.number("JOB_LEASE_SECONDS", 30, 5, 3600),
+            agent_updates=read.flag("AGENT_UPDATES", default=True),
         )
         values["log_level"], values["library_log_level"] = read.log_levels()
         if read.problems:
@@ -252,9 +254,11 @@ class _Reader:
             return DEFAULT_LANGUAGE
         return language
 
-    def flag(self, name: str) -> bool:
+    def flag(self, name: str, *, default: bool = False) -> bool:
         raw = self.get(name)
-        if raw is None or raw.lower() in ("0", "false", "no", "off"):
+        if raw is None:
+            return default
+        if raw.lower() in ("0", "false", "no", "off"):
             return False
         if raw.lower() in ("1", "true", "yes", "on"):
             return True

@@ -30,6 +30,14 @@ DESIGN_CALLBACK_ID = "design_voice_dialog"
 SAVE_CANDIDATE_ACTION = "save_design_candidate"
 SAVE_CALLBACK_ID = "save_design_candidate_dialog"
 DESCRIPTION_BLOCK, COUNT_BLOCK = "description", "count"
+USE_IN_AGENT_ACTION = "use_voice_in_agent"
+DELETE_VOICE_ACTION = "delete_voice"
+UNDO_AGENT_CHANGE_ACTION = "undo_agent_change"
+HOME_SHOW_ACTIONS = ("home_show_mine", "home_show_everyone", "home_page_newer", "home_page_older")
+AGENT_DIALOG_CALLBACK_ID = "use_in_agent_dialog"
+AGENT_BLOCK = "agent"
+AGENT_SEARCH_ACTION = "agent_search"  # the external select, past Slack's 100 options
+MAX_STATIC_OPTIONS = 100
 NAME_BLOCK, LANGUAGE_BLOCK, AUDIO_BLOCK, CONSENT_BLOCK = "name", "language", "audio", "consent"
 FIELD_ACTION = "value"
 DIALOG_FILETYPES = ["mp3", "m4a", "mp4", "wav", "ogg", "oga", "opus", "flac", "webm", "aac"]
@@ -172,7 +180,8 @@ def voice_ready_text(name: str, voice_id: str, language: str, status: str) -> st
 
 
 def voice_ready_blocks(
-    name: str, voice_id: str, language: str, status: str, *, note: str | None = None
+    name: str, voice_id: str, language: str, status: str, *, note: str | None = None, job_id: str | None = None,
+    agent_updates: bool = True,
 ) -> list[dict[str, Any]]:
     headline = {
         "ready": f":white_check_mark: Voice *{escape(name)}* is ready.",
@@ -203,7 +212,34 @@ def voice_ready_blocks(
     ]
     if note:
         blocks.insert(3, {"type": "context", "elements": [{"type": "mrkdwn", "text": f":bulb: {note}"}]})
+    if job_id:
+        blocks.append(voice_buttons(job_id, name, agent_updates=agent_updates))
     return blocks
+
+
+def voice_buttons(job_id: str, name: str, *, agent_updates: bool) -> dict[str, Any]:
+    """*Use in an agent* (unless AGENT_UPDATES is off) and *Delete*, behind Slack's confirmation, for one voice."""
+    elements: list[dict[str, Any]] = []
+    if agent_updates:
+        elements.append({"type": "button", "action_id": USE_IN_AGENT_ACTION, "value": job_id,
+                         "text": {"type": "plain_text", "text": "Use in an agent"}})
+    elements.append({
+        "type": "button", "action_id": DELETE_VOICE_ACTION, "value": job_id, "style": "danger",
+        "text": {"type": "plain_text", "text": "Delete"},
+        "confirm": {
+            "title": {"type": "plain_text", "text": "Delete this voice?"},
+            "text": {"type": "plain_text", "text": delete_confirmation(name)},
+            "confirm": {"type": "plain_text", "text": "Delete"},
+            "deny": {"type": "plain_text", "text": "Cancel"},
+            "style": "danger",
+        },
+    })
+    return {"type": "actions", "elements": elements}
+
+
+def delete_confirmation(name: str) -> str:
+    # Plain text (Slack's confirmations take no mrkdwn), escaped all the same: Slack reads entities in it too.
+    return f"This deletes “{escape(name[:100])}” from RevRing; agents using it will stop working."
 
 
 def used_an_excerpt(original_seconds: float, excerpt_seconds: float, length_known: bool = True) -> str:
@@ -571,7 +607,9 @@ def _job_line(job: Job) -> str:
     request = job.request
     who = f"<@{request.user_id}>" if re.fullmatch(r"[UW][A-Z0-9]{2,20}", request.user_id) else "someone"
     when = datetime.fromtimestamp(job.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if job.voice_id:
+    if job.voice_id and job.deleted_at is not None:
+        status = f"`{escape(job.voice_id)}` · deleted"
+    elif job.voice_id:
         status = f"`{escape(job.voice_id)}` · {escape(job.voice_status or 'ready')}"
     else:
         status = _STAGE_WORDS.get(str(job.stage), escape(str(job.stage)))
@@ -902,3 +940,329 @@ def design_unreadable() -> str:
 
 def design_failed() -> str:
     return "Something went wrong on my side and nothing was designed. Please try again."
+
+
+# --- The Home tab: the voice library ---------------------------------------------------------------
+
+LIBRARY_PAGE_SIZE = 20  # 3 blocks each, so a page, the buttons and other sections stay under Slack's 100
+
+
+def _person(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id and re.fullmatch(r"[UW][A-Z0-9]{2,20}", user_id) else "someone"
+
+
+def _when(epoch: float) -> str:
+    """A date Slack shows in each reader's own time zone (the fallback in UTC)."""
+    fallback = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(epoch)}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def _link(url: str | None, label: str) -> str:
+    # Slack's own permalink (chat.getPermalink); `|` and `>` cannot be in it, but the check costs nothing.
+    if not url or not re.fullmatch(r"https://[^\s|<>]+", url):
+        return ""
+    return f" · <{url}|{label}>"
+
+
+def home_intro_blocks() -> list[dict[str, Any]]:
+    return [
+        {"type": "header", "text": {"type": "plain_text", "text": "Voice library"}},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "action_id": OPEN_DIALOG_ACTION, "value": "{}", "style": "primary",
+                 "text": {"type": "plain_text", "text": "Clone a voice"}},
+                {"type": "button", "action_id": DESIGN_DIALOG_ACTION, "value": "{}",
+                 "text": {"type": "plain_text", "text": "Design a voice"}},
+            ],
+        },
+    ]
+
+
+def library_entry_blocks(job: Job, *, agent_updates: bool) -> list[dict[str, Any]]:
+    """One voice: name and copyable voiceId, language, status, who made it and when, a link to its thread."""
+    request = job.request
+    status = escape(job.voice_status or "ready")
+    text = (
+        f"*{escape(request.name)}*  `{escape(job.voice_id or '')}`\n"
+        f"Language `{escape(request.language)}` · {status} · made by {_person(request.user_id)} "
+        f"{_when(job.created_at)}{_link(job.permalink, 'thread')}"
+    )
+    return [
+        {"type": "divider"},
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        voice_buttons(job.id, request.name, agent_updates=agent_updates),
+    ]
+
+
+def library_blocks(
+    jobs: list[Job], *, total: int, mine: bool, page: int, agent_updates: bool
+) -> list[dict[str, Any]]:
+    """The library section: Mine / Everyone, where this page is, its voices, and Newer / Older."""
+
+    def show(action: str, label: str, *, to_mine: bool, to_page: int, primary: bool = False) -> dict[str, Any]:
+        button: dict[str, Any] = {"type": "button", "action_id": action, "text": {"type": "plain_text", "text": label},
+                                  "value": f"{'mine' if to_mine else 'everyone'}:{to_page}"}
+        if primary:
+            button["style"] = "primary"
+        return button
+
+    mine_action, everyone_action, newer_action, older_action = HOME_SHOW_ACTIONS
+    blocks: list[dict[str, Any]] = [
+        {"type": "actions", "elements": [
+            show(mine_action, "Mine", to_mine=True, to_page=0, primary=mine),
+            show(everyone_action, "Everyone", to_mine=False, to_page=0, primary=not mine),
+        ]},
+    ]
+    if not jobs:
+        empty = ("You haven't cloned a voice here yet." if mine
+                 else "No voices have been cloned from this workspace yet.")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{empty} Press *Clone a voice* to "
+                                                   "make one."}})
+        return blocks
+    first = page * LIBRARY_PAGE_SIZE + 1
+    whose = "your voices" if mine else "voices of this workspace"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        f"Newest first: {first}–{first + len(jobs) - 1} of {total} {whose}")}]})
+    for job in jobs:
+        blocks.extend(library_entry_blocks(job, agent_updates=agent_updates))
+    paging = []
+    if page > 0:
+        paging.append(show(newer_action, "← Newer", to_mine=mine, to_page=page - 1))
+    if first + len(jobs) - 1 < total:
+        paging.append(show(older_action, "Older →", to_mine=mine, to_page=page + 1))
+    if paging:
+        blocks.append({"type": "actions", "elements": paging})
+    return blocks
+
+
+def home_refused_blocks(text: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+# --- Notices in a small modal (a click in the Home tab has no conversation to answer in) -------------
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+    }
+
+
+# --- Use in an agent -------------------------------------------------------------------------------
+
+AGENT_DIALOG_TITLE = "Use in an agent"
+
+
+def agents_loading_modal(name: str) -> dict[str, Any]:
+    return notice_modal(AGENT_DIALOG_TITLE, f":hourglass_flowing_sand: Looking up your RevRing agents for "
+                                            f"*{escape(name)}*…")
+
+
+def _agent_option(agent_id: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": label[:75]}, "value": agent_id[:150]}
+
+
+def agent_option_label(agent_name: str, current_voice: str | None) -> str:
+    """`Support line (now: Rachel)`: an agent and the voice it speaks with now (a name we know, else its id)."""
+    now = current_voice if current_voice else "no voice"
+    return f"{agent_name or 'Unnamed agent'} (now: {now})"
+
+
+def agent_options(labels: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """(agent id, label) pairs as select options."""
+    return [_agent_option(agent_id, label) for agent_id, label in labels]
+
+
+def agent_dialog(name: str, metadata: str, labels: list[tuple[str, str]]) -> dict[str, Any]:
+    """Pick the agent: a static select, or a searchable external one past Slack's 100 options."""
+    if len(labels) <= MAX_STATIC_OPTIONS:
+        element: dict[str, Any] = {"type": "static_select", "action_id": FIELD_ACTION,
+                                   "options": agent_options(labels)}
+    else:
+        element = {"type": "external_select", "action_id": AGENT_SEARCH_ACTION, "min_query_length": 0}
+    element["placeholder"] = {"type": "plain_text", "text": "Choose an agent"}
+    return {
+        "type": "modal",
+        "callback_id": AGENT_DIALOG_CALLBACK_ID,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": AGENT_DIALOG_TITLE},
+        "submit": {"type": "plain_text", "text": "Use this voice"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": (
+                f"Which RevRing agent should speak with *{escape(name)}*? Its current voice is replaced; "
+                "you can undo it from the voice's thread.")}},
+            {"type": "input", "block_id": AGENT_BLOCK, "label": {"type": "plain_text", "text": "Agent"},
+             "element": element},
+        ],
+    }
+
+
+def no_agents(name: str) -> str:
+    return (
+        f"Your RevRing organisation has no agents yet, so there is nothing to give *{escape(name)}* to. "
+        "Create an agent in the RevRing dashboard (*Agents → New agent*), then press *Use in an agent* again."
+    )
+
+
+def agent_working() -> str:
+    return ":hourglass_flowing_sand: Giving the voice to that agent…"
+
+
+def agent_dialog_needs_agent() -> str:
+    return "Choose an agent."
+
+
+def agent_gone() -> str:
+    return "That agent no longer exists in RevRing. Close this and press *Use in an agent* again to pick another."
+
+
+def agent_now_speaks(agent_name: str, name: str, previous_voice_id: str | None) -> str:
+    before = f"it used `{escape(previous_voice_id)}` before" if previous_voice_id else "it had no voice before"
+    return f"Agent *{escape(agent_name)}* now speaks with *{escape(name)}* ({before})"
+
+
+def agent_now_speaks_blocks(agent_name: str, name: str, previous_voice_id: str | None, change_id: str,
+                            user_id: str) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": (
+            f":telephone_receiver: {agent_now_speaks(agent_name, name, previous_voice_id)}, "
+            f"set by {_person(user_id)}.")}},
+    ]
+    if previous_voice_id:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "action_id": UNDO_AGENT_CHANGE_ACTION, "value": change_id,
+             "text": {"type": "plain_text", "text": "Undo"}},
+        ]})
+    return blocks
+
+
+def agent_already_speaks(agent_name: str, name: str) -> str:
+    return f"Agent *{escape(agent_name)}* already speaks with *{escape(name)}*; nothing to change."
+
+
+def agent_change_done(agent_name: str, name: str, previous_voice_id: str | None) -> str:
+    done = agent_now_speaks(agent_name, name, previous_voice_id)
+    return f":white_check_mark: {done}. *Undo* is in the voice's thread."
+
+
+def agent_change_undone(agent_name: str, previous_voice_id: str, user_id: str) -> str:
+    return (
+        f":leftwards_arrow_with_hook: Agent *{escape(agent_name)}* speaks with `{escape(previous_voice_id)}` "
+        f"again: {_person(user_id)} undid the change."
+    )
+
+
+def agent_change_already_undone() -> str:
+    return "That change was already undone."
+
+
+def agent_change_gone() -> str:
+    return "I no longer have a record of that change, so I can't undo it. Set the agent's voice in RevRing instead."
+
+
+def voice_not_ready(name: str, status: str) -> str:
+    return (
+        f"*{escape(name)}* can't be given to an agent yet: RevRing says its status is *{escape(status)}*, not ready. "
+        "Wait until it is ready (or clone it again if it failed)."
+    )
+
+
+def voice_gone(name: str | None = None) -> str:
+    what = f"*{escape(name)}*" if name else "That voice"
+    return f"{what} is no longer in the voice library (it was deleted, or my records of it were cleared)."
+
+
+def only_owner_or_admin(what: str, owner_id: str) -> str:
+    return f"Only {_person(owner_id)}, who cloned this voice, or a workspace admin can {what} it."
+
+
+def rights_not_checked() -> str:
+    return "I couldn't check with Slack who you are in this workspace, so I changed nothing. Please try again."
+
+
+def agent_updates_off() -> str:
+    return "Giving voices to agents from Slack is turned off here (the bot's `AGENT_UPDATES` setting)."
+
+
+
+
+def agent_updates_not_allowed(voice_id: str) -> str:
+    return (
+        "This RevRing account cannot update agents through the API, so I couldn't give it the voice. "
+        f"Paste this voiceId into the agent's settings in the RevRing dashboard instead: `{escape(voice_id)}`"
+    )
+
+
+# --- Delete a voice --------------------------------------------------------------------------------
+
+
+def voice_deleted(name: str, voice_id: str, user_id: str, when: float) -> str:
+    return (
+        f":wastebasket: Voice *{escape(name)}* (`{escape(voice_id)}`) was deleted from RevRing by "
+        f"{_person(user_id)} {_when(when)}."
+    )
+
+
+def voice_deleted_blocks(name: str, voice_id: str, user_id: str, when: float) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": voice_deleted(name, voice_id, user_id, when)}}]
+
+
+def voice_already_deleted(name: str) -> str:
+    return f"*{escape(name)}* has already been deleted."
+
+
+# --- What a failed library call means (see bot/voice_failures.py) ----------------------------------
+
+
+def revring_refused_call(what: str, details: dict[str, Any]) -> str:
+    return f"RevRing refused to {what}: {_revring_said(details)}. Nothing was changed."
+
+
+def revring_key_refused(what: str) -> str:
+    return (
+        f"RevRing turned down the bot's API key, so I couldn't {what}. "
+        "An admin needs to put a valid key in the bot's `REVRING_API_KEY` setting and restart it."
+    )
+
+
+def revring_billing_stopped(what: str) -> str:
+    return (
+        f"RevRing says the organisation's billing is inactive, so I couldn't {what}. "
+        "An admin can reactivate billing in the RevRing dashboard; then try again."
+    )
+
+
+def revring_busy_or_away(what: str, reason: str) -> str:
+    why = {
+        "busy": "RevRing is busy right now (it kept asking me to slow down)",
+        "unreachable": "I couldn't reach RevRing",
+        "timeout": "RevRing didn't answer in time",
+        "server_error": "RevRing had a problem on its side",
+        "dropped": "the connection to RevRing dropped",
+    }.get(reason, "RevRing turned the request away")
+    return f"{why}, so I couldn't {what}. Nothing was changed; please try again in a few minutes."
+
+
+def revring_maybe_changed(what: str, reason: str) -> str:
+    why = {
+        "timeout": "it didn't answer in time",
+        "server_error": "it had a problem on its side",
+        "dropped": "the connection to it dropped",
+    }.get(reason, "its answer didn't say whether it worked")
+    return (
+        f"I asked RevRing to {what}, but {why}, so it may or may not have happened. "
+        "Check in the RevRing dashboard, or simply try again: doing it twice does no harm."
+    )
+
+
+def revring_not_allowed(what: str) -> str:
+    return f"This RevRing account isn't allowed to {what} through the API. Do it in the RevRing dashboard instead."
+
+
+def revring_odd_answer(what: str) -> str:
+    return f"RevRing answered in a way I didn't understand, so I can't tell whether I could {what}. Please try again."

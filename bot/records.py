@@ -120,6 +120,9 @@ class Job:
     retries: int = 0  # times "Try again" reopened it
     retried_at: tuple[float, ...] = ()  # when: each Try again counts toward the hourly limit like a new clone
     fence: int = 0  # +1 each time a runner takes the job; a write with an older fence is refused
+    deleted_by: str | None = None  # who deleted the voice from RevRing (through the bot), and when
+    deleted_at: float | None = None
+    permalink: str | None = None  # Slack's link to the job's message, once asked for (the library links to it)
     # Set by the store's take_next, never stored: the job's last holder stopped renewing its lease (it died or was
     # cut off), as opposed to a job nobody had started or that was handed back.
     taken_over: bool = field(default=False, compare=False)
@@ -137,3 +140,20 @@ class Admitted:
     job: Job | None = None  # ACCEPTED: the job to start
     retry_after_seconds: float = 0.0
     existing: Job | None = None  # DUPLICATE: the job that has made, or is making, a voice from the same file
+
+
+@dataclass(frozen=True)
+class AgentChange:
+    """*Use in an agent*: which agent was given which voice, what it used before (for *Undo*), and by whom."""
+
+    id: str
+    team_id: str
+    job_id: str  # the voice's job: its thread is where the change was told
+    agent_id: str
+    agent_name: str
+    voice_id: str
+    previous_voice_id: str | None  # None: RevRing named no voice for the agent, so there is nothing to undo to
+    changed_by: str
+    changed_at: float
+    undone_by: str | None = None
+    undone_at: float | None = None

@@ -25,6 +25,7 @@ INTERACTIVE = {  # payload type -> the fixture it is completed from
     "message_action": "message_action",
     "shortcut": "shortcut",
     "view_submission": "view_submission",
+    "block_suggestion": "block_suggestion",
 }
 
 _ids = itertools.count(1)
@@ -129,12 +130,35 @@ def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_i
     return payload
 
 
-def block_actions_in_home(button: dict[str, Any], *, user: str = USER, trigger_id: str | None = None
-                          ) -> dict[str, Any]:
-    """A click on `button` in the app's Home tab: a view of type "home", no channel, message or response_url."""
+def block_actions_in_home(button: dict[str, Any], home: dict[str, Any] | None = None, *, user: str = USER,
+                          trigger_id: str | None = None) -> dict[str, Any]:
+    """A click on `button` in the Home tab: `container.type` "view", the Home `view` as the bot published it
+    (views.publish), and no channel, message or response_url."""
     payload = fixture("block_actions_home")
     _set_user(payload, user)
-    payload.update(trigger_id=trigger_id or new_trigger_id(), actions=[_clicked(payload["actions"][0], button)])
+    view = payload["view"]
+    view.update(id=f"V0HOME{user}", root_view_id=f"V0HOME{user}")
+    if home is not None:  # else the fixture's own Home view
+        view.update(blocks=home["blocks"], private_metadata=home.get("private_metadata", ""))
+    payload["container"]["view_id"] = view["id"]
+    clicked = _clicked(payload["actions"][0], button)
+    clicked.pop("style", None)
+    if "style" in button:
+        clicked["style"] = button["style"]
+    payload.update(trigger_id=trigger_id or new_trigger_id(), actions=[clicked])
+    return payload
+
+
+def block_suggestion(value: str, view: dict[str, Any], *, user: str = USER) -> dict[str, Any]:
+    """What Slack sends while `user` types `value` into the external select of the modal `view` (as last opened
+    or updated by the bot)."""
+    payload = fixture("block_suggestion")
+    _set_user(payload, user)
+    for key in ("id", "callback_id", "private_metadata", "blocks", "title", "submit", "close"):
+        if key in view:
+            payload["view"][key] = view[key]
+    payload["container"]["view_id"] = payload["view"]["id"]
+    payload["value"] = value
     return payload
 
 
@@ -169,7 +193,7 @@ def view_submission(values: dict[str, Any], *, view: dict[str, Any] | None = Non
     payload = fixture("view_submission")
     _set_user(payload, user)
     submitted = payload["view"]
-    for key in ("callback_id", "private_metadata", "blocks", "title", "submit", "close"):
+    for key in ("id", "callback_id", "private_metadata", "blocks", "title", "submit", "close"):
         if view is not None and key in view:
             submitted[key] = view[key]
     submitted["state"] = {"values": values}
@@ -185,6 +209,17 @@ def event_callback(event: dict[str, Any], *, event_id: str, event_time: int, tea
     envelope = fixture("event_callback_file_share")
     envelope.update(event=event, event_id=event_id, event_time=event_time, team_id=team, context_team_id=team)
     envelope["authorizations"][0]["team_id"] = team
+    return envelope
+
+
+def app_home_opened(*, user: str = USER, tab: str = "home", event_id: str, event_time: int,
+                    team: str = TEAM) -> dict[str, Any]:
+    """The Events API envelope Slack sends when `user` opens the app's Home tab (or its Messages tab)."""
+    envelope = fixture("event_callback_app_home_opened")
+    envelope.update(event_id=event_id, event_time=event_time, team_id=team, context_team_id=team)
+    envelope["authorizations"][0]["team_id"] = team
+    envelope["event"].update(user=user, tab=tab)
+    envelope["event"]["view"].update(id=f"V0HOME{user}", root_view_id=f"V0HOME{user}", team_id=team)
     return envelope
 
 

@@ -131,8 +131,8 @@ async def test_a_user_who_may_not_write_the_tables_fails(fakes, postgres_url: st
                             f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
     ok, line = await database_check(fakes, with_password(postgres_url, role))
     assert ok is False
-    assert f"user {role} may not read and write the table(s) claims, clone_starts, " in line
-    assert "jobs" in line and "schema_version" in line
+    assert f"user {role} may not read and write the table(s) " in line
+    assert all(table in line for table in ("claims", "clone_starts", "jobs", "schema_version"))
     assert f"Fix: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}." in line
     await sql(postgres_url, f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"; '
                             f'REVOKE USAGE ON SCHEMA public FROM "{role}"')

@@ -13,9 +13,10 @@ from aiohttp import web
 
 from bot import messages
 from tests import slack_payloads
-from tests.conftest import CHANNEL, USER, Harness
+from tests.conftest import CHANNEL, USER, Answer, Harness
 from tests.doubles.fake_slack import ApiCall
 from tests.doubles.revring_state import preview_wav
+from tests.voices import click_home, home_buttons, open_home
 
 DESCRIPTION = "a warm & calm voice, <!channel> mid-thirties"
 TYPED = "a warm &amp; calm voice, &lt;!channel&gt; mid-thirties"  # what Slack sends for DESCRIPTION
@@ -63,6 +64,13 @@ async def submit_save(harness: Harness, *, name: str = "Support line", language:
 # --- designing --------------------------------------------------------------------------------------------
 
 
+async def click_design_on_home(harness: Harness) -> Answer:
+    """Open the Home tab as Slack does (app_home_opened) and click the *Design a voice* button it shows."""
+    home = await open_home(harness)
+    [button] = home_buttons(home, messages.DESIGN_DIALOG_ACTION)
+    return await click_home(harness, home, button)
+
+
 async def test_the_command_posts_a_thread_with_each_preview_uploaded_and_a_save_button(harness: Harness):
     parent = await designed(harness)
     [design] = harness.revring.designs
@@ -107,8 +115,7 @@ async def test_the_format_comes_from_the_bytes_and_a_preview_that_is_not_audio_i
 
 
 async def test_the_home_tab_button_opens_the_dialog_and_the_design_goes_to_the_dm(harness: Harness):
-    home_button = slack_payloads.fixture("block_actions_home")["view"]["blocks"][1]["elements"][0]
-    answer = await harness.bot.interaction(slack_payloads.block_actions_in_home(home_button))
+    answer = await click_design_on_home(harness)
     assert answer.status == 200
     [opened] = await harness.slack.wait_for("views.open")
     view = opened.args["view"]
@@ -159,8 +166,7 @@ async def test_an_empty_or_too_long_description_is_answered_with_usage_and_nothi
 
 @pytest.mark.parametrize(("description", "says"), [("   ", "Describe the voice"), ("y" * 2001, "2,001 characters")])
 async def test_the_dialog_shows_a_bad_description_on_its_field(harness: Harness, description: str, says: str):
-    home_button = slack_payloads.fixture("block_actions_home")["view"]["blocks"][1]["elements"][0]
-    await harness.bot.interaction(slack_payloads.block_actions_in_home(home_button))
+    await click_design_on_home(harness)
     [opened] = await harness.slack.wait_for("views.open")
     values = {"description": {"value": {"type": "plain_text_input", "value": description}},
               "count": {"value": {"type": "static_select", "selected_option": option("3")}}}
@@ -296,8 +302,7 @@ async def test_an_outsider_cannot_design_or_save(harness: Harness):
 
 
 async def test_a_refused_design_dialog_shows_the_refusal_on_its_description(harness: Harness):
-    home_button = slack_payloads.fixture("block_actions_home")["view"]["blocks"][1]["elements"][0]
-    await harness.bot.interaction(slack_payloads.block_actions_in_home(home_button))
+    await click_design_on_home(harness)
     [opened] = await harness.slack.wait_for("views.open")
     harness.slack.strangers.add("U0MALLORY")
     values = {"description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},

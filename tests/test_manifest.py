@@ -21,7 +21,7 @@ REQUEST_PATH = "/slack/events"
 COMMAND = "/clone-voice"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 
-BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared"]
+BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared", "app_home_opened"]
 BOT_SCOPES = list(REQUIRED_SCOPES)
 
 # The bot token scopes each Web API method the bot calls needs (https://api.slack.com/methods).
@@ -39,6 +39,9 @@ SCOPES_FOR_METHOD = {
     "users_info": {"users:read"},
     "usergroups_users_list": {"usergroups:read"},
     "views_open": set(),
+    "views_update": set(),
+    "views_publish": set(),
+    "chat_getPermalink": set(),
 }
 
 
@@ -72,7 +75,7 @@ def test_command_and_request_urls_agree(manifest: dict[str, Any]) -> None:
     events_url = manifest["settings"]["event_subscriptions"]["request_url"]
     interactivity = manifest["settings"]["interactivity"]
     assert interactivity["is_enabled"] is True
-    assert command_url == events_url == interactivity["request_url"]
+    assert command_url == events_url == interactivity["request_url"] == interactivity["message_menu_options_url"]
     assert command_url.startswith("https://")
     assert command_url.endswith(REQUEST_PATH)
 
@@ -101,8 +104,9 @@ def test_message_shortcut_declared(manifest: dict[str, Any]) -> None:
     assert shortcuts[0]["type"] == "message"
 
 
-def test_app_home_messages_tab_writable(manifest: dict[str, Any]) -> None:
+def test_app_home_messages_tab_writable_and_home_tab_on(manifest: dict[str, Any]) -> None:
     app_home = manifest["features"]["app_home"]
+    assert app_home["home_tab_enabled"] is True  # the voice library
     assert app_home["messages_tab_enabled"] is True
     assert app_home["messages_tab_read_only_enabled"] is False
 

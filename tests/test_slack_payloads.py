@@ -113,11 +113,18 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
                                              "response_url"}, {"view"}),
     "shortcut": (INTERACTIVE_FIELDS | {"action_ts", "callback_id"}, {"channel", "message", "response_url"}),
     "view_submission": (INTERACTIVE_FIELDS | {"api_app_id", "view", "response_urls"}, {"channel", "message"}),
+    # Typing in an external select: no trigger_id, no response_url, no actions.
+    "block_suggestion": ((INTERACTIVE_FIELDS - {"trigger_id"}) | {"api_app_id", "container", "action_id", "block_id",
+                                                                  "value", "view"},
+                         {"channel", "message", "response_url", "trigger_id", "actions"}),
     "slash_command": ({"token", "team_id", "team_domain", "channel_id", "channel_name", "user_id", "user_name",
                        "command", "text", "api_app_id", "is_enterprise_install", "response_url", "trigger_id"}, set()),
     "event_callback_file_share": ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id",
                                    "event", "type", "event_id", "event_time", "authorizations",
                                    "is_ext_shared_channel", "event_context"}, set()),
+    "event_callback_app_home_opened": ({"token", "team_id", "context_team_id", "context_enterprise_id",
+                                        "api_app_id", "event", "type", "event_id", "event_time", "authorizations",
+                                        "is_ext_shared_channel", "event_context"}, set()),
 }
 
 

@@ -2,7 +2,7 @@
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners import actions, commands, events, options, shortcuts, views
 from bot.listeners.access_guard import guard_access
 
 
@@ -13,3 +13,4 @@ def register_listeners(app: AsyncApp) -> None:
     actions.register(app)
     shortcuts.register(app)
     views.register(app)
+    options.register(app)

@@ -12,38 +12,47 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.access import Actor
 from bot.dialog import DialogTarget
+from bot.listeners.tell import notify
 from bot.services import services
 
 
-def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None) -> Actor:
+def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
+             outside_conversations: bool = False) -> Actor:
     result = context.authorize_result
     return Actor(
         user_id=user_id,
         channel_id=channel_id,
         installation_team_id=(result.team_id if result else None) or context.team_id,
         installation_enterprise_id=(result.enterprise_id if result else None) or context.enterprise_id,
+        outside_conversations=outside_conversations,
     )
 
 
 async def guard_access(
     body: dict, context: AsyncBoltContext, client: AsyncWebClient, next: Callable[[], Awaitable[None]]
 ) -> BoltResponse | None:
-    """Commands, buttons, shortcuts and dialogs. Events are checked where they would start a clone."""
+    """Commands, buttons, shortcuts, dialogs and their searches. Events are checked where they would start a clone
+    (and the Home tab where it is opened)."""
     kind = body.get("type") or ("command" if "command" in body else None)
+    outside = False
     if kind == "command":
         user_id, channel_id = body.get("user_id"), body.get("channel_id")
-    elif kind in ("block_actions", "message_action", "shortcut", "view_submission"):
+    elif kind in ("block_actions", "message_action", "shortcut", "view_submission", "block_suggestion"):
         user_id = (body.get("user") or {}).get("id")
         channel_id = (body.get("channel") or {}).get("id")
-        if kind == "view_submission":
-            target = DialogTarget.from_metadata((body.get("view") or {}).get("private_metadata", ""))
+        view = body.get("view") or {}
+        if kind == "view_submission" and view.get("callback_id") == messages.DIALOG_CALLBACK_ID:
+            target = DialogTarget.from_metadata(view.get("private_metadata", ""))
             channel_id = target.channel_id if target else None
+        elif kind in ("view_submission", "block_suggestion") or (body.get("container") or {}).get("type") == "view":
+            outside = True  # the Home tab, or a dialog opened by a click that was checked
     else:
         await next()
         return None
     if not user_id:
         return BoltResponse(status=200, body="")
-    refusal = await services(context).access.refusal(client, actor_of(context, user_id, channel_id))
+    actor = actor_of(context, user_id, channel_id, outside_conversations=outside)
+    refusal = await services(context).access.refusal(client, actor)
     if refusal is None:
         await next()
         return None
@@ -51,8 +60,12 @@ async def guard_access(
         return _json({"response_type": "ephemeral", "text": refusal})
     if kind == "view_submission":
         return _json({"response_action": "errors", "errors": {_first_input(body.get("view") or {}): refusal}})
+    if kind == "block_suggestion":
+        return _json({"options": []})
     if context.respond is not None:
         await context.respond(text=refusal, response_type="ephemeral", replace_original=False)
+    elif body.get("trigger_id"):  # a click in the Home tab or a modal: no conversation to answer in
+        await notify(client, body["trigger_id"], refusal)
     return BoltResponse(status=200, body="")
 
 

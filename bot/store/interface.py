@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.records import Admitted, CloneRequest, DesignCandidate, Job, PendingCommand, RecentAudio
+from bot.records import Admitted, AgentChange, CloneRequest, DesignCandidate, Job, PendingCommand, RecentAudio
 
 CLAIM_SECONDS = 3600.0  # how long a delivery or message id is remembered for deduplication
 DEFAULT_LEASE_SECONDS = 30.0  # how long a job stays taken without a renewal
@@ -124,6 +124,43 @@ class RequestStore(Protocol):
     async def get_candidate(self, team_id: str, candidate_id: str) -> DesignCandidate | None:
         """The candidate of this workspace, with `expired` set once its hour is over (kept a day after that);
         None when there is no such candidate here."""
+    # --- the voice library ------------------------------------------------------------------------------
+
+    async def voice_library(self, team_id: str, *, user_id: str | None, offset: int, limit: int
+                            ) -> tuple[list[Job], int]:
+        """The workspace's voices (jobs that made one, not deleted), newest first: `limit` of them from `offset`,
+        and how many there are in all. With `user_id`, only the ones that person made."""
+        ...
+
+    async def voice_of(self, team_id: str, job_id: str) -> Job | None:
+        """The job `job_id` if it belongs to `team_id` (a job of another workspace is None, as a missing one)."""
+        ...
+
+    async def voice_names(self, team_id: str, voice_ids: list[str]) -> dict[str, str]:
+        """voiceId -> the name it was given, for those of `voice_ids` this workspace made (and did not delete)."""
+        ...
+
+    async def set_permalink(self, job_id: str, url: str) -> None: ...
+
+    async def claim_deletion(self, team_id: str, job_id: str, user_id: str) -> bool:
+        """Mark the voice deleted by `user_id` now; True for the one caller that did (a double click is one)."""
+        ...
+
+    async def release_deletion(self, team_id: str, job_id: str) -> None:
+        """The deletion failed: the voice is in the library again and may be deleted again."""
+        ...
+
+    async def record_agent_change(self, change: AgentChange) -> None: ...
+    async def agent_change(self, team_id: str, change_id: str) -> AgentChange | None:
+        """The change `change_id` if it belongs to `team_id`."""
+        ...
+
+    async def claim_undo(self, team_id: str, change_id: str, user_id: str) -> bool:
+        """Mark the change undone by `user_id` now; True for the one caller that did."""
+        ...
+
+    async def release_undo(self, team_id: str, change_id: str) -> None:
+        """The undo failed: it may be tried again."""
         ...
 
     # --- the rest --------------------------------------------------------------------------------------

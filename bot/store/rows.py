@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.records import Answer, CloneRequest, Job, PendingCommand, RecentAudio, SharedFile, Stage
+from bot.records import AgentChange, Answer, CloneRequest, Job, PendingCommand, RecentAudio, SharedFile, Stage
 
 
 def dump(data: Any) -> str:
@@ -59,7 +59,15 @@ def job(row: Mapping[str, Any], retried_at: tuple[float, ...]) -> Job:
         retries=row["retries"],
         retried_at=retried_at,
         fence=row["fence"],
+        deleted_by=row["deleted_by"],
+        deleted_at=row["deleted_at"],
+        permalink=row["permalink"],
     )
+
+
+def agent_change(row: Mapping[str, Any]) -> AgentChange:
+    """A row of `agent_changes` (every column)."""
+    return AgentChange(**_known(AgentChange, row))
 
 
 def job_progress(job: Job) -> dict[str, Any]:

@@ -46,6 +46,8 @@ jobs = Table(
     Column("answer", Text),  # JSON of the answer while Slack has not shown it; NULL otherwise
     Column("retries", Integer, nullable=False),
     Column("owner", Text), Column("lease_until", Double), Column("fence", Integer, nullable=False),
+    Column("deleted_by", Text), Column("deleted_at", Double),  # the voice deleted from RevRing through the bot
+    Column("permalink", Text),  # Slack's link to the job's message, kept once asked for
 )
 # Every start of a clone (a new job, or a Try again of one): what the hourly limit counts.
 clone_starts = Table(
@@ -62,6 +64,17 @@ design_candidates = Table(
     Column("file_id", Text, nullable=False), Column("candidate_index", Integer, nullable=False),
     Column("channel_id", Text, nullable=False), Column("thread_ts", Text, nullable=False),
     Column("created_at", Double, nullable=False), Column("expires_at", Double, nullable=False),
+)
+
+# *Use in an agent*: each change of an agent's voice, and its *Undo*.
+agent_changes = Table(
+    "agent_changes", metadata,
+    Column("id", Text, primary_key=True),
+    Column("team_id", Text, nullable=False), Column("job_id", Text, nullable=False),
+    Column("agent_id", Text, nullable=False), Column("agent_name", Text, nullable=False),
+    Column("voice_id", Text, nullable=False), Column("previous_voice_id", Text),
+    Column("changed_by", Text, nullable=False), Column("changed_at", Double, nullable=False),
+    Column("undone_by", Text), Column("undone_at", Double),
 )
 
 # Types both SQLite and PostgreSQL read the same way (DOUBLE PRECISION: PostgreSQL's REAL is too coarse for epochs).
@@ -176,8 +189,26 @@ async def _3_design_candidates(conn: AsyncConnection) -> None:
     await _script(conn, _DESIGN_CANDIDATES)
 
 
+_LIBRARY = """
+ALTER TABLE jobs ADD COLUMN deleted_by TEXT;
+ALTER TABLE jobs ADD COLUMN deleted_at DOUBLE PRECISION;
+ALTER TABLE jobs ADD COLUMN permalink TEXT;
+CREATE TABLE agent_changes (
+    id TEXT NOT NULL, team_id TEXT NOT NULL, job_id TEXT NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NOT NULL,
+    voice_id TEXT NOT NULL, previous_voice_id TEXT, changed_by TEXT NOT NULL, changed_at DOUBLE PRECISION NOT NULL,
+    undone_by TEXT, undone_at DOUBLE PRECISION,
+    CONSTRAINT agent_changes_pk PRIMARY KEY (id));
+CREATE INDEX agent_changes_by_job ON agent_changes (job_id)
+"""
+
+
+async def _4_library(conn: AsyncConnection) -> None:
+    """The voice library: who deleted a voice and when, the link to each job's message, and agent changes (Undo)."""
+    await _script(conn, _LIBRARY)
+
+
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
-    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates,
+    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library,
 )
 LATEST = len(MIGRATIONS)
 # Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).

@@ -29,6 +29,7 @@ from bot.records import (
     UNFINISHED,
     Admission,
     Admitted,
+    AgentChange,
     CloneRequest,
     DesignCandidate,
     Job,
@@ -48,7 +49,16 @@ from bot.store.database import (
     unavailable,
 )
 from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, StoreUnavailable
-from bot.store.schema import claims, clone_starts, design_candidates, jobs, pending, recent_audio, upgrade
+from bot.store.schema import (
+    agent_changes,
+    claims,
+    clone_starts,
+    design_candidates,
+    jobs,
+    pending,
+    recent_audio,
+    upgrade,
+)
 
 _HOUR = 3600.0
 # An expired design candidate is kept this long, so that saving it says "expired" rather than "unknown".
@@ -435,6 +445,75 @@ class SQLStore:
             index=row["candidate_index"], channel_id=row["channel_id"], thread_ts=row["thread_ts"],
             created_at=row["created_at"], expires_at=row["expires_at"], expired=self.clock() >= row["expires_at"],
         )
+    # --- the voice library ------------------------------------------------------------------------
+
+    @staticmethod
+    def _voices(team_id: str) -> tuple[ColumnElement[bool], ...]:
+        return jobs.c.team_id == team_id, jobs.c.voice_id.is_not(None), jobs.c.deleted_at.is_(None)
+
+    async def voice_library(self, team_id: str, *, user_id: str | None, offset: int, limit: int
+                            ) -> tuple[list[Job], int]:
+        where = [*self._voices(team_id)] + ([jobs.c.user_id == user_id] if user_id is not None else [])
+        async with self._transaction() as conn:
+            total = (await conn.execute(select(func.count()).select_from(jobs).where(*where))).scalar_one()
+            found = await conn.execute(
+                select(jobs).where(*where).order_by(jobs.c.created_at.desc(), jobs.c.id).offset(offset).limit(limit)
+            )
+            return await self._jobs(conn, found.mappings().all()), int(total)
+
+    async def voice_of(self, team_id: str, job_id: str) -> Job | None:
+        async with self._transaction() as conn:
+            row = (await conn.execute(
+                select(jobs).where(jobs.c.id == job_id, jobs.c.team_id == team_id)
+            )).mappings().first()
+            return None if row is None else (await self._jobs(conn, [row]))[0]
+
+    async def voice_names(self, team_id: str, voice_ids: list[str]) -> dict[str, str]:
+        if not voice_ids:
+            return {}
+        async with self._transaction() as conn:
+            found = await conn.execute(
+                select(jobs.c.voice_id, jobs.c.request).where(*self._voices(team_id), jobs.c.voice_id.in_(voice_ids))
+            )
+            return {voice_id: rows.clone_request(request).name for voice_id, request in found.all()}
+
+    async def set_permalink(self, job_id: str, url: str) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(update(jobs).where(jobs.c.id == job_id).values(permalink=url))
+
+    async def claim_deletion(self, team_id: str, job_id: str, user_id: str) -> bool:
+        claiming = update(jobs).where(jobs.c.id == job_id, *self._voices(team_id)).values(
+            deleted_by=user_id, deleted_at=self.clock())
+        async with self._transaction() as conn:
+            return (await conn.execute(claiming)).rowcount == 1
+
+    async def release_deletion(self, team_id: str, job_id: str) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.team_id == team_id)
+                               .values(deleted_by=None, deleted_at=None))
+
+    async def record_agent_change(self, change: AgentChange) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(agent_changes.insert(), asdict(change))
+
+    async def agent_change(self, team_id: str, change_id: str) -> AgentChange | None:
+        async with self._transaction() as conn:
+            row = (await conn.execute(select(agent_changes).where(
+                agent_changes.c.id == change_id, agent_changes.c.team_id == team_id))).mappings().first()
+        return None if row is None else rows.agent_change(row)
+
+    async def claim_undo(self, team_id: str, change_id: str, user_id: str) -> bool:
+        claiming = update(agent_changes).where(
+            agent_changes.c.id == change_id, agent_changes.c.team_id == team_id, agent_changes.c.undone_at.is_(None)
+        ).values(undone_by=user_id, undone_at=self.clock())
+        async with self._transaction() as conn:
+            return (await conn.execute(claiming)).rowcount == 1
+
+    async def release_undo(self, team_id: str, change_id: str) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(update(agent_changes).where(
+                agent_changes.c.id == change_id, agent_changes.c.team_id == team_id
+            ).values(undone_by=None, undone_at=None))
 
     # --- forgetting --------------------------------------------------------------------------------
 
@@ -451,6 +530,7 @@ class SQLStore:
             await conn.execute(delete(design_candidates)
                                .where(design_candidates.c.expires_at < now - _CANDIDATE_KEPT_EXPIRED))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
+            await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
         return result.rowcount
 

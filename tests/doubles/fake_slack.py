@@ -78,6 +78,10 @@ class FakeSlack(LoopbackServer):
         self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
         self.user_teams: dict[str, str] = {}  # user -> home team, for people from other organizations
         self.strangers: set[str] = set()  # users.info says is_stranger
+        self.admins: set[str] = set()  # users.info says is_admin
+        self.owners: set[str] = set()  # users.info says is_owner
+        self.views: dict[str, dict[str, Any]] = {}  # view id -> the view as last opened or updated
+        self.homes: dict[str, dict[str, Any]] = {}  # user -> the Home view last published for them
         self.usergroups: dict[str, list[str]] = {}
         self.rate_limit_once: set[str] = set()  # methods that answer 429 (Retry-After: 0) the first time
         self.held: dict[str, asyncio.Event] = {}  # method -> recorded at once, answered once the event is set
@@ -91,6 +95,7 @@ class FakeSlack(LoopbackServer):
         self.uploads: dict[str, Upload] = {}  # by file id, in the order files.getUploadURLExternal issued them
         self.upload_auth: list[str | None] = []  # the Authorization header of each upload (Slack wants none)
         self._file_ids = itertools.count(1)
+        self._view_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self.websocket: web.WebSocketResponse | None = None
         self.socket_messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -219,14 +224,35 @@ class FakeSlack(LoopbackServer):
         if method == "users.info":
             user = str(args.get("user"))
             team = self.user_teams.get(user, self.team_id)
-            return {"ok": True, "user": {"id": user, "team_id": team, "is_stranger": user in self.strangers}}
+            return {"ok": True, "user": {
+                "id": user, "team_id": team, "name": user.lower(), "deleted": False, "is_bot": False,
+                "is_stranger": user in self.strangers, "is_admin": user in self.admins or user in self.owners,
+                "is_owner": user in self.owners, "is_primary_owner": False, "is_restricted": False,
+                "is_ultra_restricted": False,
+            }}
         if method == "usergroups.users.list":
             group = str(args.get("usergroup"))
             if group not in self.usergroups:
                 return {"ok": False, "error": "no_such_subteam"}
             return {"ok": True, "users": self.usergroups[group]}
         if method == "views.open":
-            return {"ok": True, "view": {"id": "V0VIEW", **(args.get("view") or {})}}
+            view_id = f"V0VIEW{next(self._view_ids):04d}"
+            self.views[view_id] = {"id": view_id, **(args.get("view") or {})}
+            return {"ok": True, "view": self.views[view_id]}
+        if method == "views.update":
+            view_id = str(args.get("view_id"))
+            if view_id not in self.views:
+                return {"ok": False, "error": "not_found"}
+            self.views[view_id] = {"id": view_id, **(args.get("view") or {})}
+            return {"ok": True, "view": self.views[view_id]}
+        if method == "views.publish":
+            user = str(args.get("user_id"))
+            self.homes[user] = {"id": f"V0HOME{user}", **(args.get("view") or {})}
+            return {"ok": True, "view": self.homes[user]}
+        if method == "chat.getPermalink":
+            channel, ts = str(args.get("channel")), str(args.get("message_ts"))
+            return {"ok": True, "channel": channel,
+                    "permalink": f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts}

@@ -1,5 +1,6 @@
 from slack_bolt.app.async_app import AsyncApp
 
+from bot.listeners.events.app_home_opened import handle_app_home_opened
 from bot.listeners.events.file_share import handle_file_share
 from bot.listeners.events.ignored import acknowledge_only
 
@@ -11,3 +12,4 @@ def register(app: AsyncApp) -> None:
     # thread), is acknowledged and left alone; an unhandled event would make Slack retry it.
     app.event("message")(acknowledge_only)
     app.event("file_shared")(acknowledge_only)
+    app.event("app_home_opened")(handle_app_home_opened)

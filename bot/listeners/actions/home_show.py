@@ -1,0 +1,16 @@
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.home import HomeState, publish_home
+from bot.listeners.tell import team_of
+from bot.services import services
+
+
+async def handle_home_show(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
+                           context: AsyncBoltContext):
+    """*Mine* / *Everyone* / *Newer* / *Older* in the Home tab: publish that page of the library."""
+    await ack()
+    shared = services(context)
+    await publish_home(client, (body.get("user") or {}).get("id", ""), team_id=team_of(context, body),
+                       store=shared.store, settings=shared.settings, state=HomeState.decode(action.get("value")))

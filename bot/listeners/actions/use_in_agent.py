@@ -1,0 +1,61 @@
+import logging
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages, voice_actions, voice_failures
+from bot.listeners.tell import team_of, tell
+from bot.revring import RevRingError
+from bot.services import services
+from bot.slack_api import SLACK_FAILURES, error_code
+from bot.voice_actions import Where
+
+log = logging.getLogger(__name__)
+
+
+async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
+                              context: AsyncBoltContext, respond: AsyncRespond):
+    """*Use in an agent*: check the voice and the person, open the dialog at once (a trigger lives 3 seconds), then
+    fill it with the workspace's agents."""
+    await ack()
+    shared = services(context)
+    where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
+    if not shared.settings.agent_updates:  # the button is hidden; an old message may still carry it
+        await tell(client, body, respond, messages.agent_updates_off())
+        return
+    job = await voice_actions.voice_to_manage(shared, client, where, str(action.get("value") or ""), verb="use",
+                                              needs_ready=True)
+    if isinstance(job, str):
+        await tell(client, body, respond, job)
+        return
+    revring = await voice_actions.revring_for(shared, where)
+    if isinstance(revring, str):
+        await tell(client, body, respond, revring)
+        return
+    name = job.request.name
+    try:
+        opened = await client.views_open(trigger_id=body["trigger_id"], view=messages.agents_loading_modal(name))
+    except SLACK_FAILURES as error:
+        log.warning("agent dialog not opened", extra={"slack_error": error_code(error)})
+        if body.get("response_url"):
+            await respond(text=messages.dialog_did_not_open(), response_type="ephemeral", replace_original=False)
+        return
+    view_id = str((opened.get("view") or {}).get("id") or "")
+    try:
+        agents = await revring.list_agents()
+    except RevRingError as error:
+        explained = voice_failures.explain(error, voice_failures.LIST_AGENTS)
+        log.info("agents not listed", extra={"cause": explained.cause})
+        view = messages.notice_modal(messages.AGENT_DIALOG_TITLE, explained.text)
+    else:
+        if not agents:
+            view = messages.notice_modal(messages.AGENT_DIALOG_TITLE, messages.no_agents(name))
+        else:
+            labels = await voice_actions.agent_labels(shared, where, agents)
+            view = messages.agent_dialog(name, job.id, labels)
+    try:
+        await client.views_update(view_id=view_id, view=view)
+    except SLACK_FAILURES as error:
+        log.warning("agent dialog not filled in", extra={"slack_error": error_code(error)})

@@ -1,0 +1,45 @@
+import logging
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages, voice_actions
+from bot.listeners.tell import team_of
+from bot.services import services
+from bot.slack_api import SLACK_FAILURES, error_code
+from bot.voice_actions import Where
+
+log = logging.getLogger(__name__)
+
+
+def chosen_agent(view: dict) -> str:
+    """The agent picked in the dialog, from the static select or the searchable one."""
+    fields = ((view.get("state") or {}).get("values") or {}).get(messages.AGENT_BLOCK) or {}
+    for action_id in (messages.FIELD_ACTION, messages.AGENT_SEARCH_ACTION):
+        option = (fields.get(action_id) or {}).get("selected_option") or {}
+        if option.get("value"):
+            return str(option["value"])
+    return ""
+
+
+async def handle_agent_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
+                              context: AsyncBoltContext):
+    """The agent was chosen: the dialog says it is working (a submission must be answered in 3 seconds), gives the
+    agent the voice, then shows how it went. A second submission of the same dialog does nothing."""
+    agent_id = chosen_agent(view)
+    if not agent_id:
+        await ack(response_action="errors", errors={messages.AGENT_BLOCK: messages.agent_dialog_needs_agent()})
+        return
+    shared = services(context)
+    where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
+    if not await shared.store.claim(f"agent-dialog:{where.team_id}:{view.get('id')}"):
+        await ack()
+        return
+    await ack(response_action="update",
+              view=messages.notice_modal(messages.AGENT_DIALOG_TITLE, messages.agent_working()))
+    text = await voice_actions.give_voice(shared, client, where, str(view.get("private_metadata") or ""), agent_id)
+    try:
+        await client.views_update(view_id=view["id"], view=messages.notice_modal(messages.AGENT_DIALOG_TITLE, text))
+    except SLACK_FAILURES as error:
+        log.warning("agent dialog not updated", extra={"slack_error": error_code(error)})
