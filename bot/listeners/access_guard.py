@@ -30,6 +30,10 @@ async def guard_access(
 ) -> BoltResponse | None:
     """Commands, buttons, shortcuts and dialogs. Events are checked where they would start a clone."""
     kind = body.get("type") or ("command" if "command" in body else None)
+    if _manages_revring(body):
+        # The RevRing connection is not cloning: its handlers let only the workspace's admins and the installer in.
+        await next()
+        return None
     if kind == "command":
         user_id, channel_id = body.get("user_id"), body.get("channel_id")
     elif kind in ("block_actions", "message_action", "shortcut", "view_submission"):
@@ -54,6 +58,14 @@ async def guard_access(
     if context.respond is not None:
         await context.respond(text=refusal, response_type="ephemeral", replace_original=False)
     return BoltResponse(status=200, body="")
+
+
+def _manages_revring(body: dict) -> bool:
+    actions = body.get("actions") if body.get("type") == "block_actions" else None
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        return actions[0].get("action_id") in (messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION)
+    view = body.get("view") if body.get("type") == "view_submission" else None
+    return isinstance(view, dict) and view.get("callback_id") == messages.REVRING_KEY_CALLBACK_ID
 
 
 def _json(payload: dict) -> BoltResponse:
