@@ -4,6 +4,7 @@ connect their own RevRing key in the Home tab, and clone with their own token an
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sqlite3
 import time
@@ -17,7 +18,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot import messages
-from bot.check import REQUIRED_SCOPES
+from bot.check import REQUIRED_SCOPES, run_checks
 from bot.config import Settings
 from tests import slack_payloads
 from tests.audio_samples import wav_tone
@@ -26,6 +27,7 @@ from tests.distribution import (
     ACME_KEY,
     ENCRYPTION_KEY,
     GLOBEX_KEY,
+    OLD_ENCRYPTION_KEY,
     REVRING_KEYS,
     Person,
     buttons,
@@ -318,3 +320,22 @@ async def test_tokens_revoked_forgets_the_workspace_only_when_the_bot_token_goes
                                                      team="T0GLOBEX"))
     await eventually(lambda: dist.rows("SELECT team_id FROM slack_bots") == [("T0ACME",)])
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
+
+
+# --- python -m bot check ------------------------------------------------------------------------------
+
+
+async def test_check_counts_installed_and_connected_workspaces_without_naming_them(dist: Dist):
+    await installed(dist, dist.acme, dist.globex)
+    await dist.person(dist.acme).connect(ACME_KEY)
+    env = distribution_env(dist.slack, dist.revring, DATABASE_URL=f"sqlite:///{dist.database}")
+    out = io.StringIO()
+    assert await run_checks(Settings.from_env(env), out)
+    text = out.getvalue()
+    assert "✓ Workspaces: 2 workspaces installed, 1 with RevRing connected" in text
+    for secret_or_name in (ACME_KEY, "Acme", "Globex", "T0ACME", "T0GLOBEX", dist.acme.bot_token, ENCRYPTION_KEY):
+        assert secret_or_name not in text
+    # An ENCRYPTION_KEY that lost the key the stored one was encrypted with.
+    out = io.StringIO()
+    assert not await run_checks(Settings.from_env({**env, "ENCRYPTION_KEY": OLD_ENCRYPTION_KEY}), out)
+    assert "ENCRYPTION_KEY cannot decrypt 1 of the stored RevRing keys" in out.getvalue()
