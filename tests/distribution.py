@@ -89,8 +89,14 @@ async def install(session: aiohttp.ClientSession, url: str, workspace: Workspace
 class Person:
     """Someone in `workspace` using the app's Home tab through the running bot."""
 
-    def __init__(self, slack: FakeSlack, bot: BotClient, workspace: Workspace, user: str) -> None:
+    def __init__(self, slack: FakeSlack, bot: BotClient, workspace: Workspace, user: str,
+                 team: str | None = None) -> None:
         self.slack, self.bot, self.workspace, self.user = slack, bot, workspace, user
+        # Where they are: the workspace, or for an org-wide install one workspace of the org, its payloads org-wide.
+        self.team = team or str(workspace.team_id)
+
+    def _where(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return slack_payloads.org_wide(payload) if self.workspace.org_wide else payload
 
     def calls(self, method: str) -> list[ApiCall]:
         return [call for call in self.slack.calls_to(method) if call.token == self.workspace.bot_token
@@ -99,8 +105,8 @@ class Person:
     async def open_home(self) -> list[dict[str, Any]]:
         """Open the Home tab; the blocks published for this person."""
         before = len(self.calls("views.publish"))
-        envelope = slack_payloads.app_home_opened(user=self.user, event_id=f"Ev{time.monotonic_ns()}",
-                                                  event_time=int(time.time()), team=str(self.workspace.team_id))
+        envelope = self._where(slack_payloads.app_home_opened(user=self.user, event_id=f"Ev{time.monotonic_ns()}",
+                                                              event_time=int(time.time()), team=self.team))
         assert (await self.bot.post(json.dumps(envelope), "application/json")).status == 200
         return await self.home_after(before)
 
@@ -109,7 +115,7 @@ class Person:
         return self.calls("views.publish")[-1].args["view"]["blocks"]
 
     async def click(self, button: dict[str, Any]) -> int:
-        payload = slack_payloads.block_actions_in_home(button, user=self.user, team=str(self.workspace.team_id))
+        payload = self._where(slack_payloads.block_actions_in_home(button, user=self.user, team=self.team))
         return (await self.bot.interaction(payload)).status
 
     async def submit_key(self, key: str, view: dict[str, Any] | None = None) -> Any:
@@ -118,7 +124,7 @@ class Person:
             opened = [c for c in self.slack.calls_to("views.open") if c.token == self.workspace.bot_token]
             view = opened[-1].args["view"]
         values = {messages.REVRING_KEY_BLOCK: {messages.FIELD_ACTION: {"type": "plain_text_input", "value": key}}}
-        payload = slack_payloads.view_submission(values, view=view, user=self.user, team=str(self.workspace.team_id))
+        payload = self._where(slack_payloads.view_submission(values, view=view, user=self.user, team=self.team))
         return (await self.bot.interaction(payload)).body
 
     async def connect(self, key: str) -> list[dict[str, Any]]:

@@ -273,6 +273,34 @@ async def test_the_servers_key_serves_workspaces_without_their_own(dist: Dist):
         "Server": SERVER_KEY, "Globex": GLOBEX_KEY}
 
 
+async def test_an_org_wide_install_serves_every_workspace_of_the_org_with_one_key(dist: Dist):
+    org = dist.slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
+                                             enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    status, page = await install(dist.session, dist.url, org)
+    assert status == 200 and "installed in Acme Org" in page
+    assert dist.rows("SELECT enterprise_id, team_id, is_enterprise_install FROM slack_bots") == [("E0ACME", None, 1)]
+    # The org admin who installed it connects the org's one key from any workspace of the org.
+    await Person(dist.slack, dist.bot, org, "U0ORGADMIN", team="T0SALES").connect(ACME_KEY)
+    assert dist.rows("SELECT owner FROM revring_keys") == [("E0ACME",)]
+    for team, channel, file_id in (("T0SALES", "C0SALES", "F0SALES"), ("T0SUPPORT", "C0SUPPORT", "F0SUPPORT")):
+        file = dist.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV, token=org.bot_token))
+        event = slack_payloads.file_share_event([file], text="<@UBOT> Rachel", channel=channel,
+                                                ts=f"1700000400.{len(team):06d}{file_id[-1]}")
+        envelope = slack_payloads.event_callback(event, event_id=f"Ev0{file_id}", event_time=int(time.time()),
+                                                 team=team)
+        await _event(dist, slack_payloads.org_wide(envelope))
+    await dist.slack.wait_until(lambda: len(dist.revring.voices) == 2 and len(dist.slack.calls_to("chat.update")) >= 2)
+    assert {voice.key for voice in dist.revring.voices.values()} == {ACME_KEY}
+    assert {token for channel in ("C0SALES", "C0SUPPORT") for token, _t in dist.answers_in(channel)} == {org.bot_token}
+    # Removing the app from the org forgets the org's installation, key and jobs.
+    uninstalled = slack_payloads.org_wide(slack_payloads.app_uninstalled(event_id="Ev0ORGGONE",
+                                                                        event_time=int(time.time()), team="T0SALES"))
+    await _event(dist, uninstalled)
+    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_bots") == [(0,)])
+    assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
+    assert dist.rows("SELECT COUNT(*) FROM jobs") == [(0,)]
+
+
 # --- uninstalling -------------------------------------------------------------------------------------
 
 
@@ -296,7 +324,7 @@ async def test_uninstall_forgets_the_workspace_at_once_and_drops_its_queued_job(
     dist.slack.revoke(dist.globex)
     await _event(dist, slack_payloads.app_uninstalled(event_id="Ev0GONE", event_time=int(time.time()),
                                                       team="T0GLOBEX"))
-    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM revring_keys") == [(1,)])
+    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_bots WHERE team_id = 'T0GLOBEX'") == [(0,)])
     for table in ("slack_bots", "slack_installations", "jobs", "pending"):
         assert dist.rows(f"SELECT COUNT(*) FROM {table} WHERE team_id = 'T0GLOBEX'") == [(0,)]  # noqa: S608
     assert dist.rows("SELECT owner FROM revring_keys") == [("T0ACME",)]

@@ -29,6 +29,7 @@ async def _forget(context: AsyncBoltContext) -> None:
     enterprise_id = context.enterprise_id
     if not team_id and not enterprise_id:
         return
-    await shared.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    # The key and the jobs first: from here on nothing of theirs runs; then the token.
     jobs = await shared.store.forget_workspace(team_id, enterprise_id)
+    await shared.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
     log.info("workspace forgotten: the app was removed", extra={"org_wide": org_wide, "jobs": jobs})
