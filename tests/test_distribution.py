@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from aiohttp import web
 from cryptography.fernet import Fernet
 
 from bot import messages
@@ -56,6 +57,15 @@ class Dist:
     session: aiohttp.ClientSession
     bot: BotClient
     database: Path
+    settings: Settings
+    runners: list[web.AppRunner]
+
+    async def restart(self) -> None:
+        """Stop this instance (SHUTDOWN_GRACE_SECONDS as set) and start a new one on the same database."""
+        await self.runners[-1].cleanup()
+        runner, self.url = await start_bot(self.settings)
+        self.runners.append(runner)
+        self.bot = BotClient(self.url, self.session, SIGNING_SECRET, f"{self.slack.url}/response")
 
     def person(self, workspace: Workspace, user: str | None = None) -> Person:
         return Person(self.slack, self.bot, workspace, user or workspace.installer)
@@ -87,10 +97,13 @@ async def dist(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     overrides = getattr(request, "param", {}) or {}
     settings = Settings.from_env(distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{database}", **overrides))
     runner, url = await start_bot(settings)
+    runners = [runner]
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         yield Dist(slack, revring, acme, globex, url, session,
-                   BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), database)
-    await runner.cleanup()
+                   BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), database, settings, runners)
+    if slack.stall_downloads is not None:
+        slack.stall_downloads.set()
+    await runners[-1].cleanup()
     revring.release_slow.set()
     await revring.stop()
     await slack.stop()
@@ -299,6 +312,22 @@ async def test_an_org_wide_install_serves_every_workspace_of_the_org_with_one_ke
     await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_bots") == [(0,)])
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
     assert dist.rows("SELECT COUNT(*) FROM jobs") == [(0,)]
+
+
+@pytest.mark.parametrize("dist", [{"SHUTDOWN_GRACE_SECONDS": "0"}], indirect=True)
+async def test_a_job_cut_off_by_a_restart_runs_again_with_its_own_workspaces_token_and_key(dist: Dist):
+    await installed(dist, dist.acme, dist.globex)
+    await dist.person(dist.acme).connect(ACME_KEY)
+    await dist.person(dist.globex).connect(GLOBEX_KEY)
+    dist.slack.stall_downloads = asyncio.Event()
+    await dist.share(dist.globex, "F0GLOBEX", "C0GLOBEX")
+    await asyncio.wait_for(dist.slack.download_started.wait(), 10)
+    await dist.restart()  # the new instance has no request in hand: only the job's record in the database
+    dist.slack.stall_downloads.set()
+    await dist.slack.wait_until(lambda: any("ready" in t.lower() for _k, t in dist.answers_in("C0GLOBEX")))
+    assert [voice.key for voice in dist.revring.voices.values()] == [GLOBEX_KEY]
+    assert {token for token, _text in dist.answers_in("C0GLOBEX")} == {dist.globex.bot_token}
+    assert set(dist.slack.download_auth) == {f"Bearer {dist.globex.bot_token}"}
 
 
 # --- uninstalling -------------------------------------------------------------------------------------
