@@ -396,3 +396,22 @@ async def test_check_counts_installed_and_connected_workspaces_without_naming_th
     out = io.StringIO()
     assert not await run_checks(Settings.from_env({**env, "ENCRYPTION_KEY": OLD_ENCRYPTION_KEY}), out)
     assert "ENCRYPTION_KEY cannot decrypt 1 of the stored RevRing keys" in out.getvalue()
+
+
+# --- one workspace ------------------------------------------------------------------------------------
+
+
+async def test_with_one_workspace_the_home_tab_shows_the_servers_key_and_offers_no_button(harness):
+    envelope = slack_payloads.app_home_opened(event_id="Ev0HOME1", event_time=int(time.time()))
+    assert (await harness.bot.post(json.dumps(envelope), "application/json")).status == 200
+    [published] = await harness.slack.wait_for("views.publish")
+    assert published.token == harness.settings.slack_bot_token
+    assert messages.revring_connected_server() in home_text(published.args["view"]["blocks"])
+    assert buttons(published.args["view"]["blocks"]) == {}
+    # A forged Connect click changes nothing and opens nothing.
+    harness.slack.admins.add(slack_payloads.USER)
+    click = slack_payloads.block_actions_in_home({"action_id": messages.REVRING_CONNECT_ACTION, "value": "connect",
+                                                  "text": {"type": "plain_text", "text": "x"}})
+    assert (await harness.bot.interaction(click)).status == 200
+    await harness.slack.wait_for("views.publish", 2)
+    assert harness.slack.calls_to("views.open") == []
