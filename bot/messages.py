@@ -724,15 +724,6 @@ def install_failed_page(reason: str, install_url: str) -> str:
     )
 
 
-def install_page(authorize_url: str) -> str:
-    return _page(
-        "Install Voice Cloner",
-        "Voice Cloner clones a RevRing voice from an audio clip shared in Slack. Add it to your workspace, then "
-        "connect RevRing in the app's Home tab.",
-        authorize_url, "Add to Slack",
-    )
-
-
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
