@@ -71,8 +71,10 @@ def run(settings: Settings) -> int:
 
     def announce() -> None:
         # Called once the port is listening: only then is the bot really running.
+        where = ("for any workspace that installs it (GET /slack/install)" if settings.distribution
+                 else f"for workspace {ready[-1].name} as @{ready[-1].bot_user}")
         print(
-            f"Voice Cloner {__version__} running in {mode} for workspace {ready[-1].name} as @{ready[-1].bot_user}; "
+            f"Voice Cloner {__version__} running in {mode} {where}; "
             f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",
             flush=True,
         )

@@ -17,18 +17,21 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import logs, sqlite_file
+from bot import install_pages, logs, sqlite_file
 from bot.access import AccessPolicy, ChannelMembership
+from bot.check import expected_scopes
 from bot.cloning import Cloner
 from bot.config import Settings
 from bot.health import Health
 from bot.home import HomeRefresher
+from bot.key_vault import KeyVault
 from bot.listeners import register_listeners, store_trouble
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
@@ -37,6 +40,8 @@ from bot.revring_accounts import RevRingAccounts
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_api import error_code
 from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable
+from bot.store.slack_oauth import OAuthStateStore, installation_store
+from bot.workspaces import SlackClients
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ class StartupError(Exception):
 
 @dataclass(frozen=True)
 class Workspace:
-    """Who the bot token belongs to, from Slack's auth.test."""
+    """Who the bot token belongs to, from Slack's auth.test; in distribution mode, empty (any workspace)."""
 
     name: str
     bot_user: str
@@ -80,6 +85,8 @@ def create_web_app(
     if settings.slack_signing_secret:
         web_app[VERIFIER] = SignatureVerifier(settings.slack_signing_secret)
         web_app.add_routes([web.post("/slack/events", _slack_events)])
+    if settings.distribution:
+        web_app.add_routes(install_pages.routes(BOLT))
     web_app.cleanup_ctx.append(_resources)
     return web_app
 
@@ -110,7 +117,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             logger=logging.getLogger("slack_sdk"),
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-        workspace = await _workspace(client, settings)
+        # Distribution mode has no token of its own: each workspace's comes from its installation.
+        workspace = Workspace("", "") if settings.distribution else await _workspace(client, settings)
         try:
             store = await SQLStore.open(
                 settings.database_url,
@@ -124,21 +132,32 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         log.debug("database opened", extra={"database": settings.database.display()})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
         resources.callback(pruning.cancel)
-        revring = RevRingClient(
-            session,
-            settings.revring_api_url,
-            settings.revring_api_key,
-            timeout=aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10),
+        revring_timeout = aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10)
+
+        def revring_client(key: str) -> RevRingClient:
+            return RevRingClient(session, settings.revring_api_url, key, timeout=revring_timeout)
+
+        installations, oauth = None, None
+        if settings.distribution:
+            assert settings.slack_client_id and settings.encryption_key
+            installations = installation_store(store, settings.slack_client_id)
+            scopes, _source = expected_scopes()
+            oauth = install_pages.oauth_settings(settings, scopes, installations, OAuthStateStore(store))
+        accounts = RevRingAccounts(
+            settings.revring_api_key, revring_client, store,
+            KeyVault(settings.encryption_key) if settings.encryption_key else None,
         )
-        cloner = Cloner(settings, store, Pipeline(settings, session, revring), health.metrics,
-                        shared_database=settings.database.is_postgres, on_answered=HomeRefresher(store, settings))
+        cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
+                        slack_clients=SlackClients(client, installations),
+                        shared_database=settings.database.is_postgres,
+                        on_answered=HomeRefresher(store, settings, accounts, installations))
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
-                          RevRingAccounts(revring))
-        bolt = build_bolt_app(settings, client, shared)
+                          accounts, installations)
+        bolt = build_bolt_app(settings, client, shared, oauth)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared
-        cloner.start_working(client)
+        cloner.start_working()
         socket_mode = None
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
@@ -196,7 +215,10 @@ async def drain(web_app: web.Application) -> None:
         await web_app[DRAIN]()
 
 
-def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services) -> AsyncApp:
+def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services,
+                   oauth: AsyncOAuthSettings | None = None) -> AsyncApp:
+    """With `oauth` (distribution mode) every request is authorised by its team's (or org's) installation, and the
+    client Bolt hands a listener carries that installation's token."""
     bolt_logger = logging.getLogger("slack_bolt")  # kept at the libraries' level by logs.configure
     # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that the client given wins over it;
     # the client (one session, our base URL) is exactly what we want, so that warning is noise here.
@@ -205,7 +227,8 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services)
     try:
         # Without a secret (Socket Mode only) Bolt must not read one from the environment either; its request
         # verification skips Socket Mode requests, and /slack/events is not served.
-        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger)
+        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger,
+                        oauth_settings=oauth)
     finally:
         bolt_logger.setLevel(level)
 

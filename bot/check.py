@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +22,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import sqlite_file
+from bot import check_workspaces, sqlite_file
 from bot.config import Settings
 from bot.slack_api import error_code
 from bot.store import postgres_probe
@@ -159,7 +160,9 @@ async def run_checks(settings: Settings, out: TextIO, *, manifest: Path = MANIFE
             text = text.translate(_PLAIN).encode(encoding, "replace").decode(encoding)
         print(text, file=out, flush=True)
 
-    say(f"Checking Voice Cloner's settings ({'Socket Mode' if settings.socket_mode else 'HTTP mode'}):")
+    mode = "distribution to many workspaces" if settings.distribution else (
+        "Socket Mode" if settings.socket_mode else "HTTP mode")
+    say(f"Checking Voice Cloner's settings ({mode}):")
     results: list[Result] = []
 
     def report(result: Result) -> None:
@@ -167,13 +170,16 @@ async def run_checks(settings: Settings, out: TextIO, *, manifest: Path = MANIFE
         say(f"  {result.line()}")
 
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS, sock_connect=TIMEOUT_SECONDS)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        for result in await check_bot_token(settings, session, manifest):
-            report(result)
-        report(check_signing_secret(settings))
-        report(await check_app_token(settings, session))
-        report(await check_revring(settings, session))
-    report(await check_database(settings))
+    if settings.distribution:
+        await _check_distribution(settings, report, timeout)
+    else:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            for result in await check_bot_token(settings, session, manifest):
+                report(result)
+            report(check_signing_secret(settings))
+            report(await check_app_token(settings, session))
+            report(await check_revring(settings, session))
+        report(await check_database(settings))
 
     failed = [r for r in results if r.ok is False]
     if failed:
@@ -182,6 +188,28 @@ async def run_checks(settings: Settings, out: TextIO, *, manifest: Path = MANIFE
     else:
         say(f"All checks passed. Start the bot with `{bot_command()}`.")
     return not failed
+
+
+async def _check_distribution(settings: Settings, report: Callable[[Result], None],
+                              timeout: aiohttp.ClientTimeout) -> None:
+    """The app's credentials and ENCRYPTION_KEY, the signing secret, the fallback RevRing key if there is one, and the
+    database with its workspaces (counts only)."""
+    report(Result("Slack app credentials", *check_workspaces.app_credentials(settings)))
+    report(check_signing_secret(settings))
+    report(Result("Encryption key", *check_workspaces.encryption_key(settings)))
+    if settings.revring_api_key:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            result = await check_revring(settings, session)
+        report(Result("Fallback RevRing API key", result.ok, result.detail, result.fix))
+    else:
+        report(Result("Fallback RevRing API key", None,
+                      "not set: a workspace clones only once its admin connects RevRing in the Home tab."))
+    if settings.database.sqlite_path is not None:
+        database = await check_database(settings)
+        if not database.ok:
+            report(database)
+            return
+    report(Result("Workspaces", *await check_workspaces.workspaces(settings)))
 
 
 def bot_command() -> str:

@@ -23,8 +23,10 @@ from bot.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.presenter import SlackPresenter
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
 from bot.recovery import resume
+from bot.revring_accounts import RevRingAccounts
 from bot.scheduling import LeaseLost, Scheduler, Tasks
 from bot.store import RequestStore, StoreUnavailable
+from bot.workspaces import SlackClients
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +57,28 @@ OnAnswered = Callable[[AsyncWebClient, Job], Awaitable[None]]
 class Cloner:
     """Takes requests in as jobs in the shared store, runs them (at most `max_concurrent_clones` here at once), and
     always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
-    this is the only process, so what an earlier run held is taken over at once on start. `on_answered` runs beside,
-    after each answer is shown; its failures are logged and never touch the job."""
+    this is the only process, so what an earlier run held is taken over at once on start. Each job runs with its own
+    workspace's Slack client (`slack_clients`) and RevRing key (`accounts`), whichever instance runs it.
+    `on_answered` runs beside, after each answer is shown; its failures are logged and never touch the job."""
 
     def __init__(
         self, settings: Settings, store: RequestStore, pipeline: Pipeline, metrics: Metrics, *,
-        shared_database: bool = False, on_answered: OnAnswered | None = None,
+        accounts: RevRingAccounts, slack_clients: SlackClients, shared_database: bool = False,
+        on_answered: OnAnswered | None = None,
     ) -> None:
         self._on_answered = on_answered
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
         self._metrics = metrics
+        self._accounts = accounts
+        self._slack_clients = slack_clients
         self._shared_database = shared_database
         self._lease_seconds = float(settings.job_lease_seconds)
         # Which runner holds a job, in the store: this process, from start to exit.
         self._runner = uuid.uuid4().hex
         self._tasks = Tasks()
         self._slack = SlackPresenter(self._tasks.spawn, metrics)
-        self._client: AsyncWebClient | None = None
         self._scheduler = Scheduler(
             store, self._runner, capacity=settings.max_concurrent_clones, lease_seconds=self._lease_seconds,
             tasks=self._tasks, run=self._work,
@@ -81,9 +86,8 @@ class Cloner:
 
     # --- the instance ----------------------------------------------------------------------------------
 
-    def start_working(self, client: AsyncWebClient) -> None:
+    def start_working(self) -> None:
         """Start taking jobs from the store: left by an earlier run, waiting, or whose instance stopped."""
-        self._client = client
         self._tasks.spawn(self._take_work())
 
     async def _take_work(self) -> None:
@@ -125,11 +129,11 @@ class Cloner:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
-    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str) -> Retried:
+    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str, team_id: str | None = None) -> Retried:
         """"Try again": run a failed job again from its record, for the person who asked for it, once, under the
-        rules of a new request (the same file, the hourly limit)."""
+        rules of a new request (the same file, the hourly limit). A job of another workspace is not there."""
         job = await self._store.get_job(job_id)
-        if job is None:
+        if job is None or (team_id and job.request.team_id != team_id):
             return Retried(Retry.UNKNOWN)
         if job.request.user_id != user_id:
             return Retried(Retry.NOT_YOURS)
@@ -154,7 +158,6 @@ class Cloner:
     def _begin(self, client: AsyncWebClient, job: Job) -> None:
         """A job this runner has just taken in: run it in a free slot here, or else tell the person how many are
         ahead and hand it to whichever instance has room first (this one included)."""
-        self._client = self._client or client
         if self._tasks.closing:
             log.info("job recorded during shutdown; another instance or the next start runs it",
                      extra={"job": job.id})
@@ -184,11 +187,19 @@ class Cloner:
     # --- one job ---------------------------------------------------------------------------------------
 
     async def _work(self, job: Job) -> None:
-        """What this runner does with a job it holds: a new one runs; one taken over is resumed (see recovery)."""
-        assert self._client is not None, "start_working() first"
+        """What this runner does with a job it holds: a new one runs; one taken over is resumed (see recovery). It
+        runs with its workspace's token; a workspace that uninstalled the app meanwhile gets no answer at all."""
         if job.taken_over:
             self._metrics.takeover()
-        await resume(self, self._client, job)
+        client = await self._slack_clients.for_workspace(job.request.team_id, job.request.enterprise_id)
+        if client is None:
+            log.info("job dropped: its workspace uninstalled the app", extra={"job": job.id})
+            try:
+                await self._save(replace(job, stage=Stage.FAILED, failure="workspace uninstalled", answer=None))
+            except LeaseLost:
+                pass  # its record went with the workspace
+            return
+        await resume(self, client, job)
 
     async def run(self, client: AsyncWebClient, job: Job) -> None:
         request = job.request
@@ -196,6 +207,13 @@ class Cloner:
         logs.bind(job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id,
                   file=request.file.id)
         log.info("clone started", extra={"stage": str(job.stage)})
+        revring = await self._accounts.client_for(request.team_id, request.enterprise_id)
+        if revring is None:
+            # Nothing is downloaded or sent: the workspace has no RevRing key (and the server none to lend).
+            log.info("clone not started: no RevRing key for the workspace")
+            self._metrics.clone_finished("failed", time.monotonic() - started)
+            await self.fail(client, job, failures.no_revring_key())
+            return
         try:
             job = await self._progress(client, job, messages.cloning(request.name))
             job = await self._save(replace(job, stage=Stage.DOWNLOADING))
@@ -204,7 +222,7 @@ class Cloner:
                 # the runner that still holds the job may send it at all.
                 job = await self._save(replace(job, stage=Stage.UPLOADING))
                 await self._still_held(job)
-                voice = await self._pipeline.send(clip, name=request.name, language=request.language)
+                voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
         except asyncio.CancelledError:
             # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
             self._metrics.clone_finished("interrupted", time.monotonic() - started)

@@ -6,10 +6,12 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
 
 from bot.audio import AudioLimits
 from bot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_SECONDS, Database, parse_database_url
@@ -37,7 +39,15 @@ _HELP = {
         ", or leave it unset to run in HTTP mode"
     ),
     "REVRING_API_KEY": "an API key from the RevRing dashboard (Settings > API keys)",
+    "SLACK_CLIENT_ID": f"the Client ID under Basic Information > App Credentials in {_WHERE_SLACK}",
+    "SLACK_CLIENT_SECRET": f"the Client Secret under Basic Information > App Credentials in {_WHERE_SLACK}",
+    "ENCRYPTION_KEY": (
+        "one or more Fernet keys separated by commas (the first encrypts new values); make one with "
+        "python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\""
+    ),
 }
+# Distribution mode (any workspace installs the app through OAuth) needs all of these and no SLACK_BOT_TOKEN.
+DISTRIBUTION_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "ENCRYPTION_KEY")
 _NOT_NEEDED_WHEN = {"SLACK_SIGNING_SECRET": " (HTTP mode needs it; Socket Mode, with SLACK_APP_TOKEN set, does not)"}
 # The audio length settings, shortest first; each must be at most the next.
 _AUDIO_ORDER = ("MIN_AUDIO_SECONDS", "IDEAL_MIN_AUDIO_SECONDS", "IDEAL_MAX_AUDIO_SECONDS", "MAX_AUDIO_SECONDS")
@@ -55,7 +65,8 @@ class ConfigError(Exception):
 class CloneSettings:
     """What cloning a voice needs, Slack aside: all that `python -m bot clone` reads. Secrets never appear in repr()."""
 
-    revring_api_key: str = field(repr=False)
+    # None only in distribution mode, where each workspace may connect its own key.
+    revring_api_key: str | None = field(repr=False)
     revring_api_url: str = DEFAULT_REVRING_API_URL
     revring_timeout_seconds: int = 120
     default_language: str = DEFAULT_LANGUAGE
@@ -85,7 +96,8 @@ class CloneSettings:
 class Settings(CloneSettings):
     """Everything the bot needs to run: what a clone needs, and Slack; secrets never appear in repr()."""
 
-    slack_bot_token: str = field(repr=False)
+    # None in distribution mode: each workspace's token comes from its installation.
+    slack_bot_token: str | None = field(repr=False)
     # None only in Socket Mode, which does not use it.
     slack_signing_secret: str | None = field(repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
@@ -110,6 +122,14 @@ class Settings(CloneSettings):
     agent_updates: bool = True  # *Use in an agent* (AGENT_UPDATES=off hides it for everyone)
     log_level: int = logging.INFO
     library_log_level: int = logging.WARNING
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    encryption_key: str | None = field(default=None, repr=False)
+
+    @property
+    def distribution(self) -> bool:
+        """Any workspace installs the app through OAuth; tokens and RevRing keys are kept per workspace."""
+        return self.slack_bot_token is None
 
     @property
     def socket_mode(self) -> bool:
@@ -132,8 +152,9 @@ class Settings(CloneSettings):
         """Every secret setting that is set, for scrubbing them from logs (a database password among them)."""
         password = self.database.url.password
         values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token,
-                  password if isinstance(password, str) else None)
-        return [value for value in values if value]
+                  password if isinstance(password, str) else None, self.slack_client_secret,
+                  *(self.encryption_key or "").split(","))
+        return [value.strip() for value in values if value and value.strip()]
 
     @property
     def warnings(self) -> list[str]:
@@ -150,15 +171,18 @@ class Settings(CloneSettings):
         """Read settings from the environment; raise ConfigError naming every bad variable, one line each."""
         read = _Reader(os.environ if env is None else env)
         socket_mode = read.get("SLACK_APP_TOKEN") is not None
+        mode = read.mode()
+        distribution = mode == "distribution"
         values = dict(
-            slack_bot_token=read.secret("SLACK_BOT_TOKEN", prefix="xoxb-"),
+            # Mixed settings are one problem already (said by `mode`); a missing token is not another.
+            slack_bot_token=read.secret("SLACK_BOT_TOKEN", prefix="xoxb-") if mode == "single" else None,
             # Socket Mode receives Slack's requests over its own authenticated websocket: no signature to check.
             slack_signing_secret=read.secret("SLACK_SIGNING_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
                                              shape="it is a string of hex digits", required=not socket_mode),
             slack_app_token=read.secret("SLACK_APP_TOKEN", prefix="xapp-", required=False),
             slack_api_url=read.url("SLACK_API_URL", DEFAULT_SLACK_API_URL).rstrip("/") + "/",
             slack_api_url_is_custom=read.get("SLACK_API_URL") is not None,
-            **_clone_values(read),
+            **_clone_values(read, revring_key_required=mode == "single"),
             port=read.number("PORT", DEFAULT_PORT, 1, 65535),
             database_url=read.database_url("DATABASE_URL"),
             database_pool_size=read.number("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1000),
@@ -178,22 +202,35 @@ class Settings(CloneSettings):
             job_lease_seconds=read.number("JOB_LEASE_SECONDS", 30, 5, 3600),
             agent_updates=read.flag("AGENT_UPDATES", default=True),
         )
+        if distribution:
+            values.update(
+                slack_client_id=read.secret("SLACK_CLIENT_ID", pattern=r"[0-9]+\.[0-9]+",
+                                            shape="it is two numbers joined by a dot, such as 1234567890.9876543210"),
+                slack_client_secret=read.secret("SLACK_CLIENT_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
+                                                shape="it is a string of hex digits"),
+                encryption_key=read.fernet_keys("ENCRYPTION_KEY"),
+            )
         values["log_level"], values["library_log_level"] = read.log_levels()
         if read.problems:
             raise ConfigError(read.problems)
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _clone_values(read: _Reader) -> dict[str, Any]:
+def _clone_values(read: _Reader, *, revring_key_required: bool = True) -> dict[str, Any]:
     """The settings of `CloneSettings`, read the same way for the bot and for `python -m bot clone`."""
     return dict(
-        revring_api_key=read.secret("REVRING_API_KEY"),
+        revring_api_key=read.secret("REVRING_API_KEY", required=revring_key_required),
         revring_api_url=read.url("REVRING_API_URL", DEFAULT_REVRING_API_URL).rstrip("/"),
         revring_timeout_seconds=read.number("REVRING_TIMEOUT", 120, 1, 900),
         default_language=read.language("REVRING_DEFAULT_LANGUAGE"),
         max_audio_mb=read.number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
         audio_limits=read.audio_limits(),
     )
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _shown(raw: str) -> str:
@@ -227,6 +264,48 @@ class _Reader:
             why = shape or f"it should start with {prefix!r}"
             self.problems.append(f"{name} does not look right ({why}). Use {_HELP[name]}.")
         return value
+
+    def mode(self) -> str:
+        """"single" (one workspace, SLACK_BOT_TOKEN), "distribution" (OAuth), or "mixed": both kinds of settings, or
+        only some of distribution's, which is one problem that says what to add or remove."""
+        token = self.get("SLACK_BOT_TOKEN") is not None
+        given = [name for name in DISTRIBUTION_SETTINGS if self.get(name) is not None]
+        missing = [name for name in DISTRIBUTION_SETTINGS if name not in given]
+        if token and given:
+            self.problems.append(
+                f"SLACK_BOT_TOKEN (one workspace) and {_listed(given)} (distribution to many workspaces) are both "
+                f"set: remove {_listed(given)} to run in one workspace, or remove SLACK_BOT_TOKEN to distribute."
+            )
+            return "mixed"
+        if given and missing:
+            where = f" ({_HELP[missing[0]]})" if len(missing) == 1 else ""
+            self.problems.append(
+                f"Distribution mode needs {_listed(DISTRIBUTION_SETTINGS)}: add {_listed(missing)}{where}, or remove "
+                f"{_listed(given)} and set SLACK_BOT_TOKEN to run in one workspace."
+            )
+            return "mixed"
+        if given and self.get("SLACK_APP_TOKEN") is not None:
+            self.problems.append(
+                "Distribution mode serves the install pages and Slack's requests over HTTP: remove SLACK_APP_TOKEN."
+            )
+        return "distribution" if given else "single"
+
+    def fernet_keys(self, name: str) -> str | None:
+        """One or more Fernet keys, comma-separated. Their values never appear in a message."""
+        value = self.secret(name)
+        if value is None:
+            return None
+        parts = [part.strip() for part in value.split(",")]
+        for number, part in enumerate(parts, 1):
+            try:
+                Fernet(part.encode())
+            except ValueError:
+                self.problems.append(
+                    f"{name}: key {number} of {len(parts)} is not a Fernet key (32 bytes in URL-safe base64, "
+                    f"44 characters). Use {_HELP[name]}."
+                )
+                return None
+        return ",".join(parts)
 
     def url(self, name: str, default: str) -> str:
         value = self.get(name) or default

@@ -137,3 +137,8 @@ def crashed(*, name: str, uploading: bool) -> Explained:
 def interrupted_by_restart(name: str) -> Explained:
     """A restart cut the clone off while it was being sent: RevRing may or may not have made the voice."""
     return Explained(messages.interrupted_during_upload(name), "interrupted during upload", retryable=True)
+
+
+def no_revring_key() -> Explained:
+    """The workspace has connected no RevRing key and the server lends none: nothing was downloaded or sent."""
+    return Explained(messages.no_revring_key(), "no RevRing key for the workspace")

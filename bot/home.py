@@ -1,7 +1,7 @@
 """The app's Home tab: a view made of sections (block lists), published for one person with `publish_home`.
 
-Sections today: the buttons (*Clone a voice*, *Design a voice*) and the voice library. Another section is one more
-list in `sections` below; Slack allows 100 blocks a view, and a full library page leaves room for about 20 more.
+Sections: the RevRing connection (bot.revring_connection), the buttons (*Clone a voice*, *Design a voice*) and the
+voice library. Slack allows 100 blocks a view; a full library page and the connection leave room for more.
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.config import Settings
 from bot.records import Job
+from bot.revring_accounts import RevRingAccounts
+from bot.revring_connection import connection_blocks
+from bot.services import Services
 from bot.slack_api import SLACK_FAILURES, error_code
 from bot.store import RequestStore, StoreUnavailable
 
@@ -52,13 +56,15 @@ def home_view(sections: list[list[dict[str, Any]]], state: HomeState) -> dict[st
 
 async def publish_home(
     client: AsyncWebClient, user_id: str, *, team_id: str, store: RequestStore, settings: Settings,
-    state: HomeState = HomeState(), refusal: str | None = None,
+    state: HomeState = HomeState(), refusal: str | None = None, connection: list[dict[str, Any]] | None = None,
 ) -> bool:
-    """views.publish `user_id`'s Home: the library as `state` asks (or, for someone who may not use the bot,
-    `refusal` alone). False when the store or Slack failed (logged)."""
+    """views.publish `user_id`'s Home: the RevRing connection (`connection`, when given) and then the library as
+    `state` asks (or, for someone who may not use the bot, `refusal` alone). False when the store or Slack failed
+    (logged)."""
     try:
-        sections = ([messages.home_refused_blocks(refusal)] if refusal is not None
-                    else await _sections(client, user_id, team_id, store, settings, state))
+        library = ([messages.home_refused_blocks(refusal)] if refusal is not None
+                   else await _sections(client, user_id, team_id, store, settings, state))
+        sections = ([connection] if connection else []) + library
     except StoreUnavailable as error:
         log.warning("home not published: the database is unreachable", extra={"cause": str(error)})
         return False
@@ -106,14 +112,31 @@ async def _with_permalinks(client: AsyncWebClient, store: RequestStore, jobs: li
     return list(await asyncio.gather(*(linked(job) for job in jobs)))
 
 
+async def publish_home_for(
+    shared: Services, client: AsyncWebClient, user_id: str, *, team_id: str, enterprise_id: str | None,
+    state: HomeState = HomeState(), refusal: str | None = None,
+) -> bool:
+    """`publish_home` with every section, for a person of the workspace a Slack request came from."""
+    connection = await connection_blocks(shared.revring, shared.settings, shared.installations, client, team_id,
+                                         enterprise_id, user_id)
+    return await publish_home(client, user_id, team_id=team_id, store=shared.store, settings=shared.settings,
+                              state=state, refusal=refusal, connection=connection)
+
+
 class HomeRefresher:
     """Given to the Cloner: when a clone made a voice, its requester's Home shows it (their library, first page)."""
 
-    def __init__(self, store: RequestStore, settings: Settings) -> None:
+    def __init__(self, store: RequestStore, settings: Settings, accounts: RevRingAccounts,
+                 installations: AsyncInstallationStore | None) -> None:
         self._store = store
         self._settings = settings
+        self._accounts = accounts
+        self._installations = installations
 
     async def __call__(self, client: AsyncWebClient, job: Job) -> None:
         if job.voice_id:
-            await publish_home(client, job.request.user_id, team_id=job.request.team_id, store=self._store,
-                               settings=self._settings)
+            request = job.request
+            connection = await connection_blocks(self._accounts, self._settings, self._installations, client,
+                                                 request.team_id, request.enterprise_id, request.user_id)
+            await publish_home(client, request.user_id, team_id=request.team_id, store=self._store,
+                               settings=self._settings, connection=connection)

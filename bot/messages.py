@@ -711,10 +711,8 @@ def design_description_too_long(length: int, max_chars: int) -> str:
 
 
 def revring_not_connected() -> str:
-    return (
-        "RevRing isn't connected for this workspace yet, so I can't reach it. "
-        "An admin needs to connect RevRing to the Voice Cloner app first."
-    )
+    """No RevRing key serves this workspace (none connected, no REVRING_API_KEY): nothing was sent."""
+    return "RevRing isn't connected for this workspace yet: an admin needs to connect RevRing in the app's Home tab."
 
 
 def design_started(count: int) -> str:
@@ -1266,3 +1264,121 @@ def revring_not_allowed(what: str) -> str:
 
 def revring_odd_answer(what: str) -> str:
     return f"RevRing answered in a way I didn't understand, so I can't tell whether I could {what}. Please try again."
+# --- distribution: the RevRing connection (Home tab), the install pages -----------------------------
+
+REVRING_CONNECT_ACTION = "revring_key_connect"  # opens the key dialog (Connect, or Replace)
+REVRING_REMOVE_ACTION = "revring_key_remove"
+REVRING_KEY_CALLBACK_ID = "revring_key_dialog"
+REVRING_KEY_BLOCK = "revring_key"
+
+
+def no_revring_key() -> str:
+    return (
+        "RevRing is not connected for this workspace yet, so nothing was cloned: an admin needs to connect RevRing "
+        "in the app's Home tab."
+    )
+
+
+REVRING_CONNECTION_TITLE = "RevRing connection"
+REVRING_CONNECT_BUTTON = "Connect RevRing"
+REVRING_REPLACE_BUTTON = "Replace key"
+REVRING_REMOVE_BUTTON = "Remove key"
+
+
+def revring_connected_own(shown: str) -> str:
+    return f":white_check_mark: Connected to RevRing with this workspace's API key `{shown}`."
+
+
+def revring_connected_server() -> str:
+    return (
+        ":white_check_mark: Connected to RevRing through this app's own key. An admin can connect the workspace's "
+        "own RevRing organisation instead."
+    )
+
+
+def revring_status_not_connected() -> str:
+    return ":warning: Not connected to RevRing: voices cannot be cloned here until an admin connects a RevRing API key."
+
+
+def revring_who_may_change() -> str:
+    return "Only a workspace admin or owner, or the person who installed the app, can change the connection."
+
+
+def revring_remove_confirm() -> dict[str, Any]:
+    return {
+        "title": {"type": "plain_text", "text": "Remove the RevRing key?"},
+        "text": {"type": "plain_text", "text": "Nobody here can clone voices until a key is connected again."},
+        "confirm": {"type": "plain_text", "text": "Remove"},
+        "deny": {"type": "plain_text", "text": "Keep it"},
+        "style": "danger",
+    }
+
+
+REVRING_KEY_DIALOG_TITLE = "Connect RevRing"
+REVRING_KEY_DIALOG_SUBMIT = "Connect"
+REVRING_KEY_LABEL = "RevRing API key"
+REVRING_KEY_HINT = (
+    "From the RevRing dashboard, Settings > API keys. It is checked with RevRing before it is saved, kept encrypted, "
+    "and only ever shown by its last four characters."
+)
+
+
+def revring_key_rejected() -> str:
+    return "RevRing refused this key. Copy it again from the RevRing dashboard (Settings > API keys)."
+
+
+def revring_key_billing_inactive() -> str:
+    return "RevRing knows this key, but the organisation's billing is inactive. Reactivate it, then connect again."
+
+
+def revring_key_not_checked() -> str:
+    return "RevRing could not be reached to check the key, so it was not saved. Try again in a minute."
+
+
+def revring_key_not_admin() -> str:
+    return revring_who_may_change()
+
+
+def install_succeeded_page(team_name: str, slack_url: str) -> str:
+    return _page(
+        "Voice Cloner is installed",
+        f"Voice Cloner is now installed in {_html(team_name)}. Open the app's Home tab in Slack to connect RevRing, "
+        "then share an audio clip and mention the bot to clone a voice.",
+        slack_url, "Open Slack",
+    )
+
+
+def install_failed_page(reason: str, install_url: str) -> str:
+    return _page(
+        "Voice Cloner was not installed",
+        f"The installation did not finish ({_html(reason)}). Nothing was installed. Start again from the "
+        f"<a href=\"{_html(install_url)}\">install page</a>; if this keeps happening, ask the app's operator.",
+        "https://slack.com/", "Back to Slack",
+    )
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _page(title: str, body: str, link: str, link_text: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">'
+        f'<h1>{title}</h1><p>{body}</p><p><a href="{_html(link)}">{link_text}</a></p></body></html>'
+    )
+
+
+_INSTALL_FAILURES = {
+    "access_denied": "the installation was cancelled on Slack's page",
+    "invalid_browser": "this page was not opened in the browser that started the installation",
+    "invalid_state": "the installation link has expired (after 10 minutes) or was already used",
+    "missing_code": "Slack did not confirm the installation",
+    "invalid_code": "Slack did not confirm the installation",
+    "storage_error": "the installation could not be saved",
+}
+
+
+def install_failure_reason(reason: str) -> str:
+    return _INSTALL_FAILURES.get(reason, "Slack answered with an error")

@@ -49,28 +49,29 @@ class Clip:
 
 
 class Pipeline:
-    """Downloads and checks a Slack file, and sends the result to RevRing."""
+    """Downloads and checks a Slack file, and sends the result to RevRing: each with the credentials of the job's
+    own workspace (its Slack client, its RevRing client), never another's."""
 
-    def __init__(self, settings: Settings, session: aiohttp.ClientSession, revring: RevRingClient) -> None:
+    def __init__(self, settings: Settings, session: aiohttp.ClientSession) -> None:
         self._settings = settings
         self._session = session
-        self._revring = revring
 
     @asynccontextmanager
     async def clip(self, client: AsyncWebClient, file: SharedFile) -> AsyncIterator[Clip]:
-        """The file downloaded into a fresh work directory and checked; the directory goes when the block ends."""
+        """The file downloaded (with `client`'s token) into a fresh work directory and checked; the directory goes
+        when the block ends."""
         async with _work_directory() as workdir:
             audio_path = workdir / "upload"
             file = await self._full_file(client, file)
-            await self._download(file, audio_path)
+            await self._download(file, audio_path, token=client.token or "")
             prepared = await prepare_audio(
                 audio_path, workdir / "prepared", self._settings.audio_limits, declared_duration_ms=file.duration_ms
             )
             yield Clip(file, prepared)
 
-    async def send(self, clip: Clip, *, name: str, language: str) -> Voice:
+    async def send(self, revring: RevRingClient, clip: Clip, *, name: str, language: str) -> Voice:
         """Create the voice from `clip`. From the moment this is called RevRing may act on what it receives."""
-        return await send_clip(self._revring, clip.audio, file_name=clip.file.name, name=name, language=language)
+        return await send_clip(revring, clip.audio, file_name=clip.file.name, name=name, language=language)
 
     async def _full_file(self, client: AsyncWebClient, file: SharedFile) -> SharedFile:
         """Slack Connect may deliver a stub without URLs; files.info has the real object."""
@@ -84,14 +85,14 @@ class Pipeline:
             raise DownloadFailed(f"files.info: {error_code(error)}", outage_cause(error) or "error") from None
         return shared_file(response.get("file") or {})
 
-    async def _download(self, file: SharedFile, dest: Path) -> None:
+    async def _download(self, file: SharedFile, dest: Path, *, token: str) -> None:
         if file.external or not file.url_private_download:
             raise FileNotDownloadable("external file" if file.external else "no download URL")
         await download_slack_file(
             self._session,
             file.url_private_download,
             dest,
-            token=self._settings.slack_bot_token,
+            token=token,
             expected_size=file.size,
             max_bytes=self._settings.max_audio_bytes,
             extra_token_hosts=self._settings.slack_token_hosts,

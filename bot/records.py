@@ -35,6 +35,7 @@ class PendingCommand:
     user_id: str
     name: str
     language: str
+    enterprise_id: str | None = None  # the Enterprise Grid org, if any
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class RecentAudio:
     file: SharedFile
     message_ts: str
     thread_ts: str
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class CloneRequest:
     name: str
     language: str
     designed: bool = False  # the file is a designed voice's preview (saved from /clone-voice design), not a recording
+    # The Enterprise Grid org, if any: with team_id, which installation (token) and RevRing key serve the job.
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)

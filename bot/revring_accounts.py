@@ -1,18 +1,83 @@
 """Which RevRing organisation serves a workspace: the RevRing client (API key) for a team's requests.
 
-With one workspace (SLACK_BOT_TOKEN), REVRING_API_KEY serves every request. Every RevRing call made for a Slack
-request goes through `client_for`, so a key per workspace changes this module only.
+The one place that says it. With one workspace (SLACK_BOT_TOKEN), REVRING_API_KEY serves every request. In
+distribution mode a workspace (or a whole Enterprise Grid org, for an org-wide install) connects its own key, kept
+encrypted in the store; REVRING_API_KEY, if set, serves the workspaces that have not.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.key_vault import KeyVault, masked
 from bot.revring import RevRingClient
+from bot.store import RequestStore
+
+log = logging.getLogger(__name__)
+
+
+class Connection(StrEnum):
+    OWN_KEY = "own_key"  # the workspace (or its org) connected a key
+    SERVER_KEY = "server_key"  # REVRING_API_KEY serves it
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    connection: Connection
+    shown: str | None = None  # OWN_KEY: the key masked, last four characters only
 
 
 class RevRingAccounts:
-    def __init__(self, default: RevRingClient | None) -> None:
-        self._default = default
+    """`make_client(key)` builds a RevRing client on the app's one session; `vault` is None with one workspace."""
+
+    def __init__(self, default_key: str | None, make_client: Callable[[str], RevRingClient],
+                 store: RequestStore | None = None, vault: KeyVault | None = None) -> None:
+        self._default = make_client(default_key) if default_key else None
+        self._make_client = make_client
+        self._store = store
+        self._vault = vault
 
     async def client_for(self, team_id: str | None, enterprise_id: str | None = None) -> RevRingClient | None:
         """The client for the workspace (or Enterprise Grid org); None when no RevRing key is connected for it."""
-        return self._default
+        key = await self._own_key(team_id, enterprise_id)
+        return self._make_client(key) if key else self._default
+
+    async def status(self, team_id: str | None, enterprise_id: str | None = None) -> KeyStatus:
+        key = await self._own_key(team_id, enterprise_id)
+        if key:
+            return KeyStatus(Connection.OWN_KEY, masked(key))
+        return KeyStatus(Connection.SERVER_KEY if self._default else Connection.NONE)
+
+    def candidate(self, key: str) -> RevRingClient:
+        """A client for a key someone is about to connect, to prove it first (`check_key`)."""
+        return self._make_client(key)
+
+    async def connect(self, owner: str, key: str, connected_by: str) -> None:
+        """Keep `key` for `owner` (a team id, or an enterprise id for an org-wide install), encrypted."""
+        assert self._store is not None and self._vault is not None, "distribution mode only"
+        await self._store.save_revring_key(owner, self._vault.encrypt(key), connected_by)
+
+    async def remove(self, owner: str) -> bool:
+        assert self._store is not None, "distribution mode only"
+        return await self._store.delete_revring_key(owner)
+
+    async def _own_key(self, team_id: str | None, enterprise_id: str | None) -> str | None:
+        """The workspace's own key, else its org's (an org-wide install connects one key for all its workspaces)."""
+        if self._store is None or self._vault is None:
+            return None
+        for owner in (team_id, enterprise_id):
+            if not owner:
+                continue
+            ciphertext = await self._store.revring_key(owner)
+            if ciphertext is None:
+                continue
+            key = self._vault.decrypt(ciphertext)
+            if key is None:
+                log.error("a RevRing key cannot be decrypted with ENCRYPTION_KEY; was a key removed from it?",
+                          extra={"owner": owner})
+            return key
+        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.access import AccessPolicy, ChannelMembership
 from bot.cloning import Cloner
@@ -25,6 +26,7 @@ class Services:
     membership: ChannelMembership
     metrics: Metrics
     revring: RevRingAccounts
+    installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
 
 
 def services(context: AsyncBoltContext) -> Services:

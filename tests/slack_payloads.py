@@ -131,7 +131,7 @@ def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_i
 
 
 def block_actions_in_home(button: dict[str, Any], home: dict[str, Any] | None = None, *, user: str = USER,
-                          trigger_id: str | None = None) -> dict[str, Any]:
+                          team: str = TEAM, trigger_id: str | None = None) -> dict[str, Any]:
     """A click on `button` in the Home tab: `container.type` "view", the Home `view` as the bot published it
     (views.publish), and no channel, message or response_url."""
     payload = fixture("block_actions_home")
@@ -146,7 +146,7 @@ def block_actions_in_home(button: dict[str, Any], home: dict[str, Any] | None = 
     if "style" in button:
         clicked["style"] = button["style"]
     payload.update(trigger_id=trigger_id or new_trigger_id(), actions=[clicked])
-    return payload
+    return payload if team == TEAM else in_workspace(payload, team)
 
 
 def block_suggestion(value: str, view: dict[str, Any], *, user: str = USER) -> dict[str, Any]:
@@ -186,7 +186,7 @@ def global_shortcut(callback_id: str, *, user: str = USER, trigger_id: str | Non
 
 
 def view_submission(values: dict[str, Any], *, view: dict[str, Any] | None = None, user: str = USER,
-                    trigger_id: str | None = None) -> dict[str, Any]:
+                    trigger_id: str | None = None, team: str = TEAM) -> dict[str, Any]:
     """A modal submitted with `state.values` = `values`. `view` is the view as the bot opened it (views.open);
     Slack echoes its callback_id, private_metadata and blocks back. Values taken from the fixture must have their
     file replaced by a hosted one: the fixture's file points at Slack's real file host."""
@@ -198,7 +198,7 @@ def view_submission(values: dict[str, Any], *, view: dict[str, Any] | None = Non
             submitted[key] = view[key]
     submitted["state"] = {"values": values}
     payload["trigger_id"] = trigger_id or new_trigger_id()
-    return payload
+    return in_workspace(payload, team) if team != TEAM else payload
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -261,7 +261,48 @@ def file_object(*, url: str, **values: Any) -> dict[str, Any]:
     return file
 
 
+def app_uninstalled(*, event_id: str, event_time: int, team: str = TEAM) -> dict[str, Any]:
+    """The envelope Slack sends once a workspace removed the app."""
+    envelope = fixture("event_callback_app_uninstalled")
+    envelope.update(event_id=event_id, event_time=event_time)
+    return in_workspace(envelope, team)
+
+
+def tokens_revoked(*, event_id: str, event_time: int, team: str = TEAM, bot: list[str] | None = None,
+                   oauth: list[str] | None = None) -> dict[str, Any]:
+    """The envelope Slack sends when tokens were revoked: user ids under `oauth`, bot user ids under `bot`."""
+    envelope = fixture("event_callback_tokens_revoked")
+    envelope["event"]["tokens"] = {"oauth": oauth or [], "bot": ["UBOT"] if bot is None else bot}
+    envelope.update(event_id=event_id, event_time=event_time)
+    return in_workspace(envelope, team)
+
+
 # --- where the app is installed -------------------------------------------------------------------
+
+
+def in_workspace(payload: dict[str, Any], team: str) -> dict[str, Any]:
+    """The same payload from another workspace, `team`, in each place Slack names the team."""
+    payload = copy.deepcopy(payload)
+    if payload.get("type") == "event_callback":
+        payload.update(team_id=team, context_team_id=team)
+        for authorization in payload["authorizations"]:
+            authorization["team_id"] = team
+        view = payload["event"].get("view")
+    elif "command" in payload:
+        payload["team_id"] = team
+        return payload
+    else:
+        if isinstance(payload.get("team"), dict):
+            payload["team"]["id"] = team
+        if isinstance(payload.get("user"), dict) and "team_id" in payload["user"]:
+            payload["user"]["team_id"] = team
+        view = payload.get("view")
+    if isinstance(view, dict):
+        view.update(team_id=team, app_installed_team_id=team)
+    return payload
+
+
+# --- Enterprise Grid ----------------------------------------------------------------------------
 
 
 def in_enterprise_grid(payload: dict[str, Any]) -> dict[str, Any]:

@@ -209,7 +209,7 @@ async def test_without_a_connected_revring_key_the_person_is_told_an_admin_must_
 
     monkeypatch.setattr(harness.services.revring, "client_for", no_key)
     answer = await harness.bot.command(f"design {TYPED}")
-    assert "An admin needs to connect RevRing" in answer.text
+    assert "an admin needs to connect RevRing in the app's Home tab" in answer.text
     await asyncio.sleep(0.05)
     assert harness.revring.requests == [] and harness.slack.calls_to("chat.postMessage") == []
 

@@ -21,7 +21,8 @@ REQUEST_PATH = "/slack/events"
 COMMAND = "/clone-voice"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 
-BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared", "app_home_opened"]
+BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared",
+              "app_home_opened", "app_uninstalled", "tokens_revoked"]
 BOT_SCOPES = list(REQUIRED_SCOPES)
 
 # The bot token scopes each Web API method the bot calls needs (https://api.slack.com/methods).
@@ -113,7 +114,7 @@ def test_app_home_messages_tab_writable_and_home_tab_on(manifest: dict[str, Any]
 
 def test_every_web_api_method_the_bot_calls_has_its_scope_in_the_manifest(manifest: dict[str, Any]) -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "bot").rglob("*.py"))
-    called = set(re.findall(r"client\.([a-z][A-Za-z0-9_]+)\b", source)) - {"retry_handlers"}
+    called = set(re.findall(r"client\.([a-z][A-Za-z0-9_]+)\b", source)) - {"retry_handlers", "token"}
     assert called, "found no Web API calls: the pattern is out of date"
     unknown = called - SCOPES_FOR_METHOD.keys()
     assert not unknown, f"add these methods and their scopes to SCOPES_FOR_METHOD: {sorted(unknown)}"
@@ -121,3 +122,10 @@ def test_every_web_api_method_the_bot_calls_has_its_scope_in_the_manifest(manife
     for method in called:
         missing = SCOPES_FOR_METHOD[method] - granted
         assert not missing, f"{method} needs {sorted(missing)}"
+
+
+def test_distribution_redirect_url_and_home_tab(manifest: dict[str, Any]) -> None:
+    events_url = manifest["settings"]["event_subscriptions"]["request_url"]
+    redirect = events_url.removesuffix(REQUEST_PATH) + "/slack/oauth_redirect"
+    assert manifest["oauth_config"]["redirect_urls"] == [redirect]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -122,9 +122,11 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
     "event_callback_file_share": ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id",
                                    "event", "type", "event_id", "event_time", "authorizations",
                                    "is_ext_shared_channel", "event_context"}, set()),
-    "event_callback_app_home_opened": ({"token", "team_id", "context_team_id", "context_enterprise_id",
-                                        "api_app_id", "event", "type", "event_id", "event_time", "authorizations",
-                                        "is_ext_shared_channel", "event_context"}, set()),
+    # The Home tab, and a workspace removing the app.
+    **{name: ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id", "event", "type",
+               "event_id", "event_time", "authorizations", "is_ext_shared_channel"}, set())
+       for name in ("event_callback_app_home_opened", "event_callback_app_uninstalled",
+                    "event_callback_tokens_revoked")},
 }
 
 

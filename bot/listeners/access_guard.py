@@ -34,6 +34,10 @@ async def guard_access(
     """Commands, buttons, shortcuts, dialogs and their searches. Events are checked where they would start a clone
     (and the Home tab where it is opened)."""
     kind = body.get("type") or ("command" if "command" in body else None)
+    if _manages_revring(body):
+        # The RevRing connection is not cloning: its handlers let only the workspace's admins and the installer in.
+        await next()
+        return None
     outside = False
     if kind == "command":
         user_id, channel_id = body.get("user_id"), body.get("channel_id")
@@ -73,6 +77,14 @@ def _first_input(view: dict) -> str:
     """The block a dialog's refusal is shown on: Slack shows errors only on input blocks the view has."""
     inputs = [block.get("block_id") for block in view.get("blocks") or [] if block.get("type") == "input"]
     return next((block_id for block_id in inputs if block_id), messages.NAME_BLOCK)
+
+
+def _manages_revring(body: dict) -> bool:
+    actions = body.get("actions") if body.get("type") == "block_actions" else None
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        return actions[0].get("action_id") in (messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION)
+    view = body.get("view") if body.get("type") == "view_submission" else None
+    return isinstance(view, dict) and view.get("callback_id") == messages.REVRING_KEY_CALLBACK_ID
 
 
 def _json(payload: dict) -> BoltResponse:

@@ -161,6 +161,26 @@ class RequestStore(Protocol):
 
     async def release_undo(self, team_id: str, change_id: str) -> None:
         """The undo failed: it may be tried again."""
+    # --- workspaces (distribution mode) ---------------------------------------------------------------
+
+    async def save_revring_key(self, owner: str, ciphertext: str, connected_by: str) -> None:
+        """Connect (or replace) the RevRing key of `owner`: a team id, or an enterprise id for an org-wide install.
+        Only ever given the key encrypted (bot.key_vault)."""
+        ...
+
+    async def revring_key(self, owner: str) -> str | None:
+        """The encrypted RevRing key of `owner`; None when none is connected."""
+        ...
+
+    async def delete_revring_key(self, owner: str) -> bool: ...
+    async def forget_workspace(self, team_id: str | None, enterprise_id: str | None) -> int:
+        """The workspace (`team_id`), or with no team the whole org (`enterprise_id`), uninstalled the app: its
+        RevRing key, waiting commands, recent audio and job records go at once. Returns how many jobs went; a runner
+        still holding one of them finds its next fenced write refused and stops without a word."""
+        ...
+
+    async def workspace_counts(self) -> tuple[int, int]:
+        """(installations with a bot token, RevRing keys connected), for `python -m bot check`."""
         ...
 
     # --- the rest --------------------------------------------------------------------------------------

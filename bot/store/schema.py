@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import Column, Double, Integer, MetaData, Table, Text, inspect, text
+from sqlalchemy import Boolean, Column, DateTime, Double, Integer, MetaData, String, Table, Text, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.interface import SchemaTooNew
@@ -76,6 +76,44 @@ agent_changes = Table(
     Column("changed_by", Text, nullable=False), Column("changed_at", Double, nullable=False),
     Column("undone_by", Text), Column("undone_at", Double),
 )
+for _table in (pending, recent_audio, jobs):  # an Enterprise Grid org, so an org-wide uninstall finds its rows
+    _table.append_column(Column("enterprise_id", Text))
+# Distribution mode: each workspace's (or org's) RevRing key, encrypted (bot.key_vault); `owner` is the team id, or
+# the enterprise id for an org-wide install.
+revring_keys = Table(
+    "revring_keys", metadata,
+    Column("owner", Text, primary_key=True), Column("ciphertext", Text, nullable=False),
+    Column("connected_by", Text, nullable=False), Column("connected_at", Double, nullable=False),
+)
+# Distribution mode: slack_sdk's SQLAlchemy installation and OAuth state stores read and write these; the layout is
+# theirs (slack_sdk 3.48), created here by migration 5 so that it is versioned with the rest.
+_SLACK_COMMON = ("client_id", "app_id", "enterprise_id", "enterprise_name", "team_id", "team_name", "bot_token",
+                 "bot_id", "bot_user_id", "bot_scopes", "bot_refresh_token")
+slack_installations = Table(
+    "slack_installations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    *(Column(name, String) for name in (*_SLACK_COMMON[:6], "enterprise_url", *_SLACK_COMMON[6:])),
+    Column("bot_token_expires_at", DateTime), Column("user_id", String, nullable=False),
+    Column("user_token", String), Column("user_scopes", String), Column("user_refresh_token", String),
+    Column("user_token_expires_at", DateTime), Column("incoming_webhook_url", String),
+    Column("incoming_webhook_channel", String), Column("incoming_webhook_channel_id", String),
+    Column("incoming_webhook_configuration_url", String),
+    Column("is_enterprise_install", Boolean, nullable=False), Column("token_type", String),
+    Column("installed_at", DateTime, nullable=False),
+)
+slack_bots = Table(
+    "slack_bots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    *(Column(name, String) for name in _SLACK_COMMON),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+)
+slack_oauth_states = Table(
+    "slack_oauth_states", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String, nullable=False), Column("expire_at", DateTime, nullable=False),
+)
 
 # Types both SQLite and PostgreSQL read the same way (DOUBLE PRECISION: PostgreSQL's REAL is too coarse for epochs).
 _LAYOUT_OF_0_1 = """
@@ -114,6 +152,36 @@ CREATE INDEX jobs_by_team ON jobs (team_id, created_at);
 CREATE INDEX jobs_by_queue ON jobs (stage, queued_at);
 CREATE INDEX clone_starts_by_user ON clone_starts (team_id, user_id, started_at);
 CREATE INDEX clone_starts_by_job ON clone_starts (job_id)
+"""
+
+
+# {id} is the dialect's auto-numbered key; {time} its timestamp without a time zone (what slack_sdk writes).
+_DISTRIBUTION = """
+ALTER TABLE pending ADD COLUMN enterprise_id TEXT;
+ALTER TABLE recent_audio ADD COLUMN enterprise_id TEXT;
+ALTER TABLE jobs ADD COLUMN enterprise_id TEXT;
+CREATE INDEX jobs_by_enterprise ON jobs (enterprise_id);
+CREATE TABLE revring_keys (
+    owner TEXT NOT NULL, ciphertext TEXT NOT NULL, connected_by TEXT NOT NULL,
+    connected_at DOUBLE PRECISION NOT NULL, CONSTRAINT revring_keys_pk PRIMARY KEY (owner));
+CREATE TABLE slack_installations (
+    id {id}, client_id VARCHAR(32) NOT NULL, app_id VARCHAR(32) NOT NULL, enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200), enterprise_url VARCHAR(200), team_id VARCHAR(32), team_name VARCHAR(200),
+    bot_token VARCHAR(200), bot_id VARCHAR(32), bot_user_id VARCHAR(32), bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200), bot_token_expires_at {time}, user_id VARCHAR(32) NOT NULL,
+    user_token VARCHAR(200), user_scopes VARCHAR(1000), user_refresh_token VARCHAR(200),
+    user_token_expires_at {time}, incoming_webhook_url VARCHAR(200), incoming_webhook_channel VARCHAR(200),
+    incoming_webhook_channel_id VARCHAR(200), incoming_webhook_configuration_url VARCHAR(200),
+    is_enterprise_install BOOLEAN NOT NULL, token_type VARCHAR(32), installed_at {time} NOT NULL);
+CREATE INDEX slack_installations_idx ON slack_installations (client_id, enterprise_id, team_id, user_id, installed_at);
+CREATE TABLE slack_bots (
+    id {id}, client_id VARCHAR(32) NOT NULL, app_id VARCHAR(32) NOT NULL, enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200), team_id VARCHAR(32), team_name VARCHAR(200), bot_token VARCHAR(200),
+    bot_id VARCHAR(32), bot_user_id VARCHAR(32), bot_scopes VARCHAR(1000), bot_refresh_token VARCHAR(200),
+    bot_token_expires_at {time}, is_enterprise_install BOOLEAN NOT NULL, installed_at {time} NOT NULL);
+CREATE INDEX slack_bots_idx ON slack_bots (client_id, enterprise_id, team_id, installed_at);
+CREATE TABLE slack_oauth_states (id {id}, state VARCHAR(200) NOT NULL, expire_at {time} NOT NULL);
+CREATE INDEX slack_oauth_states_by_state ON slack_oauth_states (state)
 """
 
 
@@ -207,8 +275,18 @@ async def _4_library(conn: AsyncConnection) -> None:
     await _script(conn, _LIBRARY)
 
 
+async def _5_distribution(conn: AsyncConnection) -> None:
+    """Distribution mode: installations and OAuth states (slack_sdk's layout), RevRing keys per workspace, and the
+    org of each waiting command, recent audio and job."""
+    postgres = conn.dialect.name == "postgresql"
+    await _script(conn, _DISTRIBUTION.format(
+        id="SERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT",
+        time="TIMESTAMP WITHOUT TIME ZONE" if postgres else "DATETIME",
+    ))
+
+
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
-    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library,
+    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library, _5_distribution,
 )
 LATEST = len(MIGRATIONS)
 # Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).

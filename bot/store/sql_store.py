@@ -57,6 +57,8 @@ from bot.store.schema import (
     jobs,
     pending,
     recent_audio,
+    revring_keys,
+    slack_bots,
     upgrade,
 )
 
@@ -137,26 +139,31 @@ class SQLStore:
     # --- waiting commands and recent audio ---------------------------------------------------------
 
     async def save_pending(self, command: PendingCommand) -> None:
-        await self._put(pending, (command.team_id, command.channel_id, command.user_id), asdict(command))
+        await self._put(pending, (command.team_id, command.channel_id, command.user_id), asdict(command),
+                        command.enterprise_id)
 
     async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None:
         data = await self._take(pending, (team_id, channel_id, user_id))
         return rows.pending_command(data) if data else None
 
     async def save_recent_audio(self, audio: RecentAudio) -> None:
-        await self._put(recent_audio, (audio.team_id, audio.channel_id, audio.user_id), asdict(audio))
+        await self._put(recent_audio, (audio.team_id, audio.channel_id, audio.user_id), asdict(audio),
+                        audio.enterprise_id)
 
     async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None:
         data = await self._take(recent_audio, (team_id, channel_id, user_id))
         return rows.recent_audio(data) if data else None
 
-    async def _put(self, table: Table, key: tuple[str, str, str], data: dict[str, Any]) -> None:
+    async def _put(self, table: Table, key: tuple[str, str, str], data: dict[str, Any],
+                   enterprise_id: str | None) -> None:
         insert = self._insert(table).values(
-            team_id=key[0], channel_id=key[1], user_id=key[2], data=rows.dump(data), saved_at=self.clock()
+            team_id=key[0], channel_id=key[1], user_id=key[2], data=rows.dump(data), saved_at=self.clock(),
+            enterprise_id=enterprise_id,
         )
         upsert = insert.on_conflict_do_update(
             index_elements=[table.c.team_id, table.c.channel_id, table.c.user_id],
-            set_={"data": insert.excluded.data, "saved_at": insert.excluded.saved_at},
+            set_={"data": insert.excluded.data, "saved_at": insert.excluded.saved_at,
+                  "enterprise_id": insert.excluded.enterprise_id},
         )
         async with self._transaction() as conn:
             await conn.execute(upsert)
@@ -201,7 +208,8 @@ class SQLStore:
                 return refusal
             job = Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now, fence=1)
             await conn.execute(jobs.insert(), {
-                "id": job.id, "team_id": request.team_id, "user_id": request.user_id, "file_id": request.file.id,
+                "id": job.id, "team_id": request.team_id, "enterprise_id": request.enterprise_id,
+                "user_id": request.user_id, "file_id": request.file.id,
                 "request": rows.dump(asdict(request)), "stage": str(job.stage), "created_at": now, "queued_at": now,
                 "updated_at": now, "retries": 0, "owner": runner, "lease_until": now + lease_seconds, "fence": 1,
             })
@@ -533,6 +541,61 @@ class SQLStore:
             await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
         return result.rowcount
+
+
+    # --- workspaces (distribution mode) -------------------------------------------------------------
+
+    async def save_revring_key(self, owner: str, ciphertext: str, connected_by: str) -> None:
+        insert = self._insert(revring_keys).values(owner=owner, ciphertext=ciphertext, connected_by=connected_by,
+                                                   connected_at=self.clock())
+        upsert = insert.on_conflict_do_update(
+            index_elements=[revring_keys.c.owner],
+            set_={"ciphertext": insert.excluded.ciphertext, "connected_by": insert.excluded.connected_by,
+                  "connected_at": insert.excluded.connected_at},
+        )
+        async with self._transaction() as conn:
+            await conn.execute(upsert)
+
+    async def revring_key(self, owner: str) -> str | None:
+        async with self._transaction() as conn:
+            found = await conn.execute(select(revring_keys.c.ciphertext).where(revring_keys.c.owner == owner))
+            return found.scalar()
+
+    async def delete_revring_key(self, owner: str) -> bool:
+        async with self._transaction() as conn:
+            result = await conn.execute(delete(revring_keys).where(revring_keys.c.owner == owner))
+        return result.rowcount > 0
+
+    async def forget_workspace(self, team_id: str | None, enterprise_id: str | None) -> int:
+        if team_id:
+            owner, of = team_id, lambda table: table.c.team_id == team_id
+        elif enterprise_id:  # an org-wide install: every workspace of the org
+            owner, of = enterprise_id, lambda table: table.c.enterprise_id == enterprise_id
+        else:
+            return 0
+        async with self._transaction() as conn:
+            await conn.execute(delete(revring_keys).where(revring_keys.c.owner == owner))
+            for table in (pending, recent_audio):
+                await conn.execute(delete(table).where(of(table)))
+            their_jobs = select(jobs.c.id).where(of(jobs))
+            await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(their_jobs)))
+            result = await conn.execute(delete(jobs).where(of(jobs)))
+        return result.rowcount
+
+    async def workspace_counts(self) -> tuple[int, int]:
+        installed = select(slack_bots.c.enterprise_id, slack_bots.c.team_id).where(
+            slack_bots.c.bot_token.is_not(None)).distinct().subquery()
+        async with self._transaction() as conn:
+            workspaces = (await conn.execute(select(func.count()).select_from(installed))).scalar_one()
+            keys = (await conn.execute(select(func.count()).select_from(revring_keys))).scalar_one()
+        return int(workspaces), int(keys)
+
+    # --- what slack_sdk's stores need -----------------------------------------------------------------
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine slack_sdk's installation and OAuth state stores share (bot.store.slack_oauth)."""
+        return self._engine
 
 
 SQLiteStore = SQLStore  # the name from before PostgreSQL; `open` takes a file path as well as a URL

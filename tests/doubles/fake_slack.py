@@ -7,6 +7,7 @@ download without it answers 200 with an HTML sign-in page.
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
 import itertools
 import json
@@ -42,6 +43,22 @@ class HostedFile:
     subtype: str = ""
     visible_to_bot: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None  # the bot token of the workspace it was shared in (None: the default workspace's)
+
+
+@dataclass
+class Workspace:
+    """A workspace (or, `org_wide`, a whole Enterprise Grid org) that installs the app through OAuth."""
+
+    team_id: str | None
+    team_name: str
+    bot_token: str
+    code: str  # what Slack's consent screen hands back in the redirect
+    installer: str
+    bot_user_id: str = "UBOT"
+    enterprise: dict[str, str] | None = None
+    org_wide: bool = False
+    revoked: bool = False
 
 
 @dataclass
@@ -103,6 +120,10 @@ class FakeSlack(LoopbackServer):
         self.socket_closed = asyncio.Event()  # the bot closed its connection
         # Sent as `x-oauth-scopes` on every authenticated answer, as Slack does (app token: connections:write).
         self.granted_scopes: list[str] = list(REQUIRED_SCOPES)
+        # Distribution: the app's credentials, the workspaces that can install it, and people's roles.
+        self.client_id = "1234567890.9876543210"
+        self.client_secret = "0123456789abcdef0123456789abcdef"
+        self.workspaces: dict[str, Workspace] = {}  # bot token -> workspace
         self.app.add_routes(
             [
                 web.post("/api/{method}", self._api),
@@ -120,6 +141,14 @@ class FakeSlack(LoopbackServer):
     @property
     def api_url(self) -> str:
         return f"{self.url}/api/"
+
+    def add_workspace(self, workspace: Workspace) -> Workspace:
+        self.workspaces[workspace.bot_token] = workspace
+        return workspace
+
+    def revoke(self, workspace: Workspace) -> None:
+        """The app was removed: Slack no longer accepts the workspace's token."""
+        workspace.revoked = True
 
     def host_file(self, file: HostedFile) -> dict[str, Any]:
         """Serve `file` and return the complete Slack file object an event (or files.info) would carry."""
@@ -193,17 +222,49 @@ class FakeSlack(LoopbackServer):
         if method in self.rate_limit_once:
             self.rate_limit_once.discard(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(request, args))
+        workspace = self._workspace_of(token)
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected:
+        if token != expected and workspace is None:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         scopes = ["connections:write"] if method == "apps.connections.open" else self.granted_scopes
         headers = {"x-oauth-scopes": ",".join(scopes)}
         if method in self.failures:
             return web.json_response({"ok": False, "error": self.failures[method]}, headers=headers)
-        call.answer = self._answer(method, args)
+        call.answer = self._answer(method, args, workspace)
         return web.json_response(call.answer, headers=headers)
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _workspace_of(self, token: str | None) -> Workspace | None:
+        workspace = self.workspaces.get(token or "")
+        return workspace if workspace is not None and not workspace.revoked else None
+
+    def _oauth_access(self, request: web.Request, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: the app's credentials (HTTP Basic, as slack_sdk sends them) and a code, once."""
+        auth = request.headers.get("Authorization", "")
+        given = base64.b64decode(auth.removeprefix("Basic ")).decode() if auth.startswith("Basic ") else ""
+        if given != f"{self.client_id}:{self.client_secret}":
+            return {"ok": False, "error": "invalid_client_id"}
+        workspace = next((w for w in self.workspaces.values() if w.code == args.get("code")), None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        workspace.code = f"used-{workspace.code}"  # a code works once
+        return {
+            "ok": True, "app_id": "A0APP", "authed_user": {"id": workspace.installer},
+            "scope": ",".join(self.granted_scopes), "token_type": "bot", "access_token": workspace.bot_token,
+            "bot_user_id": workspace.bot_user_id,
+            "team": None if workspace.org_wide else {"id": workspace.team_id, "name": workspace.team_name},
+            "enterprise": workspace.enterprise, "is_enterprise_install": workspace.org_wide,
+        }
+
+    def _answer(self, method: str, args: dict[str, Any], workspace: Workspace | None = None) -> dict[str, Any]:
+        if method == "auth.test" and workspace is not None:
+            enterprise = workspace.enterprise or {}
+            return {
+                "ok": True, "url": f"https://{workspace.team_name.lower()}.slack.com/", "team": workspace.team_name,
+                "user": "voice-cloner", "team_id": workspace.team_id, "user_id": workspace.bot_user_id,
+                "bot_id": "BBOT", "enterprise_id": enterprise.get("id"), "is_enterprise_install": workspace.org_wide,
+            }
         if method == "auth.test":
             return {
                 "ok": True,
@@ -223,13 +284,20 @@ class FakeSlack(LoopbackServer):
             return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_member_of}}
         if method == "users.info":
             user = str(args.get("user"))
-            team = self.user_teams.get(user, self.team_id)
-            return {"ok": True, "user": {
+            home = self.team_id if workspace is None else workspace.team_id
+            team = self.user_teams.get(user, home)
+            answer = {
                 "id": user, "team_id": team, "name": user.lower(), "deleted": False, "is_bot": False,
                 "is_stranger": user in self.strangers, "is_admin": user in self.admins or user in self.owners,
                 "is_owner": user in self.owners, "is_primary_owner": False, "is_restricted": False,
                 "is_ultra_restricted": False,
-            }}
+            }
+            if workspace is not None and workspace.enterprise:
+                answer["enterprise_user"] = {"id": user, "enterprise_id": workspace.enterprise["id"],
+                                             "enterprise_name": workspace.enterprise["name"],
+                                             "is_admin": user in self.admins, "is_owner": user in self.owners}
+                answer["team_id"] = self.user_teams.get(user, workspace.team_id or "T0ORGHOME")
+            return {"ok": True, "user": answer}
         if method == "usergroups.users.list":
             group = str(args.get("usergroup"))
             if group not in self.usergroups:
@@ -334,7 +402,8 @@ class FakeSlack(LoopbackServer):
         auth = request.headers.get("Authorization")
         self.download_auth.append(auth)
         file = self.files.get(request.match_info["file_id"])
-        if auth != f"Bearer {self.bot_token}" or file is None or not file.visible_to_bot:
+        owner = (file.token if file is not None else None) or self.bot_token
+        if auth != f"Bearer {owner}" or file is None or not file.visible_to_bot or self._revoked(owner):
             # What Slack really does for a missing token, a missing scope or a file the bot can't see.
             return web.Response(body=self.sign_in_page, content_type="text/html", charset="utf-8")
         if self.download_framing != "plain":
@@ -367,6 +436,10 @@ class FakeSlack(LoopbackServer):
             await response.write(body[start:start + 64 * 1024])
         await response.write_eof()
         return response
+
+    def _revoked(self, token: str) -> bool:
+        workspace = self.workspaces.get(token)
+        return workspace is not None and workspace.revoked
 
     async def _redirect(self, request: web.Request) -> web.Response:
         """`/redirect/<key>/<file>/<name>`: send the client on to `redirect_targets[key]/<file>/<name>`."""

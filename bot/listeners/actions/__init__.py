@@ -6,6 +6,7 @@ from bot.listeners.actions.home_show import handle_home_show
 from bot.listeners.actions.open_design_dialog import handle_open_design_dialog
 from bot.listeners.actions.open_dialog import handle_open_dialog
 from bot.listeners.actions.retry import handle_retry
+from bot.listeners.actions.revring_key import handle_connect, handle_remove
 from bot.listeners.actions.save_candidate import handle_save_candidate
 from bot.listeners.actions.undo_agent_change import handle_undo_agent_change
 from bot.listeners.actions.use_in_agent import handle_use_in_agent
@@ -21,3 +22,5 @@ def register(app: AsyncApp) -> None:
     app.action(messages.DELETE_VOICE_ACTION)(handle_delete_voice)
     for action_id in messages.HOME_SHOW_ACTIONS:
         app.action(action_id)(handle_home_show)
+    app.action(messages.REVRING_CONNECT_ACTION)(handle_connect)
+    app.action(messages.REVRING_REMOVE_ACTION)(handle_remove)

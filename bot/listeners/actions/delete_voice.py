@@ -4,7 +4,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import voice_actions
-from bot.home import HomeState, publish_home
+from bot.home import HomeState, publish_home_for
 from bot.listeners.tell import team_of, tell
 from bot.services import services
 from bot.voice_actions import Where
@@ -21,5 +21,5 @@ async def handle_delete_voice(ack: AsyncAck, body: dict, action: dict, client: A
         await tell(client, body, respond, text)
     view = body.get("view") or {}
     if view.get("type") == "home":  # the library drops it (or shows it again, after a failure)
-        await publish_home(client, where.user_id, team_id=where.team_id, store=shared.store,
-                           settings=shared.settings, state=HomeState.decode(view.get("private_metadata")))
+        await publish_home_for(shared, client, where.user_id, team_id=where.team_id, enterprise_id=where.enterprise_id,
+                               state=HomeState.decode(view.get("private_metadata")))

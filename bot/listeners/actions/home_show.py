@@ -2,7 +2,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import HomeState, publish_home
+from bot.home import HomeState, publish_home_for
 from bot.listeners.tell import team_of
 from bot.services import services
 
@@ -12,5 +12,5 @@ async def handle_home_show(ack: AsyncAck, body: dict, action: dict, client: Asyn
     """*Mine* / *Everyone* / *Newer* / *Older* in the Home tab: publish that page of the library."""
     await ack()
     shared = services(context)
-    await publish_home(client, (body.get("user") or {}).get("id", ""), team_id=team_of(context, body),
-                       store=shared.store, settings=shared.settings, state=HomeState.decode(action.get("value")))
+    await publish_home_for(shared, client, (body.get("user") or {}).get("id", ""), team_id=team_of(context, body),
+                           enterprise_id=context.enterprise_id, state=HomeState.decode(action.get("value")))

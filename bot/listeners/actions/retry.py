@@ -14,7 +14,8 @@ async def handle_retry(ack: AsyncAck, body: dict, action: dict, client: AsyncWeb
     await ack()
     user_id = (body.get("user") or {}).get("id", "")
     shared = services(context)
-    retried = await shared.cloner.retry(client, str(action.get("value") or ""), user_id)
+    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    retried = await shared.cloner.retry(client, str(action.get("value") or ""), user_id, team_id)
     text = _why_not(retried, shared.settings.clones_per_hour)
     if text:
         await respond(text, replace_original=False, response_type="ephemeral")

@@ -61,6 +61,7 @@ async def handle_clone_voice(
             thread_ts=recent.thread_ts,
             name=parsed.name,
             language=parsed.language,
+            enterprise_id=context.enterprise_id,
         )
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:
@@ -76,7 +77,8 @@ async def handle_clone_voice(
         await ack(text=text, blocks=messages.not_a_member_blocks(parsed.name, button_value))
         return
     await shared.store.save_pending(
-        PendingCommand(team_id, channel_id, user_id, name=parsed.name, language=parsed.language)
+        PendingCommand(team_id, channel_id, user_id, name=parsed.name, language=parsed.language,
+                       enterprise_id=context.enterprise_id)
     )
     await ack(
         text=messages.waiting_for_file(parsed.name, parsed.language, minutes),

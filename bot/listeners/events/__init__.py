@@ -3,6 +3,7 @@ from slack_bolt.app.async_app import AsyncApp
 from bot.listeners.events.app_home_opened import handle_app_home_opened
 from bot.listeners.events.file_share import handle_file_share
 from bot.listeners.events.ignored import acknowledge_only
+from bot.listeners.events.uninstalled import handle_app_uninstalled, handle_tokens_revoked
 
 
 def register(app: AsyncApp) -> None:
@@ -13,3 +14,5 @@ def register(app: AsyncApp) -> None:
     app.event("message")(acknowledge_only)
     app.event("file_shared")(acknowledge_only)
     app.event("app_home_opened")(handle_app_home_opened)
+    app.event("app_uninstalled")(handle_app_uninstalled)
+    app.event("tokens_revoked")(handle_tokens_revoked)

@@ -1,7 +1,7 @@
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import publish_home
+from bot.home import publish_home_for
 from bot.listeners.access_guard import actor_of
 from bot.services import services
 
@@ -13,5 +13,5 @@ async def handle_app_home_opened(event: dict, body: dict, client: AsyncWebClient
     shared = services(context)
     user_id = str(event["user"])
     refusal = await shared.access.refusal(client, actor_of(context, user_id, None, outside_conversations=True))
-    await publish_home(client, user_id, team_id=context.team_id or body.get("team_id") or "", store=shared.store,
-                       settings=shared.settings, refusal=refusal)
+    await publish_home_for(shared, client, user_id, team_id=context.team_id or body.get("team_id") or "",
+                           enterprise_id=context.enterprise_id, refusal=refusal)

@@ -26,7 +26,8 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     audio = next((f for f in files if looks_like_audio(f)), None)
 
     def request(file: SharedFile, name: str, language: str) -> CloneRequest:
-        return CloneRequest(team_id, channel_id, user_id, file, message_ts, thread_ts, name, language)
+        return CloneRequest(team_id, channel_id, user_id, file, message_ts, thread_ts, name, language,
+                            enterprise_id=context.enterprise_id)
 
     mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
     text = event.get("text") or ""
@@ -53,7 +54,8 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         return
     if audio is not None:
         await shared.store.save_recent_audio(
-            RecentAudio(team_id, channel_id, user_id, audio, message_ts=message_ts, thread_ts=thread_ts)
+            RecentAudio(team_id, channel_id, user_id, audio, message_ts=message_ts, thread_ts=thread_ts,
+                        enterprise_id=context.enterprise_id)
         )
 
 

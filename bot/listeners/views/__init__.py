@@ -4,6 +4,7 @@ from bot import messages
 from bot.listeners.views.agent_dialog import handle_agent_dialog
 from bot.listeners.views.clone_dialog import handle_clone_dialog
 from bot.listeners.views.design_dialog import handle_design_dialog
+from bot.listeners.views.revring_key import handle_key_dialog
 from bot.listeners.views.save_candidate import handle_save_candidate_dialog
 
 
@@ -12,3 +13,4 @@ def register(app: AsyncApp) -> None:
     app.view(messages.DESIGN_CALLBACK_ID)(handle_design_dialog)
     app.view(messages.SAVE_CALLBACK_ID)(handle_save_candidate_dialog)
     app.view(messages.AGENT_DIALOG_CALLBACK_ID)(handle_agent_dialog)
+    app.view(messages.REVRING_KEY_CALLBACK_ID)(handle_key_dialog)

@@ -26,6 +26,7 @@ async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
         thread_ts=target.thread_ts,
         name=submission.name,
         language=submission.language,
+        enterprise_id=context.enterprise_id,
     )
     admitted = await shared.cloner.submit(client, request)
     # The shortcut's file has no input of its own to carry an error; the name field does.

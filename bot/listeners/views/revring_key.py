@@ -1,0 +1,53 @@
+import asyncio
+import logging
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.home import publish_home_for
+from bot.revring import BillingInactive, RevRingError, Unauthorized
+from bot.revring_connection import key_owner, may_manage_here
+from bot.services import services
+
+log = logging.getLogger(__name__)
+
+# Slack waits 3 seconds for the answer to a submission, and a wrong key must be told in the dialog.
+CHECK_SECONDS = 2.5
+
+
+async def handle_key_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
+    """The key dialog was submitted: check the key with RevRing (GET /agents), then keep it encrypted; a key that
+    does not work is an error on its field and nothing is saved. Whose key it is comes from the request's own
+    workspace, never from the dialog."""
+    shared = services(context)
+    user_id = (body.get("user") or {}).get("id", "")
+    owner = key_owner(context)
+    if not owner or not await may_manage_here(shared, client, context, user_id):
+        log.warning("RevRing key refused: not an admin, owner or the installer", extra={"user": user_id})
+        await ack(response_action="errors", errors={messages.REVRING_KEY_BLOCK: messages.revring_key_not_admin()})
+        return
+    values = ((view.get("state") or {}).get("values") or {}).get(messages.REVRING_KEY_BLOCK) or {}
+    key = str((values.get(messages.FIELD_ACTION) or {}).get("value") or "").strip()
+    problem = await _check(shared.revring.candidate(key)) if key else messages.revring_key_rejected()
+    if problem is not None:
+        await ack(response_action="errors", errors={messages.REVRING_KEY_BLOCK: problem})
+        return
+    await shared.revring.connect(owner, key, user_id)
+    await ack()
+    log.info("RevRing key connected", extra={"user": user_id})
+    await publish_home_for(shared, client, user_id, team_id=context.team_id or "",
+                           enterprise_id=context.enterprise_id)
+
+
+async def _check(revring) -> str | None:
+    try:
+        await asyncio.wait_for(revring.check_key(), CHECK_SECONDS)
+    except Unauthorized:
+        return messages.revring_key_rejected()
+    except BillingInactive:
+        return messages.revring_key_billing_inactive()
+    except (RevRingError, TimeoutError):
+        return messages.revring_key_not_checked()
+    return None

@@ -1,0 +1,44 @@
+"""slack_sdk's installation and OAuth state stores, on the store's own database (the tables of schema migration 3).
+
+Several instances share them: an install started on one instance can finish on another.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import delete
+
+from bot.store.sql_store import SQLStore
+
+log = logging.getLogger(__name__)
+
+STATE_SECONDS = 600  # an install must finish within 10 minutes of starting
+
+
+def installation_store(store: SQLStore, client_id: str) -> AsyncSQLAlchemyInstallationStore:
+    """Installations (bot token, bot user, team, enterprise, installer, scopes), one row per install."""
+    return AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=store.engine,
+                                            logger=logging.getLogger("slack_sdk"))
+
+
+class OAuthStateStore(AsyncSQLAlchemyOAuthStateStore):
+    """slack_sdk's state store, with a state consumed in one statement: of two redirects carrying the same state
+    (a replay, or a double click reaching two instances), exactly one gets it. slack_sdk's own reads, then deletes,
+    and on PostgreSQL both readers could pass."""
+
+    def __init__(self, store: SQLStore) -> None:
+        super().__init__(expiration_seconds=STATE_SECONDS, engine=store.engine, logger=logging.getLogger("slack_sdk"))
+
+    async def async_consume(self, state: str) -> bool:
+        now = datetime.now(tz=UTC).replace(tzinfo=None)  # the column holds UTC without a zone, as slack_sdk writes it
+        table = self.oauth_states
+        consuming = delete(table).where(table.c.state == state, table.c.expire_at > now).returning(table.c.id)
+        async with self.engine.begin() as conn:
+            consumed = (await conn.execute(consuming)).first() is not None
+            # Expired states are of no use to anyone.
+            await conn.execute(delete(table).where(table.c.expire_at <= now))
+        return consumed
