@@ -27,6 +27,7 @@ class Clone:
     file_id: str
     sent_at: float = 0.0  # the signed event left the benchmark
     download_started: float | None = None
+    downloads: list[float] = field(default_factory=list)  # every download request of the file (a takeover repeats it)
     download_done: float | None = None  # last byte handed to the socket
     upload_started: float | None = None  # RevRing got the request headers
     upload_done: float | None = None  # RevRing read the whole body
@@ -48,6 +49,8 @@ class BenchSlack(FakeSlack):
         self.finished = 0
         self.keep_calls = False  # FakeSlack.calls grows without bound; benchmarks only need counts
         self.api_delay = 0.0  # seconds before each Web API answer (a real round trip to slack.com)
+        # file id -> the first download of that file waits for this event (later downloads are not held)
+        self.download_holds: dict[str, asyncio.Event] = {}
 
     def track(self, clone: Clone) -> Clone:
         self.clones_by_ts[clone.ts] = clone
@@ -89,8 +92,13 @@ class BenchSlack(FakeSlack):
         if request.headers.get("Authorization") != f"Bearer {self.bot_token}" or file is None:
             return await super()._download(request)
         clone = self.clones_by_file.get(file.id)
-        if clone is not None and clone.download_started is None:
-            clone.download_started = time.perf_counter()
+        if clone is not None:
+            clone.downloads.append(time.perf_counter())
+            if clone.download_started is None:
+                clone.download_started = clone.downloads[0]
+        hold = self.download_holds.pop(file.id, None)
+        if hold is not None:
+            await hold.wait()
         response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
         response.content_length = len(file.content)
         await response.prepare(request)
