@@ -51,6 +51,14 @@ class BenchSlack(FakeSlack):
         self.api_delay = 0.0  # seconds before each Web API answer (a real round trip to slack.com)
         # file id -> the first download of that file waits for this event (later downloads are not held)
         self.download_holds: dict[str, asyncio.Event] = {}
+        self._holding: list[asyncio.Event] = []  # holds a download is waiting on now
+
+    def release_downloads(self) -> None:
+        """Let every held download go, the ones still to come and the ones waiting now."""
+        for hold in self.download_holds.values():
+            hold.set()
+        for hold in self._holding:
+            hold.set()
 
     def track(self, clone: Clone) -> Clone:
         self.clones_by_ts[clone.ts] = clone
@@ -98,7 +106,11 @@ class BenchSlack(FakeSlack):
                 clone.download_started = clone.downloads[0]
         hold = self.download_holds.pop(file.id, None)
         if hold is not None:
-            await hold.wait()
+            self._holding.append(hold)
+            try:
+                await hold.wait()
+            finally:
+                self._holding.remove(hold)
         response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
         response.content_length = len(file.content)
         await response.prepare(request)

@@ -104,11 +104,19 @@ class Bench:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.release_holds()
         await self.session.close()
         await self.revring.stop()
         await self.slack.stop()
 
     # --- helpers ---------------------------------------------------------------------------------------
+
+    def release_holds(self) -> None:
+        """Let held answers and downloads go (a run interrupted while holding them): otherwise the bot's shutdown
+        waits for its clones, and the fakes' shutdown for their requests, a minute each."""
+        if self.revring.hold is not None:
+            self.revring.hold.set()
+        self.slack.release_downloads()
 
     def env(self, name: str, **overrides: str | None) -> dict[str, str]:
         env = {
@@ -141,6 +149,7 @@ class Bench:
             if spy is not None:
                 await spy.stop()
                 self.profiles.append(summarize(spy.path))
+            self.release_holds()
             await bot.stop()
             if self.options.profile_dir is not None:
                 shutil.copy(bot.log_path, self.options.profile_dir / bot.log_path.name)

@@ -162,7 +162,7 @@ class Several:
         await victim.kill()
         bench.revring.hold.set()  # the victim's held upload ends with its connection; nothing else is held
         bench.revring.hold = None
-        bench.slack.download_holds.pop(downloading.file_id, asyncio.Event()).set()
+        bench.slack.release_downloads()
         deadline = lease + 60
         counted = await self.takeover_counted(survivor, counted_before + 2, killed, deadline)
         await until(lambda: len(downloading.downloads) > 1, deadline, "the survivor's download")
