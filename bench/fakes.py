@@ -113,11 +113,14 @@ class BenchSlack(FakeSlack):
                 self._holding.remove(hold)
         response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
         response.content_length = len(file.content)
-        await response.prepare(request)
-        view = memoryview(file.content)
-        for start in range(0, len(view), DOWNLOAD_CHUNK):
-            await response.write(view[start : start + DOWNLOAD_CHUNK])
-        await response.write_eof()
+        try:
+            await response.prepare(request)
+            view = memoryview(file.content)
+            for start in range(0, len(view), DOWNLOAD_CHUNK):
+                await response.write(view[start : start + DOWNLOAD_CHUNK])
+            await response.write_eof()
+        except ConnectionResetError:  # the bot was killed while its download was held
+            return response
         if clone is not None and clone.download_done is None:
             clone.download_done = time.perf_counter()
         return response
