@@ -113,6 +113,13 @@ class Bot:
         await self.stop()
         raise RuntimeError(f"the bot did not start; see {self.log_path}:\n{self.log_path.read_text()[-2000:]}")
 
+    async def kill(self) -> None:
+        """SIGKILL: the process ends without a word, as on a lost machine."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        await self.stop()
+
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)

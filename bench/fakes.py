@@ -27,6 +27,7 @@ class Clone:
     file_id: str
     sent_at: float = 0.0  # the signed event left the benchmark
     download_started: float | None = None
+    downloads: list[float] = field(default_factory=list)  # every download request of the file (a takeover repeats it)
     download_done: float | None = None  # last byte handed to the socket
     upload_started: float | None = None  # RevRing got the request headers
     upload_done: float | None = None  # RevRing read the whole body
@@ -48,6 +49,16 @@ class BenchSlack(FakeSlack):
         self.finished = 0
         self.keep_calls = False  # FakeSlack.calls grows without bound; benchmarks only need counts
         self.api_delay = 0.0  # seconds before each Web API answer (a real round trip to slack.com)
+        # file id -> the first download of that file waits for this event (later downloads are not held)
+        self.download_holds: dict[str, asyncio.Event] = {}
+        self._holding: list[asyncio.Event] = []  # holds a download is waiting on now
+
+    def release_downloads(self) -> None:
+        """Let every held download go, the ones still to come and the ones waiting now."""
+        for hold in self.download_holds.values():
+            hold.set()
+        for hold in self._holding:
+            hold.set()
 
     def track(self, clone: Clone) -> Clone:
         self.clones_by_ts[clone.ts] = clone
@@ -89,15 +100,27 @@ class BenchSlack(FakeSlack):
         if request.headers.get("Authorization") != f"Bearer {self.bot_token}" or file is None:
             return await super()._download(request)
         clone = self.clones_by_file.get(file.id)
-        if clone is not None and clone.download_started is None:
-            clone.download_started = time.perf_counter()
+        if clone is not None:
+            clone.downloads.append(time.perf_counter())
+            if clone.download_started is None:
+                clone.download_started = clone.downloads[0]
+        hold = self.download_holds.pop(file.id, None)
+        if hold is not None:
+            self._holding.append(hold)
+            try:
+                await hold.wait()
+            finally:
+                self._holding.remove(hold)
         response = web.StreamResponse(headers={"Content-Type": file.mimetype or "application/octet-stream"})
         response.content_length = len(file.content)
-        await response.prepare(request)
-        view = memoryview(file.content)
-        for start in range(0, len(view), DOWNLOAD_CHUNK):
-            await response.write(view[start : start + DOWNLOAD_CHUNK])
-        await response.write_eof()
+        try:
+            await response.prepare(request)
+            view = memoryview(file.content)
+            for start in range(0, len(view), DOWNLOAD_CHUNK):
+                await response.write(view[start : start + DOWNLOAD_CHUNK])
+            await response.write_eof()
+        except ConnectionResetError:  # the bot was killed while its download was held
+            return response
         if clone is not None and clone.download_done is None:
             clone.download_done = time.perf_counter()
         return response

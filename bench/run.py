@@ -22,6 +22,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -34,25 +35,18 @@ from pathlib import Path
 import aiohttp
 
 from bench.audio import big_wav, long_mp3, small_wav
-from bench.botproc import Bot, PySpy, RssSampler, cpu_split, reset_peak, status_kb
+from bench.botproc import Bot, PySpy, RssSampler, reset_peak, status_kb
 from bench.fakes import BenchRevRing, BenchSlack, Clone
 from bench.profiles import summarize
+from bench.report import CpuMeter, Row, latency_text, ms, percentile
+from bench.several import Several
 from tests.bot_process import REPO
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, Answer, BotClient
 from tests.doubles.fake_slack import HostedFile
+from tests.postgres import Cluster, ClusterUnavailable, throwaway_cluster
 
 MB = 1024 * 1024
-FIGURES = ("ack", "memory", "e2e", "throughput")
-
-
-@dataclass
-class Row:
-    figure: str
-    condition: str
-    measured: str
-    reference: str = "—"
-    target: str = ""
-    met: str = ""
+FIGURES = ("ack", "memory", "e2e", "throughput", "several")
 
 
 @dataclass
@@ -74,35 +68,13 @@ class Options:
     prototypes: str = ""
     bot_env: dict[str, str] = field(default_factory=dict)
     only: frozenset[str] = frozenset(FIGURES)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (p99 of 500 samples is the 5th largest)."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), -(-q * len(ordered) // 100)))
-    return ordered[int(rank) - 1]
-
-
-class CpuMeter:
-    """CPU the bot spends from construction to stop(): event-loop thread and other threads apart."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.loop, self.others = cpu_split(pid)
-
-    def stop(self, per: int = 1) -> str:
-        loop, others = cpu_split(self.pid)
-        loop, others = (loop - self.loop) / per, (others - self.others) / per
-        return f"{ms(loop + others)} (event loop {ms(loop)}, other threads {ms(others)})"
-
-
-def latency_text(values: list[float]) -> str:
-    return (f"p50 {ms(percentile(values, 50))} · p99 {ms(percentile(values, 99))} · max {ms(max(values))} "
-            f"({len(values)} acks)")
+    # figure 5 (several instances, bench/several.py); ack_samples acks per backend
+    several_in_flight: int = 50
+    several_rounds: int = 2  # fresh bots per backend for the acks, SQLite and PostgreSQL taking turns
+    takeover_leases: tuple[tuple[int, int], ...] = ((30, 1), (5, 3))  # (JOB_LEASE_SECONDS, kills)
+    several_clones: int = 100
+    several_reps: int = 3
+    cluster: Cluster | None = None  # the throwaway PostgreSQL cluster, started by main() when figure 5 runs
 
 
 @dataclass
@@ -132,11 +104,19 @@ class Bench:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.release_holds()
         await self.session.close()
         await self.revring.stop()
         await self.slack.stop()
 
     # --- helpers ---------------------------------------------------------------------------------------
+
+    def release_holds(self) -> None:
+        """Let held answers and downloads go (a run interrupted while holding them): otherwise the bot's shutdown
+        waits for its clones, and the fakes' shutdown for their requests, a minute each."""
+        if self.revring.hold is not None:
+            self.revring.hold.set()
+        self.slack.release_downloads()
 
     def env(self, name: str, **overrides: str | None) -> dict[str, str]:
         env = {
@@ -169,6 +149,7 @@ class Bench:
             if spy is not None:
                 await spy.stop()
                 self.profiles.append(summarize(spy.path))
+            self.release_holds()
             await bot.stop()
             if self.options.profile_dir is not None:
                 shutil.copy(bot.log_path, self.options.profile_dir / bot.log_path.name)
@@ -620,6 +601,8 @@ async def run(options: Options) -> int:
         async with Bench(options, workdir) as bench:
             scenarios = {"ack": bench.ack_latency, "memory": bench.memory, "e2e": bench.end_to_end,
                          "throughput": bench.throughput}
+            if options.cluster is not None:
+                scenarios["several"] = Several(bench, options.cluster).run
             for name in FIGURES:
                 if name in options.only:
                     print(f"… {name}", file=sys.stderr, flush=True)
@@ -669,7 +652,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         options = Options(ack_samples=100, ramp_samples=10, in_flight=(0, 10), slack_latency_samples=10, pool_probe=0,
                           mp3_clones=0, memory_clones=5, memory_reps=1,
-                          e2e_reps=2, throughput_clones=30, throughput_reps=1, throughput_slots=(None,))
+                          e2e_reps=2, throughput_clones=30, throughput_reps=1, throughput_slots=(None,),
+                          several_rounds=1, takeover_leases=((5, 1),), several_clones=30, several_reps=1)
     if args.only:
         options.only = frozenset(name.strip() for name in args.only.split(","))
         if not options.only <= set(FIGURES):
@@ -680,4 +664,13 @@ def main(argv: list[str] | None = None) -> int:
         options.profile_rate = args.profile_rate
     options.prototypes = args.prototype
     options.bot_env = dict(item.split("=", 1) for item in args.bot_env)
-    return asyncio.run(run(options))
+    # A SIGTERM ends the run as Ctrl-C does: the bots are stopped and the PostgreSQL cluster removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with contextlib.ExitStack() as stack:
+        if "several" in options.only:
+            try:
+                options.cluster = stack.enter_context(throwaway_cluster())
+            except ClusterUnavailable as error:
+                print(f"figure 5 needs PostgreSQL (apt-get install postgresql): {error}", file=sys.stderr)
+                return 2
+        return asyncio.run(run(options))

@@ -98,17 +98,34 @@ class Scheduler:
         while not self._tasks.closing:
             self._wake.clear()
             while self.has_free_slot and not self._tasks.closing:
-                try:
-                    job = await self._store.take_next(self._runner, self._lease_seconds)
-                except StoreUnavailable as error:
-                    log.warning("cannot look for waiting clones: the database is unreachable",
-                                extra={"cause": str(error)})
+                if not await self._take_one():
                     break
-                if job is None:
-                    break
-                self.start(job)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+
+    async def _take_one(self) -> bool:
+        """Take the oldest job nobody holds into a free slot; False when there is none (or the store is down).
+
+        The slot is reserved while the store is asked: a request arriving meanwhile must not fill it, or the job
+        taken would be held under this runner's lease without running until the lease ran out."""
+        self._running += 1
+        job = None
+        try:
+            job = await self._store.take_next(self._runner, self._lease_seconds)
+        except StoreUnavailable as error:
+            log.warning("cannot look for waiting clones: the database is unreachable", extra={"cause": str(error)})
+        finally:
+            if job is None:
+                self._running -= 1
+        if job is None:
+            return False
+        if self._tasks.closing:  # shutdown began meanwhile: hand it straight back to the other instances
+            self._running -= 1
+            with contextlib.suppress(StoreUnavailable):
+                await self._store.release(job.id, job.fence)
+            return False
+        self._tasks.spawn(self._in_slot(job))
+        return True
 
     async def _in_slot(self, job: Job) -> None:
         try:

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for the test session, and a fresh database for each test that asks for one.
+"""A throwaway PostgreSQL cluster for the test session (and `python -m bench`), and a fresh database for each test
+that asks for one.
 
 The cluster runs from Debian's binaries (/usr/lib/postgresql/<version>/bin) in a temporary directory, on
 127.0.0.1 and a free port, as the `postgres` user when the tests run as root (PostgreSQL refuses root), and is
@@ -59,16 +60,23 @@ def _missing(reason: str) -> None:
     pytest.skip(f"PostgreSQL not available: {reason}")
 
 
-@pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[Cluster]:
+class ClusterUnavailable(Exception):
+    """PostgreSQL cannot be started here; the message says why."""
+
+
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[Cluster]:
+    """A new cluster in a temporary directory, stopped and removed on exit (the tests' session, `python -m bench`).
+
+    Raises ClusterUnavailable when PostgreSQL is not installed or does not start."""
     bin_dir = _bin_dir()
     if bin_dir is None:
-        _missing("no initdb (apt-get install postgresql)")
+        raise ClusterUnavailable("no initdb (apt-get install postgresql)")
     as_user: tuple[str, ...] = ()
     owner = None
     if os.geteuid() == 0:
         if shutil.which("runuser") is None:
-            _missing("running as root without runuser")
+            raise ClusterUnavailable("running as root without runuser")
         as_user, owner = ("runuser", "-u", "postgres", "--"), "postgres"
     root = Path(tempfile.mkdtemp(prefix="voice-cloner-pg-"))
     try:
@@ -86,13 +94,30 @@ def postgres_cluster() -> Iterator[Cluster]:
     except (OSError, subprocess.SubprocessError) as error:
         shutil.rmtree(root, ignore_errors=True)
         detail = getattr(error, "stderr", b"") or b""
-        _missing(f"the test cluster did not start ({error}; {detail.decode(errors='replace')[-300:]})")
+        raise ClusterUnavailable(
+            f"the test cluster did not start ({error}; {detail.decode(errors='replace')[-300:]})"
+        ) from None
+    except BaseException:  # Ctrl-C while it started
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            Cluster(0, bin_dir, root / "data", as_user).pg_ctl("-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+        raise
     try:
         yield cluster
     finally:
         with contextlib.suppress(subprocess.SubprocessError):
             cluster.pg_ctl("-m", "immediate", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    with contextlib.ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(throwaway_cluster())
+        except ClusterUnavailable as error:
+            _missing(str(error))
+        yield cluster
 
 
 _names = itertools.count(1)
