@@ -313,6 +313,7 @@ def test_the_closing_line_names_the_command_as_it_was_run(tmp_path: Path, monkey
     assert bot_command() == "python -m bot"
 
 
+@pytest.mark.process
 async def test_a_terminal_without_unicode_gets_plain_marks(fakes: Fakes):
     slack, revring = fakes
     raw = io.BytesIO()
@@ -376,6 +377,7 @@ async def test_the_check_command_stops_on_a_missing_setting_with_one_line(tmp_pa
     assert message.startswith("Cannot check: REVRING_API_KEY is not set")
 
 
+@pytest.mark.process
 async def test_the_check_command_reports_every_bad_setting_at_once(tmp_path: Path):
     code, stdout, stderr = await run_check_command(
         tmp_path, clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, REVRING_API_KEY=REVRING_KEY, LOG_LEVEL="chatty",
@@ -387,6 +389,7 @@ async def test_the_check_command_reports_every_bad_setting_at_once(tmp_path: Pat
     assert all(message.startswith("Cannot check: ") for message in lines)
 
 
+@pytest.mark.process
 async def test_the_check_command_fails_on_a_database_it_cannot_use(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     (tmp_path / "voices.sqlite3").write_bytes(b"no database here " * 50)
@@ -451,6 +454,7 @@ def test_an_env_file_from_the_example_keeps_the_database_in_the_docker_volume():
         assert runs and all(f"-v voice-cloner-data:{volume}" in row for row in runs), runs
 
 
+@pytest.mark.process
 async def test_the_dockerfile_healthcheck_probes_healthz(harness: Harness):
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", "")
     [probe] = re.findall(r"^HEALTHCHECK .*? CMD (\[.*\])$", dockerfile, re.MULTILINE)
