@@ -215,13 +215,15 @@ class Cloner:
             await self.fail(client, job, failures.no_revring_key())
             return
         try:
-            job = await self._progress(client, job, messages.cloning(request.name))
-            job = await self._save(replace(job, stage=Stage.DOWNLOADING))
+            reply = await self._slack.progress(client, job, messages.cloning(request.name))
+            job = replace(job, stage=Stage.DOWNLOADING)
+            if reply is not None:  # a new message: remembered with the stage, in the one write
+                job = replace(job, reply_channel=reply.channel, reply_ts=reply.ts)
+            job = await self._save(job)
             async with self._pipeline.clip(client, request.file) as clip:
                 # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
-                # the runner that still holds the job may send it at all.
+                # the runner that still holds the job may send it at all. The fenced write is that proof.
                 job = await self._save(replace(job, stage=Stage.UPLOADING))
-                await self._still_held(job)
                 voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
         except asyncio.CancelledError:
             # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
@@ -264,13 +266,6 @@ class Cloner:
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._answer(client, job, Answer(failure.text, blocks, ok=False))
 
-    async def _progress(self, client: AsyncWebClient, job: Job, text: str) -> Job:
-        """Show progress in the job's one message, and remember where a new one was posted."""
-        reply = await self._slack.progress(client, job, text)
-        if reply is None:
-            return job
-        return await self._save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
-
     async def _answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> None:
         """Record the job's outcome together with the answer still to be shown, then show it.
 
@@ -285,7 +280,7 @@ class Cloner:
         """Show the job's recorded answer; once Slack has shown it, it is no longer kept to be shown."""
         if job.answer is None:
             return
-        await self._still_held(job)
+        # Its holder is proven by the fenced write just before: recording the answer, or taking the job over.
         if not await self._slack.answer(client, job, job.answer):
             log.error("answer not delivered; it is tried again when the job's lease runs out")
             return
@@ -312,14 +307,4 @@ class Cloner:
             if not written:
                 raise LeaseLost(job.id)
             return job
-
-    async def _still_held(self, job: Job) -> None:
-        """Before a step that cannot be taken back (sending to RevRing, answering): make sure no other runner has
-        taken the job over. An unreachable database is no proof of loss: the lease keeper decides then."""
-        try:
-            held = await self._store.renew(job.id, job.fence, self._lease_seconds)
-        except StoreUnavailable:
-            return
-        if not held:
-            raise LeaseLost(job.id)
 
