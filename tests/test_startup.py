@@ -465,6 +465,7 @@ def log_lines(stderr: str) -> list[dict]:
     return [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
 
 
+@pytest.mark.process
 async def test_at_debug_only_our_own_lines_are_written(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
     env = make_env(slack, revring, LOG_LEVEL="debug", DATABASE_URL="sqlite:///voices.sqlite3",
@@ -475,6 +476,7 @@ async def test_at_debug_only_our_own_lines_are_written(tmp_path: Path, fakes: Fa
     assert all(line["logger"].startswith("bot.") for line in lines), {line["logger"] for line in lines}
 
 
+@pytest.mark.process
 async def test_debug_all_adds_the_libraries_lines_without_secrets(tmp_path: Path, fakes: Fakes,
                                                                   unused_tcp_port: int):
     slack, revring = fakes
