@@ -117,6 +117,7 @@ def postgres_cluster() -> Iterator[Cluster]:
             cluster = stack.enter_context(throwaway_cluster())
         except ClusterUnavailable as error:
             _missing(str(error))
+        _free.clear()  # a session run again in the same process (mutmut does) has a new cluster: none of those
         yield cluster
 
 
