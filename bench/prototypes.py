@@ -51,9 +51,9 @@ def events_bg() -> None:
 
 
 def pcm_header() -> None:
-    import bot.audio
+    import bot.cloning.audio
 
-    decode_all = bot.audio._decode_all
+    decode_all = bot.cloning.audio._decode_all
 
     def header_length(container, stream, what, stop_after=None):
         if stream.codec_context.name.startswith("pcm_") and stream.duration and stream.time_base:
@@ -63,18 +63,18 @@ def pcm_header() -> None:
             return float(stream.duration * stream.time_base), stream.sample_rate, True
         return decode_all(container, stream, what, stop_after)
 
-    bot.audio._decode_all = header_length
+    bot.cloning.audio._decode_all = header_length
 
 
 def chunk64k() -> None:
-    import bot.slack_files
+    import bot.slack.files
 
-    bot.slack_files.CHUNK_BYTES = 64 * 1024
+    bot.slack.files.CHUNK_BYTES = 64 * 1024
 
 
 def trace() -> None:
-    import bot.cloning
-    import bot.pipeline
+    import bot.cloning.cloner
+    import bot.cloning.pipeline
     import bot.revring
     import bot.store
 
@@ -89,11 +89,11 @@ def trace() -> None:
 
         return wrapper
 
-    bot.pipeline.download_slack_file = timed("download", bot.pipeline.download_slack_file)
-    bot.pipeline.prepare_audio = timed("audio_check", bot.pipeline.prepare_audio)
+    bot.cloning.pipeline.download_slack_file = timed("download", bot.cloning.pipeline.download_slack_file)
+    bot.cloning.pipeline.prepare_audio = timed("audio_check", bot.cloning.pipeline.prepare_audio)
     bot.revring.RevRingClient.create_voice = timed("revring_upload", bot.revring.RevRingClient.create_voice)
     # Whichever of these the bot has (they are private and get renamed): the steps of a clone, and the store.
-    cloner = bot.cloning.Cloner
+    cloner = bot.cloning.cloner.Cloner
     for method in ("run", "_progress", "_answer", "deliver", "_advance"):
         if hasattr(cloner, method):
             setattr(cloner, method, timed(f"Cloner.{method}", getattr(cloner, method)))

@@ -11,10 +11,12 @@ import sys
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot import __version__, cli_clone, logs
+from bot import __version__
 from bot.app import StartupError, Workspace, create_web_app
-from bot.check import check, display_url
+from bot.check.command import check, display_url
+from bot.cloning import cli as cli_clone
 from bot.config import ConfigError, Settings
+from bot.ops import logs
 from bot.serving import serve
 
 

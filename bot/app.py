@@ -24,24 +24,25 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import install_pages, logs, sqlite_file
-from bot.access import AccessPolicy, ChannelMembership
-from bot.check import expected_scopes
-from bot.cloning import Cloner
+from bot.access.membership import AccessPolicy, ChannelMembership
+from bot.check.command import expected_scopes
+from bot.cloning.cloner import Cloner
+from bot.cloning.pipeline import Pipeline
 from bot.config import Settings
-from bot.health import Health
-from bot.home import HomeRefresher
-from bot.key_vault import KeyVault
+from bot.library.home import HomeRefresher
 from bot.listeners import register_listeners, store_trouble
-from bot.metrics import Metrics
-from bot.pipeline import Pipeline
+from bot.ops import logs
+from bot.ops.health import Health
+from bot.ops.metrics import Metrics
 from bot.revring import RevRingClient
-from bot.revring_accounts import RevRingAccounts
 from bot.services import CONTEXT_KEY, Services
-from bot.slack_api import error_code
-from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable
+from bot.slack.api_errors import error_code
+from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable, sqlite_file
 from bot.store.slack_oauth import OAuthStateStore, installation_store
-from bot.workspaces import SlackClients
+from bot.workspaces import install_pages
+from bot.workspaces.key_vault import KeyVault
+from bot.workspaces.revring_accounts import RevRingAccounts
+from bot.workspaces.slack_clients import SlackClients
 
 log = logging.getLogger(__name__)
 

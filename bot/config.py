@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
-from bot.audio import AudioLimits
+from bot.cloning.audio import AudioLimits
 from bot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_SECONDS, Database, parse_database_url
 
 DEFAULT_REVRING_API_URL = "https://api.revring.ai/v1"

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.audio import AudioLimits, AudioNote, PreparedAudio
+from bot.cloning.audio import AudioLimits, AudioNote, PreparedAudio
 
 if TYPE_CHECKING:
     from bot.records import Job

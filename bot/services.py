@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
-from bot.access import AccessPolicy, ChannelMembership
-from bot.cloning import Cloner
+from bot.access.membership import AccessPolicy, ChannelMembership
+from bot.cloning.cloner import Cloner
 from bot.config import Settings
-from bot.metrics import Metrics
-from bot.revring_accounts import RevRingAccounts
+from bot.ops.metrics import Metrics
 from bot.store import RequestStore
+from bot.workspaces.revring_accounts import RevRingAccounts
 
 CONTEXT_KEY = "services"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 import pytest
 
-from bot.audio import (
+from bot.cloning.audio import (
     EXCERPT_NAME,
     AudioInfo,
     AudioLimits,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.check import REQUIRED_SCOPES, bot_command, expected_scopes, run_checks, scopes_from_manifest
+from bot.check.command import REQUIRED_SCOPES, bot_command, expected_scopes, run_checks, scopes_from_manifest
 from bot.config import Settings
 from bot.store import SQLiteStore
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, Harness, make_env

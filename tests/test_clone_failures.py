@@ -306,7 +306,7 @@ async def test_an_html_page_labelled_as_audio_is_still_the_sign_in_page(harness:
 
 
 def test_only_slack_hosts_over_https_may_receive_the_token():
-    from bot.slack_files import may_receive_token
+    from bot.slack.files import may_receive_token
 
     for url in ("https://files.slack.com/x", "https://slack.com/x", "https://a.b.slack.com/x"):
         assert may_receive_token(url)
@@ -321,8 +321,8 @@ def test_only_slack_hosts_over_https_may_receive_the_token():
 
 
 @pytest.mark.parametrize(("step", "says", "not_said"), [
-    ("bot.pipeline.Pipeline.send", "can't tell whether the voice was created", "nothing was created"),
-    ("bot.pipeline.Pipeline._download", "nothing was created", "can't tell"),
+    ("bot.cloning.pipeline.Pipeline.send", "can't tell whether the voice was created", "nothing was created"),
+    ("bot.cloning.pipeline.Pipeline._download", "nothing was created", "can't tell"),
 ])
 async def test_a_crash_says_truthfully_whether_the_voice_may_exist(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, step: str, says: str, not_said: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.command_text import Intent, parse_clone_text
+from bot.cloning.command_text import Intent, parse_clone_text
 
 
 @pytest.mark.parametrize(

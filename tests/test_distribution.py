@@ -19,7 +19,7 @@ from aiohttp import web
 from cryptography.fernet import Fernet
 
 from bot import messages
-from bot.check import REQUIRED_SCOPES, run_checks
+from bot.check.command import REQUIRED_SCOPES, run_checks
 from bot.config import Settings
 from tests import slack_payloads
 from tests.audio_samples import wav_tone

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import run_checks
+from bot.check.command import run_checks
 from bot.config import ConfigError, Settings
-from bot.key_vault import KeyVault, masked
+from bot.workspaces.key_vault import KeyVault, masked
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.distribution import ACME_KEY, ENCRYPTION_KEY, OLD_ENCRYPTION_KEY, REVRING_KEYS, distribution_env
 from tests.doubles.fake_revring import FakeRevRing

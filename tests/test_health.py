@@ -17,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot import __version__, messages
 from bot.app import HEALTH, create_web_app, drain
 from bot.config import Settings
-from bot.metrics import CAUSES, JOB_STATES, OUTCOMES, Metrics
-from bot.metrics import SERVICES as UPSTREAMS
+from bot.ops.metrics import CAUSES, JOB_STATES, OUTCOMES, Metrics
+from bot.ops.metrics import SERVICES as UPSTREAMS
 from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import (

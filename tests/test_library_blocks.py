@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot import messages
-from bot.home import MAX_BLOCKS, HomeState, home_view
+from bot.library.home import MAX_BLOCKS, HomeState, home_view
 from bot.records import CloneRequest, Job, SharedFile, Stage
 
 LONG = "R" * 100  # the dialog's and the command's longest voice name

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import logs
+from bot.ops import logs
 from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env

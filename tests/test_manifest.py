@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from bot.check import REQUIRED_SCOPES
+from bot.check.command import REQUIRED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "manifest.yml"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.command_text import MAX_NAME_CHARS, Intent, parse_clone_text
+from bot.cloning.command_text import MAX_NAME_CHARS, Intent, parse_clone_text
 from bot.config import LANGUAGE_PATTERN
 from tests import slack_payloads
 from tests.audio_samples import wav_tone

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.cloning.scheduling import Scheduler, Tasks
 from bot.records import Job
-from bot.scheduling import Scheduler, Tasks
 from bot.store import SQLStore
 from tests.store_backends import OpenStore, request
 

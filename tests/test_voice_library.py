@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot import messages
-from bot.home import MAX_BLOCKS
+from bot.library.home import MAX_BLOCKS
 from tests import slack_payloads
 from tests.conftest import USER, Harness
 from tests.doubles.fake_slack import HostedFile

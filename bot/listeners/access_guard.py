@@ -10,8 +10,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.access import Actor
-from bot.dialog import DialogTarget
+from bot.access.membership import Actor
+from bot.cloning.dialog import DialogTarget
 from bot.listeners.tell import notify
 from bot.services import services
 

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.services import CONTEXT_KEY
-from bot.slack_shapes import looks_like_audio, shared_file
+from bot.slack.shapes import looks_like_audio, shared_file
 from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)

@@ -165,7 +165,7 @@ class RequestStore(Protocol):
 
     async def save_revring_key(self, owner: str, ciphertext: str, connected_by: str) -> None:
         """Connect (or replace) the RevRing key of `owner`: a team id, or an enterprise id for an org-wide install.
-        Only ever given the key encrypted (bot.key_vault)."""
+        Only ever given the key encrypted (bot.workspaces.key_vault)."""
         ...
 
     async def revring_key(self, owner: str) -> str | None:

@@ -78,8 +78,8 @@ agent_changes = Table(
 )
 for _table in (pending, recent_audio, jobs):  # an Enterprise Grid org, so an org-wide uninstall finds its rows
     _table.append_column(Column("enterprise_id", Text))
-# Distribution mode: each workspace's (or org's) RevRing key, encrypted (bot.key_vault); `owner` is the team id, or
-# the enterprise id for an org-wide install.
+# Distribution mode: each workspace's (or org's) RevRing key, encrypted (workspaces.key_vault); `owner` is the
+# team id, or the enterprise id for an org-wide install.
 revring_keys = Table(
     "revring_keys", metadata,
     Column("owner", Text, primary_key=True), Column("ciphertext", Text, nullable=False),

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.check import REQUIRED_SCOPES
+from bot.check.command import REQUIRED_SCOPES
 from tests.doubles.server import LoopbackServer
 from tests.slack_payloads import file_object
 

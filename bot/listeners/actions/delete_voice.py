@@ -3,11 +3,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import voice_actions
-from bot.home import HomeState, publish_home_for
+from bot.library import actions as voice_actions
+from bot.library.actions import Where
+from bot.library.home import HomeState, publish_home_for
 from bot.listeners.tell import team_of, tell
 from bot.services import services
-from bot.voice_actions import Where
 
 
 async def handle_delete_voice(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,

@@ -1,7 +1,7 @@
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.design_dialogs import open_design_dialog
+from bot.design.dialogs import open_design_dialog
 
 
 async def handle_open_design_dialog(ack: AsyncAck, body: dict, client: AsyncWebClient):

@@ -6,7 +6,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.dialog import DialogTarget, open_clone_dialog
+from bot.cloning.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
 
 

@@ -4,7 +4,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.cloning import Retried, Retry
+from bot.cloning.cloner import Retried, Retry
 from bot.services import services
 
 

@@ -4,10 +4,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import publish_home_for
-from bot.revring_connection import key_dialog, key_owner, may_manage_here
+from bot.library.home import publish_home_for
 from bot.services import services
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.workspaces.connection import key_dialog, key_owner, may_manage_here
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.design_dialogs import SaveTarget, open_save_dialog
+from bot.design.dialogs import SaveTarget, open_save_dialog
 from bot.services import services
 
 

@@ -3,10 +3,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import voice_actions
+from bot.library import actions as voice_actions
+from bot.library.actions import Where
 from bot.listeners.tell import team_of, tell
 from bot.services import services
-from bot.voice_actions import Where
 
 
 async def handle_undo_agent_change(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,

@@ -5,12 +5,14 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages, voice_actions, voice_failures
+from bot import messages
+from bot.library import actions as voice_actions
+from bot.library import failures as voice_failures
+from bot.library.actions import Where
 from bot.listeners.tell import team_of, tell
 from bot.revring import RevRingError
 from bot.services import services
-from bot.slack_api import SLACK_FAILURES, error_code
-from bot.voice_actions import Where
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 

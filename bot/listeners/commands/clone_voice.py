@@ -6,8 +6,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.command_text import Intent, parse_clone_text
-from bot.dialog import DialogTarget, open_clone_dialog
+from bot.cloning.command_text import Intent, parse_clone_text
+from bot.cloning.dialog import DialogTarget, open_clone_dialog
 from bot.listeners.commands.design_voice import design_from_command
 from bot.records import Admission, CloneRequest, PendingCommand
 from bot.services import services

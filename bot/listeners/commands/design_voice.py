@@ -4,7 +4,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.designing import DEFAULT_CANDIDATES, DesignRequest, description_problem, design_voices
+from bot.design.thread import DEFAULT_CANDIDATES, DesignRequest, description_problem, design_voices
 from bot.revring import MAX_INSTRUCTION_LENGTH
 from bot.services import services
 

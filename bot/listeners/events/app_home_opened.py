@@ -1,7 +1,7 @@
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home import publish_home_for
+from bot.library.home import publish_home_for
 from bot.listeners.access_guard import actor_of
 from bot.services import services
 

@@ -2,11 +2,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.command_text import Intent, clean_name, parse_clone_text
+from bot.cloning.command_text import Intent, clean_name, parse_clone_text
 from bot.listeners.access_guard import actor_of
 from bot.records import Admission, CloneRequest, RecentAudio, SharedFile
 from bot.services import Services, services
-from bot.slack_shapes import looks_like_audio, shared_file
+from bot.slack.shapes import looks_like_audio, shared_file
 
 
 async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncBoltContext):

@@ -3,11 +3,12 @@ import logging
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot import messages, voice_actions
+from bot import messages
+from bot.library import actions as voice_actions
+from bot.library.actions import Where
 from bot.listeners.tell import team_of
 from bot.revring import RevRingError
 from bot.services import services
-from bot.voice_actions import Where
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.command_text import clean_name
-from bot.dialog import DialogTarget, open_clone_dialog
+from bot.cloning.command_text import clean_name
+from bot.cloning.dialog import DialogTarget, open_clone_dialog
 from bot.services import services
-from bot.slack_shapes import looks_like_audio, shared_file
+from bot.slack.shapes import looks_like_audio, shared_file
 
 
 async def handle_clone_from_message(

@@ -4,11 +4,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages, voice_actions
+from bot import messages
+from bot.library import actions as voice_actions
+from bot.library.actions import Where
 from bot.listeners.tell import team_of
 from bot.services import services
-from bot.slack_api import SLACK_FAILURES, error_code
-from bot.voice_actions import Where
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 

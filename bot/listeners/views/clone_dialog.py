@@ -3,7 +3,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.dialog import DialogTarget, read_submission
+from bot.cloning.dialog import DialogTarget, read_submission
 from bot.records import Admission, CloneRequest
 from bot.services import services
 

@@ -3,8 +3,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.design_dialogs import read_design
-from bot.designing import DesignRequest, design_voices
+from bot.design.dialogs import read_design
+from bot.design.thread import DesignRequest, design_voices
 from bot.services import services
 
 

@@ -6,10 +6,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.home import publish_home_for
+from bot.library.home import publish_home_for
 from bot.revring import BillingInactive, RevRingError, Unauthorized
-from bot.revring_connection import key_owner, may_manage_here
 from bot.services import services
+from bot.workspaces.connection import key_owner, may_manage_here
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.design_dialogs import SaveTarget, read_save
+from bot.design.dialogs import SaveTarget, read_save
 from bot.records import Admission, CloneRequest, SharedFile
 from bot.services import services
 

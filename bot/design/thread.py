@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import failures, messages
-from bot.audio import NotAudio, identify_audio
-from bot.metrics import Metrics
+from bot import messages
+from bot.cloning import failures
+from bot.cloning.audio import NotAudio, identify_audio
+from bot.ops.metrics import Metrics
 from bot.revring import MAX_INSTRUCTION_LENGTH, Candidate, RevRingClient, RevRingError, instruction_length
-from bot.slack_api import CANNOT_POST_HERE, SLACK_FAILURES, UPLOAD_FAILURES, error_code
+from bot.slack.api_errors import CANNOT_POST_HERE, SLACK_FAILURES, UPLOAD_FAILURES, error_code
 from bot.store import RequestStore, StoreUnavailable
 
 log = logging.getLogger(__name__)

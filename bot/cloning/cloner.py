@@ -1,7 +1,7 @@
 """The life of a clone job: taken in (a new request or *Try again*), run through the pipeline, and answered
 exactly once, whichever instance runs it. The steps live apart: `pipeline` (download, check, send), `presenter`
-(what Slack shows), `scheduling` (slots, leases, work shared through the store), `recovery` (a job taken over
-after a restart or from a stopped instance), `failures` (what went wrong, in words)."""
+(what Slack shows), `scheduling` (slots, leases, work shared through the store), `failures` (what went wrong, in
+words). A job taken over after a restart or from a stopped instance is resumed here (`_resume`)."""
 
 from __future__ import annotations
 
@@ -15,18 +15,19 @@ from enum import Enum
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import failures, logs, messages
+from bot import messages
+from bot.cloning import failures
+from bot.cloning.failures import Explained
+from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
+from bot.cloning.presenter import SlackPresenter
+from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
-from bot.failures import Explained
-from bot.metrics import Metrics
-from bot.pipeline import PIPELINE_FAILURES, Pipeline
-from bot.presenter import SlackPresenter
+from bot.ops import logs
+from bot.ops.metrics import Metrics
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
-from bot.recovery import resume
-from bot.revring_accounts import RevRingAccounts
-from bot.scheduling import LeaseLost, Scheduler, Tasks
 from bot.store import RequestStore, StoreUnavailable
-from bot.workspaces import SlackClients
+from bot.workspaces.revring_accounts import RevRingAccounts
+from bot.workspaces.slack_clients import SlackClients
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class Cloner:
     # --- one job ---------------------------------------------------------------------------------------
 
     async def _work(self, job: Job) -> None:
-        """What this runner does with a job it holds: a new one runs; one taken over is resumed (see recovery). It
+        """What this runner does with a job it holds: a new one runs; one taken over is resumed (`_resume`). It
         runs with its workspace's token; a workspace that uninstalled the app meanwhile gets no answer at all."""
         if job.taken_over:
             self._metrics.takeover()
@@ -199,7 +200,21 @@ class Cloner:
             except LeaseLost:
                 pass  # its record went with the workspace
             return
-        await resume(self, client, job)
+        await self._resume(client, job)
+
+    async def _resume(self, client: AsyncWebClient, job: Job) -> None:
+        """Show an answer Slack never showed; explain a clone cut off while it was being sent (RevRing may have made
+        the voice, so it is not sent again blindly); run the rest, from the download."""
+        if job.answer is not None:
+            log.info("delivering an answer that was cut off", extra={"job": job.id})
+            await self.deliver(client, job)
+        elif job.stage is Stage.UPLOADING:
+            log.warning("job was cut off during the upload; asking the person", extra={"job": job.id})
+            await self.fail(client, job, failures.interrupted_by_restart(job.request.name), Stage.INTERRUPTED)
+        else:
+            if job.stage is not Stage.RECEIVED:
+                log.info("job resumes", extra={"job": job.id, "stage": str(job.stage)})
+            await self.run(client, job)
 
     async def run(self, client: AsyncWebClient, job: Job) -> None:
         request = job.request

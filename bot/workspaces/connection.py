@@ -3,7 +3,7 @@
 the workspace's RevRing API key. Everyone else sees the status only; the handlers check again on every click and
 every submission, so a forged button or dialog does nothing.
 
-`revring_connection_blocks` is pure; `connection_blocks` is the section for one person, which bot.home puts first.
+`revring_connection_blocks` is pure; `connection_blocks` is the section for one person, which library.home puts first.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.config import Settings
-from bot.revring_accounts import Connection, KeyStatus, RevRingAccounts
 from bot.services import Services
-from bot.slack_api import SLACK_FAILURES, error_code
-from bot.workspaces import find_installation
+from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.workspaces.revring_accounts import Connection, KeyStatus, RevRingAccounts
+from bot.workspaces.slack_clients import find_installation
 
 log = logging.getLogger(__name__)
 

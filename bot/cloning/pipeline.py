@@ -2,7 +2,7 @@
 disk -> a RevRing voice.
 
 It knows Slack's files and RevRing's voices, nothing of messages or Block Kit: every failure is raised as the
-typed error of the step that failed (`AudioProblem`, `SlackFileError`, `RevRingError`), and `bot.failures` says
+typed error of the step that failed (`AudioProblem`, `SlackFileError`, `RevRingError`), and `bot.cloning.failures` says
 what it means for the person. Both ways in share the checks (`prepare_audio`, the size limit) and the one way out
 (`send_clip`).
 """
@@ -21,12 +21,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.audio import AudioLimits, AudioProblem, PreparedAudio, prepare_audio
+from bot.cloning.audio import AudioLimits, AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
 from bot.records import SharedFile
 from bot.revring import RevRingClient, RevRingError, Voice
-from bot.slack_api import SLACK_FAILURES, error_code, outage_cause
-from bot.slack_files import (
+from bot.slack.api_errors import SLACK_FAILURES, error_code, outage_cause
+from bot.slack.files import (
     DownloadFailed,
     FileNotDownloadable,
     FileOutOfReach,
@@ -34,7 +34,7 @@ from bot.slack_files import (
     SlackFileError,
     download_slack_file,
 )
-from bot.slack_shapes import shared_file
+from bot.slack.shapes import shared_file
 
 # What a step of the pipeline raises when the clone cannot go on; anything else is a bug.
 PIPELINE_FAILURES = (AudioProblem, SlackFileError, RevRingError)

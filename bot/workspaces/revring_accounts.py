@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.key_vault import KeyVault, masked
 from bot.revring import RevRingClient
 from bot.store import RequestStore
+from bot.workspaces.key_vault import KeyVault, masked
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ _SLACK_FAILED = {"fatal_error", "internal_error", "service_unavailable", "reques
 
 
 def outage_cause(error: BaseException) -> str | None:
-    """Why Slack failed us, as one of `bot.metrics.CAUSES`; None when Slack answered and refused the request itself
+    """Why Slack failed us, as one of `bot.ops.metrics.CAUSES`; None when Slack answered and refused the request itself
     (`not_in_channel`, `message_not_found`…), which says nothing about Slack's health."""
     if isinstance(error, SlackApiError):
         code = error_code(error)

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from bot.slack_api import outage_cause
+from bot.slack.api_errors import outage_cause
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class FileNotDownloadable(SlackFileError):
 
 class DownloadFailed(SlackFileError):
     """Network trouble, an error status, a truncated body or too many redirects. `reason` says how Slack failed, in
-    the words of `bot.metrics.CAUSES`."""
+    the words of `bot.ops.metrics.CAUSES`."""
 
     def __init__(self, cause: str, reason: str = "error") -> None:
         super().__init__(cause)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages, voice_failures
+from bot import messages
+from bot.access.rights import may_manage
+from bot.library import failures as voice_failures
 from bot.records import AgentChange, Job
 from bot.revring import Agent, RevRingClient, RevRingError
 from bot.services import Services
-from bot.slack_api import SLACK_FAILURES, error_code
-from bot.voice_rights import may_manage
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 

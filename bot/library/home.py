@@ -1,6 +1,6 @@
 """The app's Home tab: a view made of sections (block lists), published for one person with `publish_home`.
 
-Sections: the RevRing connection (bot.revring_connection), the buttons (*Clone a voice*, *Design a voice*) and the
+Sections: the RevRing connection (bot.workspaces.connection), the buttons (*Clone a voice*, *Design a voice*) and the
 voice library. Slack allows 100 blocks a view; a full library page and the connection leave room for more.
 """
 
@@ -17,11 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.config import Settings
 from bot.records import Job
-from bot.revring_accounts import RevRingAccounts
-from bot.revring_connection import connection_blocks
 from bot.services import Services
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.store import RequestStore, StoreUnavailable
+from bot.workspaces.connection import connection_blocks
+from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 

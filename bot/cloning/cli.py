@@ -1,7 +1,7 @@
 """`python -m bot clone PATH --name NAME`: clone a voice from a file on this machine, without Slack.
 
 From the checks on, the file takes a Slack clone's road: the same size limit and audio checks (`local_clip`), the
-same call to RevRing (`send_clip`), the same words for what went wrong (`bot.failures`, as plain text). It proves a
+same call to RevRing (`send_clip`), the same words for what went wrong (`cloning.failures`, as plain text). It proves a
 RevRing key and a clip work before Slack is set up, and scripts can use it: the voiceId comes first on the one line
 printed, or `--json` prints one JSON object. Exit status: 0 cloned, 1 not cloned (or not known), 2 bad arguments or
 settings. Only the settings a clone needs are read (`CloneSettings`): a RevRing key is enough.
@@ -21,11 +21,13 @@ from typing import TextIO
 
 import aiohttp
 
-from bot import failures, logs, messages
-from bot.command_text import clean_name, language_code
+from bot import messages
+from bot.cloning import failures
+from bot.cloning.command_text import clean_name, language_code
+from bot.cloning.failures import Explained
+from bot.cloning.pipeline import PIPELINE_FAILURES, local_clip, send_clip
 from bot.config import CloneSettings, ConfigError
-from bot.failures import Explained
-from bot.pipeline import PIPELINE_FAILURES, local_clip, send_clip
+from bot.ops import logs
 from bot.revring import RevRingClient, Voice
 
 log = logging.getLogger(__name__)

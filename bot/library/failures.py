@@ -4,7 +4,7 @@ one place: the sentence for the person (mrkdwn-safe) and the cause for the logs,
 from __future__ import annotations
 
 from bot import messages
-from bot.failures import Explained
+from bot.cloning.failures import Explained
 from bot.revring import (
     BillingInactive,
     InvalidBody,

@@ -10,11 +10,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.command_text import clean_name
+from bot.cloning.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
 from bot.records import SharedFile
-from bot.slack_api import SLACK_FAILURES, error_code
-from bot.slack_shapes import looks_like_audio, shared_file
+from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.slack.shapes import looks_like_audio, shared_file
 
 log = logging.getLogger(__name__)
 

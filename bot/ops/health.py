@@ -11,7 +11,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from bot import __version__
-from bot.metrics import CONTENT_TYPE, Metrics
+from bot.ops.metrics import CONTENT_TYPE, Metrics
 from bot.store import RequestStore
 
 log = logging.getLogger(__name__)

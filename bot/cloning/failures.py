@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import messages
-from bot.audio import AudioProblem, NotAudio, TooShort
+from bot.cloning.audio import AudioProblem, NotAudio, TooShort
 from bot.revring import (
     BillingInactive,
     InvalidBody,
@@ -22,7 +22,7 @@ from bot.revring import (
     Unprocessable,
     VoiceIdMissing,
 )
-from bot.slack_files import (
+from bot.slack.files import (
     DownloadFailed,
     FileNotAccessible,
     FileNotDownloadable,
@@ -43,7 +43,7 @@ class Explained:
 
 
 def explain(error: AudioProblem | SlackFileError | RevRingError, *, name: str, max_audio_mb: int) -> Explained:
-    """What a failure of the pipeline (see `bot.pipeline.PIPELINE_FAILURES`) means for the clone of `name`."""
+    """What a failure of the pipeline (see `bot.cloning.pipeline.PIPELINE_FAILURES`) means for the clone of `name`."""
     text, retryable = _words(error, name, max_audio_mb)
     return Explained(text, error.cause, retryable, _upstream(error))
 
@@ -109,7 +109,7 @@ def explain_design(error: RevRingError) -> Explained:
 
 
 def _upstream(error: Exception) -> tuple[str, str] | None:
-    """Which service failed and how, in the words of `bot.metrics`; None when the file or the audio was the
+    """Which service failed and how, in the words of `bot.ops.metrics`; None when the file or the audio was the
     problem (too short, too large, refused by RevRing as it is, out of the bot's reach)."""
     match error:
         case DownloadFailed():

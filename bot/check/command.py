@@ -22,10 +22,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import check_workspaces, sqlite_file
+from bot.check import workspaces as check_workspaces
 from bot.config import Settings
-from bot.slack_api import error_code
-from bot.store import postgres_probe
+from bot.slack.api_errors import error_code
+from bot.store import postgres_probe, sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ REQUIRED_SCOPES: tuple[str, ...] = (
     "usergroups:read",
 )
 
-MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.yml"
+MANIFEST_PATH = Path(__file__).resolve().parents[2] / "manifest.yml"
 TIMEOUT_SECONDS = 10
 
 PASS, FAIL, INFO = "✓", "✗", "–"

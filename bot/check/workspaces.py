@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select
 
 from bot.config import Settings
-from bot.key_vault import KeyVault
 from bot.store.database import create_engine, is_database_down
 from bot.store.schema import revring_keys, slack_bots
+from bot.workspaces.key_vault import KeyVault
 
 _APPS = "https://api.slack.com/apps"
 

@@ -11,11 +11,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.command_text import clean_name
+from bot.cloning.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
-from bot.designing import DEFAULT_CANDIDATES, description_problem
+from bot.design.thread import DEFAULT_CANDIDATES, description_problem
 from bot.revring import MAX_CANDIDATES, MAX_INSTRUCTION_LENGTH
-from bot.slack_api import SLACK_FAILURES, error_code
+from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
 from bot.records import Answer, CloneRequest, Job
-from bot.slack_api import CANNOT_POST_HERE, SLACK_FAILURES, error_code, outage_cause
+from bot.slack.api_errors import CANNOT_POST_HERE, SLACK_FAILURES, error_code, outage_cause
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Voices designed from words: the design thread and its dialogs."""

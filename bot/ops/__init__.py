@@ -1,0 +1,1 @@
+"""Running the bot in production: structured logs, Prometheus metrics, health and readiness."""
