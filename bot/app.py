@@ -48,11 +48,11 @@ log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 BOLT = web.AppKey("bolt", AsyncApp)
-ON_READY = web.AppKey("on_ready", Callable)
+ON_READY: web.AppKey[Callable[[Workspace], None]] = web.AppKey("on_ready")
 VERIFIER = web.AppKey("verifier", SignatureVerifier)
 HEALTH = web.AppKey("health", Health)
 SERVICES = web.AppKey("services", Services)  # once started
-DRAIN = web.AppKey("drain", Callable[[], Awaitable[None]])
+DRAIN: web.AppKey[Callable[[], Awaitable[None]]] = web.AppKey("drain")
 
 BOLT_ACK_POLL_SECONDS = 0.05  # five times how often Bolt looks whether a listener has acknowledged
 

@@ -13,7 +13,7 @@ import math
 import operator
 import wave
 from array import array
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import closing
 from dataclasses import dataclass
 from enum import Enum
@@ -267,7 +267,7 @@ def _measured_seconds(claimed: float | None, decoded: float, what: str) -> float
     return decoded
 
 
-def _pcm(path: Path, rate: int) -> Iterator[bytes]:
+def _pcm(path: Path, rate: int) -> Generator[bytes, None, None]:
     """The audio as 16-bit mono PCM at `rate`, a decoded frame at a time."""
     resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
     with path.open("rb") as file, av.open(file, mode="r") as container:

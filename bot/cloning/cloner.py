@@ -304,6 +304,8 @@ class Cloner:
             self._tasks.spawn(self._tell_answered(client, job))
 
     async def _tell_answered(self, client: AsyncWebClient, job: Job) -> None:
+        if self._on_answered is None:
+            return
         try:
             await self._on_answered(client, job)
         except Exception:

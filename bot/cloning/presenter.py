@@ -4,7 +4,7 @@ into the answer, and the reactions on the file's message. Knows Block Kit and Sl
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ class SlackPresenter:
     """`spawn` runs a coroutine beside the clone (reactions are a courtesy and never hold a clone up); `metrics`
     counts the failures that say Slack is in trouble."""
 
-    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None]], None], metrics: Metrics) -> None:
+    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None]], object], metrics: Metrics) -> None:
         self._spawn = spawn
         self._metrics = metrics
 
@@ -100,7 +100,7 @@ class SlackPresenter:
     async def _react(
         self, client: AsyncWebClient, request: CloneRequest, *, add: str | None, remove: tuple[str, ...]
     ) -> None:
-        changes = [(client.reactions_remove, name) for name in remove]
+        changes: list[tuple[Callable[..., Awaitable[Any]], str]] = [(client.reactions_remove, name) for name in remove]
         if add:
             changes.append((client.reactions_add, add))
         for method, name in changes:

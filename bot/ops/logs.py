@@ -71,8 +71,10 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 line[key] = value if isinstance(value, int | float | bool | type(None)) else str(value)
-        if record.exc_text or record.exc_info:
-            line["error"] = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            line["error"] = record.exc_text
+        elif record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
 
 

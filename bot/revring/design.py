@@ -10,7 +10,7 @@ import base64
 import binascii
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.revring.errors import NotAllowed, UnexpectedAnswer
 from bot.revring.transport import Transport, raise_for_error
@@ -89,9 +89,9 @@ def _candidate(item: Any) -> Candidate | None:
     return Candidate(index=index, audio=audio, duration_ms=round(duration_ms), sample_rate=sample_rate)
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
