@@ -11,8 +11,10 @@ from pathlib import Path
 import av
 import pytest
 
+import bot.cloning.audio
 from bot.cloning.audio import (
     EXCERPT_NAME,
+    MAX_STATED_SECONDS,
     AudioInfo,
     AudioLimits,
     AudioNote,
@@ -201,6 +203,62 @@ async def test_all_quiet_long_audio_is_cut_from_the_start(tmp_path: Path):
 
     assert prepared.note is AudioNote.EXCERPT
     assert prepared.info.duration_seconds == pytest.approx(30.0)
+
+
+def _counting_pcm(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the PCM bytes decoded for the sound search and the excerpt (the work a long file costs)."""
+    decoded = [0]
+    original = bot.cloning.audio._pcm
+
+    def counted(path: Path, rate: int):
+        for chunk in original(path, rate):
+            decoded[0] += len(chunk) // 2
+            yield chunk
+
+    monkeypatch.setattr(bot.cloning.audio, "_pcm", counted)
+    return decoded
+
+
+async def test_a_long_quiet_file_is_searched_only_where_the_excerpt_can_start(tmp_path: Path, monkeypatch):
+    decoded = _counting_pcm(monkeypatch)
+    prepared = await prepare(tmp_path, encode_tone("flac", 1200.0, silence_seconds=1200.0))
+
+    assert prepared.note is AudioNote.EXCERPT
+    assert prepared.info.duration_seconds == pytest.approx(30.0)
+    # the search stops at the latest start (the first minute), the excerpt is decoded up to its end: not 20 minutes
+    searched, cut = LIMITS.max_seconds + 1, LIMITS.max_seconds + LIMITS.excerpt_seconds + 1
+    assert 0 < decoded[0] <= (searched + cut) * 8000
+
+
+async def test_an_absurd_declared_length_is_refused_before_decoding(tmp_path: Path, monkeypatch):
+    decoded = _counting_pcm(monkeypatch)
+    monkeypatch.setattr(bot.cloning.audio, "_decode_all", None)  # calling it would fail the test
+
+    with pytest.raises(NotAudio, match="beyond any recording"):
+        await prepare(tmp_path, encode_tone("wav", 6.0), declared_duration_ms=(MAX_STATED_SECONDS + 1) * 1000)
+    assert decoded == [0]
+
+
+def _flac_stating(seconds: float, held_seconds: float, rate: int = 8000) -> bytes:
+    """A FLAC whose STREAMINFO states `seconds` (its 36-bit sample count) but which holds `held_seconds` of audio."""
+    data = bytearray(encode_tone("flac", held_seconds, rate=rate))
+    assert data[:4] == b"fLaC" and data[4] & 0x7F == 0  # STREAMINFO first, its fields from byte 8
+    fields = int.from_bytes(data[18:26], "big")  # rate, channels, bits per sample, then the sample count
+    fields = (fields & ~((1 << 36) - 1)) | int(seconds * rate)
+    data[18:26] = fields.to_bytes(8, "big")
+    return bytes(data)
+
+
+async def test_an_absurd_stated_length_is_refused_before_decoding(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(bot.cloning.audio, "_decode_all", None)
+
+    with pytest.raises(NotAudio, match="beyond any recording"):
+        await prepare(tmp_path, _flac_stating(MAX_STATED_SECONDS + 60, 6.0))
+
+
+async def test_a_stated_length_within_reason_is_measured_as_before(tmp_path: Path):
+    with pytest.raises(NotAudio, match="cut short"):  # the same crafted file, stating an hour: decoded and judged
+        await prepare(tmp_path, _flac_stating(3600, 6.0))
 
 
 def test_first_sound_is_found_to_the_window(tmp_path: Path):

@@ -52,6 +52,9 @@ _SOUND_WINDOW_SECONDS = 0.05
 _MAX_BAD_PACKET_SHARE = 0.1
 # Audio that decodes to less than this share of the length its container (or the caller) states is cut or damaged.
 _MIN_HELD_SHARE = 0.75
+# No recording worth cloning from states a longer length; one that does is refused before anything is decoded (a
+# silent FLAC of 25 MB states about 50 hours, and would otherwise be decoded for minutes).
+MAX_STATED_SECONDS = 10 * 3600
 
 
 class AudioProblem(Exception):
@@ -140,6 +143,8 @@ class _Probe:
 
 
 def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_ms: int | None) -> PreparedAudio:
+    if declared_duration_ms is not None and declared_duration_ms / 1000 > MAX_STATED_SECONDS:
+        raise NotAudio(f"declared length {declared_duration_ms / 1000:.0f} s is beyond any recording we take")
     # Past the maximum an excerpt is cut anyway, so a long file need not be decoded to its end.
     probe = _probe(path, stop_after=limits.max_seconds + 1)
     if declared_duration_ms is not None and declared_duration_ms > 0:
@@ -161,10 +166,13 @@ def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_m
     excerpt = workdir / EXCERPT_NAME
     if excerpt == path:
         excerpt = workdir / f"cut-{EXCERPT_NAME}"
+    # Start where the sound starts, but early enough that the excerpt is full length when the file allows it, and
+    # within the first `max_seconds`: the sound is looked for only where the excerpt could start, so a long silent
+    # file costs a minute of decoding, not its whole length.
+    latest_start = min(limits.max_seconds, max(0.0, max(seconds, probe.decoded_seconds) - limits.excerpt_seconds))
     try:
-        sound = _first_sound_seconds(path, rate)
-        # Start where the sound starts, but early enough that the excerpt is full length when the file allows it.
-        start = min(sound or 0.0, max(0.0, max(seconds, probe.decoded_seconds) - limits.excerpt_seconds))
+        sound = _first_sound_seconds(path, rate, within_seconds=latest_start)
+        start = latest_start if sound is None else min(sound, latest_start)
         _write_wav(path, excerpt, rate, start, limits.excerpt_seconds)
     except av.FFmpegError as error:
         raise NotAudio(f"FFmpeg {type(error).__name__} while cutting an excerpt: {error.strerror}") from None
@@ -204,6 +212,8 @@ def _probe_file(file: BinaryIO, stop_after: float | None = None) -> _Probe:
             if codec not in kind.codecs:
                 raise NotAudio(f"{codec} audio in {kind.name} is not a combination we accept")
             claimed = _claimed_seconds(container, stream)
+            if claimed is not None and claimed > MAX_STATED_SECONDS:
+                raise NotAudio(f"{kind.name}/{codec} states {claimed:.0f} s, beyond any recording we take")
             decoded, sample_rate, complete = _decode_all(container, stream, f"{kind.name}/{codec}", stop_after)
     except av.FFmpegError as error:
         raise NotAudio(f"FFmpeg {type(error).__name__}: {error.strerror}") from None
@@ -284,14 +294,18 @@ def _pcm(path: Path, rate: int) -> Generator[bytes, None, None]:
             yield bytes(out.planes[0])[: out.samples * 2]
 
 
-def _first_sound_seconds(path: Path, rate: int) -> float | None:
-    """Where the level first rises above the threshold (RMS over short windows), or None if it never does."""
+def _first_sound_seconds(path: Path, rate: int, within_seconds: float | None = None) -> float | None:
+    """Where the level first rises above the threshold (RMS over short windows), or None if it never does (within
+    the first `within_seconds`, when given: decoding stops there)."""
     window = max(1, int(rate * _SOUND_WINDOW_SECONDS))
     threshold = (32768 * 10 ** (_SOUND_THRESHOLD_DBFS / 20)) ** 2 * window  # a window's sum of squares
+    last_window = None if within_seconds is None else math.ceil(within_seconds * rate / window)
     pending = bytearray()
     windows = 0
     with closing(_pcm(path, rate)) as chunks:
         for chunk in chunks:
+            if last_window is not None and windows > last_window:
+                return None
             pending += chunk
             while len(pending) >= window * 2:
                 samples = array("h", pending[: window * 2])
