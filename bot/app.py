@@ -259,7 +259,17 @@ async def _slack_events(request: web.Request) -> web.StreamResponse:
         # that fails here is not a Slack request.
         log.info("refused a request Bolt could not read", exc_info=True)
         return web.Response(status=400, text="bad request")
-    return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
+    try:
+        response = await request.app[BOLT].async_dispatch(bolt_request)
+    except Exception as error:
+        # A body Bolt fails on again while building its own error handler's arguments (`"event": null` does so
+        # in its authorization middleware, then in `to_event`) escapes Bolt altogether: the sender's fault if
+        # Bolt raised it, a 500 only if our own code did.
+        if not _raised_inside_bolt(error):
+            raise
+        log.info("refused a request Bolt could not read", exc_info=error)
+        return web.Response(status=400, text="bad request")
+    return await to_aiohttp_response(response)
 
 
 async def refuse_what_bolt_cannot_read(

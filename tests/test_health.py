@@ -108,7 +108,8 @@ async def test_not_ready_while_the_database_is_unreachable_then_ready_again(fake
     port = await proxy.start()
     database = create_database(postgres_cluster).replace(f":{postgres_cluster.port}/", f":{port}/")
     try:
-        async with running_bot(fakes, DATABASE_URL=database) as (_runner, harness):
+        async with running_bot(fakes, DATABASE_URL=database) as (runner, harness):
+            runner.app[HEALTH].reading_seconds = 0  # every probe asks the database (the reading's age is tested apart)
             url, session = harness.bot.url, harness.bot.session
             proxy.cut()  # PostgreSQL restarting, or the network to it gone
             status, body, _ = await get(session, f"{url}/readyz")
@@ -129,8 +130,9 @@ async def test_not_ready_while_the_database_does_not_answer_then_ready_again(fak
     path = tmp_path / "bot.sqlite3"
     # Slower to answer than a balancer's probe waits: another process holding the file's write lock.
     async with running_bot(fakes, DATABASE_URL=f"sqlite:///{path}", DATABASE_STATEMENT_TIMEOUT_SECONDS="5") as (
-        _runner, harness
+        runner, harness
     ):
+        runner.app[HEALTH].reading_seconds = 0
         url, session = harness.bot.url, harness.bot.session
         other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # Off the loop: the bot's own transactions must be able to finish before the lock is had.
@@ -144,6 +146,32 @@ async def test_not_ready_while_the_database_does_not_answer_then_ready_again(fak
         assert (await get(session, f"{url}/readyz"))[:2] == (200, {"ready": True})
         _text, samples = await scrape(harness)
         assert value(samples, "voice_cloner_upstream_failures_total", service="database", cause="timeout") == 1
+
+
+async def test_probes_and_scrapes_share_one_reading_of_the_database(harness: Harness):
+    assert harness.web_app is not None
+    health, store = harness.web_app[HEALTH], harness.services.store
+    assert health.reading_seconds == 1.0  # a flood of anonymous probes costs one query a second
+    asked: list[str] = []
+    for name in ("ping", "job_counts"):
+        original = getattr(store, name)
+
+        async def counted(original=original, name=name):
+            asked.append(name)
+            return await original()
+
+        setattr(store, name, counted)
+    health.reading_seconds = 60.0  # no reading expires during the burst, however slow the machine
+
+    url, session = harness.bot.url, harness.bot.session
+    answers = await asyncio.gather(*[get(session, f"{url}/readyz") for _ in range(30)],
+                                   *[scrape(harness) for _ in range(30)])
+    assert all(answer[:2] == (200, {"ready": True}) for answer in answers[:30])
+    assert sorted(asked) == ["job_counts", "ping"]  # one of each, shared by sixty requests
+
+    health.reading_seconds = 0  # the reading is now too old: the next probe asks again
+    assert (await get(session, f"{url}/readyz"))[:2] == (200, {"ready": True})
+    assert asked.count("ping") == 2
 
 
 async def test_draining_says_not_ready_at_once_and_socket_mode_stops_receiving_before_the_grace(fakes):
@@ -207,7 +235,8 @@ async def test_metrics_count_clones_by_outcome_and_slack_and_revring_failures_by
 
 async def test_metrics_count_jobs_waiting_and_running_in_the_database(fakes):
     fakes[1].answers = ["slow"]
-    async with running_bot(fakes, MAX_CONCURRENT_CLONES="1", REVRING_TIMEOUT="30") as (_runner, harness):
+    async with running_bot(fakes, MAX_CONCURRENT_CLONES="1", REVRING_TIMEOUT="30") as (runner, harness):
+        runner.app[HEALTH].reading_seconds = 0  # each scrape counts the jobs afresh
         await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Ann")
         await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
         await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Ben")

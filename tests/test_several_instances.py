@@ -308,8 +308,9 @@ async def test_an_instance_paused_past_its_lease_neither_uploads_nor_answers_nor
     await share(pair, pair.a, "F2", "Marker")  # A is well and working: whatever it was going to do, it has done
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Marker")))
     assert (seen_attempts, sent(pair.revring)) == (1, {"Rachel": 1, "Marker": 1})
-    after = [c for c in pair.slack.calls[seen_calls:] if "Rachel" in str(c.args)]
-    assert after == []  # not a word from A about Rachel
+    # Not a word from A about Rachel (the Home tab refreshed after Marker's clone lists the library, Rachel in it)
+    after = [c for c in pair.slack.calls[seen_calls:] if "Rachel" in str(c.args) and c.method != "views.publish"]
+    assert after == []
     assert len(created(pair.slack, "Rachel")) == 1
     rachel = (await jobs_in(pair.database))[0]
     assert (rachel["stage"], rachel["voice_id"], rachel["fence"]) == ("done", "voice-0001", done["fence"])

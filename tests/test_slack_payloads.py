@@ -261,6 +261,7 @@ async def test_a_global_shortcut_we_have_no_listener_for_is_unhandled_not_malfor
 
 UNREADABLE = [
     pytest.param('{"type": "event_callback", "event": ""}', "application/json", id="event-not-an-object"),
+    pytest.param('{"type": "event_callback", "event": null}', "application/json", id="event-null"),
     pytest.param('{"type": "event_callback", "event": {"type": "message"}, "authorizations": 7}',
                  "application/json", id="authorizations-a-number"),
     pytest.param("[1, 2]", "application/json", id="json-list"),
