@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(settings: Settings) -> int:
     for warning in settings.warnings:
         print(f"Warning: {warning}", file=sys.stderr, flush=True)
-    logs.configure(settings.secrets, level=settings.log_level, library_level=settings.library_log_level)
+    secrets = logs.configure(settings.secrets, level=settings.log_level, library_level=settings.library_log_level)
     mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port} (POST /slack/events)"
     ready: list[Workspace] = []
 
@@ -81,7 +81,7 @@ def run(settings: Settings) -> int:
             flush=True,
         )
 
-    web_app = create_web_app(settings, on_ready=ready.append)
+    web_app = create_web_app(settings, on_ready=ready.append, on_secret=secrets.add)
     try:
         asyncio.run(serve(web_app, host="0.0.0.0", port=settings.port, on_listening=announce))  # noqa: S104
     except StartupError as error:

@@ -52,6 +52,7 @@ ON_READY: web.AppKey[Callable[[Workspace], None]] = web.AppKey("on_ready")
 VERIFIER = web.AppKey("verifier", SignatureVerifier)
 HEALTH = web.AppKey("health", Health)
 SERVICES = web.AppKey("services", Services)  # once started
+ON_SECRET: web.AppKey[Callable[[str], None]] = web.AppKey("on_secret")
 DRAIN: web.AppKey[Callable[[], Awaitable[None]]] = web.AppKey("drain")
 
 BOLT_ACK_POLL_SECONDS = 0.05  # five times how often Bolt looks whether a listener has acknowledged
@@ -70,17 +71,20 @@ class Workspace:
 
 
 def create_web_app(
-    settings: Settings, on_ready: Callable[[Workspace], None] | None = None
+    settings: Settings, on_ready: Callable[[Workspace], None] | None = None,
+    on_secret: Callable[[str], None] | None = None,
 ) -> web.Application:
     """The aiohttp application used by `python -m bot` and by the tests alike.
 
     `on_ready` is told the workspace once Slack has accepted the token and every resource is open, before the
-    port is bound. Without a signing secret (Socket Mode only) no HTTP request can be verified, so /slack/events
+    port is bound. `on_secret` is told each secret the bot learns while it runs (a workspace's RevRing key), so the
+    logs can scrub it. Without a signing secret (Socket Mode only) no HTTP request can be verified, so /slack/events
     is not served at all. The metrics are this app's own: a registry per app, never shared.
     """
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[SETTINGS] = settings
     web_app[ON_READY] = on_ready or (lambda _workspace: None)
+    web_app[ON_SECRET] = on_secret or (lambda _secret: None)
     web_app[HEALTH] = Health(Metrics())
     web_app.add_routes(web_app[HEALTH].routes())
     if settings.slack_signing_secret:
@@ -146,7 +150,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             oauth = install_pages.oauth_settings(settings, scopes, installations, OAuthStateStore(store))
         accounts = RevRingAccounts(
             settings.revring_api_key, revring_client, store,
-            KeyVault(settings.encryption_key) if settings.encryption_key else None,
+            KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
         )
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),

@@ -17,6 +17,15 @@ from bot.ops import logs
 from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env
+from tests.distribution import (
+    ACME_KEY,
+    ENCRYPTION_KEY,
+    REVRING_KEYS,
+    Person,
+    distribution_env,
+    install,
+    two_workspaces,
+)
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
 
@@ -126,3 +135,36 @@ async def test_each_line_carries_the_bound_request_fields_and_its_own_win(config
     assert not {"levelno", "pathname", "args"} & clone.keys()  # the record's own attributes stay out
     assert next(line for line in lines if line["msg"] == "own fields")["job"] == "j-own"
     assert "Grüße" in output.getvalue()  # written as UTF-8 text, not \u escapes
+
+
+@pytest.mark.process
+async def test_debug_all_in_distribution_mode_logs_no_token_and_no_key(tmp_path: Path, unused_tcp_port: int):
+    """LOG_LEVEL=debug-all: slack_sdk logs the body of oauth.v2.access (the new workspace's bot token) and every
+    API call, SQLAlchemy and aiosqlite their statements. A workspace installs, connects its RevRing key, clones:
+    no Slack token (known to the bot or not) and no RevRing key reaches the log."""
+    slack, revring = FakeSlack("xoxb-unused"), FakeRevRing(REVRING_KEYS)
+    await slack.start()
+    await revring.start()
+    acme, _globex = two_workspaces(slack)
+    env = distribution_env(slack, revring, PORT=str(unused_tcp_port), LOG_LEVEL="debug-all")
+    bot = BotProcess(env, tmp_path)
+    await bot.start()
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+            status, _page = await install(session, bot.url, acme)
+            assert status == 200
+            client = BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
+            await Person(slack, client, acme, acme.installer).connect(ACME_KEY)
+            file = slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV, token=acme.bot_token))
+            await client.share_file(file, text="<@UBOT> Rachel", channel="C0ACME", team=str(acme.team_id))
+            await slack.wait_until(lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")))
+    finally:
+        output = (await bot.stop(signal.SIGTERM)).decode()
+        await revring.stop()
+        await slack.stop()
+    assert [voice.key for voice in revring.voices.values()] == [ACME_KEY]  # the clone ran with the connected key
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(line["logger"].startswith("slack_sdk") and line["level"] == "debug" for line in lines)
+    assert any("oauth.v2.access" in line["msg"] for line in lines)  # the install's own call was logged…
+    assert_scrubbed(output, (acme.bot_token, ACME_KEY, slack.client_secret, ENCRYPTION_KEY))  # …without secrets
+    assert not re.search(r"\bxox[abpre]-|\bxapp-", output)  # nor any other Slack token, by its shape

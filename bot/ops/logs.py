@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -17,6 +18,10 @@ from typing import Any
 _fields: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields", default={})  # noqa: B039
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 REDACTED = "[redacted]"
+# Slack's tokens by their shape, whether the bot knows them or not (each installation's bot token, a refresh token,
+# an app-level token, a workflow step's token): bot, user, legacy workspace-app and refresh tokens, rotating
+# (`xoxe.xoxp-…`, `xoxe-…`), app-level and workflow tokens.
+SLACK_TOKEN = re.compile(r"\b(?:xox[abpre]|xapp|xwfp)[.-][A-Za-z0-9._-]+")
 
 
 def bind(**fields: Any) -> None:
@@ -35,20 +40,27 @@ class ContextFilter(logging.Filter):
 
 
 class SecretFilter(logging.Filter):
-    """Replaces any secret that slipped into a message, its arguments or an exception text."""
+    """Replaces any secret that slipped into a message, its arguments or an exception text: the secrets it was
+    given or told of since (`add`: each workspace's RevRing key, once the bot has read it), and every Slack token."""
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
         super().__init__()
-        self._secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self._known: set[str] = set()
+        self._secrets: list[str] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 6 and secret not in self._known:
+            self._known.add(secret)
+            self._secrets = sorted(self._known, key=len, reverse=True)  # a longer secret before its own prefix
 
     def scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return SLACK_TOKEN.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
         message = record.getMessage()
         record.msg, record.args = self.scrub(message), None
         if record.exc_info:
@@ -84,8 +96,9 @@ _LEVEL_READ_DIRECTLY = ("slack_sdk", "slack_bolt")
 
 
 def configure(secrets: Iterable[str | None], level: int = logging.INFO, library_level: int = logging.WARNING
-              ) -> logging.Handler:
-    """Send every log line, as JSON, to stderr, scrubbed of `secrets`.
+              ) -> SecretFilter:
+    """Send every log line, as JSON, to stderr, scrubbed of `secrets` and of Slack tokens; the filter is returned
+    so that secrets learned later (each workspace's RevRing key) are scrubbed too.
 
     Our own loggers (`bot.*`) write from `level`; every other library (aiosqlite's per-statement lines, the
     Slack SDK's requests and retries, asyncio, aiohttp's access log) from `library_level`.
@@ -93,11 +106,12 @@ def configure(secrets: Iterable[str | None], level: int = logging.INFO, library_
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(ContextFilter())
-    handler.addFilter(SecretFilter(secrets))
+    secret_filter = SecretFilter(secrets)
+    handler.addFilter(secret_filter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(library_level)
     for name in _LEVEL_READ_DIRECTLY:
         logging.getLogger(name).setLevel(library_level)
     logging.getLogger("bot").setLevel(level)
-    return handler
+    return secret_filter

@@ -132,6 +132,7 @@ def create_engine(database: Database, *, pool_size: int, statement_timeout_secon
             max_overflow=0,
             pool_timeout=statement_timeout_seconds,
             pool_pre_ping=True,  # a connection the server closed (restart, failover) is replaced, not used
+            hide_parameters=True,  # never a bot token or a key in a logged statement or an error's text
             connect_args={
                 "timeout": statement_timeout_seconds,  # to connect
                 # The server stops a statement after the timeout; the client gives up a little later if the server
@@ -146,7 +147,7 @@ def create_engine(database: Database, *, pool_size: int, statement_timeout_secon
     # Every use ends its transaction (COMMIT or ROLLBACK), so the pool need not roll back again on return.
     engine = create_async_engine(
         database.url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
-        pool_reset_on_return=None,
+        pool_reset_on_return=None, hide_parameters=True,
     )
     busy_ms = int(statement_timeout_seconds * 1000)
 

@@ -32,14 +32,18 @@ class KeyStatus:
 
 
 class RevRingAccounts:
-    """`make_client(key)` builds a RevRing client on the app's one session; `vault` is None with one workspace."""
+    """`make_client(key)` builds a RevRing client on the app's one session; `vault` is None with one workspace.
+    `on_key` is told every key read from the vault or typed into the key dialog, before it is used (the logs
+    scrub it)."""
 
     def __init__(self, default_key: str | None, make_client: Callable[[str], RevRingClient],
-                 store: RequestStore | None = None, vault: KeyVault | None = None) -> None:
+                 store: RequestStore | None = None, vault: KeyVault | None = None,
+                 on_key: Callable[[str], None] = lambda _key: None) -> None:
         self._default = make_client(default_key) if default_key else None
         self._make_client = make_client
         self._store = store
         self._vault = vault
+        self._on_key = on_key
 
     async def client_for(self, team_id: str | None, enterprise_id: str | None = None) -> RevRingClient | None:
         """The client for the workspace (or Enterprise Grid org); None when no RevRing key is connected for it."""
@@ -54,11 +58,13 @@ class RevRingAccounts:
 
     def candidate(self, key: str) -> RevRingClient:
         """A client for a key someone is about to connect, to prove it first (`check_key`)."""
+        self._on_key(key)
         return self._make_client(key)
 
     async def connect(self, owner: str, key: str, connected_by: str) -> None:
         """Keep `key` for `owner` (a team id, or an enterprise id for an org-wide install), encrypted."""
         assert self._store is not None and self._vault is not None, "distribution mode only"
+        self._on_key(key)
         await self._store.save_revring_key(owner, self._vault.encrypt(key), connected_by)
 
     async def remove(self, owner: str) -> bool:
@@ -76,6 +82,8 @@ class RevRingAccounts:
             if ciphertext is None:
                 continue
             key = self._vault.decrypt(ciphertext)
+            if key is not None:
+                self._on_key(key)
             if key is None:
                 log.error("a RevRing key cannot be decrypted with ENCRYPTION_KEY; was a key removed from it?",
                           extra={"owner": owner})
