@@ -111,6 +111,11 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         if not database.usable:
             raise StartupError(f"DATABASE_URL cannot be used: {database.detail} Fix: {database.fix}")
     async with contextlib.AsyncExitStack() as resources:
+        if sqlite_path is not None:
+            try:
+                resources.enter_context(sqlite_file.held(sqlite_path))
+            except sqlite_file.InUse as error:
+                raise StartupError(f"DATABASE_URL cannot be used: {error}") from None
         # Each running clone may hold a connection to Slack's file host and one to RevRing; the rest of the pool
         # stays free for Web API calls, so answering Slack never waits behind the clones (aiohttp's default is 100).
         connector = aiohttp.TCPConnector(limit=2 * settings.max_concurrent_clones + 20)

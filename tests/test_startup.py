@@ -18,10 +18,21 @@ import pytest
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from tests.bot_process import answers_health_checks, process_env
-from tests.conftest import BOT_TOKEN, CHANNEL, REVRING_KEY, SIGNING_SECRET, TEAM, USER, make_env, start_bot
+from tests.audio_samples import wav_tone
+from tests.bot_process import BotProcess, answers_health_checks, process_env
+from tests.conftest import (
+    BOT_TOKEN,
+    CHANNEL,
+    REVRING_KEY,
+    SIGNING_SECRET,
+    TEAM,
+    USER,
+    BotClient,
+    make_env,
+    start_bot,
+)
 from tests.doubles.fake_revring import FakeRevRing
-from tests.doubles.fake_slack import FakeSlack
+from tests.doubles.fake_slack import FakeSlack, HostedFile
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
@@ -253,6 +264,38 @@ async def start_with_database(tmp_path: Path, fakes: Fakes, database_url: str) -
     stdout, lines = await output_of(process)
     assert stdout == ""
     return process.returncode, lines
+
+
+@pytest.mark.process
+async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start_and_the_first_keeps_working(
+    tmp_path: Path, fakes: Fakes, unused_tcp_port: int
+):
+    """An overlapping deploy: the new bot would take over the running one's leases. It stops in one line while the
+    first runs; once the first has stopped, it starts."""
+    slack, revring = fakes
+    first = BotProcess(make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(unused_tcp_port)),
+                       tmp_path)
+    await first.start()
+    try:
+        code, lines = await start_with_database(tmp_path, fakes, "sqlite:///voices.sqlite3")
+        assert code == 2
+        assert lines == [
+            f"Cannot start: DATABASE_URL cannot be used: another bot is already using the SQLite file "
+            f"{tmp_path / 'voices.sqlite3'}. SQLite serves one process: stop the other bot first, or give every "
+            "instance the same PostgreSQL database (see Several instances)."
+        ]
+        async with aiohttp.ClientSession() as session:
+            client = BotClient(first.url, session, SIGNING_SECRET, f"{slack.url}/response")
+            file = slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", wav_tone(12.0)))
+            await client.share_file(file, text="<@UBOT> Rachel")
+            await slack.wait_until(lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")))
+    finally:
+        await first.stop(signal.SIGTERM)
+    second = BotProcess(make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(free_port())),
+                        tmp_path)
+    await second.start()  # the first one's lock went with it
+    await second.stop(signal.SIGTERM)
+    assert second.returncode == 0
 
 
 @pytest.mark.process

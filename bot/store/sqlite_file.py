@@ -1,4 +1,5 @@
-"""Can the bot open and write the SQLite file named by DATABASE_URL? Asked by `check` and before start-up.
+"""Can the bot open and write the SQLite file named by DATABASE_URL? Asked by `check` and before start-up; and
+`held`, which keeps a second bot off the file while this one runs.
 
 Changes nothing: an existing file gets a table created in a transaction that is rolled back; for a file still to
 be created, an empty temporary file proves the folder is writable and is deleted at once. Blocking: run it in a
@@ -8,9 +9,11 @@ thread.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,3 +86,31 @@ def _to_be_created(file: Path) -> Verdict:
     if folder != file.parent:
         return Verdict(True, f"{file} will be created, with the folder {file.parent}.")
     return Verdict(True, f"{file} will be created.")
+
+
+class InUse(Exception):
+    """Another process holds the SQLite file: SQLite serves exactly one bot."""
+
+
+@contextlib.contextmanager
+def held(path: str) -> Iterator[None]:
+    """Hold the SQLite file for this process while the bot runs (an exclusive lock on `<file>.lock` beside it, which
+    the system releases when the process ends, however it ends). A second bot on the same file, an overlapping
+    deploy say, would take over the first one's leases; it raises `InUse` instead. Blocking, but never waits."""
+    if path == ":memory:":
+        yield
+        return
+    file = Path(path).absolute()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(file.with_name(f"{file.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InUse(
+                f"another bot is already using the SQLite file {file}. SQLite serves one process: stop the other "
+                "bot first, or give every instance the same PostgreSQL database (see Several instances)."
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # releases the lock
