@@ -230,11 +230,12 @@ class Cloner:
             await self.fail(client, job, failures.no_revring_key())
             return
         try:
+            # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
+            # taken over) must not touch the message its new holder answers in.
+            job = await self._save(replace(job, stage=Stage.DOWNLOADING))
             reply = await self._slack.progress(client, job, messages.cloning(request.name))
-            job = replace(job, stage=Stage.DOWNLOADING)
-            if reply is not None:  # a new message: remembered with the stage, in the one write
-                job = replace(job, reply_channel=reply.channel, reply_ts=reply.ts)
-            job = await self._save(job)
+            if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
+                job = await self._save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
             async with self._pipeline.clip(client, request.file) as clip:
                 # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
                 # the runner that still holds the job may send it at all. The fenced write is that proof.
