@@ -751,10 +751,6 @@ def design_thread_text(user_id: str, description: str, count: int, status: str) 
     return f":art: {who} asked RevRing to design {_candidates(count)} described as:\n{_quoted(description)}\n{status}"
 
 
-def design_thread_blocks(user_id: str, description: str, count: int, status: str) -> list[dict[str, Any]]:
-    return progress_blocks(design_thread_text(user_id, description, count, status))
-
-
 def design_working() -> str:
     return ":hourglass_flowing_sand: Designing…"
 
