@@ -10,12 +10,14 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.audio_formats import AUDIO_FORMATS, SLACK_FILETYPES
 from bot.cloning.audio import AudioLimits, AudioNote, PreparedAudio
 
 if TYPE_CHECKING:
     from bot.records import Job
 
-FORMATS = "MP3, M4A, WAV, OGG, FLAC or WebM"
+_LABELS = [kind.label for kind in AUDIO_FORMATS]
+FORMATS = f"{', '.join(_LABELS[:-1])} or {_LABELS[-1]}"  # MP3, M4A, WAV, OGG, FLAC or WebM
 REACTION_WORKING = "hourglass_flowing_sand"
 REACTION_DONE = "white_check_mark"
 REACTION_FAILED = "x"
@@ -40,7 +42,7 @@ AGENT_SEARCH_ACTION = "agent_search"  # the external select, past Slack's 100 op
 MAX_STATIC_OPTIONS = 100
 NAME_BLOCK, LANGUAGE_BLOCK, AUDIO_BLOCK, CONSENT_BLOCK = "name", "language", "audio", "consent"
 FIELD_ACTION = "value"
-DIALOG_FILETYPES = ["mp3", "m4a", "mp4", "wav", "ogg", "oga", "opus", "flac", "webm", "aac"]
+DIALOG_FILETYPES = list(SLACK_FILETYPES)
 LANGUAGES = {
     "en": "English",
     "es": "Spanish",
