@@ -14,8 +14,8 @@ from typing import Any
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import library as library_text
 from bot.records import Job
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -62,7 +62,7 @@ async def publish_home(
     `state` asks (or, for someone who may not use the bot, `refusal` alone). False when the store or Slack failed
     (logged)."""
     try:
-        library = ([messages.home_refused_blocks(refusal)] if refusal is not None
+        library = ([library_text.home_refused_blocks(refusal)] if refusal is not None
                    else await _sections(client, user_id, team_id, store, settings, state))
         sections = ([connection] if connection else []) + library
     except StoreUnavailable as error:
@@ -78,7 +78,7 @@ async def publish_home(
 
 async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: RequestStore, settings: Settings,
                     state: HomeState) -> list[list[dict[str, Any]]]:
-    size = messages.LIBRARY_PAGE_SIZE
+    size = library_text.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
     jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
     if not jobs and state.page > 0 and total:  # the page emptied (voices deleted): show the last one
@@ -86,8 +86,8 @@ async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: R
         jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
     jobs = await _with_permalinks(client, store, jobs)
     return [
-        messages.home_intro_blocks(),
-        messages.library_blocks(jobs, total=total, mine=state.mine, page=state.page,
+        library_text.home_intro_blocks(),
+        library_text.library_blocks(jobs, total=total, mine=state.mine, page=state.page,
                                 agent_updates=settings.agent_updates),
     ]
 
