@@ -6,7 +6,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.library.home import MAX_BLOCKS, HomeState, home_view
 from bot.messages import agents as agents_text
 from bot.messages import clone as clone_text
 from bot.messages import library as library_text
@@ -24,11 +23,12 @@ def job(n: int) -> Job:
 
 def test_a_full_home_page_is_valid_and_leaves_room_for_another_section():
     jobs = [job(n) for n in range(library_text.LIBRARY_PAGE_SIZE)]
-    view = home_view([library_text.home_intro_blocks(),
-                      library_text.library_blocks(jobs, total=100, mine=False, page=1, agent_updates=True)],
-                     HomeState(False, 1))
+    view = library_text.home_view([library_text.home_intro_blocks(),
+                                   library_text.library_blocks(jobs, total=100, mine=False, page=1,
+                                                               agent_updates=True)],
+                                  library_text.HomeState(False, 1))
     View(**view).validate_json()
-    assert len(view["blocks"]) + 6 <= MAX_BLOCKS
+    assert len(view["blocks"]) + 6 <= library_text.MAX_BLOCKS
 
 
 def test_the_agent_dialogs_and_notices_are_valid():

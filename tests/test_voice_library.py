@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from bot.library.home import MAX_BLOCKS
 from bot.messages import ids
 from bot.messages import library as library_text
 from tests import slack_payloads
@@ -78,7 +77,7 @@ async def test_a_library_larger_than_a_page_is_paged_within_slacks_block_limit(h
         await clone(harness, f"Voice {n:02d}", file_id=f"F{n:02d}")
     home = await open_home(harness)
     # Room for another section of about 6 blocks (the RevRing connection) beside a full page.
-    assert len(home["blocks"]) + 6 <= MAX_BLOCKS
+    assert len(home["blocks"]) + 6 <= library_text.MAX_BLOCKS
     shown = texts(home)
     assert f"Voice {size + 1:02d}" in shown and "Voice 02" in shown and "Voice 01" not in shown
     assert f"1–{size} of {size + 2}" in json.dumps(home["blocks"], ensure_ascii=False)

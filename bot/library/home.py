@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.messages import library as library_text
+from bot.messages.library import HomeState
 from bot.records import Job
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -24,35 +25,6 @@ from bot.workspaces.connection import connection_blocks
 from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
-
-MAX_BLOCKS = 100  # Slack's limit for one view
-
-
-@dataclass(frozen=True)
-class HomeState:
-    """What a person's Home shows: their voices or everyone's, and which page. Carried in the view's
-    private_metadata and in the buttons' values as `mine:2` / `everyone:0`."""
-
-    mine: bool = False
-    page: int = 0
-
-    def encode(self) -> str:
-        return f"{'mine' if self.mine else 'everyone'}:{self.page}"
-
-    @classmethod
-    def decode(cls, text: str | None) -> HomeState:
-        scope, _, page = (text or "").partition(":")
-        return cls(mine=scope == "mine", page=int(page) if page.isdigit() and len(page) < 6 else 0)
-
-
-def home_view(sections: list[list[dict[str, Any]]], state: HomeState) -> dict[str, Any]:
-    """The Home tab: the sections one after another."""
-    blocks = [block for section in sections for block in section]
-    if len(blocks) > MAX_BLOCKS:  # never happens with the page size; Slack would refuse the whole view
-        log.error("home view over Slack's block limit; cut", extra={"blocks": len(blocks)})
-        blocks = blocks[:MAX_BLOCKS]
-    return {"type": "home", "private_metadata": state.encode(), "blocks": blocks}
-
 
 async def publish_home(
     client: AsyncWebClient, user_id: str, *, team_id: str, store: RequestStore, settings: Settings,
@@ -69,7 +41,7 @@ async def publish_home(
         log.warning("home not published: the database is unreachable", extra={"cause": str(error)})
         return False
     try:
-        await client.views_publish(user_id=user_id, view=home_view(sections, state))
+        await client.views_publish(user_id=user_id, view=library_text.home_view(sections, state))
     except SLACK_FAILURES as error:
         log.warning("home not published", extra={"slack_error": error_code(error)})
         return False

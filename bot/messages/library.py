@@ -3,6 +3,8 @@ agent*, *Delete*), deleting a voice, the notices shown in a small modal, and `/c
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from bot.messages.ids import (
@@ -15,7 +17,36 @@ from bot.messages.ids import (
 from bot.messages.mrkdwn import bold, escape, link, local_time, person, utc_time
 from bot.records import Job
 
+log = logging.getLogger(__name__)
+
 LIBRARY_PAGE_SIZE = 20  # 3 blocks each, so a page, the buttons and other sections stay under Slack's 100
+MAX_BLOCKS = 100  # Slack's limit for one view
+
+
+@dataclass(frozen=True)
+class HomeState:
+    """What a person's Home shows: their voices or everyone's, and which page. Carried in the view's
+    private_metadata and in the buttons' values as `mine:2` / `everyone:0`."""
+
+    mine: bool = False
+    page: int = 0
+
+    def encode(self) -> str:
+        return f"{'mine' if self.mine else 'everyone'}:{self.page}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> HomeState:
+        scope, _, page = (text or "").partition(":")
+        return cls(mine=scope == "mine", page=int(page) if page.isdigit() and len(page) < 6 else 0)
+
+
+def home_view(sections: list[list[dict[str, Any]]], state: HomeState) -> dict[str, Any]:
+    """The Home tab: the sections one after another."""
+    blocks = [block for section in sections for block in section]
+    if len(blocks) > MAX_BLOCKS:  # never happens with the page size; Slack would refuse the whole view
+        log.error("home view over Slack's block limit; cut", extra={"blocks": len(blocks)})
+        blocks = blocks[:MAX_BLOCKS]
+    return {"type": "home", "private_metadata": state.encode(), "blocks": blocks}
 
 
 def home_intro_blocks() -> list[dict[str, Any]]:
@@ -56,7 +87,7 @@ def library_blocks(
 
     def show(action: str, label: str, *, to_mine: bool, to_page: int, primary: bool = False) -> dict[str, Any]:
         button: dict[str, Any] = {"type": "button", "action_id": action, "text": {"type": "plain_text", "text": label},
-                                  "value": f"{'mine' if to_mine else 'everyone'}:{to_page}"}
+                                  "value": HomeState(to_mine, to_page).encode()}
         if primary:
             button["style"] = "primary"
         return button

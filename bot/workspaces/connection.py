@@ -16,7 +16,6 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.messages import ids
 from bot.messages import revring_connection as connection_text
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -28,53 +27,9 @@ log = logging.getLogger(__name__)
 
 def revring_connection_blocks(status: KeyStatus, *, can_manage: bool) -> list[dict[str, Any]]:
     """The section: a header, the status (a key only ever masked), and the buttons for those who may use them."""
-    if status.connection is Connection.OWN_KEY:
-        text = connection_text.revring_connected_own(status.shown or "")
-    elif status.connection is Connection.SERVER_KEY:
-        text = connection_text.revring_connected_server()
-    else:
-        text = connection_text.revring_status_not_connected()
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": connection_text.REVRING_CONNECTION_TITLE}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-    ]
-    if not can_manage:
-        who_may_change = connection_text.revring_who_may_change()
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": who_may_change}]})
-        return blocks
-    own = status.connection is Connection.OWN_KEY
-    label = connection_text.REVRING_REPLACE_BUTTON if own else connection_text.REVRING_CONNECT_BUTTON
-    buttons: list[dict[str, Any]] = [{
-        "type": "button", "action_id": ids.REVRING_CONNECT_ACTION, "value": "replace" if own else "connect",
-        "text": {"type": "plain_text", "text": label},
-        **({} if own else {"style": "primary"}),
-    }]
-    if own:
-        buttons.append({
-            "type": "button", "action_id": ids.REVRING_REMOVE_ACTION, "value": "remove", "style": "danger",
-            "text": {"type": "plain_text", "text": connection_text.REVRING_REMOVE_BUTTON},
-            "confirm": connection_text.revring_remove_confirm(),
-        })
-    blocks.append({"type": "actions", "elements": buttons})
-    return blocks
-
-
-def key_dialog() -> dict[str, Any]:
-    """The modal where an admin pastes the key. Nothing in it says which workspace: that comes from the request."""
-    return {
-        "type": "modal",
-        "callback_id": ids.REVRING_KEY_CALLBACK_ID,
-        "title": {"type": "plain_text", "text": connection_text.REVRING_KEY_DIALOG_TITLE},
-        "submit": {"type": "plain_text", "text": connection_text.REVRING_KEY_DIALOG_SUBMIT},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [{
-            "type": "input", "block_id": ids.REVRING_KEY_BLOCK,
-            "label": {"type": "plain_text", "text": connection_text.REVRING_KEY_LABEL},
-            "hint": {"type": "plain_text", "text": connection_text.REVRING_KEY_HINT},
-            "element": {"type": "plain_text_input", "action_id": ids.FIELD_ACTION, "min_length": 8,
-                        "max_length": 200},
-        }],
-    }
+    own_key = (status.shown or "") if status.connection is Connection.OWN_KEY else None
+    return connection_text.revring_connection_blocks(
+        own_key=own_key, server_key=status.connection is Connection.SERVER_KEY, can_manage=can_manage)
 
 
 def key_owner(context: AsyncBoltContext) -> str | None:
