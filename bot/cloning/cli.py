@@ -61,7 +61,7 @@ def main(args: argparse.Namespace) -> int:
         settings = CloneSettings.from_env()
     except ConfigError as error:
         for problem in error.problems:
-            _say(f"Cannot clone: {problem}", sys.stderr)
+            _say(cli_text.cli_settings_problem(problem), sys.stderr)
         return 2
     # Only warnings and errors, as JSON on stderr and scrubbed of the key: stdout is left to the answer.
     logs.configure(settings.secrets, level=logging.WARNING)

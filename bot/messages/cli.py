@@ -10,6 +10,11 @@ def cli_voice_created(voice_id: str, name: str, language: str, status: str, note
     return f"{line} {note}" if note else line
 
 
+def cli_settings_problem(problem: str) -> str:
+    """A setting the command cannot run with (exit status 2)."""
+    return f"Cannot clone: {problem}"
+
+
 def cli_no_such_file(path: str) -> str:
     return f"there is no file at {path!r}"
 
