@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
-from bot import messages
+from bot.messages import ids
 from tests import slack_payloads
 from tests.conftest import BotClient, make_env
 from tests.doubles.fake_revring import FakeRevRing
@@ -123,13 +123,13 @@ class Person:
         if view is None:
             opened = [c for c in self.slack.calls_to("views.open") if c.token == self.workspace.bot_token]
             view = opened[-1].args["view"]
-        values = {messages.REVRING_KEY_BLOCK: {messages.FIELD_ACTION: {"type": "plain_text_input", "value": key}}}
+        values = {ids.REVRING_KEY_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": key}}}
         payload = self._where(slack_payloads.view_submission(values, view=view, user=self.user, team=self.team))
         return (await self.bot.interaction(payload)).body
 
     async def connect(self, key: str) -> list[dict[str, Any]]:
         """Open the Home tab, click *Connect RevRing*, paste `key`; the Home tab published afterwards."""
-        button = buttons(await self.open_home())[messages.REVRING_CONNECT_ACTION]
+        button = buttons(await self.open_home())[ids.REVRING_CONNECT_ACTION]
         opened = len([c for c in self.slack.calls_to("views.open") if c.token == self.workspace.bot_token])
         assert await self.click(button) == 200
         await self.slack.wait_until(
@@ -140,7 +140,7 @@ class Person:
         return await self.home_after(before)
 
 
-CONNECTION_ACTIONS = (messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION)
+CONNECTION_ACTIONS = (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION)
 
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
+from bot.messages import clone_failures, mrkdwn
 from tests.audio_samples import encode_tone, wav_tone
 from tests.bot_process import process_env
 from tests.conftest import REVRING_KEY
@@ -128,12 +128,12 @@ async def test_a_wrong_key_is_told_as_in_slack_and_the_key_never_shown(tmp_path:
         "RevRing turned down the bot's API key, so nothing was created. An admin needs to put a valid key in the "
         "bot's `REVRING_API_KEY` setting and restart it.\n"
     )
-    assert run.stderr.strip() == messages.plain(messages.revring_unauthorized())
+    assert run.stderr.strip() == mrkdwn.plain(clone_failures.revring_unauthorized())
     assert revring.keys_seen == [WRONG_KEY] and revring.received == []
 
     run = await clone(tmp_path, revring, path, "--name", "Rachel", "--json", key=WRONG_KEY)
     assert (run.status, run.stderr) == (1, "")
-    assert json.loads(run.stdout) == {"error": messages.plain(messages.revring_unauthorized()), "retryable": False}
+    assert json.loads(run.stdout) == {"error": mrkdwn.plain(clone_failures.revring_unauthorized()), "retryable": False}
 
 
 async def test_a_file_that_is_not_audio_is_refused_and_nothing_is_sent(tmp_path: Path, revring: FakeRevRing):
@@ -141,7 +141,7 @@ async def test_a_file_that_is_not_audio_is_refused_and_nothing_is_sent(tmp_path:
     run = await clone(tmp_path, revring, path, "--name", "Rachel")
     assert (run.status, run.stdout) == (1, "")
     assert run.stderr.startswith("That file isn't an audio file I can use, so I didn't send it to RevRing.")
-    assert run.stderr.strip() == messages.plain(messages.not_audio())
+    assert run.stderr.strip() == mrkdwn.plain(clone_failures.not_audio())
     assert revring.attempts == 0
 
 
@@ -225,9 +225,10 @@ async def test_only_revring_settings_are_needed_and_every_bad_one_is_told(tmp_pa
      ("&lt;b&gt;", "&lt;b&gt;"), ("Bob *", "Bob *")],
 )
 def test_plain_text_shows_any_name_as_it_was_given(name: str, shown: str):
-    assert messages.plain(messages.revring_outcome_unknown(name, "timeout")).startswith(f"I sent {shown} to RevRing")
+    shown_in_terminal = mrkdwn.plain(clone_failures.revring_outcome_unknown(name, "timeout"))
+    assert shown_in_terminal.startswith(f"I sent {shown} to RevRing")
 
 
 def test_plain_text_drops_bold_keeps_code_quotes():
-    assert messages.plain(messages.revring_billing_inactive()).endswith("; then press Try again.")
-    assert "`REVRING_API_KEY`" in messages.plain(messages.revring_unauthorized())
+    assert mrkdwn.plain(clone_failures.revring_billing_inactive()).endswith("; then press Try again.")
+    assert "`REVRING_API_KEY`" in mrkdwn.plain(clone_failures.revring_unauthorized())

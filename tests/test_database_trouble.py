@@ -12,8 +12,9 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import clone as clone_text
+from bot.messages import ids
 from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
@@ -22,7 +23,7 @@ from tests.postgres import Cluster, CuttableProxy, create_database
 from tests.test_dialog import submission
 
 WAV = wav_tone(12.0)
-SORRY = messages.database_unavailable()
+SORRY = clone_text.database_unavailable()
 
 
 @contextlib.asynccontextmanager
@@ -72,7 +73,7 @@ async def test_commands_are_answered_in_their_ack_while_the_database_is_down_the
     proxy.restore()
     assert await database_failures(harness) == 2
     answer = await harness.bot.command("Rachel")  # reconnected by itself
-    assert (answer.status, answer.text) == (200, messages.waiting_for_file("Rachel", "en",
+    assert (answer.status, answer.text) == (200, clone_text.waiting_for_file("Rachel", "en",
                                                                            harness.settings.pending_minutes))
 
 
@@ -133,7 +134,7 @@ async def test_a_dialog_submitted_while_the_database_is_down_shows_the_answer_on
     file = slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV))
     proxy.cut()
     answer = await harness.bot.interaction(submission(opened.args["view"], files=[file]))
-    assert (answer.status, answer.body) == (200, {"response_action": "errors", "errors": {messages.NAME_BLOCK: SORRY}})
+    assert (answer.status, answer.body) == (200, {"response_action": "errors", "errors": {ids.NAME_BLOCK: SORRY}})
     proxy.restore()
     assert await database_failures(harness) == 1
     answer = await harness.bot.interaction(submission(opened.args["view"], files=[file]))

@@ -7,18 +7,18 @@ import asyncio
 
 import pytest
 
-from bot import messages
+from bot.messages import ids
 from tests.conftest import Harness
 from tests.voices import click, click_home, clone, home_buttons, open_home, texts
 
 
 async def test_the_owner_deletes_a_voice_once_and_its_message_says_so(harness: Harness):
     made = await clone(harness, "Rachel", file_id="F1")
-    button = made.buttons[messages.DELETE_VOICE_ACTION]
+    button = made.buttons[ids.DELETE_VOICE_ACTION]
     assert button["confirm"]["text"]["text"] == "This deletes “Rachel” from RevRing; agents using it will stop working."
     edits = len(harness.slack.calls_to("chat.update"))
-    await asyncio.gather(click(harness, made, messages.DELETE_VOICE_ACTION),
-                         click(harness, made, messages.DELETE_VOICE_ACTION))  # a double click
+    await asyncio.gather(click(harness, made, ids.DELETE_VOICE_ACTION),
+                         click(harness, made, ids.DELETE_VOICE_ACTION))  # a double click
     await harness.slack.wait_for("chat.update", edits + 1)
     await asyncio.sleep(0.1)
     assert len(harness.revring.calls("DELETE", "/v1/voices/")) == 1
@@ -34,14 +34,14 @@ async def test_the_owner_deletes_a_voice_once_and_its_message_says_so(harness: H
 
 async def test_an_admin_may_delete_and_anyone_else_is_refused(harness: Harness):
     made = await clone(harness, "Rachel", file_id="F1")
-    await click(harness, made, messages.DELETE_VOICE_ACTION, user="U0MALLORY")
+    await click(harness, made, ids.DELETE_VOICE_ACTION, user="U0MALLORY")
     refusal = await harness.slack.wait_for_response()
     assert refusal["text"] == "Only <@U0ALICE>, who cloned this voice, or a workspace admin can delete it."
     assert refusal["response_type"] == "ephemeral"
     assert harness.revring.calls("DELETE", "/v1/voices/") == [] and made.voice_id in harness.revring.voices
     harness.slack.owners.add("U0OWNER")
     edits = len(harness.slack.calls_to("chat.update"))
-    await click(harness, made, messages.DELETE_VOICE_ACTION, user="U0OWNER")
+    await click(harness, made, ids.DELETE_VOICE_ACTION, user="U0OWNER")
     await harness.slack.wait_for("chat.update", edits + 1)
     assert made.voice_id not in harness.revring.voices
     assert "by <@U0OWNER>" in harness.slack.calls_to("chat.update")[-1].args["text"]
@@ -51,7 +51,7 @@ async def test_a_voice_already_gone_at_revring_counts_as_deleted(harness: Harnes
     made = await clone(harness, "Rachel", file_id="F1")
     next(o for o in harness.revring.organisations.values()).voices.pop(made.voice_id)
     edits = len(harness.slack.calls_to("chat.update"))
-    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await click(harness, made, ids.DELETE_VOICE_ACTION)
     await harness.slack.wait_for("chat.update", edits + 1)
     assert "deleted from RevRing" in harness.slack.calls_to("chat.update")[-1].args["text"]
 
@@ -66,11 +66,11 @@ async def test_a_failed_delete_is_explained_and_can_be_tried_again(harness: Harn
     made = await clone(harness, "Rachel", file_id="F1")
     harness.revring.next_answers["delete_voice"] = [mode] * 3
     edits = len(harness.slack.calls_to("chat.update"))
-    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await click(harness, made, ids.DELETE_VOICE_ACTION)
     assert words in (await harness.slack.wait_for_response())["text"]
     assert len(harness.slack.calls_to("chat.update")) == edits
     harness.revring.next_answers["delete_voice"] = []
-    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await click(harness, made, ids.DELETE_VOICE_ACTION)
     await harness.slack.wait_for("chat.update", edits + 1)
     assert made.voice_id not in harness.revring.voices
 
@@ -78,7 +78,7 @@ async def test_a_failed_delete_is_explained_and_can_be_tried_again(harness: Harn
 async def test_a_refused_key_is_explained(harness: Harness):
     made = await clone(harness, "Rachel", file_id="F1")
     harness.revring.keys.clear()
-    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await click(harness, made, ids.DELETE_VOICE_ACTION)
     assert "RevRing turned down the bot's API key" in (await harness.slack.wait_for_response())["text"]
 
 
@@ -86,8 +86,8 @@ async def test_deleting_from_the_home_tab_drops_it_from_the_library(harness: Har
     made = await clone(harness, "Rachel", file_id="F1")
     await clone(harness, "Adam", file_id="F2")
     home = await open_home(harness)
-    button = next(b for b in home_buttons(home, messages.DELETE_VOICE_ACTION)
-                  if b["value"] == made.buttons[messages.DELETE_VOICE_ACTION]["value"])
+    button = next(b for b in home_buttons(home, ids.DELETE_VOICE_ACTION)
+                  if b["value"] == made.buttons[ids.DELETE_VOICE_ACTION]["value"])
     published = len(harness.slack.calls_to("views.publish"))
     await click_home(harness, home, button)
     [refreshed] = (await harness.slack.wait_for("views.publish", published + 1))[published:]
@@ -99,7 +99,7 @@ async def test_deleting_from_the_home_tab_drops_it_from_the_library(harness: Har
 async def test_someone_else_refused_in_the_home_tab_is_told_in_a_modal(harness: Harness):
     await clone(harness, "Rachel", file_id="F1")
     home = await open_home(harness, "U0MALLORY")
-    [button] = home_buttons(home, messages.DELETE_VOICE_ACTION)
+    [button] = home_buttons(home, ids.DELETE_VOICE_ACTION)
     await click_home(harness, home, button, user="U0MALLORY")
     [notice] = await harness.slack.wait_for("views.open")
     assert "can delete it" in str(notice.args["view"]["blocks"])
@@ -109,7 +109,7 @@ async def test_someone_else_refused_in_the_home_tab_is_told_in_a_modal(harness: 
 async def test_the_list_command_marks_a_deleted_voice(harness: Harness):
     made = await clone(harness, "Rachel", file_id="F1")
     edits = len(harness.slack.calls_to("chat.update"))
-    await click(harness, made, messages.DELETE_VOICE_ACTION)
+    await click(harness, made, ids.DELETE_VOICE_ACTION)
     await harness.slack.wait_for("chat.update", edits + 1)
     listed = await harness.bot.command("list")
     assert f"`{made.voice_id}` · deleted" in listed.text

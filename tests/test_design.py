@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot import messages
+from bot.messages import ids
 from tests import slack_payloads
 from tests.conftest import CHANNEL, USER, Answer, Harness
 from tests.doubles.fake_slack import ApiCall
@@ -29,7 +29,7 @@ def option(value: str) -> dict[str, Any]:
 def save_buttons(harness: Harness) -> list[ApiCall]:
     """The messages with a *Save as a voice…* button, in order."""
     return [call for call in harness.slack.calls_to("chat.postMessage")
-            if messages.SAVE_CANDIDATE_ACTION in str(call.args.get("blocks"))]
+            if ids.SAVE_CANDIDATE_ACTION in str(call.args.get("blocks"))]
 
 
 def button_of(call: ApiCall) -> dict[str, Any]:
@@ -53,7 +53,7 @@ async def click_save(harness: Harness, button_message: ApiCall, **kwargs: Any) -
 async def submit_save(harness: Harness, *, name: str = "Support line", language: str = "es", count: int = 1):
     [*_, opened] = await harness.slack.wait_for("views.open", count)
     view = opened.args["view"]
-    assert view["callback_id"] == messages.SAVE_CALLBACK_ID
+    assert view["callback_id"] == ids.SAVE_CALLBACK_ID
     values = {
         "name": {"value": {"type": "plain_text_input", "value": name}},
         "language": {"value": {"type": "static_select", "selected_option": option(language)}},
@@ -67,7 +67,7 @@ async def submit_save(harness: Harness, *, name: str = "Support line", language:
 async def click_design_on_home(harness: Harness) -> Answer:
     """Open the Home tab as Slack does (app_home_opened) and click the *Design a voice* button it shows."""
     home = await open_home(harness)
-    [button] = home_buttons(home, messages.DESIGN_DIALOG_ACTION)
+    [button] = home_buttons(home, ids.DESIGN_DIALOG_ACTION)
     return await click_home(harness, home, button)
 
 
@@ -119,8 +119,8 @@ async def test_the_home_tab_button_opens_the_dialog_and_the_design_goes_to_the_d
     assert answer.status == 200
     [opened] = await harness.slack.wait_for("views.open")
     view = opened.args["view"]
-    assert view["callback_id"] == messages.DESIGN_CALLBACK_ID
-    count = next(b for b in view["blocks"] if b.get("block_id") == messages.COUNT_BLOCK)["element"]
+    assert view["callback_id"] == ids.DESIGN_CALLBACK_ID
+    count = next(b for b in view["blocks"] if b.get("block_id") == ids.COUNT_BLOCK)["element"]
     assert [o["value"] for o in count["options"]] == ["1", "2", "3", "4"] and count["initial_option"]["value"] == "3"
 
     values = {"description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},

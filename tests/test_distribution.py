@@ -18,9 +18,10 @@ import pytest
 from aiohttp import web
 from cryptography.fernet import Fernet
 
-from bot import messages
 from bot.check.command import REQUIRED_SCOPES, run_checks
 from bot.config import Settings
+from bot.messages import ids
+from bot.messages import revring_connection as connection_text
 from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import SIGNING_SECRET, BotClient, start_bot
@@ -180,7 +181,7 @@ async def test_two_workspaces_connect_their_own_keys_and_clone_at_once_each_with
     globex_home = await dist.person(dist.globex).connect(GLOBEX_KEY)
     assert "••••aaaa" in home_text(acme_home) and ACME_KEY not in home_text(acme_home)
     assert "••••bbbb" in home_text(globex_home) and GLOBEX_KEY not in home_text(globex_home)
-    assert set(buttons(acme_home)) == {messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION}
+    assert set(buttons(acme_home)) == {ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION}
 
     await asyncio.gather(dist.share(dist.acme, "F0ACME", "C0ACME"), dist.share(dist.globex, "F0GLOBEX", "C0GLOBEX"))
     await dist.slack.wait_until(lambda: len(dist.slack.calls_to("chat.update")) >= 2)
@@ -200,15 +201,15 @@ async def test_two_workspaces_connect_their_own_keys_and_clone_at_once_each_with
 async def test_a_wrong_key_is_an_error_in_the_dialog_and_nothing_is_saved(dist: Dist):
     await installed(dist, dist.acme)
     owner = dist.person(dist.acme)
-    await owner.click(buttons(await owner.open_home())[messages.REVRING_CONNECT_ACTION])
+    await owner.click(buttons(await owner.open_home())[ids.REVRING_CONNECT_ACTION])
     await dist.slack.wait_for("views.open")
     answer = await owner.submit_key("rr_not_a_real_key_0000")
     assert answer == {"response_action": "errors",
-                      "errors": {messages.REVRING_KEY_BLOCK: messages.revring_key_rejected()}}
+                      "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_rejected()}}
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
     dist.revring.billing_inactive = True
     answer = await owner.submit_key(ACME_KEY)
-    assert answer["errors"] == {messages.REVRING_KEY_BLOCK: messages.revring_key_billing_inactive()}
+    assert answer["errors"] == {ids.REVRING_KEY_BLOCK: connection_text.revring_key_billing_inactive()}
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
 
 
@@ -235,9 +236,9 @@ async def test_an_admin_replaces_and_removes_the_key(dist: Dist):
     assert "••••bbbb" in home_text(await carol.connect(GLOBEX_KEY))
     assert "••••bbbb" in home_text(await dist.person(dist.acme).open_home())
     before = len(carol.calls("views.publish"))
-    assert await carol.click(buttons(await carol.open_home())[messages.REVRING_REMOVE_ACTION]) == 200
+    assert await carol.click(buttons(await carol.open_home())[ids.REVRING_REMOVE_ACTION]) == 200
     home = await carol.home_after(before + 1)
-    assert messages.revring_status_not_connected() in home_text(home)
+    assert connection_text.revring_status_not_connected() in home_text(home)
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
 
 
@@ -247,16 +248,16 @@ async def test_someone_who_is_not_an_admin_sees_the_status_only_and_cannot_forge
     bob = dist.person(dist.acme, "U0BOB")
     home = await bob.open_home()
     assert buttons(home) == {} and "••••aaaa" in home_text(home)
-    assert messages.revring_who_may_change() in home_text(home)
+    assert connection_text.revring_who_may_change() in home_text(home)
     opened = len(dist.slack.calls_to("views.open"))
     # The buttons an admin sees, clicked anyway by someone who may not.
-    for action in (messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION):
+    for action in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION):
         assert await bob.click({"action_id": action, "type": "button", "value": "x",
                                 "text": {"type": "plain_text", "text": "x"}}) == 200
     dialog = dist.slack.calls_to("views.open")[-1].args["view"]
     answer = await bob.submit_key(GLOBEX_KEY, view=dialog)
     assert answer == {"response_action": "errors",
-                      "errors": {messages.REVRING_KEY_BLOCK: messages.revring_key_not_admin()}}
+                      "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()}}
     await dist.slack.wait_until(lambda: len(bob.calls("views.publish")) >= 3)
     assert len(dist.slack.calls_to("views.open")) == opened
     stored = dist.rows("SELECT ciphertext FROM revring_keys")
@@ -279,7 +280,7 @@ async def test_a_clone_without_a_key_asks_for_an_admin_and_downloads_nothing(dis
 async def test_the_servers_key_serves_workspaces_without_their_own(dist: Dist):
     await installed(dist, dist.acme, dist.globex)
     await dist.person(dist.globex).connect(GLOBEX_KEY)
-    assert messages.revring_connected_server() in home_text(await dist.person(dist.acme, "U0BOB").open_home())
+    assert connection_text.revring_connected_server() in home_text(await dist.person(dist.acme, "U0BOB").open_home())
     await asyncio.gather(dist.share(dist.acme, "F0ACME", "C0ACME"), dist.share(dist.globex, "F0GLOBEX", "C0GLOBEX"))
     await dist.slack.wait_until(lambda: len(dist.revring.voices) == 2 and len(dist.slack.calls_to("chat.update")) >= 2)
     assert {voice.organisation: voice.key for voice in dist.revring.voices.values()} == {
@@ -406,11 +407,11 @@ async def test_with_one_workspace_the_home_tab_shows_the_servers_key_and_offers_
     assert (await harness.bot.post(json.dumps(envelope), "application/json")).status == 200
     [published] = await harness.slack.wait_for("views.publish")
     assert published.token == harness.settings.slack_bot_token
-    assert messages.revring_connected_server() in home_text(published.args["view"]["blocks"])
+    assert connection_text.revring_connected_server() in home_text(published.args["view"]["blocks"])
     assert buttons(published.args["view"]["blocks"]) == {}
     # A forged Connect click changes nothing and opens nothing.
     harness.slack.admins.add(slack_payloads.USER)
-    click = slack_payloads.block_actions_in_home({"action_id": messages.REVRING_CONNECT_ACTION, "value": "connect",
+    click = slack_payloads.block_actions_in_home({"action_id": ids.REVRING_CONNECT_ACTION, "value": "connect",
                                                   "text": {"type": "plain_text", "text": "x"}})
     assert (await harness.bot.interaction(click)).status == 200
     await harness.slack.wait_for("views.publish", 2)

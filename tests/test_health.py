@@ -14,9 +14,10 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot import __version__, messages
+from bot import __version__
 from bot.app import HEALTH, create_web_app, drain
 from bot.config import Settings
+from bot.messages import clone_failures
 from bot.ops.metrics import CAUSES, JOB_STATES, OUTCOMES, Metrics
 from bot.ops.metrics import SERVICES as UPSTREAMS
 from tests import slack_payloads
@@ -216,7 +217,7 @@ async def test_metrics_count_clones_by_outcome_and_slack_and_revring_failures_by
     await harness.bot.share_file(unreachable, text="<@UBOT> Dan")
     await harness.slack.wait_for("chat.update", 4)
     texts = [call.args["text"] for call in harness.slack.calls_to("chat.update")]
-    assert (texts[1], texts[3]) == (messages.revring_unavailable("busy"), messages.download_failed())
+    assert (texts[1], texts[3]) == (clone_failures.revring_unavailable("busy"), clone_failures.download_failed())
 
     text, samples = await scrape(harness)
     assert {outcome: value(samples, "voice_cloner_clones_total", outcome=outcome) for outcome in OUTCOMES} == {

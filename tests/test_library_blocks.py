@@ -6,8 +6,9 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import messages
-from bot.library.home import MAX_BLOCKS, HomeState, home_view
+from bot.messages import agents as agents_text
+from bot.messages import clone as clone_text
+from bot.messages import library as library_text
 from bot.records import CloneRequest, Job, SharedFile, Stage
 
 LONG = "R" * 100  # the dialog's and the command's longest voice name
@@ -21,27 +22,28 @@ def job(n: int) -> Job:
 
 
 def test_a_full_home_page_is_valid_and_leaves_room_for_another_section():
-    jobs = [job(n) for n in range(messages.LIBRARY_PAGE_SIZE)]
-    view = home_view([messages.home_intro_blocks(),
-                      messages.library_blocks(jobs, total=100, mine=False, page=1, agent_updates=True)],
-                     HomeState(False, 1))
+    jobs = [job(n) for n in range(library_text.LIBRARY_PAGE_SIZE)]
+    view = library_text.home_view([library_text.home_intro_blocks(),
+                                   library_text.library_blocks(jobs, total=100, mine=False, page=1,
+                                                               agent_updates=True)],
+                                  library_text.HomeState(False, 1))
     View(**view).validate_json()
-    assert len(view["blocks"]) + 6 <= MAX_BLOCKS
+    assert len(view["blocks"]) + 6 <= library_text.MAX_BLOCKS
 
 
 def test_the_agent_dialogs_and_notices_are_valid():
-    labels = [(f"agent-{n}", messages.agent_option_label(LONG, LONG)) for n in range(messages.MAX_STATIC_OPTIONS)]
-    View(**messages.agent_dialog(LONG, "job0001", labels)).validate_json()
-    View(**messages.agent_dialog(LONG, "job0001", [*labels, ("agent-x", "x")])).validate_json()
-    View(**messages.agents_loading_modal(LONG)).validate_json()
-    View(**messages.notice_modal(messages.AGENT_DIALOG_TITLE, messages.no_agents(LONG))).validate_json()
+    labels = [(f"agent-{n}", agents_text.agent_option_label(LONG, LONG)) for n in range(agents_text.MAX_STATIC_OPTIONS)]
+    View(**agents_text.agent_dialog(LONG, "job0001", labels)).validate_json()
+    View(**agents_text.agent_dialog(LONG, "job0001", [*labels, ("agent-x", "x")])).validate_json()
+    View(**agents_text.agents_loading_modal(LONG)).validate_json()
+    View(**library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.no_agents(LONG))).validate_json()
 
 
 def test_the_voice_messages_are_valid():
     blocks = [
-        *messages.voice_ready_blocks(LONG, "voice-0001", "en", "ready", job_id="job0001"),
-        *messages.agent_now_speaks_blocks(LONG, LONG, "revring-adam", "chg1", "U0ALICE"),
-        *messages.voice_deleted_blocks(LONG, "voice-0001", "U0ALICE", 1700000000.0),
+        *clone_text.voice_ready_blocks(LONG, "voice-0001", "en", "ready", job_id="job0001"),
+        *agents_text.agent_now_speaks_blocks(LONG, LONG, "revring-adam", "chg1", "U0ALICE"),
+        *library_text.voice_deleted_blocks(LONG, "voice-0001", "U0ALICE", 1700000000.0),
     ]
     for block in blocks:
         Block.parse(block).validate_json()

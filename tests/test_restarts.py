@@ -12,8 +12,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import clone as clone_text
+from bot.messages import library as library_text
 from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, make_env
@@ -193,7 +194,7 @@ async def test_after_sigterm_not_ready_at_once_while_slack_is_answered_and_the_c
     # Slack requests that still arrive are acknowledged as usual; the job is recorded, not started.
     answer = await client.command("Ben")
     minutes = Settings.from_env(bot.settings).pending_minutes
-    assert (answer.status, answer.text) == (200, messages.waiting_for_file("Ben", "en", minutes))
+    assert (answer.status, answer.text) == (200, clone_text.waiting_for_file("Ben", "en", minutes))
     shared, _ts = await client.share_file(slack.host_file(HostedFile("F2", "b.wav", "audio/wav", WAV)))
     assert shared.status == 200
     assert bot.returncode is None and revring.attempts == 1
@@ -229,7 +230,7 @@ async def test_behind_a_balancer_an_idle_bot_keeps_answering_for_the_drain_time_
     bot.process.send_signal(signal.SIGTERM)
     assert await until_not_ready(client) == (503, {"ready": False, "reason": "shutting down"})
     answer = await client.command("list")
-    assert answer.status == 200 and answer.text == messages.voice_list_text([])
+    assert answer.status == 200 and answer.text == library_text.voice_list_text([])
     assert await readiness(client) == (503, {"ready": False, "reason": "shutting down"})
     assert_no_secret(await bot.stop(signal.SIGTERM))  # it stops by itself once the drain time is over
     assert bot.returncode == 0

@@ -16,8 +16,9 @@ import aiohttp
 import asyncpg
 import pytest
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import clone as clone_text
+from bot.messages import clone_failures
 from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import CHANNEL, SIGNING_SECRET, USER, BotClient, make_env
@@ -106,7 +107,7 @@ def created(slack: FakeSlack, name: str) -> list[str]:
 
 
 def told_uncertain(slack: FakeSlack, name: str) -> list[str]:
-    return [text for text in slack.thread_texts() if text == messages.interrupted_during_upload(name)]
+    return [text for text in slack.thread_texts() if text == clone_failures.interrupted_during_upload(name)]
 
 
 def sent(revring: FakeRevRing) -> Counter[str]:
@@ -182,7 +183,7 @@ async def test_a_command_typed_through_one_instance_is_answered_by_the_file_arri
     await pair.start()
     answer = await pair.a.client.command("Rachel")
     minutes = Settings.from_env(pair.a.bot.settings).pending_minutes
-    assert answer.text == messages.waiting_for_file("Rachel", "en", minutes)
+    assert answer.text == clone_text.waiting_for_file("Rachel", "en", minutes)
     # The file arrives at B, and Slack's retry of that event at A, both at once.
     file = audio(pair.slack, "F1")
     ts = "1699999999.000777"
@@ -219,7 +220,7 @@ async def test_try_again_clicked_on_both_instances_at_once_reopens_the_clone_onc
                                   pair.b.client.click(button, channel, message_ts=ts))
     assert [answer.status for answer in clicks] == [200, 200]
     told = await pair.slack.wait_for_response()
-    assert told["text"] == messages.retry_already_running()
+    assert told["text"] == clone_text.retry_already_running()
     await asyncio.wait_for(pair.revring.slow_started.wait(), 10)
     pair.revring.release_slow.set()
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Rachel")))
@@ -246,7 +247,7 @@ async def test_the_queue_position_counts_the_clones_running_on_every_instance(pa
     await share(pair, pair.b, "F2", "Ben")
     await until(lambda: pair.revring.attempts == 2)  # one running on each instance
     await share(pair, pair.a, "F3", "Cat")
-    queued = messages.queued("Cat", 2)
+    queued = clone_text.queued("Cat", 2)
     assert "queued behind 2 other clones" in queued
     await pair.slack.wait_until(lambda: queued in pair.slack.thread_texts())
     pair.revring.release_slow.set()
@@ -298,7 +299,7 @@ async def test_an_instance_paused_past_its_lease_neither_uploads_nor_answers_nor
     pair.slack.stall_downloads.set()  # the rest of A's download waits in its socket; B's goes through
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Rachel")), TAKEOVER)
     await until(lambda: not pair.slack.calls[-1].method.startswith("chat."))  # B's reactions come last
-    await until(lambda: any(c.method == "reactions.add" and c.args.get("name") == messages.REACTION_DONE
+    await until(lambda: any(c.method == "reactions.add" and c.args.get("name") == clone_text.REACTION_DONE
                             for c in pair.slack.calls))
     [done] = await jobs_in(pair.database)
     seen_calls, seen_attempts = len(pair.slack.calls), pair.revring.attempts
@@ -375,13 +376,13 @@ async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_e
             proxy.cut()
             # Requests arriving now, at either instance, are answered: never silence, never a 500.
             answer = await pair.a.client.command("Cat")
-            assert (answer.status, answer.text) == (200, messages.database_unavailable())
+            assert (answer.status, answer.text) == (200, clone_text.database_unavailable())
             answer = await pair.b.client.command("list")
-            assert (answer.status, answer.text) == (200, messages.database_unavailable())
+            assert (answer.status, answer.text) == (200, clone_text.database_unavailable())
             await share(pair, pair.b, "F3", "Dan")
             [told] = await slack.wait_for("chat.postEphemeral")
             assert (told.args["channel"], told.args["user"], told.args["text"]) == (
-                CHANNEL, USER, messages.database_unavailable())
+                CHANNEL, USER, clone_text.database_unavailable())
             # The running clones finish while it is down; their outcomes wait to be written.
             revring.release_slow.set()
             await until(lambda: "job not recorded yet" in pair.a.bot.printed()

@@ -9,7 +9,8 @@ import json
 import pytest
 from aiohttp import web
 
-from bot import messages
+from bot.messages import agents as agents_text
+from bot.messages import ids
 from tests import slack_payloads
 from tests.conftest import USER, Harness
 from tests.doubles.fake_slack import HostedFile
@@ -19,7 +20,7 @@ from tests.voices import WAV, Made, click, click_home, clone, home_buttons, open
 async def dialog_for(harness: Harness, made: Made, *, user: str = USER) -> dict:
     """Click *Use in an agent*; return the dialog once the bot has filled it in (views.update)."""
     updated = len(harness.slack.calls_to("views.update"))
-    await click(harness, made, messages.USE_IN_AGENT_ACTION, user=user)
+    await click(harness, made, ids.USE_IN_AGENT_ACTION, user=user)
     [opened] = await harness.slack.wait_for("views.open")
     assert "Looking up your RevRing agents" in json.dumps(opened.args["view"])
     calls = await harness.slack.wait_for("views.update", updated + 1)
@@ -29,10 +30,10 @@ async def dialog_for(harness: Harness, made: Made, *, user: str = USER) -> dict:
 
 async def choose(harness: Harness, dialog: dict, agent_id: str, *, user: str = USER) -> str:
     """Submit the dialog with `agent_id` chosen; return the text the dialog ends on."""
-    element = next(b for b in dialog["blocks"] if b.get("block_id") == messages.AGENT_BLOCK)["element"]
+    element = next(b for b in dialog["blocks"] if b.get("block_id") == ids.AGENT_BLOCK)["element"]
     option = next((o for o in element.get("options", []) if o["value"] == agent_id),
                   {"text": {"type": "plain_text", "text": agent_id}, "value": agent_id})
-    values = {messages.AGENT_BLOCK: {element["action_id"]: {"type": element["type"], "selected_option": option}}}
+    values = {ids.AGENT_BLOCK: {element["action_id"]: {"type": element["type"], "selected_option": option}}}
     updated = len(harness.slack.calls_to("views.update"))
     answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=dialog, user=user))
     assert answer.status == 200 and answer.body["response_action"] == "update"
@@ -41,7 +42,7 @@ async def choose(harness: Harness, dialog: dict, agent_id: str, *, user: str = U
 
 
 def options(dialog: dict) -> list[tuple[str, str]]:
-    element = next(b for b in dialog["blocks"] if b.get("block_id") == messages.AGENT_BLOCK)["element"]
+    element = next(b for b in dialog["blocks"] if b.get("block_id") == ids.AGENT_BLOCK)["element"]
     return [(o["value"], o["text"]["text"]) for o in element["options"]]
 
 
@@ -50,7 +51,7 @@ async def test_use_in_an_agent_changes_its_voice_tells_the_thread_and_undo_resto
     made = await clone(harness, "Rachel", file_id="F1")
     sales = harness.revring.add_agent("Sales", made.voice_id)
     dialog = await dialog_for(harness, made)
-    assert dialog["callback_id"] == messages.AGENT_DIALOG_CALLBACK_ID
+    assert dialog["callback_id"] == ids.AGENT_DIALOG_CALLBACK_ID
     assert options(dialog) == [(support.id, "Support line (now: revring-adam)"), (sales.id, "Sales (now: Rachel)")]
 
     posted = len(harness.slack.calls_to("chat.postMessage"))
@@ -63,7 +64,7 @@ async def test_use_in_an_agent_changes_its_voice_tells_the_thread_and_undo_resto
     assert (note.args["channel"], note.args["thread_ts"]) == (made.channel, made.thread_ts)
     assert "Agent *Support line* now speaks with *Rachel* (it used `revring-adam` before)" in note.args["text"]
     [undo] = [e for b in note.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert undo["action_id"] == messages.UNDO_AGENT_CHANGE_ACTION
+    assert undo["action_id"] == ids.UNDO_AGENT_CHANGE_ACTION
 
     note_ts = "1700000000.000777"  # where Slack shows the note; the click carries it
     edits = len(harness.slack.calls_to("chat.update"))
@@ -80,13 +81,13 @@ async def test_use_in_an_agent_changes_its_voice_tells_the_thread_and_undo_resto
 async def test_someone_else_is_refused_and_nothing_changes(harness: Harness):
     agent = harness.revring.add_agent("Support line", "revring-adam")
     made = await clone(harness, "Rachel", file_id="F1")
-    await click(harness, made, messages.USE_IN_AGENT_ACTION, user="U0MALLORY")
+    await click(harness, made, ids.USE_IN_AGENT_ACTION, user="U0MALLORY")
     refusal = await harness.slack.wait_for_response()
     assert "Only <@U0ALICE>, who cloned this voice, or a workspace admin" in refusal["text"]
     assert harness.slack.calls_to("views.open") == [] and harness.revring.agent_reads == 0
     # A submission of the dialog by someone else (as if they had it) is refused the same way.
-    job_id = made.buttons[messages.USE_IN_AGENT_ACTION]["value"]
-    dialog = messages.agent_dialog("Rachel", job_id, [(agent.id, "Support line")])
+    job_id = made.buttons[ids.USE_IN_AGENT_ACTION]["value"]
+    dialog = agents_text.agent_dialog("Rachel", job_id, [(agent.id, "Support line")])
     harness.slack.views["V0FORGED"] = {"id": "V0FORGED", **dialog}
     result = await choose(harness, harness.slack.views["V0FORGED"], agent.id, user="U0MALLORY")
     assert "Only <@U0ALICE>" in result
@@ -112,7 +113,7 @@ async def test_a_voice_that_is_not_ready_is_refused_with_its_status(harness: Har
     await harness.bot.share_file(file, text="<@UBOT> Rachel")
     [answer] = await harness.slack.wait_for("chat.update")
     button = next(e for b in answer.args["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == messages.USE_IN_AGENT_ACTION)
+                  if e["action_id"] == ids.USE_IN_AGENT_ACTION)
     await harness.bot.click(button, answer.args["channel"], message_ts=answer.args["ts"])
     refusal = await harness.slack.wait_for_response()
     assert "RevRing says its status is *processing*, not ready" in refusal["text"]
@@ -167,7 +168,7 @@ async def test_past_100_agents_the_dialog_searches(harness: Harness):
     support = harness.revring.add_agent("Support line", "revring-adam")
     made = await clone(harness, "Rachel", file_id="F1")
     dialog = await dialog_for(harness, made)
-    element = next(b for b in dialog["blocks"] if b.get("block_id") == messages.AGENT_BLOCK)["element"]
+    element = next(b for b in dialog["blocks"] if b.get("block_id") == ids.AGENT_BLOCK)["element"]
     assert element["type"] == "external_select" and "options" not in element
     found = await harness.bot.interaction(slack_payloads.block_suggestion("supp", dialog))
     assert found.body == {"options": [{"text": {"type": "plain_text", "text": "Support line (now: revring-adam)"},
@@ -182,7 +183,7 @@ async def test_from_the_home_tab_too(harness: Harness):
     agent = harness.revring.add_agent("Support line", "revring-adam")
     made = await clone(harness, "Rachel", file_id="F1")
     home = await open_home(harness)
-    [button] = home_buttons(home, messages.USE_IN_AGENT_ACTION)
+    [button] = home_buttons(home, ids.USE_IN_AGENT_ACTION)
     await click_home(harness, home, button)
     [update] = await harness.slack.wait_for("views.update")
     await choose(harness, harness.slack.views[update.args["view_id"]], agent.id)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from bot import messages
-from bot.library.home import MAX_BLOCKS
+from bot.messages import ids
+from bot.messages import library as library_text
 from tests import slack_payloads
 from tests.conftest import USER, Harness
 from tests.doubles.fake_slack import HostedFile
@@ -33,10 +33,10 @@ async def test_opening_home_shows_the_voices_made_so_far_newest_first(harness: H
     assert {(c.args["channel"], c.args["message_ts"]) for c in permalink_calls} == {
         (rachel.channel, rachel.ts), (adam.channel, adam.ts)}
     assert f"<https://acme.slack.com/archives/{rachel.channel}/p{rachel.ts.replace('.', '')}|thread>" in shown
-    assert [b["text"]["text"] for b in home_buttons(home, messages.OPEN_DIALOG_ACTION)] == ["Clone a voice"]
-    assert [b["text"]["text"] for b in home_buttons(home, messages.DESIGN_DIALOG_ACTION)] == ["Design a voice"]
-    assert len(home_buttons(home, messages.USE_IN_AGENT_ACTION)) == 2
-    assert len(home_buttons(home, messages.DELETE_VOICE_ACTION)) == 2
+    assert [b["text"]["text"] for b in home_buttons(home, ids.OPEN_DIALOG_ACTION)] == ["Clone a voice"]
+    assert [b["text"]["text"] for b in home_buttons(home, ids.DESIGN_DIALOG_ACTION)] == ["Design a voice"]
+    assert len(home_buttons(home, ids.USE_IN_AGENT_ACTION)) == 2
+    assert len(home_buttons(home, ids.DELETE_VOICE_ACTION)) == 2
 
     await open_home(harness)  # the links are kept: Slack is not asked again
     assert len(harness.slack.calls_to("chat.getPermalink")) == 2
@@ -45,7 +45,7 @@ async def test_opening_home_shows_the_voices_made_so_far_newest_first(harness: H
 async def test_an_empty_library_says_how_to_start(harness: Harness):
     home = await open_home(harness)
     assert "No voices have been cloned" in texts(home)
-    assert home_buttons(home, messages.OPEN_DIALOG_ACTION)
+    assert home_buttons(home, ids.OPEN_DIALOG_ACTION)
 
 
 async def test_the_messages_tab_publishes_nothing(harness: Harness):
@@ -58,13 +58,13 @@ async def test_mine_shows_only_my_voices_and_everyone_all_of_them(harness: Harne
     await clone(harness, "Rachel", file_id="F1")
     await clone(harness, "Adam", user="U0BOB", file_id="F2")
     home = await open_home(harness)
-    [mine] = home_buttons(home, messages.HOME_SHOW_ACTIONS[0])
+    [mine] = home_buttons(home, ids.HOME_SHOW_ACTIONS[0])
     await click_home(harness, home, mine)
     await harness.slack.wait_for("views.publish", 4)
     mine_view = harness.slack.homes[USER]
     assert "Rachel" in texts(mine_view) and "Adam" not in texts(mine_view)
     assert mine_view["private_metadata"] == "mine:0"
-    [everyone] = home_buttons(mine_view, messages.HOME_SHOW_ACTIONS[1])
+    [everyone] = home_buttons(mine_view, ids.HOME_SHOW_ACTIONS[1])
     await click_home(harness, mine_view, everyone)
     await harness.slack.wait_for("views.publish", 5)
     assert "Adam" in texts(harness.slack.homes[USER]) and "Rachel" in texts(harness.slack.homes[USER])
@@ -72,24 +72,24 @@ async def test_mine_shows_only_my_voices_and_everyone_all_of_them(harness: Harne
 
 @pytest.mark.parametrize("harness", [{"CLONES_PER_HOUR": "100"}], indirect=True)
 async def test_a_library_larger_than_a_page_is_paged_within_slacks_block_limit(harness: Harness):
-    size = messages.LIBRARY_PAGE_SIZE
+    size = library_text.LIBRARY_PAGE_SIZE
     for n in range(size + 2):
         await clone(harness, f"Voice {n:02d}", file_id=f"F{n:02d}")
     home = await open_home(harness)
     # Room for another section of about 6 blocks (the RevRing connection) beside a full page.
-    assert len(home["blocks"]) + 6 <= MAX_BLOCKS
+    assert len(home["blocks"]) + 6 <= library_text.MAX_BLOCKS
     shown = texts(home)
     assert f"Voice {size + 1:02d}" in shown and "Voice 02" in shown and "Voice 01" not in shown
     assert f"1–{size} of {size + 2}" in json.dumps(home["blocks"], ensure_ascii=False)
-    assert home_buttons(home, messages.HOME_SHOW_ACTIONS[2]) == []  # no newer page
-    [older] = home_buttons(home, messages.HOME_SHOW_ACTIONS[3])
+    assert home_buttons(home, ids.HOME_SHOW_ACTIONS[2]) == []  # no newer page
+    [older] = home_buttons(home, ids.HOME_SHOW_ACTIONS[3])
     published = len(harness.slack.calls_to("views.publish"))
     await click_home(harness, home, older)
     await harness.slack.wait_for("views.publish", published + 1)
     second = harness.slack.homes[USER]
     assert "Voice 01" in texts(second) and "Voice 00" in texts(second) and "Voice 02" not in texts(second)
-    assert home_buttons(second, messages.HOME_SHOW_ACTIONS[3]) == []
-    [newer] = home_buttons(second, messages.HOME_SHOW_ACTIONS[2])
+    assert home_buttons(second, ids.HOME_SHOW_ACTIONS[3]) == []
+    [newer] = home_buttons(second, ids.HOME_SHOW_ACTIONS[2])
     await click_home(harness, second, newer)
     await harness.slack.wait_for("views.publish", published + 2)
     assert f"Voice {size + 1:02d}" in texts(harness.slack.homes[USER])
@@ -122,7 +122,7 @@ async def test_another_workspaces_voices_are_not_shown(harness: Harness):
 async def test_someone_not_allowed_sees_why_and_no_library(harness: Harness):
     home = await open_home(harness, USER)
     assert "limited to approved people" in texts(home)
-    assert home_buttons(home, messages.OPEN_DIALOG_ACTION) == []
+    assert home_buttons(home, ids.OPEN_DIALOG_ACTION) == []
 
 
 async def test_an_outsider_sees_why_and_no_library(harness: Harness):
@@ -134,22 +134,22 @@ async def test_an_outsider_sees_why_and_no_library(harness: Harness):
 @pytest.mark.parametrize("harness", [{"ALLOWED_CHANNEL_IDS": "C0APPROVED"}], indirect=True)
 async def test_a_channel_allowlist_does_not_hide_the_home_tab(harness: Harness):
     home = await open_home(harness, USER)
-    assert home_buttons(home, messages.OPEN_DIALOG_ACTION)
+    assert home_buttons(home, ids.OPEN_DIALOG_ACTION)
 
 
 async def test_clone_a_voice_in_the_home_tab_opens_the_dialog_for_a_dm(harness: Harness):
     home = await open_home(harness)
-    [button] = home_buttons(home, messages.OPEN_DIALOG_ACTION)
+    [button] = home_buttons(home, ids.OPEN_DIALOG_ACTION)
     await click_home(harness, home, button)
     [opened] = await harness.slack.wait_for("views.open")
-    assert opened.args["view"]["callback_id"] == messages.DIALOG_CALLBACK_ID
+    assert opened.args["view"]["callback_id"] == ids.DIALOG_CALLBACK_ID
     assert json.loads(opened.args["view"]["private_metadata"])["channel_id"] == USER
 
 
 @pytest.mark.parametrize("harness", [{"AGENT_UPDATES": "off"}], indirect=True)
 async def test_agent_updates_off_hides_use_in_an_agent_everywhere(harness: Harness):
     made = await clone(harness, "Rachel", file_id="F1")
-    assert messages.USE_IN_AGENT_ACTION not in made.buttons and messages.DELETE_VOICE_ACTION in made.buttons
+    assert ids.USE_IN_AGENT_ACTION not in made.buttons and ids.DELETE_VOICE_ACTION in made.buttons
     home = await open_home(harness)
-    assert home_buttons(home, messages.USE_IN_AGENT_ACTION) == []
-    assert home_buttons(home, messages.DELETE_VOICE_ACTION)
+    assert home_buttons(home, ids.USE_IN_AGENT_ACTION) == []
+    assert home_buttons(home, ids.DELETE_VOICE_ACTION)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import access as access_text
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,14 @@ class AccessPolicy:
         if not settings.allow_external_users:
             member = await self._is_member(client, actor)
             if member is None:
-                return messages.membership_not_checked()  # fail closed: an outsider must not slip through
+                return access_text.membership_not_checked()  # fail closed: an outsider must not slip through
             if not member:
-                return messages.external_user_refused()
+                return access_text.external_user_refused()
         if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
-            return messages.person_not_allowed(contact)
+            return access_text.person_not_allowed(contact)
         if (settings.allowed_channel_ids and not actor.outside_conversations
                 and actor.channel_id not in settings.allowed_channel_ids):
-            return messages.channel_not_allowed(contact)
+            return access_text.channel_not_allowed(contact)
         return None
 
     async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool | None:

@@ -23,26 +23,11 @@ from typing import BinaryIO
 import av
 from av.stream import Disposition
 
+from bot.audio_formats import AUDIO_FORMATS, AudioFormat
 
-@dataclass(frozen=True)
-class _Kind:
-    name: str
-    extension: str
-    content_type: str
-    codecs: frozenset[str]
-
-
-_PCM = frozenset({"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_u8", "pcm_f32le", "pcm_f64le", "pcm_alaw", "pcm_mulaw"})
-
-# FFmpeg demuxer name -> our name for it, the extension and content type RevRing is sent, and the codecs accepted in it.
-_CONTAINERS: dict[str, _Kind] = {
-    "wav": _Kind("wav", "wav", "audio/wav", _PCM),
-    "mp3": _Kind("mp3", "mp3", "audio/mpeg", frozenset({"mp3"})),
-    "mov,mp4,m4a,3gp,3g2,mj2": _Kind("mp4", "m4a", "audio/mp4", frozenset({"aac"})),
-    "ogg": _Kind("ogg", "ogg", "audio/ogg", frozenset({"vorbis", "opus"})),
-    "flac": _Kind("flac", "flac", "audio/flac", frozenset({"flac"})),
-    "matroska,webm": _Kind("webm", "webm", "audio/webm", frozenset({"opus", "vorbis"})),
-}
+# FFmpeg demuxer name -> the format (see bot.audio_formats): our name for it, the extension and content type RevRing
+# is sent, and the codecs accepted in it.
+_CONTAINERS: dict[str, AudioFormat] = {kind.demuxer: kind for kind in AUDIO_FORMATS}
 
 EXCERPT_NAME = "excerpt.wav"
 _EXCERPT_MAX_RATE = 48_000

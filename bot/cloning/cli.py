@@ -21,12 +21,13 @@ from typing import TextIO
 
 import aiohttp
 
-from bot import messages
 from bot.cloning import failures
 from bot.cloning.command_text import clean_name, language_code
 from bot.cloning.failures import Explained
 from bot.cloning.pipeline import PIPELINE_FAILURES, local_clip, send_clip
 from bot.config import CloneSettings, ConfigError
+from bot.messages import cli as cli_text
+from bot.messages import mrkdwn
 from bot.ops import logs
 from bot.revring import RevRingClient, Voice
 
@@ -60,14 +61,14 @@ def main(args: argparse.Namespace) -> int:
         settings = CloneSettings.from_env()
     except ConfigError as error:
         for problem in error.problems:
-            _say(f"Cannot clone: {problem}", sys.stderr)
+            _say(cli_text.cli_settings_problem(problem), sys.stderr)
         return 2
     # Only warnings and errors, as JSON on stderr and scrubbed of the key: stdout is left to the answer.
     logs.configure(settings.secrets, level=logging.WARNING)
     language = args.language or settings.default_language
     outcome = asyncio.run(clone(settings, args.path, name=args.name, language=language))
     if isinstance(outcome, Explained):
-        text = messages.plain(outcome.text)
+        text = mrkdwn.plain(outcome.text)
         if args.json:
             _say(json.dumps({"error": text, "retryable": outcome.retryable}), sys.stdout)
         else:
@@ -75,12 +76,12 @@ def main(args: argparse.Namespace) -> int:
         return 1
     voice = outcome.voice
     name, language = voice.display_name or args.name, voice.language or language
-    note = messages.plain(outcome.note) if outcome.note else None
+    note = mrkdwn.plain(outcome.note) if outcome.note else None
     if args.json:
         answer = {"voiceId": voice.id, "name": name, "language": language, "status": voice.status, "note": note}
         _say(json.dumps(answer), sys.stdout)
     else:
-        _say(messages.cli_voice_created(voice.id, name, language, voice.status, note), sys.stdout)
+        _say(cli_text.cli_voice_created(voice.id, name, language, voice.status, note), sys.stdout)
     return 0
 
 
@@ -98,7 +99,7 @@ async def clone(settings: CloneSettings, path: Path, *, name: str, language: str
             async with local_clip(path, settings.audio_limits, settings.max_audio_bytes) as audio:
                 sending = True
                 voice = await send_clip(revring, audio, file_name=path.name, name=name, language=language)
-                return Cloned(voice, messages.audio_note(audio, settings.audio_limits))
+                return Cloned(voice, failures.audio_note(audio, settings.audio_limits))
     except PIPELINE_FAILURES as error:
         return failures.explain(error, name=name, max_audio_mb=settings.max_audio_mb)
     except Exception:
@@ -111,11 +112,11 @@ def _recording(raw: str) -> Path:
     """PATH must name a readable file; what is in it is judged later, as in Slack (exit status 1, not 2)."""
     path = Path(raw)
     if not path.exists():
-        raise argparse.ArgumentTypeError(messages.cli_no_such_file(raw))
+        raise argparse.ArgumentTypeError(cli_text.cli_no_such_file(raw))
     if not path.is_file():
-        raise argparse.ArgumentTypeError(messages.cli_not_a_file(raw))
+        raise argparse.ArgumentTypeError(cli_text.cli_not_a_file(raw))
     if not os.access(path, os.R_OK):
-        raise argparse.ArgumentTypeError(messages.cli_cannot_read(raw, "permission denied"))
+        raise argparse.ArgumentTypeError(cli_text.cli_cannot_read(raw, "permission denied"))
     return path
 
 
@@ -123,14 +124,14 @@ def _voice_name(raw: str) -> str:
     """Cleaned as a name typed in Slack is: no control characters, single spaces, at most 100 characters."""
     name = clean_name(raw)
     if not name:
-        raise argparse.ArgumentTypeError(messages.cli_needs_name())
+        raise argparse.ArgumentTypeError(cli_text.cli_needs_name())
     return name
 
 
 def _language(raw: str) -> str:
     code = language_code(raw.strip())
     if code is None:
-        raise argparse.ArgumentTypeError(messages.cli_bad_language(raw))
+        raise argparse.ArgumentTypeError(cli_text.cli_bad_language(raw))
     return code
 
 

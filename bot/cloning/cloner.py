@@ -15,13 +15,13 @@ from enum import Enum
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning import failures
 from bot.cloning.failures import Explained
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.cloning.presenter import SlackPresenter
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
+from bot.messages import clone as clone_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
@@ -124,7 +124,7 @@ class Cloner:
             lease_seconds=self._lease_seconds,
         )
         if admitted.job is not None:
-            self._slack.react(client, request, add=messages.REACTION_WORKING)
+            self._slack.react(client, request, add=clone_text.REACTION_WORKING)
             self._begin(client, admitted.job)
         else:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
@@ -152,7 +152,7 @@ class Cloner:
         if existing is not None:
             return Retried(Retry.ALREADY_RUNNING if existing.id == job_id else Retry.FILE_BUSY)
         assert admitted.job is not None
-        self._slack.react(client, job.request, add=messages.REACTION_WORKING)
+        self._slack.react(client, job.request, add=clone_text.REACTION_WORKING)
         self._begin(client, admitted.job)
         return Retried(Retry.STARTED)
 
@@ -171,7 +171,7 @@ class Cloner:
         # whoever runs it later edits it.
         try:
             ahead = await self._store.queue_position(job.id)
-            reply = await self._slack.progress(client, job, messages.queued(job.request.name, ahead))
+            reply = await self._slack.progress(client, job, clone_text.queued(job.request.name, ahead))
             if reply is not None:
                 await self._store.set_reply(job.id, reply.channel, reply.ts)
         except StoreUnavailable as error:
@@ -233,7 +233,7 @@ class Cloner:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
             job = await self._save(replace(job, stage=Stage.DOWNLOADING))
-            reply = await self._slack.progress(client, job, messages.cloning(request.name))
+            reply = await self._slack.progress(client, job, clone_text.cloning(request.name))
             if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
                 job = await self._save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
             async with self._pipeline.clip(client, request.file) as clip:
@@ -266,11 +266,11 @@ class Cloner:
         self._metrics.clone_finished("done", seconds)
         language = voice.language or request.language
         # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
-        note = None if request.designed else messages.audio_note(clip.audio, self._settings.audio_limits)
+        note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         answer = Answer(
-            messages.voice_ready_text(request.name, voice.id, language, voice.status),
-            messages.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note, job_id=job.id,
+            clone_text.voice_ready_text(request.name, voice.id, language, voice.status),
+            clone_text.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note, job_id=job.id,
                                         agent_updates=self._settings.agent_updates),
             ok=True,
         )
@@ -278,7 +278,7 @@ class Cloner:
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""
-        blocks = messages.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
+        blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._answer(client, job, Answer(failure.text, blocks, ok=False))
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import ids
 from bot.records import SharedFile
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.slack.shapes import looks_like_audio, shared_file
@@ -58,7 +59,7 @@ async def open_clone_dialog(
     fixed_file_title: str | None = None,
 ) -> bool:
     """views.open at once (a trigger_id lives 3 seconds); False when Slack refused."""
-    view = messages.clone_dialog(
+    view = dialog_text.clone_dialog(
         default_language=settings.default_language,
         metadata=target.to_metadata(),
         name=name,
@@ -80,30 +81,30 @@ def read_submission(
     values = view.get("state", {}).get("values", {})
 
     def field(block: str) -> dict[str, Any]:
-        return values.get(block, {}).get(messages.FIELD_ACTION, {}) or {}
+        return values.get(block, {}).get(ids.FIELD_ACTION, {}) or {}
 
     errors: dict[str, str] = {}
-    name = clean_name(field(messages.NAME_BLOCK).get("value") or "")
+    name = clean_name(field(ids.NAME_BLOCK).get("value") or "")
     if not name:
-        errors[messages.NAME_BLOCK] = messages.dialog_needs_name()
-    language = ((field(messages.LANGUAGE_BLOCK).get("selected_option") or {}).get("value")) or ""
+        errors[ids.NAME_BLOCK] = dialog_text.dialog_needs_name()
+    language = ((field(ids.LANGUAGE_BLOCK).get("selected_option") or {}).get("value")) or ""
     if not LANGUAGE_PATTERN.fullmatch(language.lower()):
         language = settings.default_language
     file: SharedFile | None = None
     if target.file_id:
         file = shared_file({"id": target.file_id})  # completed with files.info when cloning
     else:
-        uploaded = [f for f in field(messages.AUDIO_BLOCK).get("files") or [] if isinstance(f, dict)]
+        uploaded = [f for f in field(ids.AUDIO_BLOCK).get("files") or [] if isinstance(f, dict)]
         if not uploaded:
-            errors[messages.AUDIO_BLOCK] = messages.dialog_needs_file()
+            errors[ids.AUDIO_BLOCK] = dialog_text.dialog_needs_file()
         else:
             file = shared_file(uploaded[0])
             if not looks_like_audio(file):
-                errors[messages.AUDIO_BLOCK] = messages.dialog_not_audio()
+                errors[ids.AUDIO_BLOCK] = dialog_text.dialog_not_audio()
             elif file.size is not None and file.size > settings.max_audio_bytes:
-                errors[messages.AUDIO_BLOCK] = messages.dialog_too_large(file.size, settings.max_audio_mb)
-    if not field(messages.CONSENT_BLOCK).get("selected_options"):
-        errors[messages.CONSENT_BLOCK] = messages.dialog_needs_consent()
+                errors[ids.AUDIO_BLOCK] = dialog_text.dialog_too_large(file.size, settings.max_audio_mb)
+    if not field(ids.CONSENT_BLOCK).get("selected_options"):
+        errors[ids.CONSENT_BLOCK] = dialog_text.dialog_needs_consent()
     if errors or file is None:
         return None, errors
     return Submission(name, language, file), {}

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import messages
-from bot.cloning.audio import AudioProblem, NotAudio, TooShort
+from bot.cloning.audio import AudioLimits, AudioNote, AudioProblem, NotAudio, PreparedAudio, TooShort
+from bot.messages import clone as clone_text
+from bot.messages import clone_failures
+from bot.messages import design as design_text
 from bot.revring import (
     BillingInactive,
     InvalidBody,
@@ -51,37 +53,37 @@ def explain(error: AudioProblem | SlackFileError | RevRingError, *, name: str, m
 def _words(error: Exception, name: str, max_audio_mb: int) -> tuple[str, bool]:
     match error:
         case TooShort():
-            return messages.too_short(error.duration_seconds, error.min_seconds), False
+            return clone_failures.too_short(error.duration_seconds, error.min_seconds), False
         case NotAudio():
-            return messages.not_audio(), False
+            return clone_failures.not_audio(), False
         case FileTooLarge():
-            return messages.too_large(error.size, max_audio_mb), False
+            return clone_failures.too_large(error.size, max_audio_mb), False
         case FileNotDownloadable():
-            return messages.file_not_downloadable(), False
+            return clone_failures.file_not_downloadable(), False
         case FileNotAccessible():
-            return messages.file_not_accessible(), False
+            return clone_failures.file_not_accessible(), False
         case FileOutOfReach():
-            return messages.file_out_of_reach(), False
+            return clone_failures.file_out_of_reach(), False
         case SlackFileError():
-            return messages.download_failed(), True
+            return clone_failures.download_failed(), True
         case VoiceIdMissing():
             # The voice probably exists: trying again could make a second one.
-            return messages.revring_created_without_id(name), False
+            return clone_failures.revring_created_without_id(name), False
         case InvalidBody():
-            return messages.revring_invalid_body(error.details), False
+            return clone_failures.revring_invalid_body(error.details), False
         case TooLarge():
-            return messages.revring_too_large(error.details), False
+            return clone_failures.revring_too_large(error.details), False
         case Unprocessable():
-            return messages.revring_unprocessable(error.details), False
+            return clone_failures.revring_unprocessable(error.details), False
         case Unauthorized():
-            return messages.revring_unauthorized(), False
+            return clone_failures.revring_unauthorized(), False
         case BillingInactive():
-            return messages.revring_billing_inactive(), True
+            return clone_failures.revring_billing_inactive(), True
         case OutcomeUnknown():
-            return messages.revring_outcome_unknown(name, error.reason), True
+            return clone_failures.revring_outcome_unknown(name, error.reason), True
         case Unavailable():
-            return messages.revring_unavailable(error.reason), True
-    return messages.internal_error(), True
+            return clone_failures.revring_unavailable(error.reason), True
+    return clone_failures.internal_error(), True
 
 
 def explain_design(error: RevRingError) -> Explained:
@@ -89,21 +91,21 @@ def explain_design(error: RevRingError) -> Explained:
     when it is saved), so every answer can say so, and trying again is always safe."""
     match error:
         case InvalidBody():
-            text = messages.design_invalid_body(error.details)
+            text = design_text.design_invalid_body(error.details)
         case Unauthorized():
-            text = messages.design_unauthorized()
+            text = design_text.design_unauthorized()
         case BillingInactive():
-            text = messages.design_billing_inactive()
+            text = design_text.design_billing_inactive()
         case NotFound() | NotAllowed():
-            text = messages.design_not_offered()
+            text = design_text.design_not_offered()
         case Unavailable():
-            text = messages.design_unavailable(error.reason)
+            text = design_text.design_unavailable(error.reason)
         case OutcomeUnknown():
-            text = messages.design_no_answer(error.reason)
+            text = design_text.design_no_answer(error.reason)
         case UnexpectedAnswer():
-            text = messages.design_unreadable()
+            text = design_text.design_unreadable()
         case _:
-            text = messages.design_failed()
+            text = design_text.design_failed()
     upstream = ("revring", "error") if isinstance(error, UnexpectedAnswer) else _upstream(error)
     return Explained(text, error.cause, retryable=False, upstream=upstream)
 
@@ -130,15 +132,24 @@ def _upstream(error: Exception) -> tuple[str, str] | None:
 def crashed(*, name: str, uploading: bool) -> Explained:
     """A bug cut the clone off. While sending, RevRing may have made the voice, so that is said rather than
     "nothing was created"."""
-    text = messages.crashed_during_upload(name) if uploading else messages.internal_error()
+    text = clone_failures.crashed_during_upload(name) if uploading else clone_failures.internal_error()
     return Explained(text, "internal error", retryable=True)
 
 
 def interrupted_by_restart(name: str) -> Explained:
     """A restart cut the clone off while it was being sent: RevRing may or may not have made the voice."""
-    return Explained(messages.interrupted_during_upload(name), "interrupted during upload", retryable=True)
+    return Explained(clone_failures.interrupted_during_upload(name), "interrupted during upload", retryable=True)
 
 
 def no_revring_key() -> Explained:
     """The workspace has connected no RevRing key and the server lends none: nothing was downloaded or sent."""
-    return Explained(messages.no_revring_key(), "no RevRing key for the workspace")
+    return Explained(clone_failures.no_revring_key(), "no RevRing key for the workspace")
+
+
+def audio_note(prepared: PreparedAudio, limits: AudioLimits) -> str | None:
+    """What to tell about audio that was used anyway: the excerpt sent instead, or a length outside the ideal."""
+    if prepared.note is AudioNote.EXCERPT:
+        return clone_text.used_an_excerpt(prepared.original_seconds, limits.excerpt_seconds, prepared.length_known)
+    if prepared.note is AudioNote.OUTSIDE_IDEAL:
+        return clone_text.outside_ideal(prepared.original_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds)
+    return None

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
+from bot.messages import clone as clone_text
 from bot.ops.metrics import Metrics
 from bot.records import Answer, CloneRequest, Job
 from bot.slack.api_errors import CANNOT_POST_HERE, SLACK_FAILURES, error_code, outage_cause
@@ -37,7 +37,7 @@ class SlackPresenter:
     async def progress(self, client: AsyncWebClient, job: Job, text: str) -> Reply | None:
         """Show `text` in the job's one message: edit it if it exists, else post it. Returns where a new message was
         posted (to be remembered with the job), None when the existing one was edited or nothing could be posted."""
-        blocks = messages.progress_blocks(text)
+        blocks = clone_text.progress_blocks(text)
         if job.reply_channel and job.reply_ts:
             try:
                 await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text, blocks=blocks)
@@ -64,10 +64,10 @@ class SlackPresenter:
             delivered = await self.post(client, job.request, answer.text, answer.blocks) is not None
         if not delivered:
             return False
-        done = messages.REACTION_DONE if answer.ok else messages.REACTION_FAILED
+        done = clone_text.REACTION_DONE if answer.ok else clone_text.REACTION_FAILED
         # A retried job may carry the ❌ of its earlier attempt.
-        stale = (messages.REACTION_FAILED,) if job.retries and answer.ok else ()
-        self.react(client, job.request, remove=(messages.REACTION_WORKING, *stale), add=done)
+        stale = (clone_text.REACTION_FAILED,) if job.retries and answer.ok else ()
+        self.react(client, job.request, remove=(clone_text.REACTION_WORKING, *stale), add=done)
         return True
 
     async def post(self, client: AsyncWebClient, request: CloneRequest, text: str, blocks: list) -> Reply | None:

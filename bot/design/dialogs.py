@@ -10,10 +10,12 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
 from bot.design.thread import DEFAULT_CANDIDATES, description_problem
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import design as design_text
+from bot.messages import ids
 from bot.revring import MAX_CANDIDATES, MAX_INSTRUCTION_LENGTH
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
@@ -56,7 +58,7 @@ class Save:
 
 async def open_design_dialog(client: AsyncWebClient, trigger_id: str, user_id: str) -> bool:
     """views.open at once (a trigger_id lives 3 seconds); the design goes to the person's DM. False if refused."""
-    view = messages.design_dialog(
+    view = design_text.design_dialog(
         # The same shape as the clone dialog's target, so the access guard reads the conversation the same way.
         metadata=json.dumps({"channel_id": user_id}, separators=(",", ":")),
         max_chars=MAX_INSTRUCTION_LENGTH, max_candidates=MAX_CANDIDATES, default_count=DEFAULT_CANDIDATES,
@@ -67,7 +69,7 @@ async def open_design_dialog(client: AsyncWebClient, trigger_id: str, user_id: s
 async def open_save_dialog(
     client: AsyncWebClient, trigger_id: str, settings: Settings, target: SaveTarget, number: int
 ) -> bool:
-    view = messages.save_candidate_dialog(
+    view = design_text.save_candidate_dialog(
         metadata=target.to_metadata(), number=number, default_language=settings.default_language
     )
     return await _open(client, trigger_id, view)
@@ -84,26 +86,26 @@ async def _open(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -
 
 def _field(view: dict[str, Any], block: str) -> dict[str, Any]:
     values = (view.get("state") or {}).get("values") or {}
-    return (values.get(block) or {}).get(messages.FIELD_ACTION) or {}
+    return (values.get(block) or {}).get(ids.FIELD_ACTION) or {}
 
 
 def read_design(view: dict[str, Any]) -> tuple[Design | None, dict[str, str]]:
     """The description and count, or inline errors keyed by block id."""
-    description = str(_field(view, messages.DESCRIPTION_BLOCK).get("value") or "").strip()
+    description = str(_field(view, ids.DESCRIPTION_BLOCK).get("value") or "").strip()
     problem = description_problem(description)
     if problem is not None:
-        return None, {messages.DESCRIPTION_BLOCK: problem}
-    chosen = str((_field(view, messages.COUNT_BLOCK).get("selected_option") or {}).get("value") or "")
+        return None, {ids.DESCRIPTION_BLOCK: problem}
+    chosen = str((_field(view, ids.COUNT_BLOCK).get("selected_option") or {}).get("value") or "")
     count = int(chosen) if chosen.isdigit() and 1 <= int(chosen) <= MAX_CANDIDATES else DEFAULT_CANDIDATES
     return Design(description, count), {}
 
 
 def read_save(view: dict[str, Any], settings: Settings) -> tuple[Save | None, dict[str, str]]:
     """The voice's name and language, or inline errors keyed by block id."""
-    name = clean_name(str(_field(view, messages.NAME_BLOCK).get("value") or ""))
+    name = clean_name(str(_field(view, ids.NAME_BLOCK).get("value") or ""))
     if not name:
-        return None, {messages.NAME_BLOCK: messages.dialog_needs_name()}
-    language = str((_field(view, messages.LANGUAGE_BLOCK).get("selected_option") or {}).get("value") or "")
+        return None, {ids.NAME_BLOCK: dialog_text.dialog_needs_name()}
+    language = str((_field(view, ids.LANGUAGE_BLOCK).get("selected_option") or {}).get("value") or "")
     if not LANGUAGE_PATTERN.fullmatch(language.lower()):
         language = settings.default_language
     return Save(name, language), {}

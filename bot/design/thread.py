@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning import failures
 from bot.cloning.audio import NotAudio, identify_audio
+from bot.messages import clone as clone_text
+from bot.messages import design as design_text
 from bot.ops.metrics import Metrics
 from bot.revring import MAX_INSTRUCTION_LENGTH, Candidate, RevRingClient, RevRingError, instruction_length
 from bot.slack.api_errors import CANNOT_POST_HERE, SLACK_FAILURES, UPLOAD_FAILURES, error_code
@@ -48,10 +49,10 @@ class DesignThread:
 def description_problem(description: str) -> str | None:
     """Why RevRing would refuse this description (empty, or over its limit), for the person; None when it is fine."""
     if not description.strip():
-        return messages.design_description_empty()
+        return design_text.design_description_empty()
     length = instruction_length(description)
     if length > MAX_INSTRUCTION_LENGTH:
-        return messages.design_description_too_long(length, MAX_INSTRUCTION_LENGTH)
+        return design_text.design_description_too_long(length, MAX_INSTRUCTION_LENGTH)
     return None
 
 
@@ -70,20 +71,24 @@ async def design_voices(
         log.info("voice design failed", extra={"cause": failure.cause})
         if failure.upstream is not None:
             metrics.upstream_failure(*failure.upstream)
-        await _set_status(client, thread, request, messages.design_failed_status(failure.text))
+        await _set_status(client, thread, request, design_text.design_failed_status(failure.text))
         return thread
     shown = 0
     for number, candidate in enumerate(candidates, start=1):
         shown += await _show(client, store, request, thread, number, candidate)
     log.info("voice design shown", extra={"candidates": len(candidates), "shown": shown})
-    status = messages.design_ready(shown) if shown else messages.design_failed_status(messages.design_unreadable())
+    if shown:
+        status = design_text.design_ready(shown)
+    else:
+        status = design_text.design_failed_status(design_text.design_unreadable())
     await _set_status(client, thread, request, status)
     return thread
 
 
 async def _start_thread(client: AsyncWebClient, request: DesignRequest) -> DesignThread | None:
-    text = messages.design_thread_text(request.user_id, request.description, request.count, messages.design_working())
-    blocks = messages.progress_blocks(text)
+    text = design_text.design_thread_text(request.user_id, request.description, request.count,
+                                          design_text.design_working())
+    blocks = clone_text.progress_blocks(text)
     try:
         response = await client.chat_postMessage(channel=request.channel_id, text=text, blocks=blocks)
         moved = False
@@ -109,7 +114,7 @@ async def _show(
         audio = await identify_audio(candidate.audio)
     except NotAudio as problem:
         log.warning("designed preview is not audio", extra={"candidate": candidate.index, "cause": problem.cause})
-        await _note(client, thread, messages.candidate_not_audio(number))
+        await _note(client, thread, design_text.candidate_not_audio(number))
         return False
     try:
         uploaded = await client.files_upload_v2(
@@ -121,7 +126,7 @@ async def _show(
         log.warning("designed preview not uploaded", extra={"slack_error": error_code(error)})
         file_id = ""
     if not file_id:
-        await _note(client, thread, messages.candidate_not_uploaded(number))
+        await _note(client, thread, design_text.candidate_not_uploaded(number))
         return False
     try:
         kept = await store.add_candidate(
@@ -130,12 +135,12 @@ async def _show(
         )
     except StoreUnavailable as error:
         log.warning("designed candidate not kept: the database is unreachable", extra={"cause": str(error)})
-        await _note(client, thread, messages.candidate_not_kept(number))
+        await _note(client, thread, design_text.candidate_not_kept(number))
         return False
     try:
         await client.chat_postMessage(
-            channel=thread.channel, thread_ts=thread.ts, text=messages.candidate_text(number, candidate.duration_ms),
-            blocks=messages.candidate_blocks(number, candidate.duration_ms, kept.id),
+            channel=thread.channel, thread_ts=thread.ts, text=design_text.candidate_text(number, candidate.duration_ms),
+            blocks=design_text.candidate_blocks(number, candidate.duration_ms, kept.id),
         )
     except SLACK_FAILURES as error:
         log.warning("save button not posted", extra={"slack_error": error_code(error)})
@@ -144,9 +149,10 @@ async def _show(
 
 
 async def _set_status(client: AsyncWebClient, thread: DesignThread, request: DesignRequest, status: str) -> None:
-    text = messages.design_thread_text(request.user_id, request.description, request.count, status)
+    text = design_text.design_thread_text(request.user_id, request.description, request.count, status)
     try:
-        await client.chat_update(channel=thread.channel, ts=thread.ts, text=text, blocks=messages.progress_blocks(text))
+        await client.chat_update(channel=thread.channel, ts=thread.ts, text=text,
+                                 blocks=clone_text.progress_blocks(text))
     except SLACK_FAILURES as error:
         log.warning("design thread not updated", extra={"slack_error": error_code(error)})
 
@@ -154,6 +160,6 @@ async def _set_status(client: AsyncWebClient, thread: DesignThread, request: Des
 async def _note(client: AsyncWebClient, thread: DesignThread, text: str) -> None:
     try:
         await client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=text,
-                                      blocks=messages.progress_blocks(text))
+                                      blocks=clone_text.progress_blocks(text))
     except SLACK_FAILURES as error:
         log.warning("design note not posted", extra={"slack_error": error_code(error)})

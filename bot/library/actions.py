@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.access.rights import may_manage
 from bot.library import failures as voice_failures
+from bot.messages import agents as agents_text
+from bot.messages import clone as clone_text
+from bot.messages import library as library_text
+from bot.messages import library_failures
+from bot.messages import revring_connection as connection_text
 from bot.records import AgentChange, Job
 from bot.revring import Agent, RevRingClient, RevRingError
 from bot.services import Services
@@ -37,23 +41,23 @@ async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where
     """The voice `job_id` of this workspace if `where.user_id` may `verb` it; else the sentence saying why not."""
     job = await shared.store.voice_of(where.team_id, job_id) if job_id else None
     if job is None or not job.voice_id:
-        return messages.voice_gone()
+        return library_text.voice_gone()
     if job.deleted_at is not None:
-        return messages.voice_already_deleted(job.request.name)
+        return library_text.voice_already_deleted(job.request.name)
     allowed = await may_manage(client, job.request.user_id, where.user_id)
     if allowed is None:
-        return messages.rights_not_checked()
+        return library_text.rights_not_checked()
     if not allowed:
-        return messages.only_owner_or_admin(verb, job.request.user_id)
+        return library_text.only_owner_or_admin(verb, job.request.user_id)
     status = job.voice_status or "ready"
     if needs_ready and status != "ready":
-        return messages.voice_not_ready(job.request.name, status)
+        return agents_text.voice_not_ready(job.request.name, status)
     return job
 
 
 async def revring_for(shared: Services, where: Where) -> RevRingClient | str:
     client = await shared.revring.client_for(where.team_id, where.enterprise_id)
-    return client if client is not None else messages.revring_not_connected()
+    return client if client is not None else connection_text.revring_not_connected()
 
 
 def voice_thread(job: Job) -> tuple[str, str] | None:
@@ -72,7 +76,7 @@ def voice_thread(job: Job) -> tuple[str, str] | None:
 async def agent_labels(shared: Services, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
     """(agent id, "Support line (now: Rachel)") for each agent: the current voice by name when it is one of ours."""
     names = await shared.store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
-    return [(agent.id, messages.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
+    return [(agent.id, agents_text.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
             for agent in agents]
 
 
@@ -80,7 +84,7 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
     Returns what the dialog shows at the end."""
     if not shared.settings.agent_updates:
-        return messages.agent_updates_off()
+        return agents_text.agent_updates_off()
     job = await voice_to_manage(shared, client, where, job_id, verb="use", needs_ready=True)
     if isinstance(job, str):
         return job
@@ -94,12 +98,12 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
         # The agent as it is now: its name for the message, and the voice to go back to on Undo.
         agent = next((a for a in await revring.list_agents() if a.id == agent_id), None)
         if agent is None:
-            return messages.agent_gone()
+            return agents_text.agent_gone()
         if agent.voice_id == job.voice_id:
-            return messages.agent_already_speaks(agent.name, name)
+            return agents_text.agent_already_speaks(agent.name, name)
         await revring.update_agent_voice(agent.id, job.voice_id)
     except RevRingError as error:
-        what = voice_failures.give_voice(agent.name) if agent is not None else voice_failures.LIST_AGENTS
+        what = library_failures.give_voice(agent.name) if agent is not None else library_failures.LIST_AGENTS
         explained = voice_failures.explain(error, what, voice_id=job.voice_id)
         log.info("agent not given the voice", extra={"cause": explained.cause})
         return explained.text
@@ -109,14 +113,14 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
     log.info("agent given a voice", extra={"agent": agent.id, "voice": job.voice_id})
     thread = voice_thread(job)
     if thread is not None:
-        text = messages.agent_now_speaks(agent.name, name, change.previous_voice_id)
-        blocks = messages.agent_now_speaks_blocks(agent.name, name, change.previous_voice_id, change.id,
+        text = agents_text.agent_now_speaks(agent.name, name, change.previous_voice_id)
+        blocks = agents_text.agent_now_speaks_blocks(agent.name, name, change.previous_voice_id, change.id,
                                                   where.user_id)
         try:
             await client.chat_postMessage(channel=thread[0], thread_ts=thread[1], text=text, blocks=blocks)
         except SLACK_FAILURES as error:
             log.warning("agent change not posted in the voice's thread", extra={"slack_error": error_code(error)})
-    return messages.agent_change_done(agent.name, name, change.previous_voice_id)
+    return agents_text.agent_change_done(agent.name, name, change.previous_voice_id)
 
 
 async def undo_change(shared: Services, client: AsyncWebClient, where: Where, change_id: str,
@@ -124,35 +128,36 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
     """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so."""
     change = await shared.store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
-        return messages.agent_change_gone()
+        return agents_text.agent_change_gone()
     if change.undone_at is not None:
-        return messages.agent_change_already_undone()
+        return agents_text.agent_change_already_undone()
     if where.user_id != change.changed_by:
         job = await shared.store.voice_of(where.team_id, change.job_id)
         allowed = await may_manage(client, job.request.user_id if job else change.changed_by, where.user_id)
         if allowed is None:
-            return messages.rights_not_checked()
+            return library_text.rights_not_checked()
         if not allowed:
-            return messages.only_owner_or_admin("undo changes to", job.request.user_id if job else change.changed_by)
+            owner = job.request.user_id if job else change.changed_by
+            return library_text.only_owner_or_admin("undo changes to", owner)
     revring = await revring_for(shared, where)
     if isinstance(revring, str):
         return revring
     if not await shared.store.claim_undo(where.team_id, change.id, where.user_id):
-        return messages.agent_change_already_undone()
+        return agents_text.agent_change_already_undone()
     try:
         await revring.update_agent_voice(change.agent_id, change.previous_voice_id)
     except RevRingError as error:
         await shared.store.release_undo(where.team_id, change.id)
-        explained = voice_failures.explain(error, voice_failures.undo_change(change.agent_name),
+        explained = voice_failures.explain(error, library_failures.undo_change(change.agent_name),
                                            voice_id=change.previous_voice_id)
         log.info("agent change not undone", extra={"cause": explained.cause})
         return explained.text
     log.info("agent change undone", extra={"agent": change.agent_id})
-    text = messages.agent_change_undone(change.agent_name, change.previous_voice_id, where.user_id)
+    text = agents_text.agent_change_undone(change.agent_name, change.previous_voice_id, where.user_id)
     if message is not None:
         try:
             await client.chat_update(channel=message[0], ts=message[1], text=text,
-                                     blocks=messages.progress_blocks(text))
+                                     blocks=clone_text.progress_blocks(text))
         except SLACK_FAILURES as error:
             log.warning("undo not shown in the thread", extra={"slack_error": error_code(error)})
             return text
@@ -173,22 +178,22 @@ async def delete_voice(shared: Services, client: AsyncWebClient, where: Where, j
         return revring
     assert job.voice_id is not None
     if not await shared.store.claim_deletion(where.team_id, job.id, where.user_id):
-        return messages.voice_already_deleted(job.request.name)
+        return library_text.voice_already_deleted(job.request.name)
     try:
         outcome = await revring.delete_voice(job.voice_id)
     except RevRingError as error:
         await shared.store.release_deletion(where.team_id, job.id)
-        explained = voice_failures.explain(error, voice_failures.delete_voice(job.request.name))
+        explained = voice_failures.explain(error, library_failures.delete_voice(job.request.name))
         log.info("voice not deleted", extra={"cause": explained.cause})
         return explained.text
     log.info("voice deleted", extra={"voice": job.voice_id, "outcome": outcome.value})
     deleted = await shared.store.voice_of(where.team_id, job.id)
     when = deleted.deleted_at if deleted and deleted.deleted_at else time.time()
-    text = messages.voice_deleted(job.request.name, job.voice_id, where.user_id, when)
+    text = library_text.voice_deleted(job.request.name, job.voice_id, where.user_id, when)
     if job.reply_channel and job.reply_ts:
         try:
             await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text,
-                                     blocks=messages.voice_deleted_blocks(job.request.name, job.voice_id,
+                                     blocks=library_text.voice_deleted_blocks(job.request.name, job.voice_id,
                                                                           where.user_id, when))
         except SLACK_FAILURES as error:
             log.warning("deletion not shown in the thread", extra={"slack_error": error_code(error)})

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import library as library_text
+from bot.messages.library import HomeState
 from bot.records import Job
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -25,35 +26,6 @@ from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
 
-MAX_BLOCKS = 100  # Slack's limit for one view
-
-
-@dataclass(frozen=True)
-class HomeState:
-    """What a person's Home shows: their voices or everyone's, and which page. Carried in the view's
-    private_metadata and in the buttons' values as `mine:2` / `everyone:0`."""
-
-    mine: bool = False
-    page: int = 0
-
-    def encode(self) -> str:
-        return f"{'mine' if self.mine else 'everyone'}:{self.page}"
-
-    @classmethod
-    def decode(cls, text: str | None) -> HomeState:
-        scope, _, page = (text or "").partition(":")
-        return cls(mine=scope == "mine", page=int(page) if page.isdigit() and len(page) < 6 else 0)
-
-
-def home_view(sections: list[list[dict[str, Any]]], state: HomeState) -> dict[str, Any]:
-    """The Home tab: the sections one after another."""
-    blocks = [block for section in sections for block in section]
-    if len(blocks) > MAX_BLOCKS:  # never happens with the page size; Slack would refuse the whole view
-        log.error("home view over Slack's block limit; cut", extra={"blocks": len(blocks)})
-        blocks = blocks[:MAX_BLOCKS]
-    return {"type": "home", "private_metadata": state.encode(), "blocks": blocks}
-
-
 async def publish_home(
     client: AsyncWebClient, user_id: str, *, team_id: str, store: RequestStore, settings: Settings,
     state: HomeState = HomeState(), refusal: str | None = None, connection: list[dict[str, Any]] | None = None,
@@ -62,14 +34,14 @@ async def publish_home(
     `state` asks (or, for someone who may not use the bot, `refusal` alone). False when the store or Slack failed
     (logged)."""
     try:
-        library = ([messages.home_refused_blocks(refusal)] if refusal is not None
+        library = ([library_text.home_refused_blocks(refusal)] if refusal is not None
                    else await _sections(client, user_id, team_id, store, settings, state))
         sections = ([connection] if connection else []) + library
     except StoreUnavailable as error:
         log.warning("home not published: the database is unreachable", extra={"cause": str(error)})
         return False
     try:
-        await client.views_publish(user_id=user_id, view=home_view(sections, state))
+        await client.views_publish(user_id=user_id, view=library_text.home_view(sections, state))
     except SLACK_FAILURES as error:
         log.warning("home not published", extra={"slack_error": error_code(error)})
         return False
@@ -78,7 +50,7 @@ async def publish_home(
 
 async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: RequestStore, settings: Settings,
                     state: HomeState) -> list[list[dict[str, Any]]]:
-    size = messages.LIBRARY_PAGE_SIZE
+    size = library_text.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
     jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
     if not jobs and state.page > 0 and total:  # the page emptied (voices deleted): show the last one
@@ -86,8 +58,8 @@ async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: R
         jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
     jobs = await _with_permalinks(client, store, jobs)
     return [
-        messages.home_intro_blocks(),
-        messages.library_blocks(jobs, total=total, mine=state.mine, page=state.page,
+        library_text.home_intro_blocks(),
+        library_text.library_blocks(jobs, total=total, mine=state.mine, page=state.page,
                                 agent_updates=settings.agent_updates),
     ]
 

@@ -9,10 +9,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.access.membership import Actor
 from bot.cloning.dialog import DialogTarget
 from bot.listeners.tell import notify
+from bot.messages import ids
 from bot.services import services
 
 
@@ -45,7 +45,7 @@ async def guard_access(
         user_id = (body.get("user") or {}).get("id")
         channel_id = (body.get("channel") or {}).get("id")
         view = body.get("view") or {}
-        if kind == "view_submission" and view.get("callback_id") == messages.DIALOG_CALLBACK_ID:
+        if kind == "view_submission" and view.get("callback_id") == ids.DIALOG_CALLBACK_ID:
             target = DialogTarget.from_metadata(view.get("private_metadata", ""))
             channel_id = target.channel_id if target else None
         elif kind in ("view_submission", "block_suggestion") or (body.get("container") or {}).get("type") == "view":
@@ -76,15 +76,15 @@ async def guard_access(
 def _first_input(view: dict) -> str:
     """The block a dialog's refusal is shown on: Slack shows errors only on input blocks the view has."""
     inputs = [block.get("block_id") for block in view.get("blocks") or [] if block.get("type") == "input"]
-    return next((block_id for block_id in inputs if block_id), messages.NAME_BLOCK)
+    return next((block_id for block_id in inputs if block_id), ids.NAME_BLOCK)
 
 
 def _manages_revring(body: dict) -> bool:
     actions = body.get("actions") if body.get("type") == "block_actions" else None
     if isinstance(actions, list) and actions and isinstance(actions[0], dict):
-        return actions[0].get("action_id") in (messages.REVRING_CONNECT_ACTION, messages.REVRING_REMOVE_ACTION)
+        return actions[0].get("action_id") in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION)
     view = body.get("view") if body.get("type") == "view_submission" else None
-    return isinstance(view, dict) and view.get("callback_id") == messages.REVRING_KEY_CALLBACK_ID
+    return isinstance(view, dict) and view.get("callback_id") == ids.REVRING_KEY_CALLBACK_ID
 
 
 def _json(payload: dict) -> BoltResponse:

@@ -16,7 +16,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
+from bot.messages import clone as clone_text
+from bot.messages import ids
 from bot.services import CONTEXT_KEY
 from bot.slack.shapes import looks_like_audio, shared_file
 from bot.store import StoreUnavailable
@@ -31,12 +32,12 @@ async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext,
     if shared is not None:
         shared.metrics.upstream_failure("database", _cause(error))
     log.warning("request refused: the database is unreachable", extra={"cause": str(error)})
-    text = messages.database_unavailable()
+    text = clone_text.database_unavailable()
     kind = body.get("type") or ("command" if "command" in body else None)
     if not acknowledged and kind == "command":
         return _json({"response_type": "ephemeral", "text": text})
     if not acknowledged and kind == "view_submission":
-        return _json({"response_action": "errors", "errors": {messages.NAME_BLOCK: text}})
+        return _json({"response_action": "errors", "errors": {ids.NAME_BLOCK: text}})
     try:
         if context.response_url and context.respond is not None:
             await context.respond(text=text, response_type="ephemeral", replace_original=False)

@@ -7,7 +7,7 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
+from bot.messages import library as library_text
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 async def notify(client: AsyncWebClient, trigger_id: str, text: str, title: str = "Voice Cloner") -> None:
     """Show `text` in a small modal (a trigger_id works once, within 3 seconds of the click)."""
     try:
-        await client.views_open(trigger_id=trigger_id, view=messages.notice_modal(title, text))
+        await client.views_open(trigger_id=trigger_id, view=library_text.notice_modal(title, text))
     except SLACK_FAILURES as error:
         log.warning("notice not shown", extra={"slack_error": error_code(error)})
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.audio_formats import SLACK_FILETYPES
 from bot.records import SharedFile
 
-_AUDIO_FILETYPES = {"mp3", "m4a", "mp4", "wav", "ogg", "flac", "webm", "aac", "opus", "oga", "mov"}
+# The formats' own file types, and QuickTime's (its AAC audio is an M4A's, though the dialog does not offer it).
+_AUDIO_FILETYPES = {*SLACK_FILETYPES, "mov"}
 
 
 def shared_file(data: dict[str, Any]) -> SharedFile:

@@ -15,8 +15,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import revring_connection as connection_text
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.workspaces.revring_accounts import Connection, KeyStatus, RevRingAccounts
@@ -27,52 +27,9 @@ log = logging.getLogger(__name__)
 
 def revring_connection_blocks(status: KeyStatus, *, can_manage: bool) -> list[dict[str, Any]]:
     """The section: a header, the status (a key only ever masked), and the buttons for those who may use them."""
-    if status.connection is Connection.OWN_KEY:
-        text = messages.revring_connected_own(status.shown or "")
-    elif status.connection is Connection.SERVER_KEY:
-        text = messages.revring_connected_server()
-    else:
-        text = messages.revring_status_not_connected()
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": messages.REVRING_CONNECTION_TITLE}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-    ]
-    if not can_manage:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": messages.revring_who_may_change()}]})
-        return blocks
-    own = status.connection is Connection.OWN_KEY
-    label = messages.REVRING_REPLACE_BUTTON if own else messages.REVRING_CONNECT_BUTTON
-    buttons: list[dict[str, Any]] = [{
-        "type": "button", "action_id": messages.REVRING_CONNECT_ACTION, "value": "replace" if own else "connect",
-        "text": {"type": "plain_text", "text": label},
-        **({} if own else {"style": "primary"}),
-    }]
-    if own:
-        buttons.append({
-            "type": "button", "action_id": messages.REVRING_REMOVE_ACTION, "value": "remove", "style": "danger",
-            "text": {"type": "plain_text", "text": messages.REVRING_REMOVE_BUTTON},
-            "confirm": messages.revring_remove_confirm(),
-        })
-    blocks.append({"type": "actions", "elements": buttons})
-    return blocks
-
-
-def key_dialog() -> dict[str, Any]:
-    """The modal where an admin pastes the key. Nothing in it says which workspace: that comes from the request."""
-    return {
-        "type": "modal",
-        "callback_id": messages.REVRING_KEY_CALLBACK_ID,
-        "title": {"type": "plain_text", "text": messages.REVRING_KEY_DIALOG_TITLE},
-        "submit": {"type": "plain_text", "text": messages.REVRING_KEY_DIALOG_SUBMIT},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [{
-            "type": "input", "block_id": messages.REVRING_KEY_BLOCK,
-            "label": {"type": "plain_text", "text": messages.REVRING_KEY_LABEL},
-            "hint": {"type": "plain_text", "text": messages.REVRING_KEY_HINT},
-            "element": {"type": "plain_text_input", "action_id": messages.FIELD_ACTION, "min_length": 8,
-                        "max_length": 200},
-        }],
-    }
+    own_key = (status.shown or "") if status.connection is Connection.OWN_KEY else None
+    return connection_text.revring_connection_blocks(
+        own_key=own_key, server_key=status.connection is Connection.SERVER_KEY, can_manage=can_manage)
 
 
 def key_owner(context: AsyncBoltContext) -> str | None:

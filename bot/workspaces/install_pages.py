@@ -16,8 +16,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot import messages
 from bot.config import Settings
+from bot.messages import pages
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +68,12 @@ async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
     name = (installation.enterprise_name if org_wide else installation.team_name) or team or ""
     log.info("app installed", extra={"team": team, "org_wide": org_wide})
     slack_url = "https://slack.com/app_redirect?" + urlencode({"app": installation.app_id or "", "team": team or ""})
-    return _page(200, messages.install_succeeded_page(name, slack_url), args.settings)
+    return _page(200, pages.install_succeeded_page(name, slack_url), args.settings)
 
 
 async def _not_installed(args: AsyncFailureArgs) -> BoltResponse:
     log.info("installation refused", extra={"reason": args.reason})
-    page = messages.install_failed_page(messages.install_failure_reason(args.reason), INSTALL_PATH)
+    page = pages.install_failed_page(pages.install_failure_reason(args.reason), INSTALL_PATH)
     return _page(args.suggested_status_code, page, args.settings)
 
 

@@ -1,6 +1,5 @@
 from slack_bolt.app.async_app import AsyncApp
 
-from bot import messages
 from bot.listeners.actions.delete_voice import handle_delete_voice
 from bot.listeners.actions.home_show import handle_home_show
 from bot.listeners.actions.open_design_dialog import handle_open_design_dialog
@@ -10,17 +9,18 @@ from bot.listeners.actions.revring_key import handle_connect, handle_remove
 from bot.listeners.actions.save_candidate import handle_save_candidate
 from bot.listeners.actions.undo_agent_change import handle_undo_agent_change
 from bot.listeners.actions.use_in_agent import handle_use_in_agent
+from bot.messages import ids
 
 
 def register(app: AsyncApp) -> None:
-    app.action(messages.OPEN_DIALOG_ACTION)(handle_open_dialog)
-    app.action(messages.RETRY_ACTION)(handle_retry)
-    app.action(messages.DESIGN_DIALOG_ACTION)(handle_open_design_dialog)
-    app.action(messages.SAVE_CANDIDATE_ACTION)(handle_save_candidate)
-    app.action(messages.USE_IN_AGENT_ACTION)(handle_use_in_agent)
-    app.action(messages.UNDO_AGENT_CHANGE_ACTION)(handle_undo_agent_change)
-    app.action(messages.DELETE_VOICE_ACTION)(handle_delete_voice)
-    for action_id in messages.HOME_SHOW_ACTIONS:
+    app.action(ids.OPEN_DIALOG_ACTION)(handle_open_dialog)
+    app.action(ids.RETRY_ACTION)(handle_retry)
+    app.action(ids.DESIGN_DIALOG_ACTION)(handle_open_design_dialog)
+    app.action(ids.SAVE_CANDIDATE_ACTION)(handle_save_candidate)
+    app.action(ids.USE_IN_AGENT_ACTION)(handle_use_in_agent)
+    app.action(ids.UNDO_AGENT_CHANGE_ACTION)(handle_undo_agent_change)
+    app.action(ids.DELETE_VOICE_ACTION)(handle_delete_voice)
+    for action_id in ids.HOME_SHOW_ACTIONS:
         app.action(action_id)(handle_home_show)
-    app.action(messages.REVRING_CONNECT_ACTION)(handle_connect)
-    app.action(messages.REVRING_REMOVE_ACTION)(handle_remove)
+    app.action(ids.REVRING_CONNECT_ACTION)(handle_connect)
+    app.action(ids.REVRING_REMOVE_ACTION)(handle_remove)

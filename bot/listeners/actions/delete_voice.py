@@ -5,8 +5,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.library import actions as voice_actions
 from bot.library.actions import Where
-from bot.library.home import HomeState, publish_home_for
+from bot.library.home import publish_home_for
 from bot.listeners.tell import team_of, tell
+from bot.messages.library import HomeState
 from bot.services import services
 
 

@@ -2,8 +2,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.library.home import HomeState, publish_home_for
+from bot.library.home import publish_home_for
 from bot.listeners.tell import team_of
+from bot.messages.library import HomeState
 from bot.services import services
 
 

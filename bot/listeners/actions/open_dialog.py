@@ -5,8 +5,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.messages import clone_dialog as dialog_text
 from bot.services import services
 
 
@@ -31,4 +31,4 @@ async def handle_open_dialog(
         language=str(typed.get("language") or "") or None,
     )
     if not opened:
-        await respond(messages.dialog_did_not_open(), replace_original=False)
+        await respond(dialog_text.dialog_did_not_open(), replace_original=False)

@@ -3,8 +3,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.cloner import Retried, Retry
+from bot.messages import clone as clone_text
 from bot.services import services
 
 
@@ -25,12 +25,12 @@ def _why_not(retried: Retried, clones_per_hour: int) -> str | None:
     """What the person is told when the clone did not start again; None when it did (the thread shows it)."""
     voice = retried.voice
     if retried.outcome is Retry.ALREADY_CLONED and voice is not None and voice.voice_id:
-        return messages.retry_already_cloned(voice.request.name, voice.voice_id)
+        return clone_text.retry_already_cloned(voice.request.name, voice.voice_id)
     if retried.outcome is Retry.RATE_LIMITED:
-        return messages.over_the_hourly_limit(clones_per_hour, retried.retry_after_seconds)
+        return clone_text.over_the_hourly_limit(clones_per_hour, retried.retry_after_seconds)
     return {
-        Retry.ALREADY_RUNNING: messages.retry_already_running(),
-        Retry.FILE_BUSY: messages.already_cloning_file(),
-        Retry.NOT_YOURS: messages.retry_not_yours(),
-        Retry.UNKNOWN: messages.retry_request_gone(),
+        Retry.ALREADY_RUNNING: clone_text.retry_already_running(),
+        Retry.FILE_BUSY: clone_text.already_cloning_file(),
+        Retry.NOT_YOURS: clone_text.retry_not_yours(),
+        Retry.UNKNOWN: clone_text.retry_request_gone(),
     }.get(retried.outcome)

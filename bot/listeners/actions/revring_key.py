@@ -5,9 +5,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.library.home import publish_home_for
+from bot.messages import revring_connection as connection_text
 from bot.services import services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.workspaces.connection import key_dialog, key_owner, may_manage_here
+from bot.workspaces.connection import key_owner, may_manage_here
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ async def handle_connect(ack: AsyncAck, body: dict, client: AsyncWebClient, cont
                                enterprise_id=context.enterprise_id)
         return
     try:
-        await client.views_open(trigger_id=body["trigger_id"], view=key_dialog())
+        await client.views_open(trigger_id=body["trigger_id"], view=connection_text.key_dialog())
     except SLACK_FAILURES as error:
         log.warning("RevRing key dialog did not open", extra={"slack_error": error_code(error)})
 

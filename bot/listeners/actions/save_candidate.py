@@ -3,8 +3,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.design.dialogs import SaveTarget, open_save_dialog
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import design as design_text
 from bot.services import services
 
 
@@ -16,9 +17,9 @@ async def handle_save_candidate(ack: AsyncAck, body: dict, action: dict, client:
     team_id = context.team_id or (body.get("team") or {}).get("id", "")
     candidate = await shared.store.get_candidate(team_id, str(action.get("value") or ""))
     if candidate is None or candidate.expired:
-        await respond(messages.candidate_expired(), replace_original=False, response_type="ephemeral")
+        await respond(design_text.candidate_expired(), replace_original=False, response_type="ephemeral")
         return
     message_ts = (body.get("container") or {}).get("message_ts")
     target = SaveTarget(candidate.id, candidate.channel_id, message_ts)
     if not await open_save_dialog(client, body["trigger_id"], shared.settings, target, candidate.index):
-        await respond(messages.dialog_did_not_open(), replace_original=False, response_type="ephemeral")
+        await respond(dialog_text.dialog_did_not_open(), replace_original=False, response_type="ephemeral")

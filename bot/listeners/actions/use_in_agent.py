@@ -5,11 +5,14 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.library import actions as voice_actions
 from bot.library import failures as voice_failures
 from bot.library.actions import Where
 from bot.listeners.tell import team_of, tell
+from bot.messages import agents as agents_text
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import library as library_text
+from bot.messages import library_failures
 from bot.revring import RevRingError
 from bot.services import services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -25,7 +28,7 @@ async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: A
     shared = services(context)
     where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
     if not shared.settings.agent_updates:  # the button is hidden; an old message may still carry it
-        await tell(client, body, respond, messages.agent_updates_off())
+        await tell(client, body, respond, agents_text.agent_updates_off())
         return
     job = await voice_actions.voice_to_manage(shared, client, where, str(action.get("value") or ""), verb="use",
                                               needs_ready=True)
@@ -38,25 +41,25 @@ async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: A
         return
     name = job.request.name
     try:
-        opened = await client.views_open(trigger_id=body["trigger_id"], view=messages.agents_loading_modal(name))
+        opened = await client.views_open(trigger_id=body["trigger_id"], view=agents_text.agents_loading_modal(name))
     except SLACK_FAILURES as error:
         log.warning("agent dialog not opened", extra={"slack_error": error_code(error)})
         if body.get("response_url"):
-            await respond(text=messages.dialog_did_not_open(), response_type="ephemeral", replace_original=False)
+            await respond(text=dialog_text.dialog_did_not_open(), response_type="ephemeral", replace_original=False)
         return
     view_id = str((opened.get("view") or {}).get("id") or "")
     try:
         agents = await revring.list_agents()
     except RevRingError as error:
-        explained = voice_failures.explain(error, voice_failures.LIST_AGENTS)
+        explained = voice_failures.explain(error, library_failures.LIST_AGENTS)
         log.info("agents not listed", extra={"cause": explained.cause})
-        view = messages.notice_modal(messages.AGENT_DIALOG_TITLE, explained.text)
+        view = library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, explained.text)
     else:
         if not agents:
-            view = messages.notice_modal(messages.AGENT_DIALOG_TITLE, messages.no_agents(name))
+            view = library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.no_agents(name))
         else:
             labels = await voice_actions.agent_labels(shared, where, agents)
-            view = messages.agent_dialog(name, job.id, labels)
+            view = agents_text.agent_dialog(name, job.id, labels)
     try:
         await client.views_update(view_id=view_id, view=view)
     except SLACK_FAILURES as error:

@@ -5,10 +5,12 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.command_text import Intent, parse_clone_text
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
 from bot.listeners.commands.design_voice import design_from_command
+from bot.messages import clone as clone_text
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import library as library_text
 from bot.records import Admission, CloneRequest, PendingCommand
 from bot.services import services
 
@@ -24,14 +26,14 @@ async def handle_clone_voice(
     channel_id = command["channel_id"]
     parsed = parse_clone_text(command.get("text", ""), settings.default_language)
     if parsed.intent is Intent.HELP:
-        await ack(messages.usage(minutes, settings.max_audio_mb))
+        await ack(clone_text.usage(minutes, settings.max_audio_mb))
         return
     if parsed.intent is Intent.BAD_LANGUAGE:
-        await ack(messages.bad_language(parsed.bad_language))
+        await ack(clone_text.bad_language(parsed.bad_language))
         return
     if parsed.intent is Intent.LIST:
         jobs = await shared.store.recent_jobs(context.team_id or command.get("team_id", ""), limit=20)
-        await ack(text=messages.voice_list_text(jobs), blocks=messages.voice_list_blocks(jobs))
+        await ack(text=library_text.voice_list_text(jobs), blocks=library_text.voice_list_blocks(jobs))
         return
     if parsed.intent is Intent.DESIGN:
         await design_from_command(ack, respond, client, context, command, parsed.description)
@@ -42,7 +44,7 @@ async def handle_clone_voice(
             client, command["trigger_id"], settings, DialogTarget(channel_id), language=parsed.language
         )
         if not opened:
-            await respond(messages.dialog_did_not_open())
+            await respond(dialog_text.dialog_did_not_open())
         return
 
     team_id = context.team_id or command.get("team_id", "")
@@ -65,23 +67,23 @@ async def handle_clone_voice(
         )
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:
-            await ack(messages.using_recent_file(recent.file.title, parsed.name, parsed.language))
+            await ack(clone_text.using_recent_file(recent.file.title, parsed.name, parsed.language))
         elif admitted.outcome is Admission.RATE_LIMITED:
-            await ack(messages.over_the_hourly_limit(settings.clones_per_hour, admitted.retry_after_seconds))
+            await ack(clone_text.over_the_hourly_limit(settings.clones_per_hour, admitted.retry_after_seconds))
         else:
-            await ack(messages.already_cloning_file())
+            await ack(clone_text.already_cloning_file())
         return
     button_value = json.dumps({"name": parsed.name, "language": parsed.language})
     if not member:
-        text = messages.not_a_member(parsed.name)
-        await ack(text=text, blocks=messages.not_a_member_blocks(parsed.name, button_value))
+        text = clone_text.not_a_member(parsed.name)
+        await ack(text=text, blocks=clone_text.not_a_member_blocks(parsed.name, button_value))
         return
     await shared.store.save_pending(
         PendingCommand(team_id, channel_id, user_id, name=parsed.name, language=parsed.language,
                        enterprise_id=context.enterprise_id)
     )
     await ack(
-        text=messages.waiting_for_file(parsed.name, parsed.language, minutes),
-        blocks=messages.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),
+        text=clone_text.waiting_for_file(parsed.name, parsed.language, minutes),
+        blocks=clone_text.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),
     )
 

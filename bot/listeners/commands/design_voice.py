@@ -3,8 +3,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.design.thread import DEFAULT_CANDIDATES, DesignRequest, description_problem, design_voices
+from bot.messages import design as design_text
+from bot.messages import revring_connection as connection_text
 from bot.revring import MAX_INSTRUCTION_LENGTH
 from bot.services import services
 
@@ -16,18 +17,18 @@ async def design_from_command(
     """`/clone-voice design <description>`: three candidates in a thread in this conversation (or the DM)."""
     problem = description_problem(description)
     if problem is not None:
-        await ack(messages.design_usage(MAX_INSTRUCTION_LENGTH, problem))
+        await ack(design_text.design_usage(MAX_INSTRUCTION_LENGTH, problem))
         return
     shared = services(context)
     team_id = context.team_id or command.get("team_id", "")
     revring = await shared.revring.client_for(team_id, context.enterprise_id)
     if revring is None:
-        await ack(messages.revring_not_connected())
+        await ack(connection_text.revring_not_connected())
         return
-    await ack(messages.design_started(DEFAULT_CANDIDATES))
+    await ack(design_text.design_started(DEFAULT_CANDIDATES))
     request = DesignRequest(team_id, command["user_id"], command["channel_id"], description, DEFAULT_CANDIDATES)
     thread = await design_voices(client, revring, shared.store, shared.metrics, request)
     if thread is None:
-        await respond(messages.design_not_posted())
+        await respond(design_text.design_not_posted())
     elif thread.moved:
-        await respond(messages.design_moved_to_dm())
+        await respond(design_text.design_moved_to_dm())

@@ -1,9 +1,9 @@
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.command_text import Intent, clean_name, parse_clone_text
 from bot.listeners.access_guard import actor_of
+from bot.messages import clone as clone_text
 from bot.records import Admission, CloneRequest, RecentAudio, SharedFile
 from bot.services import Services, services
 from bot.slack.shapes import looks_like_audio, shared_file
@@ -35,7 +35,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         parsed = parse_clone_text(text.replace(mention, " "), shared.settings.default_language)
         if parsed.intent is Intent.BAD_LANGUAGE:
             await client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=messages.bad_language(parsed.bad_language)
+                channel=channel_id, user=user_id, text=clone_text.bad_language(parsed.bad_language)
             )
             return
         # This file answers any command still waiting here, so the next audio shared is not cloned as well.
@@ -70,9 +70,9 @@ async def _clone(
         return
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.RATE_LIMITED:
-        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
+        text = clone_text.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
         await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=text)
     elif admitted.outcome is Admission.DUPLICATE:  # as the other ways in do: point to the first answer
         await client.chat_postEphemeral(
-            channel=request.channel_id, user=request.user_id, text=messages.already_cloning_file()
+            channel=request.channel_id, user=request.user_id, text=clone_text.already_cloning_file()
         )

@@ -3,10 +3,10 @@ import logging
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot import messages
 from bot.library import actions as voice_actions
 from bot.library.actions import Where
 from bot.listeners.tell import team_of
+from bot.messages import agents as agents_text
 from bot.revring import RevRingError
 from bot.services import services
 
@@ -25,6 +25,6 @@ async def handle_agent_search(ack: AsyncAck, body: dict, context: AsyncBoltConte
             agents = await revring.list_agents()
         except RevRingError as error:
             log.info("agents not listed for the search", extra={"cause": error.cause})
-    matching = [agent for agent in agents if query in agent.name.casefold()][: messages.MAX_STATIC_OPTIONS]
+    matching = [agent for agent in agents if query in agent.name.casefold()][: agents_text.MAX_STATIC_OPTIONS]
     labels = await voice_actions.agent_labels(shared, where, matching)
-    await ack(options=messages.agent_options(labels))
+    await ack(options=agents_text.agent_options(labels))

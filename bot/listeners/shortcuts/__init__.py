@@ -1,8 +1,8 @@
 from slack_bolt.app.async_app import AsyncApp
 
-from bot import messages
 from bot.listeners.shortcuts.clone_from_message import handle_clone_from_message
+from bot.messages import ids
 
 
 def register(app: AsyncApp) -> None:
-    app.shortcut(messages.SHORTCUT_CALLBACK_ID)(handle_clone_from_message)
+    app.shortcut(ids.SHORTCUT_CALLBACK_ID)(handle_clone_from_message)

@@ -3,9 +3,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.command_text import clean_name
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.messages import clone as clone_text
+from bot.messages import clone_dialog as dialog_text
 from bot.services import services
 from bot.slack.shapes import looks_like_audio, shared_file
 
@@ -19,7 +20,7 @@ async def handle_clone_from_message(
     files = [shared_file(f) for f in message.get("files") or [] if isinstance(f, dict)]
     audio = next((f for f in files if looks_like_audio(f)), None)
     if audio is None:
-        await respond(messages.no_audio_in_message())
+        await respond(clone_text.no_audio_in_message())
         return
     message_ts = message.get("ts") or shortcut.get("message_ts")
     target = DialogTarget(
@@ -37,4 +38,4 @@ async def handle_clone_from_message(
         fixed_file_title=audio.title or audio.name,
     )
     if not opened:
-        await respond(messages.dialog_did_not_open())
+        await respond(dialog_text.dialog_did_not_open())

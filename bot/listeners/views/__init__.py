@@ -1,16 +1,16 @@
 from slack_bolt.app.async_app import AsyncApp
 
-from bot import messages
 from bot.listeners.views.agent_dialog import handle_agent_dialog
 from bot.listeners.views.clone_dialog import handle_clone_dialog
 from bot.listeners.views.design_dialog import handle_design_dialog
 from bot.listeners.views.revring_key import handle_key_dialog
 from bot.listeners.views.save_candidate import handle_save_candidate_dialog
+from bot.messages import ids
 
 
 def register(app: AsyncApp) -> None:
-    app.view(messages.DIALOG_CALLBACK_ID)(handle_clone_dialog)
-    app.view(messages.DESIGN_CALLBACK_ID)(handle_design_dialog)
-    app.view(messages.SAVE_CALLBACK_ID)(handle_save_candidate_dialog)
-    app.view(messages.AGENT_DIALOG_CALLBACK_ID)(handle_agent_dialog)
-    app.view(messages.REVRING_KEY_CALLBACK_ID)(handle_key_dialog)
+    app.view(ids.DIALOG_CALLBACK_ID)(handle_clone_dialog)
+    app.view(ids.DESIGN_CALLBACK_ID)(handle_design_dialog)
+    app.view(ids.SAVE_CALLBACK_ID)(handle_save_candidate_dialog)
+    app.view(ids.AGENT_DIALOG_CALLBACK_ID)(handle_agent_dialog)
+    app.view(ids.REVRING_KEY_CALLBACK_ID)(handle_key_dialog)

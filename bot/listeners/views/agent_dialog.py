@@ -4,10 +4,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.library import actions as voice_actions
 from bot.library.actions import Where
 from bot.listeners.tell import team_of
+from bot.messages import agents as agents_text
+from bot.messages import ids
+from bot.messages import library as library_text
 from bot.services import services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
@@ -16,8 +18,8 @@ log = logging.getLogger(__name__)
 
 def chosen_agent(view: dict) -> str:
     """The agent picked in the dialog, from the static select or the searchable one."""
-    fields = ((view.get("state") or {}).get("values") or {}).get(messages.AGENT_BLOCK) or {}
-    for action_id in (messages.FIELD_ACTION, messages.AGENT_SEARCH_ACTION):
+    fields = ((view.get("state") or {}).get("values") or {}).get(ids.AGENT_BLOCK) or {}
+    for action_id in (ids.FIELD_ACTION, ids.AGENT_SEARCH_ACTION):
         option = (fields.get(action_id) or {}).get("selected_option") or {}
         if option.get("value"):
             return str(option["value"])
@@ -30,7 +32,7 @@ async def handle_agent_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
     agent the voice, then shows how it went. A second submission of the same dialog does nothing."""
     agent_id = chosen_agent(view)
     if not agent_id:
-        await ack(response_action="errors", errors={messages.AGENT_BLOCK: messages.agent_dialog_needs_agent()})
+        await ack(response_action="errors", errors={ids.AGENT_BLOCK: agents_text.agent_dialog_needs_agent()})
         return
     shared = services(context)
     where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
@@ -38,9 +40,10 @@ async def handle_agent_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
         await ack()
         return
     await ack(response_action="update",
-              view=messages.notice_modal(messages.AGENT_DIALOG_TITLE, messages.agent_working()))
+              view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.agent_working()))
     text = await voice_actions.give_voice(shared, client, where, str(view.get("private_metadata") or ""), agent_id)
     try:
-        await client.views_update(view_id=view["id"], view=messages.notice_modal(messages.AGENT_DIALOG_TITLE, text))
+        await client.views_update(view_id=view["id"],
+                                  view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, text))
     except SLACK_FAILURES as error:
         log.warning("agent dialog not updated", extra={"slack_error": error_code(error)})

@@ -2,8 +2,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.cloning.dialog import DialogTarget, read_submission
+from bot.messages import clone as clone_text
+from bot.messages import clone_dialog as dialog_text
+from bot.messages import ids
 from bot.records import Admission, CloneRequest
 from bot.services import services
 
@@ -30,11 +32,11 @@ async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
     )
     admitted = await shared.cloner.submit(client, request)
     # The shortcut's file has no input of its own to carry an error; the name field does.
-    block = messages.NAME_BLOCK if target.file_id else messages.AUDIO_BLOCK
+    block = ids.NAME_BLOCK if target.file_id else ids.AUDIO_BLOCK
     if admitted.outcome is Admission.DUPLICATE:
-        await ack(response_action="errors", errors={block: messages.dialog_file_busy()})
+        await ack(response_action="errors", errors={block: dialog_text.dialog_file_busy()})
     elif admitted.outcome is Admission.RATE_LIMITED:
-        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
-        await ack(response_action="errors", errors={messages.NAME_BLOCK: text})
+        text = clone_text.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: text})
     else:
         await ack()

@@ -5,8 +5,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.library.home import publish_home_for
+from bot.messages import ids
+from bot.messages import revring_connection as connection_text
 from bot.revring import BillingInactive, RevRingError, Unauthorized
 from bot.services import services
 from bot.workspaces.connection import key_owner, may_manage_here
@@ -26,13 +27,13 @@ async def handle_key_dialog(ack: AsyncAck, body: dict, view: dict, client: Async
     owner = key_owner(context)
     if not owner or not await may_manage_here(shared, client, context, user_id):
         log.warning("RevRing key refused: not an admin, owner or the installer", extra={"user": user_id})
-        await ack(response_action="errors", errors={messages.REVRING_KEY_BLOCK: messages.revring_key_not_admin()})
+        await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()})
         return
-    values = ((view.get("state") or {}).get("values") or {}).get(messages.REVRING_KEY_BLOCK) or {}
-    key = str((values.get(messages.FIELD_ACTION) or {}).get("value") or "").strip()
-    problem = await _check(shared.revring.candidate(key)) if key else messages.revring_key_rejected()
+    values = ((view.get("state") or {}).get("values") or {}).get(ids.REVRING_KEY_BLOCK) or {}
+    key = str((values.get(ids.FIELD_ACTION) or {}).get("value") or "").strip()
+    problem = await _check(shared.revring.candidate(key)) if key else connection_text.revring_key_rejected()
     if problem is not None:
-        await ack(response_action="errors", errors={messages.REVRING_KEY_BLOCK: problem})
+        await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: problem})
         return
     await shared.revring.connect(owner, key, user_id)
     await ack()
@@ -45,9 +46,9 @@ async def _check(revring) -> str | None:
     try:
         await asyncio.wait_for(revring.check_key(), CHECK_SECONDS)
     except Unauthorized:
-        return messages.revring_key_rejected()
+        return connection_text.revring_key_rejected()
     except BillingInactive:
-        return messages.revring_key_billing_inactive()
+        return connection_text.revring_key_billing_inactive()
     except (RevRingError, TimeoutError):
-        return messages.revring_key_not_checked()
+        return connection_text.revring_key_not_checked()
     return None

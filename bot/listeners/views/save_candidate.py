@@ -2,8 +2,11 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.design.dialogs import SaveTarget, read_save
+from bot.messages import clone as clone_text
+from bot.messages import design as design_text
+from bot.messages import ids
+from bot.messages import revring_connection as connection_text
 from bot.records import Admission, CloneRequest, SharedFile
 from bot.services import services
 
@@ -20,10 +23,10 @@ async def handle_save_candidate_dialog(ack: AsyncAck, body: dict, view: dict, cl
     target = SaveTarget.from_metadata(view.get("private_metadata", ""))
     candidate = await shared.store.get_candidate(team_id, target.candidate_id) if target else None
     if target is None or candidate is None or candidate.expired:
-        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.candidate_expired()})
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_expired()})
         return
     if await shared.revring.client_for(team_id, context.enterprise_id) is None:
-        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.revring_not_connected()})
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: connection_text.revring_not_connected()})
         return
     request = CloneRequest(
         team_id=team_id,
@@ -38,9 +41,9 @@ async def handle_save_candidate_dialog(ack: AsyncAck, body: dict, view: dict, cl
     )
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.DUPLICATE:
-        await ack(response_action="errors", errors={messages.NAME_BLOCK: messages.candidate_already_saving()})
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_already_saving()})
     elif admitted.outcome is Admission.RATE_LIMITED:
-        text = messages.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
-        await ack(response_action="errors", errors={messages.NAME_BLOCK: text})
+        text = clone_text.over_the_hourly_limit(shared.settings.clones_per_hour, admitted.retry_after_seconds)
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: text})
     else:
         await ack()
