@@ -35,6 +35,7 @@ async def handle_save_candidate_dialog(ack: AsyncAck, body: dict, view: dict, cl
         name=save.name,
         language=save.language,
         designed=True,
+        enterprise_id=context.enterprise_id,
     )
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.DUPLICATE:
