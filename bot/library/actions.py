@@ -8,28 +8,18 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.access.rights import may_manage
+from bot.access.rights import may_act
 from bot.library import failures as voice_failures
-from bot.records import AgentChange, Job
+from bot.records import AgentChange, Job, Where
 from bot.revring import Agent, RevRingClient, RevRingError
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Where:
-    """The workspace (and Enterprise Grid org) a request came from, and who made it."""
-
-    team_id: str
-    enterprise_id: str | None
-    user_id: str
 
 
 async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
@@ -40,7 +30,7 @@ async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where
         return messages.voice_gone()
     if job.deleted_at is not None:
         return messages.voice_already_deleted(job.request.name)
-    allowed = await may_manage(client, job.request.user_id, where.user_id)
+    allowed = await may_act(client, where, owner_id=job.request.user_id)
     if allowed is None:
         return messages.rights_not_checked()
     if not allowed:
@@ -129,7 +119,7 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
         return messages.agent_change_already_undone()
     if where.user_id != change.changed_by:
         job = await shared.store.voice_of(where.team_id, change.job_id)
-        allowed = await may_manage(client, job.request.user_id if job else change.changed_by, where.user_id)
+        allowed = await may_act(client, where, owner_id=job.request.user_id if job else change.changed_by)
         if allowed is None:
             return messages.rights_not_checked()
         if not allowed:

@@ -8,7 +8,6 @@ every submission, so a forged button or dialog does nothing.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -16,13 +15,12 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.access.rights import may_act
 from bot.config import Settings
+from bot.records import Where
 from bot.services import Services
-from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.workspaces.revring_accounts import Connection, KeyStatus, RevRingAccounts
 from bot.workspaces.slack_clients import find_installation
-
-log = logging.getLogger(__name__)
 
 
 def revring_connection_blocks(status: KeyStatus, *, can_manage: bool) -> list[dict[str, Any]]:
@@ -84,27 +82,13 @@ def key_owner(context: AsyncBoltContext) -> str | None:
 
 async def may_manage(settings: Settings, installations: AsyncInstallationStore | None, client: AsyncWebClient,
                      team_id: str | None, enterprise_id: str | None, user_id: str) -> bool:
-    """A workspace (or org) admin or owner per Slack's users.info, or the person who installed the app. Anything
-    Slack cannot answer is a no."""
-    if not settings.distribution or not user_id:
+    """The rule of bot.access.rights, the key being the installer's: they and the workspace's (or org's) own admins
+    and owners. Anything Slack cannot answer is a no."""
+    if not settings.distribution:
         return False  # one workspace: the key is the server's REVRING_API_KEY, changed by whoever runs the server
     installation = await find_installation(installations, team_id, enterprise_id)
-    if installation is not None and installation.user_id == user_id:
-        return True
-    try:
-        response = await client.users_info(user=user_id)
-    except SLACK_FAILURES as error:
-        log.warning("users.info failed; the RevRing connection is not offered",
-                    extra={"slack_error": error_code(error)})
-        return False
-    user = response.get("user") or {}
-    org = user.get("enterprise_user") or {}
-    # One of the installation's own people: a Slack Connect guest is an admin of another workspace, not of this one.
-    member = not user.get("is_stranger") and (
-        user.get("team_id") == team_id or (bool(enterprise_id) and org.get("enterprise_id") == enterprise_id)
-    )
-    flags = ("is_admin", "is_owner", "is_primary_owner")
-    return member and any(bool(user.get(flag)) or bool(org.get(flag)) for flag in flags)
+    installer = installation.user_id if installation is not None else None
+    return await may_act(client, Where(team_id or "", enterprise_id, user_id), owner_id=installer) is True
 
 
 async def may_manage_here(shared: Services, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> bool:
