@@ -1,7 +1,8 @@
 """What the library's buttons do to a voice, for one person in one workspace: give it to an agent (and undo that),
 delete it. Every step is checked here, not in the listeners: the voice belongs to the workspace, the person may act
 on it, a double click is one action (claimed in the store), and RevRing's failures become words (voice_failures).
-Each function returns what to tell the person, or None when the thread (or the Home tab) already shows it."""
+Each action returns what to tell the person, or None when the thread (or the Home tab) already shows it; the checks
+before it raise `voice_failures.Refused`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.access.rights import may_act
 from bot.library import failures as voice_failures
+from bot.library.failures import (
+    NotConnected,
+    NotTheirs,
+    Refused,
+    RightsUnknown,
+    VoiceDeleted,
+    VoiceGone,
+    VoiceNotReady,
+)
 from bot.records import AgentChange, Job, Where
 from bot.revring import Agent, RevRingClient, RevRingError
 from bot.services import Services
@@ -23,27 +33,34 @@ log = logging.getLogger(__name__)
 
 
 async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
-                          needs_ready: bool = False) -> Job | str:
-    """The voice `job_id` of this workspace if `where.user_id` may `verb` it; else the sentence saying why not."""
+                          needs_ready: bool = False) -> Job:
+    """The voice `job_id` of this workspace, if `where.user_id` may `verb` it; else raises `Refused`."""
     job = await shared.store.voice_of(where.team_id, job_id) if job_id else None
     if job is None or not job.voice_id:
-        return messages.voice_gone()
+        raise VoiceGone()
     if job.deleted_at is not None:
-        return messages.voice_already_deleted(job.request.name)
-    allowed = await may_act(client, where, owner_id=job.request.user_id)
-    if allowed is None:
-        return messages.rights_not_checked()
-    if not allowed:
-        return messages.only_owner_or_admin(verb, job.request.user_id)
+        raise VoiceDeleted(job.request.name)
+    await _check_rights(client, where, owner_id=job.request.user_id, verb=verb)
     status = job.voice_status or "ready"
     if needs_ready and status != "ready":
-        return messages.voice_not_ready(job.request.name, status)
+        raise VoiceNotReady(job.request.name, status)
     return job
 
 
-async def revring_for(shared: Services, where: Where) -> RevRingClient | str:
+async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str, verb: str) -> None:
+    allowed = await may_act(client, where, owner_id=owner_id)
+    if allowed is None:
+        raise RightsUnknown()
+    if not allowed:
+        raise NotTheirs(verb, owner_id)
+
+
+async def revring_for(shared: Services, where: Where) -> RevRingClient:
+    """The RevRing client of the workspace (or its org); raises `NotConnected` when no key serves it."""
     client = await shared.revring.client_for(where.team_id, where.enterprise_id)
-    return client if client is not None else messages.revring_not_connected()
+    if client is None:
+        raise NotConnected()
+    return client
 
 
 def voice_thread(job: Job) -> tuple[str, str] | None:
@@ -71,12 +88,11 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
     Returns what the dialog shows at the end."""
     if not shared.settings.agent_updates:
         return messages.agent_updates_off()
-    job = await voice_to_manage(shared, client, where, job_id, verb="use", needs_ready=True)
-    if isinstance(job, str):
-        return job
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
+    try:
+        job = await voice_to_manage(shared, client, where, job_id, verb="use", needs_ready=True)
+        revring = await revring_for(shared, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
     assert job.voice_id is not None
     name = job.request.name
     agent: Agent | None = None
@@ -117,16 +133,14 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
         return messages.agent_change_gone()
     if change.undone_at is not None:
         return messages.agent_change_already_undone()
-    if where.user_id != change.changed_by:
-        job = await shared.store.voice_of(where.team_id, change.job_id)
-        allowed = await may_act(client, where, owner_id=job.request.user_id if job else change.changed_by)
-        if allowed is None:
-            return messages.rights_not_checked()
-        if not allowed:
-            return messages.only_owner_or_admin("undo changes to", job.request.user_id if job else change.changed_by)
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
+    try:
+        if where.user_id != change.changed_by:
+            job = await shared.store.voice_of(where.team_id, change.job_id)
+            owner = job.request.user_id if job else change.changed_by
+            await _check_rights(client, where, owner_id=owner, verb="undo changes to")
+        revring = await revring_for(shared, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
     if not await shared.store.claim_undo(where.team_id, change.id, where.user_id):
         return messages.agent_change_already_undone()
     try:
@@ -155,12 +169,11 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
 async def delete_voice(shared: Services, client: AsyncWebClient, where: Where, job_id: str) -> str | None:
     """DELETE the voice at RevRing, once (a double click finds it claimed), and edit its message to say who deleted
     it and when; a failure gives the claim back, so it can be tried again."""
-    job = await voice_to_manage(shared, client, where, job_id, verb="delete")
-    if isinstance(job, str):
-        return job
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
+    try:
+        job = await voice_to_manage(shared, client, where, job_id, verb="delete")
+        revring = await revring_for(shared, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
     assert job.voice_id is not None
     if not await shared.store.claim_deletion(where.team_id, job.id, where.user_id):
         return messages.voice_already_deleted(job.request.name)

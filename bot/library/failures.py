@@ -1,5 +1,6 @@
-"""Why a library call to RevRing (list the agents, give an agent a voice, delete a voice, undo) did not work, in
-one place: the sentence for the person (mrkdwn-safe) and the cause for the logs, as `failures` does for clones."""
+"""Why an action on a voice (list the agents, give an agent a voice, delete a voice, undo) was not done, in one place:
+refused before RevRing was asked (`Refused` and its kinds), or failed at RevRing (`explain`); the sentence for the
+person (mrkdwn-safe) and the cause for the logs, as `failures` does for clones."""
 
 from __future__ import annotations
 
@@ -19,6 +20,57 @@ from bot.revring import (
 )
 
 LIST_AGENTS = "list your RevRing agents"
+
+
+class Refused(Exception):
+    """The action was refused before anything was asked of RevRing; `refusal(error)` says why, to the person."""
+
+
+class VoiceGone(Refused):
+    """No voice of this workspace by that id (never made, or its record is gone)."""
+
+
+class VoiceDeleted(Refused):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class RightsUnknown(Refused):
+    """Slack could not say who the person is in the workspace."""
+
+
+class NotTheirs(Refused):
+    """Neither the person who cloned the voice nor an admin of the workspace; `verb` is what they tried."""
+
+    def __init__(self, verb: str, owner_id: str) -> None:
+        super().__init__(verb, owner_id)
+        self.verb, self.owner_id = verb, owner_id
+
+
+class VoiceNotReady(Refused):
+    def __init__(self, name: str, status: str) -> None:
+        super().__init__(name, status)
+        self.name, self.status = name, status
+
+
+class NotConnected(Refused):
+    """No RevRing key serves the workspace."""
+
+
+def refusal(error: Refused) -> str:
+    match error:
+        case VoiceDeleted():
+            return messages.voice_already_deleted(error.name)
+        case RightsUnknown():
+            return messages.rights_not_checked()
+        case NotTheirs():
+            return messages.only_owner_or_admin(error.verb, error.owner_id)
+        case VoiceNotReady():
+            return messages.voice_not_ready(error.name, error.status)
+        case NotConnected():
+            return messages.revring_not_connected()
+    return messages.voice_gone()
 
 
 def give_voice(agent_name: str) -> str:

@@ -27,14 +27,12 @@ async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: A
     if not shared.settings.agent_updates:  # the button is hidden; an old message may still carry it
         await tell(client, body, respond, messages.agent_updates_off())
         return
-    job = await voice_actions.voice_to_manage(shared, client, where, str(action.get("value") or ""), verb="use",
-                                              needs_ready=True)
-    if isinstance(job, str):
-        await tell(client, body, respond, job)
-        return
-    revring = await voice_actions.revring_for(shared, where)
-    if isinstance(revring, str):
-        await tell(client, body, respond, revring)
+    try:
+        job = await voice_actions.voice_to_manage(shared, client, where, str(action.get("value") or ""), verb="use",
+                                                  needs_ready=True)
+        revring = await voice_actions.revring_for(shared, where)
+    except voice_failures.Refused as refused:
+        await tell(client, body, respond, voice_failures.refusal(refused))
         return
     name = job.request.name
     try:

@@ -6,8 +6,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from bot import messages
 from bot.library import actions as voice_actions
 from bot.library.actions import Where
+from bot.library.failures import NotConnected
 from bot.listeners.tell import team_of
-from bot.revring import RevRingError
+from bot.revring import Agent, RevRingError
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -18,13 +19,14 @@ async def handle_agent_search(ack: AsyncAck, body: dict, context: AsyncBoltConte
     shared = services(context)
     where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
     query = str(body.get("value") or "").casefold().strip()
-    revring = await voice_actions.revring_for(shared, where)
-    agents = []
-    if not isinstance(revring, str):
-        try:
-            agents = await revring.list_agents()
-        except RevRingError as error:
-            log.info("agents not listed for the search", extra={"cause": error.cause})
+    agents: list[Agent] = []
+    try:
+        revring = await voice_actions.revring_for(shared, where)
+        agents = await revring.list_agents()
+    except NotConnected:
+        pass
+    except RevRingError as error:
+        log.info("agents not listed for the search", extra={"cause": error.cause})
     matching = [agent for agent in agents if query in agent.name.casefold()][: messages.MAX_STATIC_OPTIONS]
     labels = await voice_actions.agent_labels(shared, where, matching)
     await ack(options=messages.agent_options(labels))
