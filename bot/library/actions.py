@@ -26,16 +26,17 @@ from bot.library.failures import (
 )
 from bot.records import AgentChange, Job, Where
 from bot.revring import Agent, RevRingClient, RevRingError
-from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.store import RequestStore
+from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
 
 
-async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
+async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
                           needs_ready: bool = False) -> Job:
     """The voice `job_id` of this workspace, if `where.user_id` may `verb` it; else raises `Refused`."""
-    job = await shared.store.voice_of(where.team_id, job_id) if job_id else None
+    job = await store.voice_of(where.team_id, job_id) if job_id else None
     if job is None or not job.voice_id:
         raise VoiceGone()
     if job.deleted_at is not None:
@@ -55,9 +56,9 @@ async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str, 
         raise NotTheirs(verb, owner_id)
 
 
-async def revring_for(shared: Services, where: Where) -> RevRingClient:
+async def revring_for(accounts: RevRingAccounts, where: Where) -> RevRingClient:
     """The RevRing client of the workspace (or its org); raises `NotConnected` when no key serves it."""
-    client = await shared.revring.client_for(where.team_id, where.enterprise_id)
+    client = await accounts.client_for(where.team_id, where.enterprise_id)
     if client is None:
         raise NotConnected()
     return client
@@ -76,21 +77,22 @@ def voice_thread(job: Job) -> tuple[str, str] | None:
 # --- Use in an agent --------------------------------------------------------------------------------
 
 
-async def agent_labels(shared: Services, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
+async def agent_labels(store: RequestStore, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
     """(agent id, "Support line (now: Rachel)") for each agent: the current voice by name when it is one of ours."""
-    names = await shared.store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
+    names = await store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
     return [(agent.id, messages.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
             for agent in agents]
 
 
-async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job_id: str, agent_id: str) -> str:
+async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                     job_id: str, agent_id: str, *, agent_updates: bool) -> str:
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
-    Returns what the dialog shows at the end."""
-    if not shared.settings.agent_updates:
+    Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES, without which nothing is changed."""
+    if not agent_updates:
         return messages.agent_updates_off()
     try:
-        job = await voice_to_manage(shared, client, where, job_id, verb="use", needs_ready=True)
-        revring = await revring_for(shared, where)
+        job = await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True)
+        revring = await revring_for(accounts, where)
     except Refused as refused:
         return voice_failures.refusal(refused)
     assert job.voice_id is not None
@@ -111,7 +113,7 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
         return explained.text
     change = AgentChange(uuid.uuid4().hex[:16], where.team_id, job.id, agent.id, agent.name, job.voice_id,
                          agent.voice_id, where.user_id, time.time())
-    await shared.store.record_agent_change(change)
+    await store.record_agent_change(change)
     log.info("agent given a voice", extra={"agent": agent.id, "voice": job.voice_id})
     thread = voice_thread(job)
     if thread is not None:
@@ -125,28 +127,28 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
     return messages.agent_change_done(agent.name, name, change.previous_voice_id)
 
 
-async def undo_change(shared: Services, client: AsyncWebClient, where: Where, change_id: str,
-                      message: tuple[str, str] | None) -> str | None:
+async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                      change_id: str, message: tuple[str, str] | None) -> str | None:
     """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so."""
-    change = await shared.store.agent_change(where.team_id, change_id) if change_id else None
+    change = await store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
         return messages.agent_change_gone()
     if change.undone_at is not None:
         return messages.agent_change_already_undone()
     try:
         if where.user_id != change.changed_by:
-            job = await shared.store.voice_of(where.team_id, change.job_id)
+            job = await store.voice_of(where.team_id, change.job_id)
             owner = job.request.user_id if job else change.changed_by
             await _check_rights(client, where, owner_id=owner, verb="undo changes to")
-        revring = await revring_for(shared, where)
+        revring = await revring_for(accounts, where)
     except Refused as refused:
         return voice_failures.refusal(refused)
-    if not await shared.store.claim_undo(where.team_id, change.id, where.user_id):
+    if not await store.claim_undo(where.team_id, change.id, where.user_id):
         return messages.agent_change_already_undone()
     try:
         await revring.update_agent_voice(change.agent_id, change.previous_voice_id)
     except RevRingError as error:
-        await shared.store.release_undo(where.team_id, change.id)
+        await store.release_undo(where.team_id, change.id)
         explained = voice_failures.explain(error, voice_failures.undo_change(change.agent_name),
                                            voice_id=change.previous_voice_id)
         log.info("agent change not undone", extra={"cause": explained.cause})
@@ -166,26 +168,27 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
 # --- Delete a voice ---------------------------------------------------------------------------------
 
 
-async def delete_voice(shared: Services, client: AsyncWebClient, where: Where, job_id: str) -> str | None:
+async def delete_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                       job_id: str) -> str | None:
     """DELETE the voice at RevRing, once (a double click finds it claimed), and edit its message to say who deleted
     it and when; a failure gives the claim back, so it can be tried again."""
     try:
-        job = await voice_to_manage(shared, client, where, job_id, verb="delete")
-        revring = await revring_for(shared, where)
+        job = await voice_to_manage(store, client, where, job_id, verb="delete")
+        revring = await revring_for(accounts, where)
     except Refused as refused:
         return voice_failures.refusal(refused)
     assert job.voice_id is not None
-    if not await shared.store.claim_deletion(where.team_id, job.id, where.user_id):
+    if not await store.claim_deletion(where.team_id, job.id, where.user_id):
         return messages.voice_already_deleted(job.request.name)
     try:
         outcome = await revring.delete_voice(job.voice_id)
     except RevRingError as error:
-        await shared.store.release_deletion(where.team_id, job.id)
+        await store.release_deletion(where.team_id, job.id)
         explained = voice_failures.explain(error, voice_failures.delete_voice(job.request.name))
         log.info("voice not deleted", extra={"cause": explained.cause})
         return explained.text
     log.info("voice deleted", extra={"voice": job.voice_id, "outcome": outcome.value})
-    deleted = await shared.store.voice_of(where.team_id, job.id)
+    deleted = await store.voice_of(where.team_id, job.id)
     when = deleted.deleted_at if deleted and deleted.deleted_at else time.time()
     text = messages.voice_deleted(job.request.name, job.voice_id, where.user_id, when)
     if job.reply_channel and job.reply_ts:

@@ -5,13 +5,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.design.thread import DEFAULT_CANDIDATES, DesignRequest, description_problem, design_voices
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.revring import MAX_INSTRUCTION_LENGTH
-from bot.services import services
 
 
 async def design_from_command(
-    ack: AsyncAck, respond: AsyncRespond, client: AsyncWebClient, context: AsyncBoltContext, command: dict,
-    description: str,
+    ack: AsyncAck, respond: AsyncRespond, client: AsyncWebClient, context: AsyncBoltContext, description: str
 ) -> None:
     """`/clone-voice design <description>`: three candidates in a thread in this conversation (or the DM)."""
     problem = description_problem(description)
@@ -19,13 +19,14 @@ async def design_from_command(
         await ack(messages.design_usage(MAX_INSTRUCTION_LENGTH, problem))
         return
     shared = services(context)
-    team_id = context.team_id or command.get("team_id", "")
-    revring = await shared.revring.client_for(team_id, context.enterprise_id)
+    asked = incoming(context)
+    revring = await shared.revring.client_for(asked.team_id, asked.enterprise_id)
     if revring is None:
         await ack(messages.revring_not_connected())
         return
     await ack(messages.design_started(DEFAULT_CANDIDATES))
-    request = DesignRequest(team_id, command["user_id"], command["channel_id"], description, DEFAULT_CANDIDATES)
+    request = DesignRequest(asked.team_id, asked.user_id, asked.channel_id or asked.user_id, description,
+                            DEFAULT_CANDIDATES)
     thread = await design_voices(client, revring, shared.store, shared.metrics, request)
     if thread is None:
         await respond(messages.design_not_posted())

@@ -5,28 +5,27 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot import messages
 from bot.library import actions as voice_actions
-from bot.library.actions import Where
 from bot.library.failures import NotConnected
-from bot.listeners.tell import team_of
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.revring import Agent, RevRingError
-from bot.services import services
 
 log = logging.getLogger(__name__)
 
 
-async def handle_agent_search(ack: AsyncAck, body: dict, context: AsyncBoltContext):
+async def handle_agent_search(ack: AsyncAck, options: dict, context: AsyncBoltContext):
     """The agent select past Slack's 100 options: the agents whose name holds what was typed (first 100)."""
     shared = services(context)
-    where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
-    query = str(body.get("value") or "").casefold().strip()
+    where = incoming(context).where
+    query = str(options.get("value") or "").casefold().strip()
     agents: list[Agent] = []
     try:
-        revring = await voice_actions.revring_for(shared, where)
+        revring = await voice_actions.revring_for(shared.revring, where)
         agents = await revring.list_agents()
     except NotConnected:
         pass
     except RevRingError as error:
         log.info("agents not listed for the search", extra={"cause": error.cause})
     matching = [agent for agent in agents if query in agent.name.casefold()][: messages.MAX_STATIC_OPTIONS]
-    labels = await voice_actions.agent_labels(shared, where, matching)
+    labels = await voice_actions.agent_labels(shared.store, where, matching)
     await ack(options=messages.agent_options(labels))
