@@ -40,11 +40,11 @@ async def guard_access(
         # The RevRing connection is not cloning: its handlers let only the workspace's admins and the installer in.
         await next()
         return None
-    outside = False
-    channel_id = asked.channel_id
     if kind not in ("command", "block_actions", "message_action", "shortcut", "view_submission", "block_suggestion"):
         await next()
         return None
+    outside = False
+    channel_id = asked.channel_id
     view = asked.view
     if kind == "view_submission" and view.get("callback_id") == messages.DIALOG_CALLBACK_ID:
         target = DialogTarget.from_metadata(view.get("private_metadata", ""))
