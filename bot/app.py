@@ -29,13 +29,13 @@ from bot.check.command import expected_scopes
 from bot.cloning.cloner import Cloner
 from bot.cloning.pipeline import Pipeline
 from bot.config import Settings
-from bot.library.home import HomeRefresher
+from bot.library.home import HomeTab
 from bot.listeners import register_listeners, store_trouble
+from bot.listeners.services import CONTEXT_KEY, Services
 from bot.ops import logs
 from bot.ops.health import Health
 from bot.ops.metrics import Metrics
 from bot.revring import RevRingClient
-from bot.services import CONTEXT_KEY, Services
 from bot.slack.api_errors import error_code
 from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable, sqlite_file
 from bot.store.slack_oauth import OAuthStateStore, installation_store
@@ -157,13 +157,13 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             settings.revring_api_key, revring_client, store,
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
         )
+        home = HomeTab(store, settings, accounts, installations)
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),
-                        shared_database=settings.database.is_postgres,
-                        on_answered=HomeRefresher(store, settings, accounts, installations))
+                        shared_database=settings.database.is_postgres, on_answered=home)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
-                          accounts, installations)
+                          accounts, home, installations)
         bolt = build_bolt_app(settings, client, shared, oauth)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared

@@ -11,6 +11,15 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Where:
+    """Who made a request, and the workspace (and Enterprise Grid org, if any) it came from."""
+
+    team_id: str
+    enterprise_id: str | None
+    user_id: str
+
+
+@dataclass(frozen=True)
 class SharedFile:
     """The parts of a Slack file the bot uses (read from Slack's file object by `slack_shapes.shared_file`)."""
 

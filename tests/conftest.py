@@ -17,7 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import SERVICES, create_web_app
 from bot.config import Settings
-from bot.services import Services
+from bot.listeners.services import Services
 from tests import slack_payloads
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access.rights import one_of_its_own
 from bot.config import Settings
 from bot.messages import access as access_text
 from bot.slack.api_errors import SLACK_FAILURES, error_code
@@ -70,10 +71,8 @@ class AccessPolicy:
             log.warning("users.info failed; the request is refused until Slack answers",
                         extra={"user": actor.user_id, "slack_error": error_code(error)})
             return None
-        user = response.get("user") or {}
-        enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
-        same_org = bool(enterprise) and enterprise == actor.installation_enterprise_id
-        member = not user.get("is_stranger") and (user.get("team_id") == actor.installation_team_id or same_org)
+        member = one_of_its_own(response.get("user") or {}, actor.installation_team_id,
+                                actor.installation_enterprise_id)
         self._members[actor.user_id] = (time.monotonic(), member)
         return member
 

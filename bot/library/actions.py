@@ -1,63 +1,70 @@
 """What the library's buttons do to a voice, for one person in one workspace: give it to an agent (and undo that),
 delete it. Every step is checked here, not in the listeners: the voice belongs to the workspace, the person may act
 on it, a double click is one action (claimed in the store), and RevRing's failures become words (voice_failures).
-Each function returns what to tell the person, or None when the thread (or the Home tab) already shows it."""
+Each action returns what to tell the person, or None when the thread (or the Home tab) already shows it; the checks
+before it raise `voice_failures.Refused`."""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access.rights import may_manage
+from bot.access.rights import may_act
 from bot.library import failures as voice_failures
+from bot.library.failures import (
+    NotConnected,
+    NotTheirs,
+    Refused,
+    RightsUnknown,
+    VoiceDeleted,
+    VoiceGone,
+    VoiceNotReady,
+)
 from bot.messages import agents as agents_text
 from bot.messages import clone as clone_text
 from bot.messages import library as library_text
 from bot.messages import library_failures
-from bot.messages import revring_connection as connection_text
-from bot.records import AgentChange, Job
+from bot.records import AgentChange, Job, Where
 from bot.revring import Agent, RevRingClient, RevRingError
-from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.store import RequestStore
+from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Where:
-    """The workspace (and Enterprise Grid org) a request came from, and who made it."""
-
-    team_id: str
-    enterprise_id: str | None
-    user_id: str
-
-
-async def voice_to_manage(shared: Services, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
-                          needs_ready: bool = False) -> Job | str:
-    """The voice `job_id` of this workspace if `where.user_id` may `verb` it; else the sentence saying why not."""
-    job = await shared.store.voice_of(where.team_id, job_id) if job_id else None
+async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
+                          needs_ready: bool = False) -> Job:
+    """The voice `job_id` of this workspace, if `where.user_id` may `verb` it; else raises `Refused`."""
+    job = await store.voice_of(where.team_id, job_id) if job_id else None
     if job is None or not job.voice_id:
-        return library_text.voice_gone()
+        raise VoiceGone()
     if job.deleted_at is not None:
-        return library_text.voice_already_deleted(job.request.name)
-    allowed = await may_manage(client, job.request.user_id, where.user_id)
-    if allowed is None:
-        return library_text.rights_not_checked()
-    if not allowed:
-        return library_text.only_owner_or_admin(verb, job.request.user_id)
+        raise VoiceDeleted(job.request.name)
+    await _check_rights(client, where, owner_id=job.request.user_id, verb=verb)
     status = job.voice_status or "ready"
     if needs_ready and status != "ready":
-        return agents_text.voice_not_ready(job.request.name, status)
+        raise VoiceNotReady(job.request.name, status)
     return job
 
 
-async def revring_for(shared: Services, where: Where) -> RevRingClient | str:
-    client = await shared.revring.client_for(where.team_id, where.enterprise_id)
-    return client if client is not None else connection_text.revring_not_connected()
+async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str, verb: str) -> None:
+    allowed = await may_act(client, where, owner_id=owner_id)
+    if allowed is None:
+        raise RightsUnknown()
+    if not allowed:
+        raise NotTheirs(verb, owner_id)
+
+
+async def revring_for(accounts: RevRingAccounts, where: Where) -> RevRingClient:
+    """The RevRing client of the workspace (or its org); raises `NotConnected` when no key serves it."""
+    client = await accounts.client_for(where.team_id, where.enterprise_id)
+    if client is None:
+        raise NotConnected()
+    return client
 
 
 def voice_thread(job: Job) -> tuple[str, str] | None:
@@ -73,24 +80,24 @@ def voice_thread(job: Job) -> tuple[str, str] | None:
 # --- Use in an agent --------------------------------------------------------------------------------
 
 
-async def agent_labels(shared: Services, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
+async def agent_labels(store: RequestStore, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
     """(agent id, "Support line (now: Rachel)") for each agent: the current voice by name when it is one of ours."""
-    names = await shared.store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
+    names = await store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
     return [(agent.id, agents_text.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
             for agent in agents]
 
 
-async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job_id: str, agent_id: str) -> str:
+async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                     job_id: str, agent_id: str, *, agent_updates: bool) -> str:
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
-    Returns what the dialog shows at the end."""
-    if not shared.settings.agent_updates:
+    Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES, without which nothing is changed."""
+    if not agent_updates:
         return agents_text.agent_updates_off()
-    job = await voice_to_manage(shared, client, where, job_id, verb="use", needs_ready=True)
-    if isinstance(job, str):
-        return job
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
+    try:
+        job = await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True)
+        revring = await revring_for(accounts, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
     assert job.voice_id is not None
     name = job.request.name
     agent: Agent | None = None
@@ -109,7 +116,7 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
         return explained.text
     change = AgentChange(uuid.uuid4().hex[:16], where.team_id, job.id, agent.id, agent.name, job.voice_id,
                          agent.voice_id, where.user_id, time.time())
-    await shared.store.record_agent_change(change)
+    await store.record_agent_change(change)
     log.info("agent given a voice", extra={"agent": agent.id, "voice": job.voice_id})
     thread = voice_thread(job)
     if thread is not None:
@@ -123,31 +130,28 @@ async def give_voice(shared: Services, client: AsyncWebClient, where: Where, job
     return agents_text.agent_change_done(agent.name, name, change.previous_voice_id)
 
 
-async def undo_change(shared: Services, client: AsyncWebClient, where: Where, change_id: str,
-                      message: tuple[str, str] | None) -> str | None:
+async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                      change_id: str, message: tuple[str, str] | None) -> str | None:
     """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so."""
-    change = await shared.store.agent_change(where.team_id, change_id) if change_id else None
+    change = await store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
         return agents_text.agent_change_gone()
     if change.undone_at is not None:
         return agents_text.agent_change_already_undone()
-    if where.user_id != change.changed_by:
-        job = await shared.store.voice_of(where.team_id, change.job_id)
-        allowed = await may_manage(client, job.request.user_id if job else change.changed_by, where.user_id)
-        if allowed is None:
-            return library_text.rights_not_checked()
-        if not allowed:
+    try:
+        if where.user_id != change.changed_by:
+            job = await store.voice_of(where.team_id, change.job_id)
             owner = job.request.user_id if job else change.changed_by
-            return library_text.only_owner_or_admin("undo changes to", owner)
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
-    if not await shared.store.claim_undo(where.team_id, change.id, where.user_id):
+            await _check_rights(client, where, owner_id=owner, verb="undo changes to")
+        revring = await revring_for(accounts, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
+    if not await store.claim_undo(where.team_id, change.id, where.user_id):
         return agents_text.agent_change_already_undone()
     try:
         await revring.update_agent_voice(change.agent_id, change.previous_voice_id)
     except RevRingError as error:
-        await shared.store.release_undo(where.team_id, change.id)
+        await store.release_undo(where.team_id, change.id)
         explained = voice_failures.explain(error, library_failures.undo_change(change.agent_name),
                                            voice_id=change.previous_voice_id)
         log.info("agent change not undone", extra={"cause": explained.cause})
@@ -167,27 +171,27 @@ async def undo_change(shared: Services, client: AsyncWebClient, where: Where, ch
 # --- Delete a voice ---------------------------------------------------------------------------------
 
 
-async def delete_voice(shared: Services, client: AsyncWebClient, where: Where, job_id: str) -> str | None:
+async def delete_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
+                       job_id: str) -> str | None:
     """DELETE the voice at RevRing, once (a double click finds it claimed), and edit its message to say who deleted
     it and when; a failure gives the claim back, so it can be tried again."""
-    job = await voice_to_manage(shared, client, where, job_id, verb="delete")
-    if isinstance(job, str):
-        return job
-    revring = await revring_for(shared, where)
-    if isinstance(revring, str):
-        return revring
+    try:
+        job = await voice_to_manage(store, client, where, job_id, verb="delete")
+        revring = await revring_for(accounts, where)
+    except Refused as refused:
+        return voice_failures.refusal(refused)
     assert job.voice_id is not None
-    if not await shared.store.claim_deletion(where.team_id, job.id, where.user_id):
+    if not await store.claim_deletion(where.team_id, job.id, where.user_id):
         return library_text.voice_already_deleted(job.request.name)
     try:
         outcome = await revring.delete_voice(job.voice_id)
     except RevRingError as error:
-        await shared.store.release_deletion(where.team_id, job.id)
+        await store.release_deletion(where.team_id, job.id)
         explained = voice_failures.explain(error, library_failures.delete_voice(job.request.name))
         log.info("voice not deleted", extra={"cause": explained.cause})
         return explained.text
     log.info("voice deleted", extra={"voice": job.voice_id, "outcome": outcome.value})
-    deleted = await shared.store.voice_of(where.team_id, job.id)
+    deleted = await store.voice_of(where.team_id, job.id)
     when = deleted.deleted_at if deleted and deleted.deleted_at else time.time()
     text = library_text.voice_deleted(job.request.name, job.voice_id, where.user_id, when)
     if job.reply_channel and job.reply_ts:

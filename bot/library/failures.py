@@ -1,11 +1,14 @@
-"""Why a library call to RevRing (list the agents, give an agent a voice, delete a voice, undo) did not work, in
-one place: the sentence for the person (mrkdwn-safe) and the cause for the logs, as `failures` does for clones."""
+"""Why an action on a voice (list the agents, give an agent a voice, delete a voice, undo) was not done, in one place:
+refused before RevRing was asked (`Refused` and its kinds), or failed at RevRing (`explain`); the sentence for the
+person (mrkdwn-safe) and the cause for the logs, as `failures` does for clones."""
 
 from __future__ import annotations
 
 from bot.cloning.failures import Explained
 from bot.messages import agents as agents_text
+from bot.messages import library as library_text
 from bot.messages import library_failures
+from bot.messages import revring_connection as connection_text
 from bot.revring import (
     BillingInactive,
     InvalidBody,
@@ -20,9 +23,60 @@ from bot.revring import (
 )
 
 
+class Refused(Exception):
+    """The action was refused before anything was asked of RevRing; `refusal(error)` says why, to the person."""
+
+
+class VoiceGone(Refused):
+    """No voice of this workspace by that id (never made, or its record is gone)."""
+
+
+class VoiceDeleted(Refused):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class RightsUnknown(Refused):
+    """Slack could not say who the person is in the workspace."""
+
+
+class NotTheirs(Refused):
+    """Neither the person who cloned the voice nor an admin of the workspace; `verb` is what they tried."""
+
+    def __init__(self, verb: str, owner_id: str) -> None:
+        super().__init__(verb, owner_id)
+        self.verb, self.owner_id = verb, owner_id
+
+
+class VoiceNotReady(Refused):
+    def __init__(self, name: str, status: str) -> None:
+        super().__init__(name, status)
+        self.name, self.status = name, status
+
+
+class NotConnected(Refused):
+    """No RevRing key serves the workspace."""
+
+
+def refusal(error: Refused) -> str:
+    match error:
+        case VoiceDeleted():
+            return library_text.voice_already_deleted(error.name)
+        case RightsUnknown():
+            return library_text.rights_not_checked()
+        case NotTheirs():
+            return library_text.only_owner_or_admin(error.verb, error.owner_id)
+        case VoiceNotReady():
+            return agents_text.voice_not_ready(error.name, error.status)
+        case NotConnected():
+            return connection_text.revring_not_connected()
+    return library_text.voice_gone()
+
+
 def explain(error: RevRingError, what: str, *, voice_id: str | None = None) -> Explained:
-    """What `error` means for `what` (one of the phrases in `bot.messages.library_failures`); `voice_id` is shown
-    to paste on a 405 from Update Agent (this account cannot update agents through the API)."""
+    """What `error` means for `what` (one of the phrases above); `voice_id` is shown to paste on a 405 from
+    Update Agent (this account cannot update agents through the API)."""
     return Explained(_words(error, what, voice_id), error.cause)
 
 

@@ -17,8 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.messages import library as library_text
 from bot.messages.library import HomeState
-from bot.records import Job
-from bot.services import Services
+from bot.records import Job, Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.store import RequestStore, StoreUnavailable
 from bot.workspaces.connection import connection_blocks
@@ -84,19 +83,9 @@ async def _with_permalinks(client: AsyncWebClient, store: RequestStore, jobs: li
     return list(await asyncio.gather(*(linked(job) for job in jobs)))
 
 
-async def publish_home_for(
-    shared: Services, client: AsyncWebClient, user_id: str, *, team_id: str, enterprise_id: str | None,
-    state: HomeState = HomeState(), refusal: str | None = None,
-) -> bool:
-    """`publish_home` with every section, for a person of the workspace a Slack request came from."""
-    connection = await connection_blocks(shared.revring, shared.settings, shared.installations, client, team_id,
-                                         enterprise_id, user_id)
-    return await publish_home(client, user_id, team_id=team_id, store=shared.store, settings=shared.settings,
-                              state=state, refusal=refusal, connection=connection)
-
-
-class HomeRefresher:
-    """Given to the Cloner: when a clone made a voice, its requester's Home shows it (their library, first page)."""
+class HomeTab:
+    """`publish_home` with every section, for a person of a workspace: when a Slack request asks (`publish`), and,
+    given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page)."""
 
     def __init__(self, store: RequestStore, settings: Settings, accounts: RevRingAccounts,
                  installations: AsyncInstallationStore | None) -> None:
@@ -105,10 +94,13 @@ class HomeRefresher:
         self._accounts = accounts
         self._installations = installations
 
+    async def publish(self, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState(),
+                      refusal: str | None = None) -> bool:
+        connection = await connection_blocks(self._accounts, self._settings, self._installations, client, where)
+        return await publish_home(client, where.user_id, team_id=where.team_id, store=self._store,
+                                  settings=self._settings, state=state, refusal=refusal, connection=connection)
+
     async def __call__(self, client: AsyncWebClient, job: Job) -> None:
         if job.voice_id:
             request = job.request
-            connection = await connection_blocks(self._accounts, self._settings, self._installations, client,
-                                                 request.team_id, request.enterprise_id, request.user_id)
-            await publish_home(client, request.user_id, team_id=request.team_id, store=self._store,
-                               settings=self._settings, connection=connection)
+            await self.publish(client, Where(request.team_id, request.enterprise_id, request.user_id))

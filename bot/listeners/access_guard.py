@@ -11,9 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.membership import Actor
 from bot.cloning.dialog import DialogTarget
+from bot.listeners.body import Incoming, incoming
+from bot.listeners.services import services
 from bot.listeners.tell import notify
 from bot.messages import ids
-from bot.services import services
 
 
 def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
@@ -29,33 +30,30 @@ def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
 
 
 async def guard_access(
-    body: dict, context: AsyncBoltContext, client: AsyncWebClient, next: Callable[[], Awaitable[None]]
+    context: AsyncBoltContext, client: AsyncWebClient, next: Callable[[], Awaitable[None]]
 ) -> BoltResponse | None:
     """Commands, buttons, shortcuts, dialogs and their searches. Events are checked where they would start a clone
     (and the Home tab where it is opened)."""
-    kind = body.get("type") or ("command" if "command" in body else None)
-    if _manages_revring(body):
+    asked = incoming(context)
+    kind = asked.kind
+    if _manages_revring(asked):
         # The RevRing connection is not cloning: its handlers let only the workspace's admins and the installer in.
         await next()
         return None
-    outside = False
-    if kind == "command":
-        user_id, channel_id = body.get("user_id"), body.get("channel_id")
-    elif kind in ("block_actions", "message_action", "shortcut", "view_submission", "block_suggestion"):
-        user_id = (body.get("user") or {}).get("id")
-        channel_id = (body.get("channel") or {}).get("id")
-        view = body.get("view") or {}
-        if kind == "view_submission" and view.get("callback_id") == ids.DIALOG_CALLBACK_ID:
-            target = DialogTarget.from_metadata(view.get("private_metadata", ""))
-            channel_id = target.channel_id if target else None
-        elif kind in ("view_submission", "block_suggestion") or (body.get("container") or {}).get("type") == "view":
-            outside = True  # the Home tab, or a dialog opened by a click that was checked
-    else:
+    if kind not in ("command", "block_actions", "message_action", "shortcut", "view_submission", "block_suggestion"):
         await next()
         return None
-    if not user_id:
+    outside = False
+    channel_id = asked.channel_id
+    view = asked.view
+    if kind == "view_submission" and view.get("callback_id") == ids.DIALOG_CALLBACK_ID:
+        target = DialogTarget.from_metadata(view.get("private_metadata", ""))
+        channel_id = target.channel_id if target else None
+    elif kind in ("view_submission", "block_suggestion") or asked.in_view:
+        outside = True  # the Home tab, or a dialog opened by a click that was checked
+    if not asked.user_id:
         return BoltResponse(status=200, body="")
-    actor = actor_of(context, user_id, channel_id, outside_conversations=outside)
+    actor = actor_of(context, asked.user_id, channel_id, outside_conversations=outside)
     refusal = await services(context).access.refusal(client, actor)
     if refusal is None:
         await next()
@@ -63,13 +61,13 @@ async def guard_access(
     if kind == "command":
         return _json({"response_type": "ephemeral", "text": refusal})
     if kind == "view_submission":
-        return _json({"response_action": "errors", "errors": {_first_input(body.get("view") or {}): refusal}})
+        return _json({"response_action": "errors", "errors": {_first_input(view): refusal}})
     if kind == "block_suggestion":
         return _json({"options": []})
     if context.respond is not None:
         await context.respond(text=refusal, response_type="ephemeral", replace_original=False)
-    elif body.get("trigger_id"):  # a click in the Home tab or a modal: no conversation to answer in
-        await notify(client, body["trigger_id"], refusal)
+    elif asked.trigger_id:  # a click in the Home tab or a modal: no conversation to answer in
+        await notify(client, asked.trigger_id, refusal)
     return BoltResponse(status=200, body="")
 
 
@@ -79,12 +77,10 @@ def _first_input(view: dict) -> str:
     return next((block_id for block_id in inputs if block_id), ids.NAME_BLOCK)
 
 
-def _manages_revring(body: dict) -> bool:
-    actions = body.get("actions") if body.get("type") == "block_actions" else None
-    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
-        return actions[0].get("action_id") in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION)
-    view = body.get("view") if body.get("type") == "view_submission" else None
-    return isinstance(view, dict) and view.get("callback_id") == ids.REVRING_KEY_CALLBACK_ID
+def _manages_revring(asked: Incoming) -> bool:
+    if asked.kind == "block_actions":
+        return asked.action_id in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION)
+    return asked.kind == "view_submission" and asked.view.get("callback_id") == ids.REVRING_KEY_CALLBACK_ID
 
 
 def _json(payload: dict) -> BoltResponse:

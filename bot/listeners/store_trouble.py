@@ -16,9 +16,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listeners.body import read_body
+from bot.listeners.services import CONTEXT_KEY
 from bot.messages import clone as clone_text
 from bot.messages import ids
-from bot.services import CONTEXT_KEY
 from bot.slack.shapes import looks_like_audio, shared_file
 from bot.store import StoreUnavailable
 
@@ -33,7 +34,10 @@ async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext,
         shared.metrics.upstream_failure("database", _cause(error))
     log.warning("request refused: the database is unreachable", extra={"cause": str(error)})
     text = clone_text.database_unavailable()
-    kind = body.get("type") or ("command" if "command" in body else None)
+    # Read here, not taken from the context: the store may have failed before the request was read (authorising
+    # it reads the installation).
+    asked = read_body(body, context)
+    kind = asked.kind
     if not acknowledged and kind == "command":
         return _json({"response_type": "ephemeral", "text": text})
     if not acknowledged and kind == "view_submission":
@@ -41,9 +45,9 @@ async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext,
     try:
         if context.response_url and context.respond is not None:
             await context.respond(text=text, response_type="ephemeral", replace_original=False)
-        elif kind == "event_callback" and _asked_for_a_clone(body.get("event") or {}, context.bot_user_id):
-            event = body["event"]
-            await client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=text)
+        elif (kind == "event_callback" and asked.channel_id and asked.user_id
+              and _asked_for_a_clone(body.get("event") or {}, context.bot_user_id)):
+            await client.chat_postEphemeral(channel=asked.channel_id, user=asked.user_id, text=text)
     except (SlackClientError, OSError, TimeoutError):
         log.warning("could not tell the person the database is unreachable", exc_info=True)
     return None if acknowledged else BoltResponse(status=200, body="")
@@ -52,8 +56,6 @@ async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext,
 def _asked_for_a_clone(event: dict, bot_user_id: str | None) -> bool:
     """A shared file that may have been meant for a clone (audio, or the bot mentioned): the person is told. Other
     files shared in the bot's channels are not answered, outage or not."""
-    if not event.get("channel") or not event.get("user"):
-        return False
     files = [shared_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
     mentioned = bool(bot_user_id) and f"<@{bot_user_id}>" in (event.get("text") or "")
     return bool(files) and (mentioned or any(looks_like_audio(f) for f in files))

@@ -7,6 +7,7 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listeners.body import Incoming
 from bot.messages import library as library_text
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
@@ -21,14 +22,9 @@ async def notify(client: AsyncWebClient, trigger_id: str, text: str, title: str 
         log.warning("notice not shown", extra={"slack_error": error_code(error)})
 
 
-async def tell(client: AsyncWebClient, body: dict, respond, text: str) -> None:
-    """Answer the click in `body` with `text`, seen only by the person who clicked."""
-    if body.get("response_url") and respond is not None:
+async def tell(client: AsyncWebClient, asked: Incoming, respond, text: str) -> None:
+    """Answer the click `asked` with `text`, seen only by the person who clicked."""
+    if asked.response_url and respond is not None:
         await respond(text=text, response_type="ephemeral", replace_original=False)
-    elif body.get("trigger_id"):
-        await notify(client, body["trigger_id"], text)
-
-
-def team_of(context, body: dict) -> str:
-    """The workspace the request came from (an org-wide install may send `"team": null`)."""
-    return context.team_id or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    elif asked.trigger_id:
+        await notify(client, asked.trigger_id, text)

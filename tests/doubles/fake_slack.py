@@ -332,7 +332,7 @@ class FakeSlack(LoopbackServer):
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)
         if method == "files.completeUploadExternal":
-            return self._complete_upload(args)
+            return self._complete_upload(args, workspace.bot_token if workspace is not None else None)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/link"}
         return {"ok": True}
@@ -359,7 +359,8 @@ class FakeSlack(LoopbackServer):
         upload.content = content
         return web.Response(text=f"OK - {len(content)}")
 
-    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _complete_upload(self, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """The uploaded file belongs to the uploader's workspace: its bot token downloads it (None: the default's)."""
         try:
             files = json.loads(str(args.get("files") or ""))
         except ValueError:
@@ -378,7 +379,7 @@ class FakeSlack(LoopbackServer):
             extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
             mimetype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
             self.files[upload.file_id] = HostedFile(upload.file_id, upload.filename, mimetype, upload.content,
-                                                    filetype=extension)
+                                                    filetype=extension, token=token)
             upload.completed, upload.title = True, item.get("title") or upload.filename
             upload.channel_id, upload.thread_ts = channel, thread_ts
             completed.append({"id": upload.file_id, "title": upload.title})

@@ -6,27 +6,28 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import clone_dialog as dialog_text
-from bot.services import services
 
 
 async def handle_open_dialog(
-    ack: AsyncAck, body: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
 ):
     """"Upload in a dialog instead": the same dialog, with the name already typed."""
     await ack()
     settings = services(context).settings
+    asked = incoming(context)
     try:
-        typed = json.loads(body["actions"][0].get("value") or "{}")
-    except (ValueError, KeyError, IndexError, AttributeError):
+        typed = json.loads(action.get("value") or "{}")
+    except (ValueError, TypeError):
         typed = {}
     typed = typed if isinstance(typed, dict) else {}
-    channel_id = (body.get("channel") or {}).get("id") or (body.get("user") or {}).get("id", "")
     opened = await open_clone_dialog(
         client,
-        body["trigger_id"],
+        asked.trigger_id or "",
         settings,
-        DialogTarget(channel_id),
+        DialogTarget(asked.channel_id or asked.user_id),
         name=str(typed.get("name") or ""),
         language=str(typed.get("language") or "") or None,
     )

@@ -4,18 +4,18 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.cloner import Retried, Retry
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import clone as clone_text
-from bot.services import services
 
 
-async def handle_retry(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
+async def handle_retry(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
                        respond: AsyncRespond):
     """"Try again" on a failed clone: run the same job again from its record (downloading anew)."""
     await ack()
-    user_id = (body.get("user") or {}).get("id", "")
     shared = services(context)
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
-    retried = await shared.cloner.retry(client, str(action.get("value") or ""), user_id, team_id)
+    asked = incoming(context)
+    retried = await shared.cloner.retry(client, str(action.get("value") or ""), asked.user_id, asked.team_id)
     text = _why_not(retried, shared.settings.clones_per_hour)
     if text:
         await respond(text, replace_original=False, response_type="ephemeral")

@@ -4,22 +4,22 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.design.dialogs import SaveTarget, open_save_dialog
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import design as design_text
-from bot.services import services
 
 
-async def handle_save_candidate(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
-                                context: AsyncBoltContext, respond: AsyncRespond):
+async def handle_save_candidate(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
+                                respond: AsyncRespond):
     """*Save as a voice…* under a designed candidate: ask for the name and language, unless its hour is over."""
     await ack()
     shared = services(context)
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
-    candidate = await shared.store.get_candidate(team_id, str(action.get("value") or ""))
+    asked = incoming(context)
+    candidate = await shared.store.get_candidate(asked.team_id, str(action.get("value") or ""))
     if candidate is None or candidate.expired:
         await respond(design_text.candidate_expired(), replace_original=False, response_type="ephemeral")
         return
-    message_ts = (body.get("container") or {}).get("message_ts")
-    target = SaveTarget(candidate.id, candidate.channel_id, message_ts)
-    if not await open_save_dialog(client, body["trigger_id"], shared.settings, target, candidate.index):
+    target = SaveTarget(candidate.id, candidate.channel_id, asked.message[1] if asked.message else None)
+    if not await open_save_dialog(client, asked.trigger_id or "", shared.settings, target, candidate.index):
         await respond(dialog_text.dialog_did_not_open(), replace_original=False, response_type="ephemeral")

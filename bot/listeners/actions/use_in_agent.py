@@ -7,44 +7,42 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.library import actions as voice_actions
 from bot.library import failures as voice_failures
-from bot.library.actions import Where
-from bot.listeners.tell import team_of, tell
+from bot.listeners.body import incoming
+from bot.listeners.services import services
+from bot.listeners.tell import tell
 from bot.messages import agents as agents_text
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import library as library_text
 from bot.messages import library_failures
 from bot.revring import RevRingError
-from bot.services import services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
 
 
-async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
-                              context: AsyncBoltContext, respond: AsyncRespond):
+async def handle_use_in_agent(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
+                              respond: AsyncRespond):
     """*Use in an agent*: check the voice and the person, open the dialog at once (a trigger lives 3 seconds), then
     fill it with the workspace's agents."""
     await ack()
     shared = services(context)
-    where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
+    asked = incoming(context)
     if not shared.settings.agent_updates:  # the button is hidden; an old message may still carry it
-        await tell(client, body, respond, agents_text.agent_updates_off())
+        await tell(client, asked, respond, agents_text.agent_updates_off())
         return
-    job = await voice_actions.voice_to_manage(shared, client, where, str(action.get("value") or ""), verb="use",
-                                              needs_ready=True)
-    if isinstance(job, str):
-        await tell(client, body, respond, job)
-        return
-    revring = await voice_actions.revring_for(shared, where)
-    if isinstance(revring, str):
-        await tell(client, body, respond, revring)
+    try:
+        job = await voice_actions.voice_to_manage(shared.store, client, asked.where, str(action.get("value") or ""),
+                                                  verb="use", needs_ready=True)
+        revring = await voice_actions.revring_for(shared.revring, asked.where)
+    except voice_failures.Refused as refused:
+        await tell(client, asked, respond, voice_failures.refusal(refused))
         return
     name = job.request.name
     try:
-        opened = await client.views_open(trigger_id=body["trigger_id"], view=agents_text.agents_loading_modal(name))
+        opened = await client.views_open(trigger_id=asked.trigger_id or "", view=agents_text.agents_loading_modal(name))
     except SLACK_FAILURES as error:
         log.warning("agent dialog not opened", extra={"slack_error": error_code(error)})
-        if body.get("response_url"):
+        if asked.response_url:
             await respond(text=dialog_text.dialog_did_not_open(), response_type="ephemeral", replace_original=False)
         return
     view_id = str((opened.get("view") or {}).get("id") or "")
@@ -58,7 +56,7 @@ async def handle_use_in_agent(ack: AsyncAck, body: dict, action: dict, client: A
         if not agents:
             view = library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.no_agents(name))
         else:
-            labels = await voice_actions.agent_labels(shared, where, agents)
+            labels = await voice_actions.agent_labels(shared.store, asked.where, agents)
             view = agents_text.agent_dialog(name, job.id, labels)
     try:
         await client.views_update(view_id=view_id, view=view)

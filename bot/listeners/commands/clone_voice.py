@@ -7,12 +7,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.command_text import Intent, parse_clone_text
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.listeners.body import clone_request, incoming, pending_command
 from bot.listeners.commands.design_voice import design_from_command
+from bot.listeners.services import services
 from bot.messages import clone as clone_text
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import library as library_text
-from bot.records import Admission, CloneRequest, PendingCommand
-from bot.services import services
+from bot.records import Admission
 
 
 async def handle_clone_voice(
@@ -21,9 +22,10 @@ async def handle_clone_voice(
     """`/clone-voice [NAME] [lang=xx]`: the dialog, the audio just shared here, or wait for the next one;
     `/clone-voice design <description>`: voices designed from words."""
     shared = services(context)
+    asked = incoming(context)
     settings = shared.settings
     minutes = settings.pending_minutes
-    channel_id = command["channel_id"]
+    channel_id = asked.channel_id or ""
     parsed = parse_clone_text(command.get("text", ""), settings.default_language)
     if parsed.intent is Intent.HELP:
         await ack(clone_text.usage(minutes, settings.max_audio_mb))
@@ -32,39 +34,29 @@ async def handle_clone_voice(
         await ack(clone_text.bad_language(parsed.bad_language))
         return
     if parsed.intent is Intent.LIST:
-        jobs = await shared.store.recent_jobs(context.team_id or command.get("team_id", ""), limit=20)
+        jobs = await shared.store.recent_jobs(asked.team_id, limit=20)
         await ack(text=library_text.voice_list_text(jobs), blocks=library_text.voice_list_blocks(jobs))
         return
     if parsed.intent is Intent.DESIGN:
-        await design_from_command(ack, respond, client, context, command, parsed.description)
+        await design_from_command(ack, respond, client, context, parsed.description)
         return
     if parsed.intent is Intent.DIALOG:
         await ack()
         opened = await open_clone_dialog(
-            client, command["trigger_id"], settings, DialogTarget(channel_id), language=parsed.language
+            client, asked.trigger_id or "", settings, DialogTarget(channel_id), language=parsed.language
         )
         if not opened:
             await respond(dialog_text.dialog_did_not_open())
         return
 
-    team_id = context.team_id or command.get("team_id", "")
-    user_id = command["user_id"]
+    team_id, user_id = asked.team_id, asked.user_id
     # The slow membership check comes first, so that taking the shared audio (or leaving the command for the
     # file) follows at once and a file arriving meanwhile can't slip between the two.
     member = await shared.membership.includes_bot(client, channel_id)
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
-        request = CloneRequest(
-            team_id=team_id,
-            channel_id=channel_id,
-            user_id=user_id,
-            file=recent.file,
-            message_ts=recent.message_ts,
-            thread_ts=recent.thread_ts,
-            name=parsed.name,
-            language=parsed.language,
-            enterprise_id=context.enterprise_id,
-        )
+        request = clone_request(asked, recent.file, channel_id=channel_id, message_ts=recent.message_ts,
+                                thread_ts=recent.thread_ts, name=parsed.name, language=parsed.language)
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:
             await ack(clone_text.using_recent_file(recent.file.title, parsed.name, parsed.language))
@@ -78,10 +70,7 @@ async def handle_clone_voice(
         text = clone_text.not_a_member(parsed.name)
         await ack(text=text, blocks=clone_text.not_a_member_blocks(parsed.name, button_value))
         return
-    await shared.store.save_pending(
-        PendingCommand(team_id, channel_id, user_id, name=parsed.name, language=parsed.language,
-                       enterprise_id=context.enterprise_id)
-    )
+    await shared.store.save_pending(pending_command(asked, channel_id, name=parsed.name, language=parsed.language))
     await ack(
         text=clone_text.waiting_for_file(parsed.name, parsed.language, minutes),
         blocks=clone_text.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),

@@ -4,15 +4,15 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.design.thread import DEFAULT_CANDIDATES, DesignRequest, description_problem, design_voices
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import design as design_text
 from bot.messages import revring_connection as connection_text
 from bot.revring import MAX_INSTRUCTION_LENGTH
-from bot.services import services
 
 
 async def design_from_command(
-    ack: AsyncAck, respond: AsyncRespond, client: AsyncWebClient, context: AsyncBoltContext, command: dict,
-    description: str,
+    ack: AsyncAck, respond: AsyncRespond, client: AsyncWebClient, context: AsyncBoltContext, description: str
 ) -> None:
     """`/clone-voice design <description>`: three candidates in a thread in this conversation (or the DM)."""
     problem = description_problem(description)
@@ -20,13 +20,14 @@ async def design_from_command(
         await ack(design_text.design_usage(MAX_INSTRUCTION_LENGTH, problem))
         return
     shared = services(context)
-    team_id = context.team_id or command.get("team_id", "")
-    revring = await shared.revring.client_for(team_id, context.enterprise_id)
+    asked = incoming(context)
+    revring = await shared.revring.client_for(asked.team_id, asked.enterprise_id)
     if revring is None:
         await ack(connection_text.revring_not_connected())
         return
     await ack(design_text.design_started(DEFAULT_CANDIDATES))
-    request = DesignRequest(team_id, command["user_id"], command["channel_id"], description, DEFAULT_CANDIDATES)
+    request = DesignRequest(asked.team_id, asked.user_id, asked.channel_id or asked.user_id, description,
+                            DEFAULT_CANDIDATES)
     thread = await design_voices(client, revring, shared.store, shared.metrics, request)
     if thread is None:
         await respond(design_text.design_not_posted())

@@ -3,22 +3,24 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.command_text import Intent, clean_name, parse_clone_text
 from bot.listeners.access_guard import actor_of
+from bot.listeners.body import clone_request, incoming, recent_audio
+from bot.listeners.services import Services, services
 from bot.messages import clone as clone_text
-from bot.records import Admission, CloneRequest, RecentAudio, SharedFile
-from bot.services import Services, services
+from bot.records import Admission, CloneRequest, SharedFile
 from bot.slack.shapes import looks_like_audio, shared_file
 
 
 async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncBoltContext):
     """A file was shared: clone it if the bot was mentioned or a command waits; else remember audio quietly."""
     shared = services(context)
-    user_id = event.get("user")
-    channel_id = event.get("channel")
+    asked = incoming(context)
+    user_id = asked.user_id
+    channel_id = asked.channel_id
     message_ts = event.get("ts")
     files = [shared_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
     if not user_id or not channel_id or not message_ts or not files or event.get("bot_id"):
         return
-    team_id = context.team_id or event.get("team", "")
+    team_id = asked.team_id
     # Slack redelivers events it thinks were missed; one message is handled once.
     if not await shared.store.claim(f"message:{team_id}:{channel_id}:{message_ts}"):
         return
@@ -26,8 +28,8 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     audio = next((f for f in files if looks_like_audio(f)), None)
 
     def request(file: SharedFile, name: str, language: str) -> CloneRequest:
-        return CloneRequest(team_id, channel_id, user_id, file, message_ts, thread_ts, name, language,
-                            enterprise_id=context.enterprise_id)
+        return clone_request(asked, file, channel_id=channel_id, message_ts=message_ts, thread_ts=thread_ts,
+                             name=name, language=language)
 
     mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
     text = event.get("text") or ""
@@ -54,8 +56,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         return
     if audio is not None:
         await shared.store.save_recent_audio(
-            RecentAudio(team_id, channel_id, user_id, audio, message_ts=message_ts, thread_ts=thread_ts,
-                        enterprise_id=context.enterprise_id)
+            recent_audio(asked, channel_id, audio, message_ts=message_ts, thread_ts=thread_ts)
         )
 
 

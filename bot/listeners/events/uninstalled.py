@@ -2,7 +2,8 @@ import logging
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.services import services
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +25,10 @@ async def _forget(context: AsyncBoltContext) -> None:
     shared = services(context)
     if not shared.settings.distribution or shared.installations is None:
         return  # one workspace: the token is the operator's to remove, along with the bot
-    org_wide = bool(context.is_enterprise_install)
-    team_id = None if org_wide else context.team_id
-    enterprise_id = context.enterprise_id
+    asked = incoming(context)
+    org_wide = asked.org_wide
+    team_id = None if org_wide else asked.team_id or None
+    enterprise_id = asked.enterprise_id
     if not team_id and not enterprise_id:
         return
     # The key and the jobs first: from here on nothing of theirs runs; then the token.

@@ -5,9 +5,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.command_text import clean_name
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import clone as clone_text
 from bot.messages import clone_dialog as dialog_text
-from bot.services import services
 from bot.slack.shapes import looks_like_audio, shared_file
 
 
@@ -23,15 +24,16 @@ async def handle_clone_from_message(
         await respond(clone_text.no_audio_in_message())
         return
     message_ts = message.get("ts") or shortcut.get("message_ts")
+    asked = incoming(context)
     target = DialogTarget(
-        channel_id=(shortcut.get("channel") or {}).get("id", ""),
+        channel_id=asked.channel_id or "",
         thread_ts=message.get("thread_ts") or message_ts,
         message_ts=message_ts,
         file_id=audio.id,
     )
     opened = await open_clone_dialog(
         client,
-        shortcut["trigger_id"],
+        asked.trigger_id or "",
         services(context).settings,
         target,
         name=clean_name(audio.title.rsplit(".", 1)[0]),

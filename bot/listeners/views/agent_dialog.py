@@ -5,12 +5,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.library import actions as voice_actions
-from bot.library.actions import Where
-from bot.listeners.tell import team_of
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import agents as agents_text
 from bot.messages import ids
 from bot.messages import library as library_text
-from bot.services import services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
 log = logging.getLogger(__name__)
@@ -26,8 +25,7 @@ def chosen_agent(view: dict) -> str:
     return ""
 
 
-async def handle_agent_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
-                              context: AsyncBoltContext):
+async def handle_agent_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
     """The agent was chosen: the dialog says it is working (a submission must be answered in 3 seconds), gives the
     agent the voice, then shows how it went. A second submission of the same dialog does nothing."""
     agent_id = chosen_agent(view)
@@ -35,15 +33,17 @@ async def handle_agent_dialog(ack: AsyncAck, body: dict, view: dict, client: Asy
         await ack(response_action="errors", errors={ids.AGENT_BLOCK: agents_text.agent_dialog_needs_agent()})
         return
     shared = services(context)
-    where = Where(team_of(context, body), context.enterprise_id, (body.get("user") or {}).get("id", ""))
+    where = incoming(context).where
     if not await shared.store.claim(f"agent-dialog:{where.team_id}:{view.get('id')}"):
         await ack()
         return
     await ack(response_action="update",
               view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.agent_working()))
-    text = await voice_actions.give_voice(shared, client, where, str(view.get("private_metadata") or ""), agent_id)
+    text = await voice_actions.give_voice(shared.store, shared.revring, client, where,
+                                          str(view.get("private_metadata") or ""), agent_id,
+                                          agent_updates=shared.settings.agent_updates)
     try:
-        await client.views_update(view_id=view["id"],
-                                  view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, text))
+        notice = library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, text)
+        await client.views_update(view_id=view["id"], view=notice)
     except SLACK_FAILURES as error:
         log.warning("agent dialog not updated", extra={"slack_error": error_code(error)})

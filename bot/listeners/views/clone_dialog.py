@@ -3,33 +3,26 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.dialog import DialogTarget, read_submission
+from bot.listeners.body import clone_request, incoming
+from bot.listeners.services import services
 from bot.messages import clone as clone_text
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import ids
-from bot.records import Admission, CloneRequest
-from bot.services import services
+from bot.records import Admission
 
 
-async def handle_clone_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
+async def handle_clone_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
     """The dialog was submitted: show problems on their fields, or close it and start cloning."""
     shared = services(context)
-    user_id = (body.get("user") or {}).get("id", "")
-    target = DialogTarget.from_metadata(view.get("private_metadata", "")) or DialogTarget(user_id)
+    asked = incoming(context)
+    target = DialogTarget.from_metadata(view.get("private_metadata", "")) or DialogTarget(asked.user_id)
     submission, errors = read_submission(view, target, shared.settings)
     if submission is None:
         await ack(response_action="errors", errors=errors)
         return
-    request = CloneRequest(
-        team_id=context.team_id or (body.get("team") or {}).get("id", ""),
-        channel_id=target.channel_id or user_id,
-        user_id=user_id,
-        file=submission.file,
-        message_ts=target.message_ts,
-        thread_ts=target.thread_ts,
-        name=submission.name,
-        language=submission.language,
-        enterprise_id=context.enterprise_id,
-    )
+    request = clone_request(asked, submission.file, channel_id=target.channel_id or asked.user_id,
+                            message_ts=target.message_ts, thread_ts=target.thread_ts, name=submission.name,
+                            language=submission.language)
     admitted = await shared.cloner.submit(client, request)
     # The shortcut's file has no input of its own to carry an error; the name field does.
     block = ids.NAME_BLOCK if target.file_id else ids.AUDIO_BLOCK

@@ -5,12 +5,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.library.home import publish_home_for
+from bot.listeners.body import incoming
+from bot.listeners.services import services
 from bot.messages import ids
 from bot.messages import revring_connection as connection_text
 from bot.revring import BillingInactive, RevRingError, Unauthorized
-from bot.services import services
-from bot.workspaces.connection import key_owner, may_manage_here
+from bot.workspaces.connection import key_owner, may_change_key
 
 log = logging.getLogger(__name__)
 
@@ -18,15 +18,15 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 2.5
 
 
-async def handle_key_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
+async def handle_key_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
     """The key dialog was submitted: check the key with RevRing (GET /agents), then keep it encrypted; a key that
     does not work is an error on its field and nothing is saved. Whose key it is comes from the request's own
     workspace, never from the dialog."""
     shared = services(context)
-    user_id = (body.get("user") or {}).get("id", "")
-    owner = key_owner(context)
-    if not owner or not await may_manage_here(shared, client, context, user_id):
-        log.warning("RevRing key refused: not an admin, owner or the installer", extra={"user": user_id})
+    asked = incoming(context)
+    owner = key_owner(asked.where, org_wide=asked.org_wide)
+    if not owner or not await may_change_key(shared.settings, shared.installations, client, asked.where):
+        log.warning("RevRing key refused: not an admin, owner or the installer", extra={"user": asked.user_id})
         await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()})
         return
     values = ((view.get("state") or {}).get("values") or {}).get(ids.REVRING_KEY_BLOCK) or {}
@@ -35,11 +35,10 @@ async def handle_key_dialog(ack: AsyncAck, body: dict, view: dict, client: Async
     if problem is not None:
         await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: problem})
         return
-    await shared.revring.connect(owner, key, user_id)
+    await shared.revring.connect(owner, key, asked.user_id)
     await ack()
-    log.info("RevRing key connected", extra={"user": user_id})
-    await publish_home_for(shared, client, user_id, team_id=context.team_id or "",
-                           enterprise_id=context.enterprise_id)
+    log.info("RevRing key connected", extra={"user": asked.user_id})
+    await shared.home.publish(client, asked.where)
 
 
 async def _check(revring) -> str | None:

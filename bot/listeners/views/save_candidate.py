@@ -3,42 +3,35 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.design.dialogs import SaveTarget, read_save
+from bot.listeners.body import clone_request, incoming
+from bot.listeners.services import services
 from bot.messages import clone as clone_text
 from bot.messages import design as design_text
 from bot.messages import ids
 from bot.messages import revring_connection as connection_text
-from bot.records import Admission, CloneRequest, SharedFile
-from bot.services import services
+from bot.records import Admission, SharedFile
 
 
-async def handle_save_candidate_dialog(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
-                                       context: AsyncBoltContext):
+async def handle_save_candidate_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext):
     """*Save as a voice…* was submitted: the candidate's uploaded preview is cloned like any shared recording."""
     shared = services(context)
     save, errors = read_save(view, shared.settings)
     if save is None:
         await ack(response_action="errors", errors=errors)
         return
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    asked = incoming(context)
     target = SaveTarget.from_metadata(view.get("private_metadata", ""))
-    candidate = await shared.store.get_candidate(team_id, target.candidate_id) if target else None
+    candidate = await shared.store.get_candidate(asked.team_id, target.candidate_id) if target else None
     if target is None or candidate is None or candidate.expired:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_expired()})
         return
-    if await shared.revring.client_for(team_id, context.enterprise_id) is None:
+    if await shared.revring.client_for(asked.team_id, asked.enterprise_id) is None:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: connection_text.revring_not_connected()})
         return
-    request = CloneRequest(
-        team_id=team_id,
-        channel_id=candidate.channel_id,
-        user_id=(body.get("user") or {}).get("id", ""),
-        file=SharedFile(candidate.file_id),  # completed with files.info when cloning
-        message_ts=target.message_ts,
-        thread_ts=candidate.thread_ts,
-        name=save.name,
-        language=save.language,
-        designed=True,
-    )
+    # The preview is a Slack file like any shared recording (completed with files.info when cloning).
+    request = clone_request(asked, SharedFile(candidate.file_id), channel_id=candidate.channel_id,
+                            message_ts=target.message_ts, thread_ts=candidate.thread_ts, name=save.name,
+                            language=save.language, designed=True)
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.DUPLICATE:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_already_saving()})

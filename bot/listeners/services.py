@@ -1,4 +1,5 @@
-"""What listeners need besides Bolt's own arguments, carried in the Bolt context."""
+"""What listeners need besides Bolt's own arguments, carried in the Bolt context. Only the listeners and the app
+factory know this bag: the code they call takes the objects it uses."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
 from bot.config import Settings
+from bot.library.home import HomeTab
 from bot.ops.metrics import Metrics
 from bot.store import RequestStore
 from bot.workspaces.revring_accounts import RevRingAccounts
@@ -26,6 +28,7 @@ class Services:
     membership: ChannelMembership
     metrics: Metrics
     revring: RevRingAccounts
+    home: HomeTab
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
 
 
