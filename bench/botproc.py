@@ -105,8 +105,12 @@ class Bot:
     async def start(self) -> None:
         self._log = self.log_path.open("wb")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, *self.argv, cwd=self.workdir, env=process_env(self.settings),
-            stdout=self._log, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            *self.argv,
+            cwd=self.workdir,
+            env=process_env(self.settings),
+            stdout=self._log,
+            stderr=asyncio.subprocess.STDOUT,
         )
         if await answers_health_checks(self.url, self.process):
             return
@@ -145,9 +149,21 @@ class PySpy:
     async def start(self) -> None:
         py_spy = Path(sys.executable).with_name("py-spy")
         self.process = await asyncio.create_subprocess_exec(
-            str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(self.pid), "--rate", str(self.rate),
-            "--format", "raw", "--threads", "--nonblocking", "--output", str(self.path),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=REPO,
+            str(py_spy) if py_spy.exists() else "py-spy",
+            "record",
+            "--pid",
+            str(self.pid),
+            "--rate",
+            str(self.rate),
+            "--format",
+            "raw",
+            "--threads",
+            "--nonblocking",
+            "--output",
+            str(self.path),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=REPO,
         )
         await asyncio.sleep(0.5)  # attach before the work starts
 

@@ -42,5 +42,7 @@ class CpuMeter:
 
 
 def latency_text(values: list[float]) -> str:
-    return (f"p50 {ms(percentile(values, 50))} · p99 {ms(percentile(values, 99))} · max {ms(max(values))} "
-            f"({len(values)} acks)")
+    return (
+        f"p50 {ms(percentile(values, 50))} · p99 {ms(percentile(values, 99))} · max {ms(max(values))} "
+        f"({len(values)} acks)"
+    )

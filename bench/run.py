@@ -177,8 +177,9 @@ class Bench:
         if failed:
             raise RuntimeError(f"{len(failed)} clone(s) failed, e.g. {failed[0].file_id}: {failed[0].result_text}")
 
-    async def clone_and_wait(self, client: BotClient, content: bytes, kind: str, timeout: float = 60,
-                             extension: str = "wav") -> Clone:
+    async def clone_and_wait(
+        self, client: BotClient, content: bytes, kind: str, timeout: float = 60, extension: str = "wav"
+    ) -> Clone:
         clone = await self.share(client, content, kind, extension)
         await self.finished([clone], timeout)
         return clone
@@ -241,37 +242,63 @@ class Bench:
                 if still_open != n:
                     raise RuntimeError(f"expected {n} clones held at RevRing, found {still_open}")
                 met = ("yes" if percentile(held, 99) <= 0.050 else "no") if n == most else ""
-                self.rows.append(Row(figure, f"N = {n} clones in flight (held open at RevRing)", latency_text(held),
-                                     target="p99 ≤ 50 ms at N = 50", met=met))
+                self.rows.append(
+                    Row(
+                        figure,
+                        f"N = {n} clones in flight (held open at RevRing)",
+                        latency_text(held),
+                        target="p99 ≤ 50 ms at N = 50",
+                        met=met,
+                    )
+                )
                 if n:
-                    self.rows.append(Row(
-                        figure, f"while N = {n} clones start (event → held at RevRing; {len(ramp_seconds)} × "
-                        f"{statistics.median(ramp_seconds):.2f} s)", latency_text(ramp), target="(information)"))
+                    self.rows.append(
+                        Row(
+                            figure,
+                            f"while N = {n} clones start (event → held at RevRing; {len(ramp_seconds)} × "
+                            f"{statistics.median(ramp_seconds):.2f} s)",
+                            latency_text(ramp),
+                            target="(information)",
+                        )
+                    )
             if self.options.slack_latency_samples:
                 self.slack.api_delay = 0.1
                 try:
                     slow = [await self.timed_command(client) for _ in range(self.options.slack_latency_samples)]
                 finally:
                     self.slack.api_delay = 0.0
-                self.rows.append(Row(figure, "N = 0, fake Slack Web API answering each call after 100 ms "
-                                     "(like a real round trip to slack.com)", latency_text(slow),
-                                     target="(information)"))
+                self.rows.append(
+                    Row(
+                        figure,
+                        "N = 0, fake Slack Web API answering each call after 100 ms "
+                        "(like a real round trip to slack.com)",
+                        latency_text(slow),
+                        target="(information)",
+                    )
+                )
             if self.mp3:
                 count = self.options.mp3_clones
                 started = time.perf_counter()
                 async with self.acks_meanwhile(client) as acks:
                     clones = [await self.share(client, self.mp3, "p", "mp3") for _ in range(count)]
                     await self.finished(clones, timeout=300)
-                self.rows.append(Row(
-                    figure, f"while {count} clones of a {len(self.mp3) / MB:.0f} MiB MP3 (21 min) run "
-                    f"(all {count} done in {time.perf_counter() - started:.1f} s)", latency_text(acks),
-                    target="(information)"))
+                self.rows.append(
+                    Row(
+                        figure,
+                        f"while {count} clones of a {len(self.mp3) / MB:.0f} MiB MP3 (21 min) run "
+                        f"(all {count} done in {time.perf_counter() - started:.1f} s)",
+                        latency_text(acks),
+                        target="(information)",
+                    )
+                )
         if self.options.pool_probe:
             await self.pool_probe(figure)
-        self.notes.append(f"Figure 1: MAX_CONCURRENT_CLONES={slots}, so all N clones are really in flight: each has "
-                          "sent its audio to the fake RevRing, which holds the answer open until the acks are "
-                          "measured. Acks are sent one after another on a keep-alive connection; each is a real "
-                          "`/clone-voice Rachel` (recent audio looked up, `conversations.info`, command saved).")
+        self.notes.append(
+            f"Figure 1: MAX_CONCURRENT_CLONES={slots}, so all N clones are really in flight: each has "
+            "sent its audio to the fake RevRing, which holds the answer open until the acks are "
+            "measured. Acks are sent one after another on a keep-alive connection; each is a real "
+            "`/clone-voice Rachel` (recent audio looked up, `conversations.info`, command saved)."
+        )
 
     async def pool_probe(self, figure: str) -> None:
         """More clones in flight than aiohttp's default pool has connections (100): what happens to acks.
@@ -306,11 +333,20 @@ class Bench:
             text += f" (median {ms(statistics.median(good))})"
         if bad:
             status = f"HTTP {bad[0][1].status} " if bad[0][1].status else ""
-            text += (f"; {len(bad)} failed: {status}{json.dumps(bad[0][1].body)} after "
-                     f"{ms(statistics.median(seconds for seconds, _ in bad))}")
+            text += (
+                f"; {len(bad)} failed: {status}{json.dumps(bad[0][1].body)} after "
+                f"{ms(statistics.median(seconds for seconds, _ in bad))}"
+            )
         waiting = ", the rest wait for one of the session's 100 connections" if reached < n else ""
-        self.rows.append(Row(figure, f"fresh bot, {n} clones started with MAX_CONCURRENT_CLONES={n + 18}: {reached} "
-                             f"held at RevRing for 16 s{waiting}", text, target="(information)"))
+        self.rows.append(
+            Row(
+                figure,
+                f"fresh bot, {n} clones started with MAX_CONCURRENT_CLONES={n + 18}: {reached} "
+                f"held at RevRing for 16 s{waiting}",
+                text,
+                target="(information)",
+            )
+        )
 
     # --- figure 2: peak memory with 20 concurrent 20 MB clones ------------------------------------------
 
@@ -325,21 +361,28 @@ class Bench:
         naive = await self.naive_reference(count)
         naive_mb = (naive["peak_kb"] - naive["idle_kb"]) / 1024
         spread = f"; runs {', '.join(f'+{g:.0f}' for g in growths)} MiB" if len(growths) > 1 else ""
-        self.rows.append(Row(
-            "2 peak RSS growth", f"{count} concurrent {size_mb:.1f} MiB WAV clones (bot's VmHWM − idle VmRSS; "
-            f"median of {len(runs)} fresh bots)",
-            f"+{growth_mb:.1f} MiB (idle {typical['idle_kb'] / 1024:.0f} → peak {typical['peak_kb'] / 1024:.0f} MiB, "
-            f"{typical['after_kb'] / 1024:.0f} MiB after{spread}; all done in {typical['seconds']:.2f} s)",
-            f"naive read-whole-file script: +{naive_mb:.0f} MiB ({naive['seconds']:.2f} s) = "
-            f"{naive_mb / max(growth_mb, 0.1):.0f}× the bot's growth",
-            "growth ≤ 40 MB", "yes" if growth_mb * MB / 1e6 <= 40 else "no"))
+        self.rows.append(
+            Row(
+                "2 peak RSS growth",
+                f"{count} concurrent {size_mb:.1f} MiB WAV clones (bot's VmHWM − idle VmRSS; "
+                f"median of {len(runs)} fresh bots)",
+                f"+{growth_mb:.1f} MiB (idle {typical['idle_kb'] / 1024:.0f} → "
+                f"peak {typical['peak_kb'] / 1024:.0f} MiB, "
+                f"{typical['after_kb'] / 1024:.0f} MiB after{spread}; all done in {typical['seconds']:.2f} s)",
+                f"naive read-whole-file script: +{naive_mb:.0f} MiB ({naive['seconds']:.2f} s) = "
+                f"{naive_mb / max(growth_mb, 0.1):.0f}× the bot's growth",
+                "growth ≤ 40 MB",
+                "yes" if growth_mb * MB / 1e6 <= 40 else "no",
+            )
+        )
         self.notes.append(
             f"Figure 2: MAX_CONCURRENT_CLONES={slots}, so all {count} run at once. Idle = VmRSS after one small "
             f"warm-up clone ({typical['fresh_kb'] / 1024:.0f} MiB straight after start); peak = VmHWM "
             f"({'reset to the idle RSS through /proc/PID/clear_refs' if typical['exact'] else 'could not be reset'}) "
             f"and VmRSS sampled every 10 ms. Bot CPU for the {count} clones: {typical['cpu']}. The naive reference "
             "(bench/naive.py, its own process, measured the same way) downloads each file with `await resp.read()` "
-            "and posts the bytes with `aiohttp.FormData`.")
+            "and posts the bytes with `aiohttp.FormData`."
+        )
 
     async def memory_once(self, count: int, slots: str, rep: int) -> dict:
         async with self.running_bot(f"memory-{rep + 1}", MAX_CONCURRENT_CLONES=slots) as (bot, client):
@@ -359,17 +402,31 @@ class Bench:
             cpu_text = cpu.stop()
             await asyncio.sleep(0.5)
             after_kb = status_kb(bot.pid, "VmRSS")
-        return {"fresh_kb": fresh_kb, "idle_kb": idle_kb, "peak_kb": peak_kb, "after_kb": after_kb,
-                "seconds": seconds, "exact": exact, "cpu": cpu_text}
+        return {
+            "fresh_kb": fresh_kb,
+            "idle_kb": idle_kb,
+            "peak_kb": peak_kb,
+            "after_kb": after_kb,
+            "seconds": seconds,
+            "exact": exact,
+            "cpu": cpu_text,
+        }
 
     async def naive_reference(self, count: int) -> dict:
-        jobs = [(file["url_private_download"], clone.file_id)
-                for file, clone in (self.host(self.big, "n") for _ in range(count))]
+        jobs = [
+            (file["url_private_download"], clone.file_id)
+            for file, clone in (self.host(self.big, "n") for _ in range(count))
+        ]
         spec = self.workdir / "naive.json"
-        spec.write_text(json.dumps({"token": BOT_TOKEN, "key": REVRING_KEY, "revring": self.revring.api_url,
-                                    "jobs": jobs}))
+        spec.write_text(
+            json.dumps({"token": BOT_TOKEN, "key": REVRING_KEY, "revring": self.revring.api_url, "jobs": jobs})
+        )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.naive", str(spec), stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bench.naive",
+            str(spec),
+            stdout=asyncio.subprocess.PIPE,
             cwd=REPO,
         )
         out, _ = await asyncio.wait_for(process.communicate(), 240)
@@ -408,38 +465,79 @@ class Bench:
         bot_total = statistics.median(c.finished_at - c.sent_at for c in runs)
         curl_total = statistics.median(down + up for down, up in curl_runs)
         ratio = bot_total / curl_total
-        self.rows.append(Row(
-            "3 one clone end to end", f"{size_mb:.1f} MiB WAV: signed event → result chat.update (median of {reps})",
-            ms(bot_total), f"`curl` download, then `curl -F` upload: {ms(curl_total)} → bot = {ratio:.2f}× baseline",
-            "≤ 1.25× baseline", "yes" if ratio <= 1.25 else "no"))
-        self.notes.append(f"Figure 3, where the bot's time goes: {phases(runs)}; bot CPU per clone {cpu}. "
-                          f"curl: download {ms(statistics.median(d for d, _ in curl_runs))}, upload "
-                          f"{ms(statistics.median(u for _, u in curl_runs))}; each includes starting curl and "
-                          f"connecting ({ms(curl_start)}: `curl` of a 2-byte answer). \"Download done\" is when the "
-                          "fake Slack handed its last byte to the socket; the bot reads the last few MB after that.")
+        self.rows.append(
+            Row(
+                "3 one clone end to end",
+                f"{size_mb:.1f} MiB WAV: signed event → result chat.update (median of {reps})",
+                ms(bot_total),
+                f"`curl` download, then `curl -F` upload: {ms(curl_total)} → bot = {ratio:.2f}× baseline",
+                "≤ 1.25× baseline",
+                "yes" if ratio <= 1.25 else "no",
+            )
+        )
+        self.notes.append(
+            f"Figure 3, where the bot's time goes: {phases(runs)}; bot CPU per clone {cpu}. "
+            f"curl: download {ms(statistics.median(d for d, _ in curl_runs))}, upload "
+            f"{ms(statistics.median(u for _, u in curl_runs))}; each includes starting curl and "
+            f'connecting ({ms(curl_start)}: `curl` of a 2-byte answer). "Download done" is when the '
+            "fake Slack handed its last byte to the socket; the bot reads the last few MB after that."
+        )
         if slow_runs:
             total = statistics.median(c.finished_at - c.sent_at for c in slow_runs)
-            self.rows.append(Row(
-                "3 one clone end to end", f"same WAV, fake Slack Web API answering each call after 100 ms "
-                f"(median of {len(slow_runs)})", ms(total), "—", "(information)"))
+            self.rows.append(
+                Row(
+                    "3 one clone end to end",
+                    f"same WAV, fake Slack Web API answering each call after 100 ms (median of {len(slow_runs)})",
+                    ms(total),
+                    "—",
+                    "(information)",
+                )
+            )
             self.notes.append(f"Figure 3 with 100 ms Slack calls: {phases(slow_runs)}.")
         if mp3_runs:
             total = statistics.median(c.finished_at - c.sent_at for c in mp3_runs)
-            self.rows.append(Row(
-                "3 one clone end to end", f"{len(self.mp3) / MB:.0f} MiB MP3 (21 min, a 30 s excerpt is sent; "
-                f"median of {len(mp3_runs)})", ms(total), "—", "(information)"))
+            self.rows.append(
+                Row(
+                    "3 one clone end to end",
+                    f"{len(self.mp3) / MB:.0f} MiB MP3 (21 min, a 30 s excerpt is sent; median of {len(mp3_runs)})",
+                    ms(total),
+                    "—",
+                    "(information)",
+                )
+            )
             self.notes.append(f"Figure 3, the MP3: {phases(mp3_runs)}.")
 
     async def curl_once(self) -> tuple[float, float]:
         file, _clone = self.host(self.big, "c")
         dest = self.workdir / "curl-download.wav"
         started = time.perf_counter()
-        await self._run("curl", "-sS", "-f", "-o", str(dest), "-H", f"Authorization: Bearer {BOT_TOKEN}",
-                        file["url_private_download"])
+        await self._run(
+            "curl",
+            "-sS",
+            "-f",
+            "-o",
+            str(dest),
+            "-H",
+            f"Authorization: Bearer {BOT_TOKEN}",
+            file["url_private_download"],
+        )
         downloaded = time.perf_counter()
-        await self._run("curl", "-sS", "-f", "-o", os.devnull, "-H", f"x-api-key: {REVRING_KEY}",
-                        "-F", "displayName=curl", "-F", "language=en", "-F", f"voice=@{dest};type=audio/wav",
-                        f"{self.revring.api_url}/voices")
+        await self._run(
+            "curl",
+            "-sS",
+            "-f",
+            "-o",
+            os.devnull,
+            "-H",
+            f"x-api-key: {REVRING_KEY}",
+            "-F",
+            "displayName=curl",
+            "-F",
+            "language=en",
+            "-F",
+            f"voice=@{dest};type=audio/wav",
+            f"{self.revring.api_url}/voices",
+        )
         uploaded = time.perf_counter()
         if dest.stat().st_size != len(self.big):
             raise RuntimeError("curl downloaded the wrong number of bytes")
@@ -448,8 +546,18 @@ class Bench:
 
     async def curl_start(self) -> float:
         started = time.perf_counter()
-        await self._run("curl", "-sS", "-f", "-o", os.devnull, f"{self.slack.url}/response", "-d", "{}",
-                        "-H", "Content-Type: application/json")
+        await self._run(
+            "curl",
+            "-sS",
+            "-f",
+            "-o",
+            os.devnull,
+            f"{self.slack.url}/response",
+            "-d",
+            "{}",
+            "-H",
+            "Content-Type: application/json",
+        )
         return time.perf_counter() - started
 
     @staticmethod
@@ -469,20 +577,28 @@ class Bench:
             typical = runs[len(runs) // 2]
             rates = ", ".join(f"{run['rate']:.0f}" for run in runs)
             spread = f"; runs {rates}/s" if len(runs) > 1 else ""
-            self.rows.append(Row(
-                "4 throughput", f"{count} small WAV clones sent at once, RevRing answers at once; {label} "
-                f"(median of {len(runs)} fresh bots)",
-                f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s{spread})",
-                f"the {count} events' acks, as seen by this client: {latency_text(typical['acks'])}",
-                "≥ 50 clones/s", "yes" if typical["rate"] >= 50 else "no"))
+            self.rows.append(
+                Row(
+                    "4 throughput",
+                    f"{count} small WAV clones sent at once, RevRing answers at once; {label} "
+                    f"(median of {len(runs)} fresh bots)",
+                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s{spread})",
+                    f"the {count} events' acks, as seen by this client: {latency_text(typical['acks'])}",
+                    "≥ 50 clones/s",
+                    "yes" if typical["rate"] >= 50 else "no",
+                )
+            )
             calls = typical["calls"]
             per_clone = ", ".join(f"{method} {n / count:.2g}" for method, n in sorted(calls.items()) if n)
-            self.notes.append(f"Figure 4 ({label}): bot CPU per clone {typical['cpu']}" +
-                              (f"; Slack Web API calls per clone: {per_clone}." if slots is None else "."))
+            self.notes.append(
+                f"Figure 4 ({label}): bot CPU per clone {typical['cpu']}"
+                + (f"; Slack Web API calls per clone: {per_clone}." if slots is None else ".")
+            )
 
     async def throughput_once(self, count: int, slots: str | None, rep: int) -> dict:
         async with self.running_bot(f"throughput-{slots or 'default'}-{rep + 1}", MAX_CONCURRENT_CLONES=slots) as (
-            bot, client
+            bot,
+            client,
         ):
             await self.clone_and_wait(client, self.small, "w")
             calls_before = Counter(self.slack.counts)
@@ -501,8 +617,13 @@ class Bench:
             cpu = meter.stop(count)
             calls = Counter(self.slack.counts)
             calls.subtract(calls_before)
-        return {"rate": count / elapsed, "elapsed": elapsed, "cpu": cpu, "calls": calls,
-                "acks": [seconds for _, seconds in sent]}
+        return {
+            "rate": count / elapsed,
+            "elapsed": elapsed,
+            "cpu": cpu,
+            "calls": calls,
+            "acks": [seconds for _, seconds in sent],
+        }
 
     # --- report ------------------------------------------------------------------------------------------
 
@@ -519,13 +640,15 @@ def phases(clones: list[Clone]) -> str:
     def median(pick) -> str:
         return ms(statistics.median(pick(c) for c in clones))
 
-    return (f"event → download starts {median(lambda c: c.download_started - c.sent_at)}, "
-            f"download {median(lambda c: c.download_done - c.download_started)}, "
-            f"download done → upload starts (audio check, bookkeeping) "
-            f"{median(lambda c: c.upload_started - c.download_done)}, "
-            f"upload {median(lambda c: c.upload_done - c.upload_started)}, "
-            f"upload received → result posted {median(lambda c: c.finished_at - c.upload_done)} "
-            "(medians; timestamps taken in the fakes)")
+    return (
+        f"event → download starts {median(lambda c: c.download_started - c.sent_at)}, "
+        f"download {median(lambda c: c.download_done - c.download_started)}, "
+        f"download done → upload starts (audio check, bookkeeping) "
+        f"{median(lambda c: c.upload_started - c.download_done)}, "
+        f"upload {median(lambda c: c.upload_done - c.upload_started)}, "
+        f"upload received → result posted {median(lambda c: c.finished_at - c.upload_done)} "
+        "(medians; timestamps taken in the fakes)"
+    )
 
 
 _TRACE = re.compile(r"TRACE (\S+) ([0-9.]+)")
@@ -540,8 +663,10 @@ def trace_summary(name: str, log: Path) -> str:
         return ""
     lines = [f"{name}: step, calls, median, p99, total"]
     for step, values in sorted(steps.items(), key=lambda item: -sum(item[1])):
-        lines.append(f"  {step:28} {len(values):5}  {ms(statistics.median(values)):>10}  "
-                     f"{ms(percentile(values, 99)):>10}  {sum(values):8.2f} s")
+        lines.append(
+            f"  {step:28} {len(values):5}  {ms(statistics.median(values)):>10}  "
+            f"{ms(percentile(values, 99)):>10}  {sum(values):8.2f} s"
+        )
     return "\n".join(lines)
 
 
@@ -589,8 +714,7 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory}, Linux {platform.release()}, "
-            f"Python {platform.python_version()}")
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory}, Linux {platform.release()}, Python {platform.python_version()}"
 
 
 async def run(options: Options) -> int:
@@ -599,8 +723,12 @@ async def run(options: Options) -> int:
     (machine_busy, machine_steal), own_busy = machine_cpu_seconds(), own_cpu_seconds()
     try:
         async with Bench(options, workdir) as bench:
-            scenarios = {"ack": bench.ack_latency, "memory": bench.memory, "e2e": bench.end_to_end,
-                         "throughput": bench.throughput}
+            scenarios = {
+                "ack": bench.ack_latency,
+                "memory": bench.memory,
+                "e2e": bench.end_to_end,
+                "throughput": bench.throughput,
+            }
             if options.cluster is not None:
                 scenarios["several"] = Several(bench, options.cluster).run
             for name in FIGURES:
@@ -622,9 +750,11 @@ async def run(options: Options) -> int:
         elapsed = time.perf_counter() - started
         busy, steal = machine_cpu_seconds()
         others = max(0.0, busy - machine_busy - (own_cpu_seconds() - own_busy))
-        print(f"\nWhole run: {elapsed:.0f} s. Meanwhile other processes used {others:.1f} CPU-s "
-              f"({100 * others / elapsed:.0f}% of one core) and the hypervisor stole {steal - machine_steal:.1f} "
-              "CPU-s; more than a few % means a noisy run.")
+        print(
+            f"\nWhole run: {elapsed:.0f} s. Meanwhile other processes used {others:.1f} CPU-s "
+            f"({100 * others / elapsed:.0f}% of one core) and the hypervisor stole {steal - machine_steal:.1f} "
+            "CPU-s; more than a few % means a noisy run."
+        )
         traces = [trace for trace in bench.traces if trace]
         if traces:
             print("\nSteps inside the bot (`--prototype trace`):\n\n" + "\n\n".join(traces))
@@ -643,17 +773,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", metavar="NAMES", help=f"comma-separated subset of: {','.join(FIGURES)}")
     parser.add_argument("--profile", metavar="DIR", type=Path, help="attach py-spy to the bot; write stacks to DIR")
     parser.add_argument("--profile-rate", metavar="HZ", type=int, default=250, help="py-spy samples per second")
-    parser.add_argument("--prototype", metavar="NAMES", default="",
-                        help="run the bot with these proposed fixes patched in (bench/prototypes.py)")
-    parser.add_argument("--bot-env", metavar="KEY=VALUE", action="append", default=[],
-                        help="an extra environment variable for the bot (repeatable)")
+    parser.add_argument(
+        "--prototype",
+        metavar="NAMES",
+        default="",
+        help="run the bot with these proposed fixes patched in (bench/prototypes.py)",
+    )
+    parser.add_argument(
+        "--bot-env",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="an extra environment variable for the bot (repeatable)",
+    )
     args = parser.parse_args(argv)
     options = Options()
     if args.quick:
-        options = Options(ack_samples=100, ramp_samples=10, in_flight=(0, 10), slack_latency_samples=10, pool_probe=0,
-                          mp3_clones=0, memory_clones=5, memory_reps=1,
-                          e2e_reps=2, throughput_clones=30, throughput_reps=1, throughput_slots=(None,),
-                          several_rounds=1, takeover_leases=((5, 1),), several_clones=30, several_reps=1)
+        options = Options(
+            ack_samples=100,
+            ramp_samples=10,
+            in_flight=(0, 10),
+            slack_latency_samples=10,
+            pool_probe=0,
+            mp3_clones=0,
+            memory_clones=5,
+            memory_reps=1,
+            e2e_reps=2,
+            throughput_clones=30,
+            throughput_reps=1,
+            throughput_slots=(None,),
+            several_rounds=1,
+            takeover_leases=((5, 1),),
+            several_clones=30,
+            several_reps=1,
+        )
     if args.only:
         options.only = frozenset(name.strip() for name in args.only.split(","))
         if not options.only <= set(FIGURES):
