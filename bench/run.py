@@ -582,7 +582,8 @@ class Bench:
                     "4 throughput",
                     f"{count} small WAV clones sent at once, RevRing answers at once; {label} "
                     f"(median of {len(runs)} fresh bots)",
-                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s{spread})",
+                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s{spread}); "
+                    f"bot CPU {ms(typical['cpu'].total)} per clone",
                     f"the {count} events' acks, as seen by this client: {latency_text(typical['acks'])}",
                     "≥ 50 clones/s",
                     "yes" if typical["rate"] >= 50 else "no",

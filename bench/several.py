@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from bench.botproc import Bot, cpu_split
+from bench.botproc import Bot
 from bench.fakes import Clone
-from bench.report import CpuMeter, Row, latency_text, ms, percentile
+from bench.report import CpuMeter, CpuUse, Row, latency_text, ms, percentile
 from tests.conftest import BotClient
 from tests.postgres import Cluster, create_database
 
@@ -263,7 +263,9 @@ class Several:
                     f"throughput, {instances} instance{'s' if instances > 1 else ''} on {backend}: {count} small "
                     f"WAV clones sent at once{' (alternating between them)' if instances > 1 else ''}, "
                     f"RevRing answers at once (median of {len(ordered)})",
-                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s; runs {listed}/s)",
+                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s; runs {listed}/s); "
+                    f"bot CPU {ms(typical['cpu'].total)} per clone"
+                    f"{' (both instances together)' if instances > 1 else ''}",
                     reference,
                     "(information)",
                 )
@@ -296,12 +298,6 @@ class Several:
         return {"rate": count / elapsed, "elapsed": elapsed, "cpu": cpu}
 
 
-def sum_cpu(meters: list[CpuMeter], count: int) -> str:
+def sum_cpu(meters: list[CpuMeter], count: int) -> CpuUse:
     """The CPU per clone of several bots together."""
-    loop = others = 0.0
-    for meter in meters:
-        now_loop, now_others = cpu_split(meter.pid)
-        loop += now_loop - meter.loop
-        others += now_others - meter.others
-    loop, others = loop / count, others / count
-    return f"{ms(loop + others)} (event loop {ms(loop)}, other threads {ms(others)})"
+    return sum((meter.stop() for meter in meters), CpuUse()).per(count)
