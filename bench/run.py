@@ -3,11 +3,13 @@
     python -m bench                         # the table (about 2 minutes on 2 cores)
     python -m bench --profile DIR           # the same, with py-spy attached to the bot; stacks and summaries in DIR
     python -m bench --prototype NAMES       # the bot with proposed fixes patched in (see bench/prototypes.py)
-    python -m bench --quick                 # fewer samples, to try the script
+    python -m bench --quick                 # smoke run (CI): every figure, a handful of clones each, under a minute
 
 The bot runs as `python -m bot` (a fresh process per figure, SQLite in a temporary directory) on 127.0.0.1, with
 SLACK_API_URL and REVRING_API_URL pointing at the doubles, which run in this process. These are measurements, not
-tests: nothing here asserts a timing.
+tests: nothing here asserts a timing. A run fails (exit status 1) when a bot does not start, or a clone or an ack
+fails or does not finish; that is all `--quick` checks (CI runs it). `--quick` runs figure 5 when PostgreSQL is
+installed and skips it otherwise, except under CI=true, where a missing PostgreSQL fails the run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import glob
 import itertools
 import json
 import os
@@ -27,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -75,6 +79,33 @@ class Options:
     several_clones: int = 100
     several_reps: int = 3
     cluster: Cluster | None = None  # the throwaway PostgreSQL cluster, started by main() when figure 5 runs
+    clone_wait: float | None = None  # at most this long for any clone to finish (None: each figure's own timeout)
+    quick: bool = False
+    skipped: list[str] = field(default_factory=list)  # figures left out, and why (printed above the table)
+
+
+# --quick: every figure, a handful of clones each (well under a minute on 2 cores); a smoke run, not a measurement.
+QUICK = {
+    "ack_samples": 20,
+    "ramp_samples": 5,
+    "in_flight": (0, 5),
+    "pool_probe": 0,
+    "slack_latency_samples": 5,
+    "mp3_clones": 0,
+    "memory_clones": 3,
+    "memory_reps": 1,
+    "e2e_reps": 2,
+    "throughput_clones": 10,
+    "throughput_slots": (None,),
+    "throughput_reps": 1,
+    "several_in_flight": 5,
+    "several_rounds": 1,
+    "takeover_leases": ((5, 1),),
+    "several_clones": 10,
+    "several_reps": 1,
+    "clone_wait": 60,
+    "quick": True,
+}
 
 
 @dataclass
@@ -145,6 +176,11 @@ class Bench:
         client = BotClient(bot.url, self.session, SIGNING_SECRET, f"{self.slack.url}/response")
         try:
             yield bot, client
+        except Exception:
+            # The run is about to fail and its temporary directory, the bot's log with it, to go: show the log's end.
+            tail = bot.log_path.read_text(errors="replace")[-3000:]
+            print(f"--- the end of {bot.log_path.name} ---\n{tail}\n---", file=sys.stderr, flush=True)
+            raise
         finally:
             if spy is not None:
                 await spy.stop()
@@ -172,7 +208,16 @@ class Bench:
         return clone
 
     async def finished(self, clones: list[Clone], timeout: float) -> None:
-        await asyncio.wait_for(asyncio.gather(*(clone.done.wait() for clone in clones)), timeout)
+        if self.options.clone_wait is not None:
+            timeout = min(timeout, self.options.clone_wait)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(clone.done.wait() for clone in clones)), timeout)
+        except TimeoutError:
+            waiting = [clone for clone in clones if not clone.done.is_set()]
+            raise RuntimeError(
+                f"{len(waiting)} of {len(clones)} clone(s) did not finish within {timeout:.0f} s, "
+                f"e.g. {waiting[0].file_id}"
+            ) from None
         failed = [clone for clone in clones if not clone.ok]
         if failed:
             raise RuntimeError(f"{len(failed)} clone(s) failed, e.g. {failed[0].file_id}: {failed[0].result_text}")
@@ -739,6 +784,10 @@ async def run(options: Options) -> int:
         print(f"Machine: {machine()}")
         print(f"Command: python -m bench {shlex.join(sys.argv[1:])}".rstrip())
         print(f"Code: {code_version()}")
+        if options.quick:
+            print("(--quick: a smoke run, a handful of samples per figure; not to be compared with the targets)")
+        for skipped in options.skipped:
+            print(f"({skipped})")
         if options.prototypes:
             print(f"Bot: `python -m bench.prototypes {options.prototypes}` (proposed fixes patched in, not bot/ as is)")
         if options.profile_dir is not None:
@@ -770,7 +819,12 @@ async def run(options: Options) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer samples and repetitions (a smoke run)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: every figure with a handful of clones; fails if a bot does not start or a clone does not "
+        "finish; figure 5 is skipped without PostgreSQL, except under CI=true",
+    )
     parser.add_argument("--only", metavar="NAMES", help=f"comma-separated subset of: {','.join(FIGURES)}")
     parser.add_argument("--profile", metavar="DIR", type=Path, help="attach py-spy to the bot; write stacks to DIR")
     parser.add_argument("--profile-rate", metavar="HZ", type=int, default=250, help="py-spy samples per second")
@@ -788,26 +842,7 @@ def main(argv: list[str] | None = None) -> int:
         help="an extra environment variable for the bot (repeatable)",
     )
     args = parser.parse_args(argv)
-    options = Options()
-    if args.quick:
-        options = Options(
-            ack_samples=100,
-            ramp_samples=10,
-            in_flight=(0, 10),
-            slack_latency_samples=10,
-            pool_probe=0,
-            mp3_clones=0,
-            memory_clones=5,
-            memory_reps=1,
-            e2e_reps=2,
-            throughput_clones=30,
-            throughput_reps=1,
-            throughput_slots=(None,),
-            several_rounds=1,
-            takeover_leases=((5, 1),),
-            several_clones=30,
-            several_reps=1,
-        )
+    options = Options(**QUICK) if args.quick else Options()
     if args.only:
         options.only = frozenset(name.strip() for name in args.only.split(","))
         if not options.only <= set(FIGURES):
@@ -820,6 +855,14 @@ def main(argv: list[str] | None = None) -> int:
     options.bot_env = dict(item.split("=", 1) for item in args.bot_env)
     # A SIGTERM ends the run as Ctrl-C does: the bots are stopped and the PostgreSQL cluster removed.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if "e2e" in options.only and shutil.which("curl") is None:
+        print("figure 3 needs curl on the PATH (its baseline; apt-get install curl)", file=sys.stderr)
+        return 2
+    if "several" in options.only and args.quick and not args.only and not postgres_installed() and not under_ci():
+        reason = "figure 5 skipped: PostgreSQL is not installed (apt-get install postgresql); under CI=true it fails"
+        print(reason, file=sys.stderr)
+        options.skipped.append(reason)
+        options.only -= {"several"}
     with contextlib.ExitStack() as stack:
         if "several" in options.only:
             try:
@@ -827,4 +870,19 @@ def main(argv: list[str] | None = None) -> int:
             except ClusterUnavailable as error:
                 print(f"figure 5 needs PostgreSQL (apt-get install postgresql): {error}", file=sys.stderr)
                 return 2
-        return asyncio.run(run(options))
+        try:
+            return asyncio.run(run(options))
+        except (RuntimeError, TimeoutError) as error:  # a bot did not start, a clone or an ack failed or hung
+            traceback.print_exc()
+            print(f"python -m bench: failed: {error or repr(error)}", file=sys.stderr)
+            return 1
+
+
+def postgres_installed() -> bool:
+    """PostgreSQL's binaries, where tests/postgres.py looks for them (Debian's packages, or initdb on the PATH)."""
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or shutil.which("initdb") is not None
+
+
+def under_ci() -> bool:
+    """CI=true, as the tests read it: there a missing PostgreSQL fails rather than skips."""
+    return os.environ.get("CI", "").lower() == "true"
