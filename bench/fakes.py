@@ -19,6 +19,15 @@ from tests.doubles.fake_slack import FakeSlack
 
 DOWNLOAD_CHUNK = 1024 * 1024
 
+# The doubles' methods the subclasses below override. Should one be renamed in tests/doubles/, the override would
+# simply never run and every clone would wait in vain; say which one instead.
+for _double, _names in ((FakeSlack, ("_api", "_answer", "_download")), (FakeRevRing, ("_create_voice",))):
+    for _name in _names:
+        if not callable(getattr(_double, _name, None)):
+            raise ImportError(
+                f"bench/fakes.py overrides {_double.__name__}.{_name}, which tests/doubles/ no longer has"
+            )
+
 
 @dataclass
 class Clone:
