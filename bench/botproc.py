@@ -37,26 +37,25 @@ def reset_peak(pid: int) -> bool:
     return True
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of every thread of the process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def _stat_cpu_seconds(stat: Path) -> float:
+    """utime + stime of a /proc stat file, in seconds."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the whole process so far (/proc/PID/stat: every thread, ended ones included)."""
+    return _stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
+
+
 def cpu_split(pid: int) -> tuple[float, float]:
-    """CPU seconds so far of the main thread (the event loop) and of every other thread (executor, SQLite)."""
-    loop = others = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the thread ended meanwhile
-        seconds = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-        if task.name == str(pid):
-            loop += seconds
-        else:
-            others += seconds
-    return loop, others
+    """CPU seconds so far of the main thread (the event loop) and of every other thread (executor, SQLite).
+
+    The whole comes from /proc/PID/stat, which keeps the time of threads that have ended (a sum over
+    /proc/PID/task/*/stat would lose it); the event loop's share from /proc/PID/task/PID/stat."""
+    total = cpu_seconds(pid)
+    loop = _stat_cpu_seconds(Path(f"/proc/{pid}/task/{pid}/stat"))
+    return loop, total - loop
 
 
 class RssSampler:
@@ -105,8 +104,12 @@ class Bot:
     async def start(self) -> None:
         self._log = self.log_path.open("wb")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, *self.argv, cwd=self.workdir, env=process_env(self.settings),
-            stdout=self._log, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            *self.argv,
+            cwd=self.workdir,
+            env=process_env(self.settings),
+            stdout=self._log,
+            stderr=asyncio.subprocess.STDOUT,
         )
         if await answers_health_checks(self.url, self.process):
             return
@@ -145,9 +148,21 @@ class PySpy:
     async def start(self) -> None:
         py_spy = Path(sys.executable).with_name("py-spy")
         self.process = await asyncio.create_subprocess_exec(
-            str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(self.pid), "--rate", str(self.rate),
-            "--format", "raw", "--threads", "--nonblocking", "--output", str(self.path),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=REPO,
+            str(py_spy) if py_spy.exists() else "py-spy",
+            "record",
+            "--pid",
+            str(self.pid),
+            "--rate",
+            str(self.rate),
+            "--format",
+            "raw",
+            "--threads",
+            "--nonblocking",
+            "--output",
+            str(self.path),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=REPO,
         )
         await asyncio.sleep(0.5)  # attach before the work starts
 

@@ -30,13 +30,26 @@ _ACTIVITIES = (
     ("audio check (loop side)", ("prepare_audio",)),
     ("Bolt: verify, parse, dispatch a request", ("slack_bolt/", "_slack_events")),
     ("aiohttp server: read and answer requests", ("aiohttp/web_protocol.py", "aiohttp/web_", "aiohttp/http_parser")),
-    ("thread hand-offs (to_thread, executor results)", ("threads.py", "run_in_executor", "_read_from_self",
-                                                       "futures.py", "_chain_future", "ThreadPoolExecutor")),
+    (
+        "thread hand-offs (to_thread, executor results)",
+        ("threads.py", "run_in_executor", "_read_from_self", "futures.py", "_chain_future", "ThreadPoolExecutor"),
+    ),
     ("logging", ("logging/",)),
-    ("other bot code", ("bot/cloning/", "bot/listeners/", "bot/messages")),
-    ("pausing/resuming sockets (flow control: epoll register/unregister)",
-     ("_PollLikeSelector.register", "_PollLikeSelector.unregister", "_add_reader", "_remove_reader",
-      "pause_reading", "resume_reading")),
+    (
+        "other bot code",
+        ("bot/cloning/", "bot/listeners/", "bot/messages/", "bot/library/", "bot/workspaces/"),
+    ),
+    (
+        "pausing/resuming sockets (flow control: epoll register/unregister)",
+        (
+            "_PollLikeSelector.register",
+            "_PollLikeSelector.unregister",
+            "_add_reader",
+            "_remove_reader",
+            "pause_reading",
+            "resume_reading",
+        ),
+    ),
     ("socket reads: response bytes into aiohttp (mostly downloads)", ("aiohttp/client_proto.py", "_read_ready")),
     ("socket writes, event-loop bookkeeping", ("selector_events.py", "base_events.py", "events.py")),
 )

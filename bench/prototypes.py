@@ -120,12 +120,15 @@ def trace_malloc() -> None:
 
     def report() -> None:
         current, peak = tracemalloc.get_traced_memory()
-        lines = [f"TRACEMALLOC peak {peak / 2**20:.1f} MiB, now {current / 2**20:.1f} MiB; "
-                 f"biggest sites at {best['current'] / 2**20:.1f} MiB:"]
+        lines = [
+            f"TRACEMALLOC peak {peak / 2**20:.1f} MiB, now {current / 2**20:.1f} MiB; "
+            f"biggest sites at {best['current'] / 2**20:.1f} MiB:"
+        ]
         if best["snapshot"] is not None:
             for stat in best["snapshot"].statistics("traceback")[:8]:
-                frames = " <- ".join(f"{f.filename.rsplit('site-packages/', 1)[-1]}:{f.lineno}" for f in
-                                     list(stat.traceback)[::-1][:4])
+                frames = " <- ".join(
+                    f"{f.filename.rsplit('site-packages/', 1)[-1]}:{f.lineno}" for f in list(stat.traceback)[::-1][:4]
+                )
                 lines.append(f"  {stat.size / 2**20:6.2f} MiB in {stat.count} blocks: {frames}")
         _trace_log.warning("\n".join(lines))
 

@@ -28,19 +28,42 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds of the bot (or of several bots together): the event-loop thread and every other thread."""
+
+    loop: float = 0.0
+    others: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.loop + self.others
+
+    def __add__(self, other: CpuUse) -> CpuUse:
+        return CpuUse(self.loop + other.loop, self.others + other.others)
+
+    def per(self, count: int) -> CpuUse:
+        return CpuUse(self.loop / count, self.others / count)
+
+    def __str__(self) -> str:
+        return f"{ms(self.total)} (event loop {ms(self.loop)}, other threads {ms(self.others)})"
+
+
 class CpuMeter:
-    """CPU the bot spends from construction to stop(): event-loop thread and other threads apart."""
+    """CPU the bot spends from construction to stop() (utime + stime from /proc): event-loop thread and other
+    threads apart."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.loop, self.others = cpu_split(pid)
 
-    def stop(self, per: int = 1) -> str:
+    def stop(self, per: int = 1) -> CpuUse:
         loop, others = cpu_split(self.pid)
-        loop, others = (loop - self.loop) / per, (others - self.others) / per
-        return f"{ms(loop + others)} (event loop {ms(loop)}, other threads {ms(others)})"
+        return CpuUse(loop - self.loop, others - self.others).per(per)
 
 
 def latency_text(values: list[float]) -> str:
-    return (f"p50 {ms(percentile(values, 50))} · p99 {ms(percentile(values, 99))} · max {ms(max(values))} "
-            f"({len(values)} acks)")
+    return (
+        f"p50 {ms(percentile(values, 50))} · p99 {ms(percentile(values, 99))} · max {ms(max(values))} "
+        f"({len(values)} acks)"
+    )

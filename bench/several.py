@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from bench.botproc import Bot, cpu_split
+from bench.botproc import Bot
 from bench.fakes import Clone
-from bench.report import CpuMeter, Row, latency_text, ms, percentile
+from bench.report import CpuMeter, CpuUse, Row, latency_text, ms, percentile
 from tests.conftest import BotClient
 from tests.postgres import Cluster, create_database
 
@@ -42,7 +42,8 @@ async def until(condition: Callable[[], object], timeout: float, what: str) -> N
 
 def spread(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s" + (
-        f" (runs {', '.join(f'{v:.2f}' for v in sorted(values))} s)" if len(values) > 1 else "")
+        f" (runs {', '.join(f'{v:.2f}' for v in sorted(values))} s)" if len(values) > 1 else ""
+    )
 
 
 class Several:
@@ -73,8 +74,9 @@ class Several:
         for round_ in range(rounds):  # the two backends take turns, so both see the same machine
             for backend in backends:
                 url = await self.database() if backend == "PostgreSQL" else None
-                async with bench.running_bot(f"several-ack-{backend.lower()}-{round_ + 1}", DATABASE_URL=url,
-                                             MAX_CONCURRENT_CLONES=str(n + 14)) as (_bot, client):
+                async with bench.running_bot(
+                    f"several-ack-{backend.lower()}-{round_ + 1}", DATABASE_URL=url, MAX_CONCURRENT_CLONES=str(n + 14)
+                ) as (_bot, client):
                     await bench.clone_and_wait(client, bench.small, "w")
                     for _ in range(50):
                         await bench.timed_command(client)
@@ -94,20 +96,39 @@ class Several:
         sqlite_p99, postgres_p99 = percentile(held["SQLite"], 99), percentile(held["PostgreSQL"], 99)
         ratio = postgres_p99 / sqlite_p99
         for backend in backends:
-            self.bench.rows.append(Row(FIGURE, f"ack, {backend}: N = 0 clones in flight", latency_text(idle[backend]),
-                                       target="(information)"))
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"ack, {backend}: N = 0 clones in flight",
+                    latency_text(idle[backend]),
+                    target="(information)",
+                )
+            )
             reference = f"PostgreSQL p99 = {ratio:.2f}× SQLite's" if backend == "PostgreSQL" else "—"
-            self.bench.rows.append(Row(
-                FIGURE, f"ack, {backend}: N = {n} clones in flight (held open at RevRing)",
-                latency_text(held[backend]), reference, "PostgreSQL p99 ≤ 1.5× SQLite p99",
-                ("yes" if ratio <= 1.5 else "no") if backend == "PostgreSQL" else ""))
-            self.bench.rows.append(Row(FIGURE, f"ack, {backend}: while N = {n} clones start",
-                                       latency_text(ramp[backend]), target="(information)"))
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"ack, {backend}: N = {n} clones in flight (held open at RevRing)",
+                    latency_text(held[backend]),
+                    reference,
+                    "PostgreSQL p99 ≤ 1.5× SQLite p99",
+                    ("yes" if ratio <= 1.5 else "no") if backend == "PostgreSQL" else "",
+                )
+            )
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"ack, {backend}: while N = {n} clones start",
+                    latency_text(ramp[backend]),
+                    target="(information)",
+                )
+            )
         self.bench.notes.append(
             f"Figure 5a: as figure 1 (MAX_CONCURRENT_CLONES={n + 14}, the {n} clones held open at the fake RevRing), "
             f"one fresh bot per backend and round, {rounds} rounds taking turns (SQLite, PostgreSQL, …); the acks of "
             "the rounds are pooled. PostgreSQL: a database of its own on the throwaway cluster (fsync off), "
-            "DATABASE_POOL_SIZE at its default.")
+            "DATABASE_POOL_SIZE at its default."
+        )
 
     # --- b. SIGKILL → takeover ---------------------------------------------------------------------------
 
@@ -119,16 +140,27 @@ class Several:
             counted = [run["counted"] for run in runs]
             done = [run["done"] for run in runs]
             default = " (the default)" if lease == 30 else " (the least allowed)" if lease == 5 else ""
-            self.bench.rows.append(Row(
-                FIGURE, f"SIGKILL → takeover, JOB_LEASE_SECONDS={lease}{default}, two instances on PostgreSQL "
-                f"({len(runs)} kill{'s' if len(runs) > 1 else ''}): the job cut off while downloading",
-                f"kill → survivor downloads the file again: {spread(rerun)}; → its voice is posted: {spread(done)}",
-                f"kill → survivor's voice_cloner_takeovers_total +2: {spread(counted)}",
-                f"≤ {lease + 5} s (JOB_LEASE_SECONDS + 5 s)", "yes" if max(rerun) <= lease + 5 else "no"))
-            self.bench.rows.append(Row(
-                FIGURE, f"SIGKILL → takeover, JOB_LEASE_SECONDS={lease}: the job cut off while uploading (same kills)",
-                f"kill → survivor's \"can't tell whether the voice was created\" answer: {spread(answered)}", "—",
-                f"≤ {lease + 5} s (JOB_LEASE_SECONDS + 5 s)", "yes" if max(answered) <= lease + 5 else "no"))
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"SIGKILL → takeover, JOB_LEASE_SECONDS={lease}{default}, two instances on PostgreSQL "
+                    f"({len(runs)} kill{'s' if len(runs) > 1 else ''}): the job cut off while downloading",
+                    f"kill → survivor downloads the file again: {spread(rerun)}; → its voice is posted: {spread(done)}",
+                    f"kill → survivor's voice_cloner_takeovers_total +2: {spread(counted)}",
+                    f"≤ {lease + 5} s (JOB_LEASE_SECONDS + 5 s)",
+                    "yes" if max(rerun) <= lease + 5 else "no",
+                )
+            )
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"SIGKILL → takeover, JOB_LEASE_SECONDS={lease}: the job cut off while uploading (same kills)",
+                    f"kill → survivor's \"can't tell whether the voice was created\" answer: {spread(answered)}",
+                    "—",
+                    f"≤ {lease + 5} s (JOB_LEASE_SECONDS + 5 s)",
+                    "yes" if max(answered) <= lease + 5 else "no",
+                )
+            )
         self.bench.notes.append(
             "Figure 5b: two bots on one PostgreSQL database (MAX_CONCURRENT_CLONES=4 each). The victim gets two "
             "clones: "
@@ -136,7 +168,8 @@ class Several:
             "holds (stage downloading); once both are held it is killed with SIGKILL, a moment after the jobs started "
             "(before the first lease renewal, so nearly a whole lease is left: close to the worst case). The survivor "
             "polls for takeable jobs every second. A fresh victim per kill; the survivor stays. The answer for the "
-            f"upload cut off: \"{self.interrupted_text[:90]}…\"")
+            f'upload cut off: "{self.interrupted_text[:90]}…"'
+        )
 
     async def takeover_runs(self, lease: int, reps: int) -> list[dict[str, float]]:
         bench = self.bench
@@ -171,8 +204,12 @@ class Several:
         if uploading.ok or "RevRing" not in uploading.result_text:
             raise RuntimeError(f"unexpected answer for the job cut off while uploading: {uploading.result_text}")
         self.interrupted_text = uploading.result_text
-        return {"rerun": downloading.downloads[1] - killed, "done": downloading.finished_at - killed,
-                "answered": uploading.finished_at - killed, "counted": counted}
+        return {
+            "rerun": downloading.downloads[1] - killed,
+            "done": downloading.finished_at - killed,
+            "answered": uploading.finished_at - killed,
+            "counted": counted,
+        }
 
     async def share_held(self, client: BotClient) -> Clone:
         """Share a file whose first download the fake Slack holds (its later ones are not held)."""
@@ -220,16 +257,25 @@ class Several:
                 reference = f"{typical['rate'] / rates[('PostgreSQL', 1)]['rate']:.2f}× one instance"
             else:
                 reference = "—"
-            self.bench.rows.append(Row(
-                FIGURE, f"throughput, {instances} instance{'s' if instances > 1 else ''} on {backend}: {count} small "
-                f"WAV clones sent at once{' (alternating between them)' if instances > 1 else ''}, RevRing answers at "
-                f"once (median of {len(ordered)})", f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s; "
-                f"runs {listed}/s)", reference, "(information)"))
+            self.bench.rows.append(
+                Row(
+                    FIGURE,
+                    f"throughput, {instances} instance{'s' if instances > 1 else ''} on {backend}: {count} small "
+                    f"WAV clones sent at once{' (alternating between them)' if instances > 1 else ''}, "
+                    f"RevRing answers at once (median of {len(ordered)})",
+                    f"{typical['rate']:.1f} clones/s ({typical['elapsed']:.2f} s; runs {listed}/s); "
+                    f"bot CPU {ms(typical['cpu'].total)} per clone"
+                    f"{' (both instances together)' if instances > 1 else ''}",
+                    reference,
+                    "(information)",
+                )
+            )
         cpu = "; ".join(f"{b}, {i}: {rates[(b, i)]['cpu']}" for b, i in setups)
         self.bench.notes.append(
             "Figure 5c: MAX_CONCURRENT_CLONES=4 (the default) per instance; fresh bots and a fresh database per run; "
             f"the setups take turns. Bot CPU per clone (all instances together): {cpu}. On 2 cores shared with the "
-            "fakes and the load generator, a second instance adds slots but not CPU.")
+            "fakes and the load generator, a second instance adds slots but not CPU."
+        )
 
     async def throughput_once(self, backend: str, instances: int, count: int, rep: int) -> dict:
         bench = self.bench
@@ -243,20 +289,15 @@ class Several:
                 await bench.clone_and_wait(client, bench.small, "w")
             meters = [CpuMeter(bot.pid) for bot, _ in bots]
             started = time.perf_counter()
-            clones = await asyncio.gather(*(bench.share(bots[i % instances][1], bench.small, "t")
-                                            for i in range(count)))
+            clones = await asyncio.gather(
+                *(bench.share(bots[i % instances][1], bench.small, "t") for i in range(count))
+            )
             await bench.finished(list(clones), timeout=300)
             elapsed = max(c.finished_at for c in clones) - started
             cpu = sum_cpu(meters, count)
         return {"rate": count / elapsed, "elapsed": elapsed, "cpu": cpu}
 
 
-def sum_cpu(meters: list[CpuMeter], count: int) -> str:
+def sum_cpu(meters: list[CpuMeter], count: int) -> CpuUse:
     """The CPU per clone of several bots together."""
-    loop = others = 0.0
-    for meter in meters:
-        now_loop, now_others = cpu_split(meter.pid)
-        loop += now_loop - meter.loop
-        others += now_others - meter.others
-    loop, others = loop / count, others / count
-    return f"{ms(loop + others)} (event loop {ms(loop)}, other threads {ms(others)})"
+    return sum((meter.stop() for meter in meters), CpuUse()).per(count)
