@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet
 
@@ -226,6 +226,14 @@ def _clone_values(read: _Reader, *, revring_key_required: bool = True) -> dict[s
         max_audio_mb=read.number("MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 1, 1024),
         audio_limits=read.audio_limits(),
     )
+
+
+def display_url(url: str) -> str:
+    """The URL without any user:password@ part, so a credential in a URL never reaches the terminal."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _listed(names: Iterable[str]) -> str:

@@ -8,14 +8,15 @@ import json
 import os
 import re
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.check.command import REQUIRED_SCOPES, bot_command, expected_scopes, run_checks, scopes_from_manifest
+from bot.check.command import bot_command, run_checks
 from bot.config import Settings
+from bot.scopes import BOT_SCOPES
 from bot.store import SQLiteStore
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, Harness, make_env
 from tests.doubles.fake_revring import FakeRevRing
@@ -49,40 +50,17 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-# --- the scope list ---------------------------------------------------------------------------------------
+# --- the scope list, and the running bot without the diagnostics ------------------------------------------
 
 
-def test_required_scopes_equal_the_manifests():
-    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
-    assert list(REQUIRED_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
-
-
-def test_the_manifest_is_read_without_a_yaml_library():
-    text = (ROOT / "manifest.yml").read_text(encoding="utf-8")
-    assert scopes_from_manifest(text) == yaml.safe_load(text)["oauth_config"]["scopes"]["bot"]
-    assert expected_scopes(ROOT / "manifest.yml") == (list(REQUIRED_SCOPES), "manifest.yml")
-
-
-@pytest.mark.parametrize(
-    "text, scopes",
-    [
-        ("oauth_config:\n  scopes:\n    bot: [commands, 'chat:write']  # flow\n", ["commands", "chat:write"]),
-        ("oauth_config:\n  scopes:\n    user:\n      - search:read\n    bot:\n    - \"files:read\"\n    - im:read\n"
-         "settings:\n  x: 1\n", ["files:read", "im:read"]),
-        ("oauth_config:\n  scopes:\n    user:\n      - search:read\n", None),
-        ("display_information:\n  bot:\n    - nope\n", None),
-    ],
-)
-def test_manifest_scope_parser_variants(text: str, scopes: list[str] | None):
-    assert scopes_from_manifest(text) == scopes
-    if scopes is not None:
-        assert yaml.safe_load(text)["oauth_config"]["scopes"]["bot"] == scopes
-
-
-def test_without_a_manifest_the_built_in_list_is_used(tmp_path: Path):
-    assert expected_scopes(tmp_path / "manifest.yml") == (list(REQUIRED_SCOPES), "the bot's built-in list")
-    (tmp_path / "manifest.yml").write_text("_metadata:\n  major_version: 1\n")
-    assert expected_scopes(tmp_path / "manifest.yml") == (list(REQUIRED_SCOPES), "the bot's built-in list")
+@pytest.mark.parametrize("module", ["bot.app", "bot.__main__"])
+def test_the_running_bot_does_not_import_the_check_command(module: str):
+    loaded = subprocess.run(  # noqa: S603 (our own arguments)
+        [sys.executable, "-c", f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith('bot.')))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    assert "'bot.scopes'" in loaded  # the scopes are there, from their own module
+    assert "'bot.check" not in loaded, loaded
 
 
 # --- the checks, in process --------------------------------------------------------------------------------
@@ -107,14 +85,14 @@ async def test_everything_right_passes(fakes: Fakes):
 
 async def test_missing_scopes_are_listed_with_the_fix(fakes: Fakes):
     slack, revring = fakes
-    slack.granted_scopes = [s for s in REQUIRED_SCOPES if s not in ("files:read", "reactions:write")]
+    slack.granted_scopes = [s for s in BOT_SCOPES if s not in ("files:read", "reactions:write")]
     passed, text = await check(slack, revring)
     assert not passed
     scopes = line(text, "Bot token scopes")
     assert scopes.startswith("✗") and "reactions:write, files:read" in scopes
     assert scopes.split(" Fix:")[0] == (
         "✗ Bot token scopes: missing reactions:write, files:read "
-        f"(the bot needs {len(REQUIRED_SCOPES)}, per manifest.yml)."
+        f"(the bot needs {len(BOT_SCOPES)}, per bot/scopes.py)."
     )
     assert "reinstall" in scopes and "Fix:" in scopes
     assert line(text, "Slack bot token").startswith("✓")
@@ -123,7 +101,7 @@ async def test_missing_scopes_are_listed_with_the_fix(fakes: Fakes):
 
 async def test_extra_granted_scopes_are_fine(fakes: Fakes):
     slack, revring = fakes
-    slack.granted_scopes = [*REQUIRED_SCOPES, "users:read.email"]
+    slack.granted_scopes = [*BOT_SCOPES, "users:read.email"]
     passed, text = await check(slack, revring)
     assert passed, text
 
@@ -196,7 +174,8 @@ async def test_revring_unreachable(fakes: Fakes):
     passed, text = await check(slack, revring, REVRING_API_URL=url)
     assert not passed
     unreachable = line(text, "RevRing API key")
-    assert unreachable.startswith("✗") and f"unreachable at {url}" in unreachable and "REVRING_API_URL" in unreachable
+    assert unreachable.startswith(f"✗ RevRing API key: RevRing is unreachable at {url} (connection refused).")
+    assert "REVRING_API_URL" in unreachable
 
 
 async def test_revring_answering_something_else(fakes: Fakes):
@@ -204,6 +183,18 @@ async def test_revring_answering_something_else(fakes: Fakes):
     passed, text = await check(slack, revring, REVRING_API_URL=f"{revring.url}/nowhere")
     assert not passed
     assert "HTTP 404" in line(text, "RevRing API key")
+
+
+@pytest.mark.parametrize("answer, status", [("redirect", 307), ("rate_limited", 429), ("server_error", 500)])
+async def test_revring_answers_the_key_check_cannot_use_are_named_by_status(fakes: Fakes, answer: str, status: int):
+    slack, revring = fakes
+    revring.redirect_to = f"{revring.url}/elsewhere"
+    revring.next_answers["list_agents"] = [answer] * 3  # the client asks a read again once after a 5xx
+    passed, text = await check(slack, revring)
+    assert not passed
+    assert line(text, "RevRing API key").startswith(
+        f"✗ RevRing API key: RevRing at {revring.api_url} answered HTTP {status} instead of listing agents. Fix: "
+    )
 
 
 async def test_a_password_in_a_url_is_not_shown(fakes: Fakes):
