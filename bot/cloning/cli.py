@@ -26,7 +26,7 @@ from bot.cloning import failures
 from bot.cloning.command_text import clean_name, language_code
 from bot.cloning.failures import Explained
 from bot.cloning.pipeline import PIPELINE_FAILURES, local_clip, send_clip
-from bot.config import CloneSettings, ConfigError
+from bot.config import DEFAULT_LANGUAGE, CloneSettings, ConfigError
 from bot.ops import logs
 from bot.revring import RevRingClient, Voice
 
@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True, type=_voice_name, help="the voice's name in RevRing")
     parser.add_argument(
         "--language", metavar="CODE", type=_language,
-        help="the voice's language, such as en, es or pt-BR (default: REVRING_DEFAULT_LANGUAGE, else en)",
+        help="the voice's language, such as en, es or pt-BR "
+        f"(default: REVRING_DEFAULT_LANGUAGE, else {DEFAULT_LANGUAGE})",
     )
     parser.add_argument(
         "--json", action="store_true",
