@@ -1,7 +1,8 @@
 """`python -m bot [run|check|clone]`: load settings, then start the bot in HTTP or Socket Mode, check the settings,
 or clone a voice from a file without Slack.
 
-Nothing else lives here; the checks are in bot/check.py, the `clone` command in bot/cli_clone.py.
+Nothing else lives here; the checks are in bot/check/ (imported only when `check` runs: the running bot never loads
+the diagnostics), the `clone` command in bot/cloning/cli.py.
 """
 
 import argparse
@@ -13,9 +14,8 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot import __version__
 from bot.app import StartupError, Workspace, create_web_app
-from bot.check.command import check, display_url
 from bot.cloning import cli as cli_clone
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, display_url
 from bot.ops import logs
 from bot.serving import serve
 
@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Cannot {'check' if command == 'check' else 'start'}: {problem}", file=sys.stderr)
         return 2
     if command == "check":
+        from bot.check.command import check  # only this command needs the diagnostics
+
         return check(settings)
     return run(settings)
 

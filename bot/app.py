@@ -25,7 +25,6 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.membership import AccessPolicy, ChannelMembership
-from bot.check.command import expected_scopes
 from bot.cloning.cloner import Cloner
 from bot.cloning.pipeline import Pipeline
 from bot.config import Settings
@@ -151,8 +150,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         if settings.distribution:
             assert settings.slack_client_id and settings.encryption_key
             installations = installation_store(store, settings.slack_client_id)
-            scopes, _source = expected_scopes()
-            oauth = install_pages.oauth_settings(settings, scopes, installations, OAuthStateStore(store))
+            oauth = install_pages.oauth_settings(settings, installations, OAuthStateStore(store))
         accounts = RevRingAccounts(
             settings.revring_api_key, revring_client, store,
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import asyncpg
 import pytest
 
-from bot.check.command import check_database
+from bot.check.database import check_database
 from bot.config import Settings
 from bot.store import SCHEMA_VERSION, SQLStore
 from tests.conftest import make_env

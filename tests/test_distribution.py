@@ -18,10 +18,11 @@ import pytest
 from aiohttp import web
 from cryptography.fernet import Fernet
 
-from bot.check.command import REQUIRED_SCOPES, run_checks
+from bot.check.command import run_checks
 from bot.config import Settings
 from bot.messages import ids
 from bot.messages import revring_connection as connection_text
+from bot.scopes import BOT_SCOPES
 from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import SIGNING_SECRET, BotClient, start_bot
@@ -126,7 +127,7 @@ async def test_install_redirects_to_slack_with_the_manifest_scopes_and_a_state_c
     assert started.location.startswith("https://slack.com/oauth/v2/authorize?")
     assert f"client_id={dist.slack.client_id}" in started.location
     query = parse_qs(urlsplit(started.location).query)
-    assert query["scope"] == [",".join(REQUIRED_SCOPES)]  # manifest.yml's bot scopes
+    assert query["scope"] == [",".join(BOT_SCOPES)]  # bot/scopes.py, equal to manifest.yml's
     assert started.state and started.cookie == started.state
     status, page = await finish_install(dist.session, dist.url, code=dist.acme.code, state=started.state,
                                         cookie=started.cookie)

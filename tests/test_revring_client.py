@@ -443,6 +443,7 @@ async def test_rate_limits_are_retried_a_bounded_number_of_times(client: RevRing
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
     assert raised.value.reason == "busy" and len(fake.requests) == 3 and len(waits) == 2
+    assert raised.value.status == 429
 
 
 @pytest.mark.parametrize(("header", "expected"), [
@@ -474,7 +475,7 @@ async def test_the_key_never_follows_a_redirect(client: RevRingClient, fake: Fak
         fake.next_answers[call.route] = ["redirect"]
         with pytest.raises(Unavailable) as raised:
             await call.run(client)
-        assert raised.value.reason == "refused"
+        assert raised.value.reason == "refused" and raised.value.status == 307
         assert foreign.requests == [] and len(fake.requests) == 1
     finally:
         await foreign.stop()
@@ -487,6 +488,8 @@ async def test_no_connection_is_unreachable_after_bounded_retries(session: aioht
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
     assert raised.value.reason == "unreachable" and waits == [0.5, 1.0]
+    # No answer, so no status; what broke is kept as the cause (`check` names it).
+    assert raised.value.status is None and isinstance(raised.value.__cause__, aiohttp.ClientConnectorError)
 
 
 # --- Every call: no usable answer -----------------------------------------------------------------------
@@ -523,6 +526,7 @@ async def test_a_read_that_never_answers_is_unavailable(client: RevRingClient, f
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
     assert raised.value.reason == reason and len(fake.requests) == 2 * sends_per_attempt(call, misbehaviour)
+    assert raised.value.status == {"server_error": 500, "html": 502}.get(misbehaviour)
 
 
 @pytest.mark.parametrize("call", [UPDATE, DELETE], ids=str)

@@ -11,31 +11,35 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 
+from bot.check.result import Result
 from bot.config import Settings
 from bot.store.database import create_engine, is_database_down
 from bot.store.schema import revring_keys, slack_bots
 from bot.workspaces.key_vault import KeyVault
 
-_APPS = "https://api.slack.com/apps"
 
-
-def app_credentials(settings: Settings) -> tuple[bool, str, str]:
-    """(ok, detail, fix). Only their shape can be checked here: Slack proves them when a workspace installs."""
+def app_credentials(settings: Settings) -> Result:
+    """Only their shape can be checked here: Slack proves them when a workspace installs."""
     client_id, secret = settings.slack_client_id or "", settings.slack_client_secret or ""
-    return True, (
+    return Result("Slack app credentials", True, (
         f"client id {client_id} and a client secret of {len(secret)} hex digits are well-formed; Slack confirms them "
         "when a workspace installs the app (a wrong pair makes /slack/oauth_redirect say it was not installed)"
-    ), ""
+    ))
 
 
-def encryption_key(settings: Settings) -> tuple[bool, str, str]:
+def encryption_key(settings: Settings) -> Result:
     count = len((settings.encryption_key or "").split(","))
     extra = f"; the first of {count} encrypts new keys, all {count} decrypt" if count > 1 else ""
-    return True, f"a valid Fernet key{extra}", ""
+    return Result("Encryption key", True, f"a valid Fernet key{extra}")
 
 
-async def workspaces(settings: Settings) -> tuple[bool | None, str, str]:
+async def workspaces(settings: Settings) -> Result:
     """How many workspaces are installed and connected, and whether ENCRYPTION_KEY opens every stored key."""
+    ok, detail, fix = await _workspaces(settings)
+    return Result("Workspaces", ok, detail, fix)
+
+
+async def _workspaces(settings: Settings) -> tuple[bool | None, str, str]:
     database = settings.database
     sqlite_path = database.sqlite_path
     if sqlite_path is not None and (sqlite_path == ":memory:" or not await asyncio.to_thread(Path(sqlite_path).exists)):

@@ -25,7 +25,7 @@ from bot.cloning import failures
 from bot.cloning.command_text import clean_name, language_code
 from bot.cloning.failures import Explained
 from bot.cloning.pipeline import PIPELINE_FAILURES, local_clip, send_clip
-from bot.config import CloneSettings, ConfigError
+from bot.config import DEFAULT_LANGUAGE, CloneSettings, ConfigError
 from bot.messages import cli as cli_text
 from bot.messages import mrkdwn
 from bot.ops import logs
@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True, type=_voice_name, help="the voice's name in RevRing")
     parser.add_argument(
         "--language", metavar="CODE", type=_language,
-        help="the voice's language, such as en, es or pt-BR (default: REVRING_DEFAULT_LANGUAGE, else en)",
+        help="the voice's language, such as en, es or pt-BR "
+        f"(default: REVRING_DEFAULT_LANGUAGE, else {DEFAULT_LANGUAGE})",
     )
     parser.add_argument(
         "--json", action="store_true",

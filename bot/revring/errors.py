@@ -11,7 +11,10 @@ from typing import Any
 
 
 class RevRingError(Exception):
-    """Base of every RevRing failure; `cause` is for logs, never for people."""
+    """Base of every RevRing failure; `cause` is for logs, never for people. `status` is the HTTP status RevRing
+    answered with, None when no answer came back (or it was a success that could not be used)."""
+
+    status: int | None = None
 
     def __init__(self, cause: str) -> None:
         super().__init__(cause)
@@ -21,6 +24,8 @@ class RevRingError(Exception):
 class InvalidBody(RevRingError):
     """400 invalid_body: RevRing refused what we sent; `details` says why."""
 
+    status = 400
+
     def __init__(self, details: dict[str, Any]) -> None:
         super().__init__(f"400 invalid_body: {details!r}")
         self.details = details
@@ -29,13 +34,19 @@ class InvalidBody(RevRingError):
 class Unauthorized(RevRingError):
     """401: the API key is wrong or revoked."""
 
+    status = 401
+
 
 class BillingInactive(RevRingError):
     """402 billing_inactive: the RevRing subscription needs attention."""
 
+    status = 402
+
 
 class NotFound(RevRingError):
     """404: RevRing has no `kind` ("agent", "agents", "voice design") with this `id` for this API key."""
+
+    status = 404
 
     def __init__(self, kind: str, id: str | None = None) -> None:
         super().__init__(f"404: {kind}{f' {id!r}' if id is not None else ''} not found")
@@ -45,6 +56,8 @@ class NotFound(RevRingError):
 
 class NotAllowed(RevRingError):
     """405: RevRing does not let this account make this call through the API."""
+
+    status = 405
 
 
 class UpdateNotAllowed(NotAllowed):
@@ -62,6 +75,8 @@ class UnexpectedAnswer(RevRingError):
 class TooLarge(RevRingError):
     """413: the audio is bigger than RevRing takes; nothing was created. `details` is what RevRing said, if anything."""
 
+    status = 413
+
     def __init__(self, details: Any) -> None:
         super().__init__(f"413 too large: {details!r}")
         self.details = details
@@ -69,6 +84,8 @@ class TooLarge(RevRingError):
 
 class Unprocessable(RevRingError):
     """422: RevRing could not process the audio; nothing was created. `details` is what RevRing said, if anything."""
+
+    status = 422
 
     def __init__(self, details: Any) -> None:
         super().__init__(f"422 unprocessable: {details!r}")
@@ -78,11 +95,13 @@ class Unprocessable(RevRingError):
 class Unavailable(RevRingError):
     """Nothing changed at RevRing, so trying again is safe. `reason`: "busy" (429 on every attempt), "unreachable"
     (no connection, so nothing was sent) or "refused" (a 3xx or 4xx it doesn't document); for reads, which change
-    nothing, also "timeout", "server_error" or "dropped" once the one retry failed too."""
+    nothing, also "timeout", "server_error" or "dropped" once the one retry failed too. What broke, when it was not
+    an answer (a refused connection, a timeout), is its `__cause__`."""
 
-    def __init__(self, cause: str, reason: str) -> None:
+    def __init__(self, cause: str, reason: str, *, status: int | None = None) -> None:
         super().__init__(cause)
         self.reason = reason
+        self.status = status
 
 
 class OutcomeUnknown(RevRingError):
@@ -90,6 +109,7 @@ class OutcomeUnknown(RevRingError):
     (a voice may exist, an agent may use the new voice, a voice may be gone). `reason`: "timeout", "server_error"
     (5xx), "dropped" (the connection broke) or "unclear" (a 2xx other than the documented one)."""
 
-    def __init__(self, cause: str, reason: str) -> None:
+    def __init__(self, cause: str, reason: str, *, status: int | None = None) -> None:
         super().__init__(cause)
         self.reason = reason
+        self.status = status

@@ -104,13 +104,13 @@ class Transport:
                 return await self._send(method, path, json_body, form, limit)
             except _RateLimited as limited:
                 if quiet_retries >= self._max_rate_limit_retries:
-                    raise Unavailable(f"429 after {quiet_retries + 1} attempts", "busy") from None
+                    raise Unavailable(f"429 after {quiet_retries + 1} attempts", "busy", status=429) from None
                 quiet_retries += 1
                 log.info("revring rate limited; retrying", extra={"retry_after": limited.retry_after})
                 await self._sleep(limited.retry_after)
             except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
                 if quiet_retries >= self._max_rate_limit_retries:
-                    raise Unavailable(f"cannot connect: {type(error).__name__}", "unreachable") from None
+                    raise Unavailable(f"cannot connect: {type(error).__name__}", "unreachable") from error
                 quiet_retries += 1
                 await self._sleep(RETRY_PAUSE_SECONDS * quiet_retries)
             except _NoAnswer as failure:
@@ -119,9 +119,10 @@ class Transport:
                     log.info("revring gave no answer; asking once more", extra={"cause": failure.cause})
                     await self._sleep(RETRY_PAUSE_SECONDS)
                     continue
+                # Raised from what broke (None for a 5xx), so a caller can say why: `check` does.
                 if method == "GET":
-                    raise Unavailable(failure.cause, failure.reason) from None
-                raise OutcomeUnknown(failure.cause, failure.reason) from None
+                    raise Unavailable(failure.cause, failure.reason, status=failure.status) from failure.__cause__
+                raise OutcomeUnknown(failure.cause, failure.reason, status=failure.status) from failure.__cause__
 
     async def _send(
         self, method: str, path: str, json_body: dict[str, Any] | None, form: OpenForm | None, limit: int
@@ -144,7 +145,8 @@ class Transport:
                     if response.status == 429:
                         raise _RateLimited(retry_after(response.headers.get("Retry-After")))
                     if response.status >= 500:
-                        raise _NoAnswer(f"HTTP {response.status} ({response.content_type})", "server_error")
+                        raise _NoAnswer(f"HTTP {response.status} ({response.content_type})", "server_error",
+                                        status=response.status)
                     return await _read(response, limit)
             except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
                 raise  # no connection, so nothing was sent: the caller may try again
@@ -153,7 +155,7 @@ class Transport:
                                                           "cause": type(error).__name__,
                                                           "seconds": round(time.monotonic() - started, 3)})
                 reason = "timeout" if isinstance(error, TimeoutError) else "dropped"
-                raise _NoAnswer(f"{type(error).__name__} talking to RevRing", reason) from None
+                raise _NoAnswer(f"{type(error).__name__} talking to RevRing", reason) from error
 
 
 def raise_for_error(
@@ -177,7 +179,8 @@ def raise_for_error(
     if status in (413, 422):
         details = body.get("details") or body.get("message") or None
         raise TooLarge(details) if status == 413 else Unprocessable(details)
-    raise Unavailable(answer.describe(), "refused")  # a redirect or a client error: RevRing did not act on it
+    # A redirect or a client error: RevRing did not act on it.
+    raise Unavailable(answer.describe(), "refused", status=status)
 
 
 def path_segment(value: str, what: str) -> str:
@@ -214,9 +217,10 @@ class _RateLimited(Exception):
 class _NoAnswer(Exception):
     """The request went out but no usable answer came back: a timeout, a dropped connection or a 5xx."""
 
-    def __init__(self, cause: str, reason: str) -> None:
+    def __init__(self, cause: str, reason: str, *, status: int | None = None) -> None:
         self.cause = cause
         self.reason = reason
+        self.status = status
 
 
 async def _read(response: aiohttp.ClientResponse, limit: int) -> Answer:

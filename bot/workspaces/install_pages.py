@@ -18,6 +18,7 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.config import Settings
 from bot.messages import pages
+from bot.scopes import BOT_SCOPES
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +26,14 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
 
-def oauth_settings(settings: Settings, scopes: list[str], installations: AsyncInstallationStore,
+def oauth_settings(settings: Settings, installations: AsyncInstallationStore,
                    states: AsyncOAuthStateStore) -> AsyncOAuthSettings:
     """/slack/install sets the state cookie and sends the browser straight on to Slack's consent screen."""
     assert settings.slack_client_id and settings.slack_client_secret
     return AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
-        scopes=scopes,
+        scopes=list(BOT_SCOPES),
         user_scopes=[],
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.check.command import REQUIRED_SCOPES
+from bot.scopes import BOT_SCOPES
 from tests.doubles.server import LoopbackServer
 from tests.slack_payloads import file_object
 
@@ -119,7 +119,7 @@ class FakeSlack(LoopbackServer):
         self.socket_connected = asyncio.Event()
         self.socket_closed = asyncio.Event()  # the bot closed its connection
         # Sent as `x-oauth-scopes` on every authenticated answer, as Slack does (app token: connections:write).
-        self.granted_scopes: list[str] = list(REQUIRED_SCOPES)
+        self.granted_scopes: list[str] = list(BOT_SCOPES)
         # Distribution: the app's credentials, the workspaces that can install it, and people's roles.
         self.client_id = "1234567890.9876543210"
         self.client_secret = "0123456789abcdef0123456789abcdef"
