@@ -22,12 +22,11 @@ from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_STATEMENT_TIMEOUT_SECONDS,
     Database,
-    masked_url,
     parse_database_url,
 )
 from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, RequestStore, SchemaTooNew, StoreUnavailable
 from bot.store.schema import LATEST as SCHEMA_VERSION
-from bot.store.sql_store import SQLiteStore, SQLStore
+from bot.store.sql_store import SQLStore
 
 __all__ = [
     "CLAIM_SECONDS",
@@ -49,11 +48,9 @@ __all__ = [
     "RecentAudio",
     "RequestStore",
     "SQLStore",
-    "SQLiteStore",
     "SchemaTooNew",
     "SharedFile",
     "Stage",
     "StoreUnavailable",
-    "masked_url",
     "parse_database_url",
 ]

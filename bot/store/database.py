@@ -71,14 +71,6 @@ def parse_database_url(raw: str | None) -> Database:
     )
 
 
-def masked_url(raw: str | None) -> str:
-    """DATABASE_URL as it may be shown: `postgresql://user:***@host/db`; anything unreadable is not shown at all."""
-    try:
-        return parse_database_url(raw).display()
-    except ValueError:
-        return "(an unreadable DATABASE_URL)"
-
-
 # What a database that is down, restarting, out of reach or too slow raises through SQLAlchemy and its drivers.
 # Mistakes in a statement (ProgrammingError, IntegrityError) are bugs and are not in this list.
 DATABASE_DOWN: tuple[type[BaseException], ...] = (

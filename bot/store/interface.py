@@ -107,11 +107,6 @@ class RequestStore(Protocol):
         database (SQLite) after a restart: whoever held them is gone. Returns how many leases ended."""
         ...
 
-    async def take_abandoned(self, runner: str) -> list[Job]:
-        """Hand `runner` every job an earlier runner left unfinished or with its answer not yet shown, in one
-        atomic step (fence + 1 each): a job `runner` already holds is never handed over again."""
-        ...
-
     # --- designed voices --------------------------------------------------------------------------------
 
     async def add_candidate(
@@ -177,10 +172,6 @@ class RequestStore(Protocol):
         """The workspace (`team_id`), or with no team the whole org (`enterprise_id`), uninstalled the app: its
         RevRing key, waiting commands, recent audio and job records go at once. Returns how many jobs went; a runner
         still holding one of them finds its next fenced write refused and stops without a word."""
-        ...
-
-    async def workspace_counts(self) -> tuple[int, int]:
-        """(installations with a bot token, RevRing keys connected), for `python -m bot check`."""
         ...
 
     # --- the rest --------------------------------------------------------------------------------------

@@ -58,7 +58,6 @@ from bot.store.schema import (
     pending,
     recent_audio,
     revring_keys,
-    slack_bots,
     upgrade,
 )
 
@@ -382,21 +381,6 @@ class SQLStore:
             )
         return result.rowcount
 
-    async def take_abandoned(self, runner: str) -> list[Job]:
-        # One statement: it takes each job for `runner` and returns it, so nothing can start in between. Without
-        # leases, a job held by another runner was left by an earlier run of the bot (one process per file).
-        async with self._transaction() as conn:
-            now = self.clock()
-            taking = (
-                update(jobs)
-                .where(or_(jobs.c.stage.in_([str(s) for s in UNFINISHED]), jobs.c.answer.is_not(None)),
-                       or_(jobs.c.owner.is_(None), jobs.c.owner != runner))
-                .values(owner=runner, lease_until=now + DEFAULT_LEASE_SECONDS, fence=jobs.c.fence + 1)
-                .returning(*jobs.c)
-            )
-            taken = await self._jobs(conn, (await conn.execute(taking)).mappings().all())
-        return sorted(taken, key=lambda job: job.created_at)
-
     # --- reading jobs ------------------------------------------------------------------------------
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
@@ -582,14 +566,6 @@ class SQLStore:
             result = await conn.execute(delete(jobs).where(of(jobs)))
         return result.rowcount
 
-    async def workspace_counts(self) -> tuple[int, int]:
-        installed = select(slack_bots.c.enterprise_id, slack_bots.c.team_id).where(
-            slack_bots.c.bot_token.is_not(None)).distinct().subquery()
-        async with self._transaction() as conn:
-            workspaces = (await conn.execute(select(func.count()).select_from(installed))).scalar_one()
-            keys = (await conn.execute(select(func.count()).select_from(revring_keys))).scalar_one()
-        return int(workspaces), int(keys)
-
     # --- what slack_sdk's stores need -----------------------------------------------------------------
 
     @property
@@ -597,5 +573,3 @@ class SQLStore:
         """The engine slack_sdk's installation and OAuth state stores share (bot.store.slack_oauth)."""
         return self._engine
 
-
-SQLiteStore = SQLStore  # the name from before PostgreSQL; `open` takes a file path as well as a URL
