@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from bot.store.interface import StoreUnavailable
+from bot.store.errors import StoreUnavailable
 
 DEFAULT_SQLITE_FILE = "voice-cloner.sqlite3"
 DEFAULT_POOL_SIZE = 10

@@ -48,7 +48,9 @@ from bot.store.database import (
     sqlite_folder,
     unavailable,
 )
-from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, StoreUnavailable
+from bot.store.errors import StoreUnavailable
+from bot.store.inbox import CLAIM_SECONDS
+from bot.store.jobs import DEFAULT_LEASE_SECONDS
 from bot.store.schema import (
     agent_changes,
     claims,
