@@ -1,11 +1,11 @@
-"""Storage: one small protocol per aggregate, and their implementation for SQLite and PostgreSQL.
+"""Storage: one small protocol per aggregate, and their implementation for SQLite and PostgreSQL (sql/).
 
 - `Inbox` (inbox.py): waiting commands, recent audio, dedupe keys;
 - `JobQueue` (jobs.py): admission, the shared queue, leases and fences;
 - `VoiceLibrary` (library.py): a workspace's voices, deletions, agent changes;
 - `DesignCandidates` (design.py): designed voices' previews before they are saved;
 - `Workspaces` (workspaces.py): RevRing keys, forgetting a workspace that uninstalls;
-- `RequestStore` (interface.py): all of them, with pruning and a ping; `SQLStore` (sql_store.py) implements it.
+- `RequestStore` (interface.py): all of them, with pruning and a ping; `SQLStore` (sql/store.py) implements it.
 
 The records are re-exported here so that `from bot.store import Job` keeps working.
 """
@@ -38,7 +38,7 @@ from bot.store.interface import RequestStore
 from bot.store.jobs import DEFAULT_LEASE_SECONDS, JobQueue
 from bot.store.library import VoiceLibrary
 from bot.store.schema import LATEST as SCHEMA_VERSION
-from bot.store.sql_store import SQLStore
+from bot.store.sql import SQLStore
 from bot.store.workspaces import Workspaces
 
 __all__ = [

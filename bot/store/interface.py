@@ -1,8 +1,7 @@
 """The one thing the rest of the bot knows about storage as a whole: `RequestStore`, every aggregate in one.
 
 Domain code takes the aggregate it uses (bot.store.inbox, jobs, library, design, workspaces); the app factory opens
-one store and hands it out. The implementation lives beside it (sql_store.py); nothing outside bot/store looks
-inside one.
+one store and hands it out. Implementations live in bot/store/sql; nothing outside bot/store looks inside one.
 """
 
 from __future__ import annotations
