@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.records import Job
 from bot.services import Services
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.store import RequestStore, StoreUnavailable
+from bot.store import StoreUnavailable, VoiceLibrary
 from bot.workspaces.connection import connection_blocks
 from bot.workspaces.revring_accounts import RevRingAccounts
 
@@ -55,7 +55,7 @@ def home_view(sections: list[list[dict[str, Any]]], state: HomeState) -> dict[st
 
 
 async def publish_home(
-    client: AsyncWebClient, user_id: str, *, team_id: str, store: RequestStore, settings: Settings,
+    client: AsyncWebClient, user_id: str, *, team_id: str, store: VoiceLibrary, settings: Settings,
     state: HomeState = HomeState(), refusal: str | None = None, connection: list[dict[str, Any]] | None = None,
 ) -> bool:
     """views.publish `user_id`'s Home: the RevRing connection (`connection`, when given) and then the library as
@@ -76,7 +76,7 @@ async def publish_home(
     return True
 
 
-async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: RequestStore, settings: Settings,
+async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: VoiceLibrary, settings: Settings,
                     state: HomeState) -> list[list[dict[str, Any]]]:
     size = messages.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
@@ -92,7 +92,7 @@ async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: R
     ]
 
 
-async def _with_permalinks(client: AsyncWebClient, store: RequestStore, jobs: list[Job]) -> list[Job]:
+async def _with_permalinks(client: AsyncWebClient, store: VoiceLibrary, jobs: list[Job]) -> list[Job]:
     """Each job with the link to its message: chat.getPermalink (no scope needed) once per job, then kept."""
 
     async def linked(job: Job) -> Job:
@@ -126,7 +126,7 @@ async def publish_home_for(
 class HomeRefresher:
     """Given to the Cloner: when a clone made a voice, its requester's Home shows it (their library, first page)."""
 
-    def __init__(self, store: RequestStore, settings: Settings, accounts: RevRingAccounts,
+    def __init__(self, store: VoiceLibrary, settings: Settings, accounts: RevRingAccounts,
                  installations: AsyncInstallationStore | None) -> None:
         self._store = store
         self._settings = settings
