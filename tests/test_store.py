@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.store import Admission, Answer, PendingCommand, RecentAudio, SharedFile, Stage
+from bot.store.sql import SQLStore
+from bot.store.sql.base import SQLAggregate
 from tests.store_backends import RUN, OpenStore, request
 
 
@@ -181,3 +183,11 @@ async def test_a_design_candidate_is_kept_for_its_hour_in_its_workspace_then_for
     now[0] += 86401
     await store.prune(0)
     assert await store.get_candidate("T", kept.id) is None
+
+
+def test_the_aggregates_in_one_store_share_no_name():
+    """SQLStore is every aggregate's class at once: a helper of one must not hide another's of the same name."""
+    aggregates = [cls for cls in SQLStore.__mro__[1:] if issubclass(cls, SQLAggregate) and cls is not SQLAggregate]
+    assert len(aggregates) == 5
+    names = [name for cls in aggregates for name in vars(cls) if not name.startswith("__")]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []
