@@ -97,7 +97,7 @@ def trace() -> None:
     for method in ("run", "_progress", "_answer", "deliver", "_advance"):
         if hasattr(cloner, method):
             setattr(cloner, method, timed(f"Cloner.{method}", getattr(cloner, method)))
-    store = bot.store.SQLiteStore
+    store = bot.store.SQLStore
     for method in ("claim", "admit", "update_job", "take_recent_audio", "save_pending"):
         if hasattr(store, method):
             setattr(store, method, timed(f"store.{method}", getattr(store, method)))

@@ -14,7 +14,7 @@ import pytest
 from bot.check.command import bot_command, run_checks
 from bot.config import Settings
 from bot.scopes import BOT_SCOPES
-from bot.store import SQLiteStore
+from bot.store import SQLStore
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
@@ -219,7 +219,7 @@ async def test_a_database_still_to_be_created_passes_and_nothing_is_left_behind(
 async def test_the_bots_own_database_passes_unchanged(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     database = tmp_path / "voices.sqlite3"
-    store = await SQLiteStore.open(str(database), ttl_seconds=600)
+    store = await SQLStore.open(str(database), ttl_seconds=600)
     await store.close()
     before = folder_state(tmp_path)
     passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{database}")
@@ -231,7 +231,7 @@ async def test_the_bots_own_database_passes_unchanged(tmp_path: Path, fakes: Fak
 async def test_a_database_in_use_by_a_running_bot_passes(tmp_path: Path, fakes: Fakes):
     slack, revring = fakes
     database = tmp_path / "voices.sqlite3"
-    store = await SQLiteStore.open(str(database), ttl_seconds=600)
+    store = await SQLStore.open(str(database), ttl_seconds=600)
     try:
         passed, text = await check(slack, revring, DATABASE_URL=f"sqlite:///{database}")
     finally:

@@ -25,7 +25,7 @@ from bot.messages import clone as clone_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
-from bot.store import RequestStore, StoreUnavailable
+from bot.store import JobQueue, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
 
@@ -63,7 +63,7 @@ class Cloner:
     `on_answered` runs beside, after each answer is shown; its failures are logged and never touch the job."""
 
     def __init__(
-        self, settings: Settings, store: RequestStore, pipeline: Pipeline, metrics: Metrics, *,
+        self, settings: Settings, store: JobQueue, pipeline: Pipeline, metrics: Metrics, *,
         accounts: RevRingAccounts, slack_clients: SlackClients, shared_database: bool = False,
         on_answered: OnAnswered | None = None,
     ) -> None:

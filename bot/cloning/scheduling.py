@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from bot.records import UNFINISHED, Job, Stage
-from bot.store import RequestStore, StoreUnavailable
+from bot.store import JobQueue, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Scheduler:
 
     def __init__(
         self,
-        store: RequestStore,
+        store: JobQueue,
         runner: str,
         *,
         capacity: int,

@@ -20,7 +20,7 @@ from bot.messages import design as design_text
 from bot.ops.metrics import Metrics
 from bot.revring import MAX_INSTRUCTION_LENGTH, Candidate, RevRingClient, RevRingError, instruction_length
 from bot.slack.api_errors import CANNOT_POST_HERE, SLACK_FAILURES, UPLOAD_FAILURES, error_code
-from bot.store import RequestStore, StoreUnavailable
+from bot.store import DesignCandidates, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def description_problem(description: str) -> str | None:
 
 
 async def design_voices(
-    client: AsyncWebClient, revring: RevRingClient, store: RequestStore, metrics: Metrics, request: DesignRequest
+    client: AsyncWebClient, revring: RevRingClient, store: DesignCandidates, metrics: Metrics, request: DesignRequest
 ) -> DesignThread | None:
     """Post the thread, ask RevRing for the candidates, and show each one; None when Slack took no message, in which
     case RevRing was not asked (there would be nowhere to show what it made)."""
@@ -106,7 +106,7 @@ async def _start_thread(client: AsyncWebClient, request: DesignRequest) -> Desig
 
 
 async def _show(
-    client: AsyncWebClient, store: RequestStore, request: DesignRequest, thread: DesignThread, number: int,
+    client: AsyncWebClient, store: DesignCandidates, request: DesignRequest, thread: DesignThread, number: int,
     candidate: Candidate,
 ) -> bool:
     """Upload one preview into the thread, keep it, and put its button under it; False when it could not be."""

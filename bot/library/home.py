@@ -19,14 +19,14 @@ from bot.messages import library as library_text
 from bot.messages.library import HomeState
 from bot.records import Job, Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.store import RequestStore, StoreUnavailable
+from bot.store import StoreUnavailable, VoiceLibrary
 from bot.workspaces.connection import connection_blocks
 from bot.workspaces.revring_accounts import RevRingAccounts
 
 log = logging.getLogger(__name__)
 
 async def publish_home(
-    client: AsyncWebClient, user_id: str, *, team_id: str, store: RequestStore, settings: Settings,
+    client: AsyncWebClient, user_id: str, *, team_id: str, store: VoiceLibrary, settings: Settings,
     state: HomeState = HomeState(), refusal: str | None = None, connection: list[dict[str, Any]] | None = None,
 ) -> bool:
     """views.publish `user_id`'s Home: the RevRing connection (`connection`, when given) and then the library as
@@ -47,7 +47,7 @@ async def publish_home(
     return True
 
 
-async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: RequestStore, settings: Settings,
+async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: VoiceLibrary, settings: Settings,
                     state: HomeState) -> list[list[dict[str, Any]]]:
     size = library_text.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
@@ -63,7 +63,7 @@ async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: R
     ]
 
 
-async def _with_permalinks(client: AsyncWebClient, store: RequestStore, jobs: list[Job]) -> list[Job]:
+async def _with_permalinks(client: AsyncWebClient, store: VoiceLibrary, jobs: list[Job]) -> list[Job]:
     """Each job with the link to its message: chat.getPermalink (no scope needed) once per job, then kept."""
 
     async def linked(job: Job) -> Job:
@@ -87,7 +87,7 @@ class HomeTab:
     """`publish_home` with every section, for a person of a workspace: when a Slack request asks (`publish`), and,
     given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page)."""
 
-    def __init__(self, store: RequestStore, settings: Settings, accounts: RevRingAccounts,
+    def __init__(self, store: VoiceLibrary, settings: Settings, accounts: RevRingAccounts,
                  installations: AsyncInstallationStore | None) -> None:
         self._store = store
         self._settings = settings

@@ -1,4 +1,11 @@
-"""Storage: the `RequestStore` interface (interface.py) and its implementation for SQLite and PostgreSQL beside it.
+"""Storage: one small protocol per aggregate, and their implementation for SQLite and PostgreSQL (sql/).
+
+- `Inbox` (inbox.py): waiting commands, recent audio, dedupe keys;
+- `JobQueue` (jobs.py): admission, the shared queue, leases and fences;
+- `VoiceLibrary` (library.py): a workspace's voices, deletions, agent changes;
+- `DesignCandidates` (design.py): designed voices' previews before they are saved;
+- `Workspaces` (workspaces.py): RevRing keys, forgetting a workspace that uninstalls;
+- `RequestStore` (interface.py): all of them, with pruning and a ping; `SQLStore` (sql/store.py) implements it.
 
 The records are re-exported here so that `from bot.store import Job` keeps working.
 """
@@ -22,12 +29,17 @@ from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_STATEMENT_TIMEOUT_SECONDS,
     Database,
-    masked_url,
     parse_database_url,
 )
-from bot.store.interface import CLAIM_SECONDS, DEFAULT_LEASE_SECONDS, RequestStore, SchemaTooNew, StoreUnavailable
+from bot.store.design import DesignCandidates
+from bot.store.errors import SchemaTooNew, StoreUnavailable
+from bot.store.inbox import CLAIM_SECONDS, Inbox
+from bot.store.interface import RequestStore
+from bot.store.jobs import DEFAULT_LEASE_SECONDS, JobQueue
+from bot.store.library import VoiceLibrary
 from bot.store.schema import LATEST as SCHEMA_VERSION
-from bot.store.sql_store import SQLiteStore, SQLStore
+from bot.store.sql import SQLStore
+from bot.store.workspaces import Workspaces
 
 __all__ = [
     "CLAIM_SECONDS",
@@ -44,16 +56,19 @@ __all__ = [
     "CloneRequest",
     "Database",
     "DesignCandidate",
+    "DesignCandidates",
+    "Inbox",
     "Job",
+    "JobQueue",
     "PendingCommand",
     "RecentAudio",
     "RequestStore",
     "SQLStore",
-    "SQLiteStore",
     "SchemaTooNew",
     "SharedFile",
     "Stage",
     "StoreUnavailable",
-    "masked_url",
+    "VoiceLibrary",
+    "Workspaces",
     "parse_database_url",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from bot.store.interface import StoreUnavailable
+from bot.store.errors import StoreUnavailable
 
 DEFAULT_SQLITE_FILE = "voice-cloner.sqlite3"
 DEFAULT_POOL_SIZE = 10
@@ -69,14 +69,6 @@ def parse_database_url(raw: str | None) -> Database:
         f"DATABASE_URL must start with sqlite:/// or postgresql:// (it starts with {scheme[:20]}://); "
         "leave it unset for the SQLite file voice-cloner.sqlite3."
     )
-
-
-def masked_url(raw: str | None) -> str:
-    """DATABASE_URL as it may be shown: `postgresql://user:***@host/db`; anything unreadable is not shown at all."""
-    try:
-        return parse_database_url(raw).display()
-    except ValueError:
-        return "(an unreadable DATABASE_URL)"
 
 
 # What a database that is down, restarting, out of reach or too slow raises through SQLAlchemy and its drivers.

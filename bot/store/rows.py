@@ -42,8 +42,8 @@ def answer_to_text(answer: Answer | None) -> str | None:
     return dump(dataclasses.asdict(answer)) if answer is not None else None
 
 
-def job(row: Mapping[str, Any], retried_at: tuple[float, ...]) -> Job:
-    """A row of `jobs` (every column) and the times of its Try agains."""
+def job(row: Mapping[Any, Any], retried_at: tuple[float, ...]) -> Job:
+    """A row of `jobs` (every column; SQLAlchemy's RowMapping) and the times of its Try agains."""
     answer = json.loads(row["answer"]) if row["answer"] else None
     return Job(
         id=row["id"],
@@ -65,7 +65,7 @@ def job(row: Mapping[str, Any], retried_at: tuple[float, ...]) -> Job:
     )
 
 
-def agent_change(row: Mapping[str, Any]) -> AgentChange:
+def agent_change(row: Mapping[Any, Any]) -> AgentChange:
     """A row of `agent_changes` (every column)."""
     return AgentChange(**_known(AgentChange, row))
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import Boolean, Column, DateTime, Double, Integer, MetaData, String, Table, Text, inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.interface import SchemaTooNew
+from bot.store.errors import SchemaTooNew
 
 # The tables as this version of the bot reads and writes them (the migrations below create them).
 metadata = MetaData()

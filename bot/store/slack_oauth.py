@@ -12,7 +12,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import delete
 
-from bot.store.sql_store import SQLStore
+from bot.store.sql.store import SQLStore
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.revring import RevRingClient
-from bot.store import RequestStore
+from bot.store import Workspaces
 from bot.workspaces.key_vault import KeyVault, masked
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class RevRingAccounts:
     scrub it)."""
 
     def __init__(self, default_key: str | None, make_client: Callable[[str], RevRingClient],
-                 store: RequestStore | None = None, vault: KeyVault | None = None,
+                 store: Workspaces | None = None, vault: KeyVault | None = None,
                  on_key: Callable[[str], None] = lambda _key: None) -> None:
         self._default = make_client(default_key) if default_key else None
         self._make_client = make_client

@@ -1,0 +1,83 @@
+"""The jobs: one row per clone, admitted under the rules, taken by one runner at a time, written under its fence."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.records import Admitted, CloneRequest, Job
+
+DEFAULT_LEASE_SECONDS = 30.0  # how long a job stays taken without a renewal
+
+
+class JobQueue(Protocol):
+    """Admission, the shared queue, leases and fences.
+
+    A job row is taken by one runner (one start of one bot process) at a time: `owner`, a lease until a time, and
+    a `fence` that goes up by one each time a runner takes the job. Writes that pass a fence succeed only while it
+    is still the job's fence, so a runner that lost the job can never write over the one that took it.
+    Raises StoreUnavailable (bot.store.errors) while the database is down.
+    """
+
+    # --- admission -------------------------------------------------------------------------------------
+
+    async def admit(
+        self, request: CloneRequest, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+    ) -> Admitted:
+        """Write a job for `request`, born taken by `runner` (fence 1), unless the same file is already being
+        cloned or the person hit the limit. Holds under any number of concurrent callers."""
+        ...
+
+    async def reopen_job(
+        self, job_id: str, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+    ) -> Admitted | None:
+        """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner` (fence + 1), under the
+        rules of `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job
+        itself when it is no longer failed (a double click); None if there is no such job."""
+        ...
+
+    # --- running jobs ----------------------------------------------------------------------------------
+
+    async def take_next(self, runner: str, lease_seconds: float) -> Job | None:
+        """The job that has waited longest among those nobody holds (waiting, released, or whose lease ran out
+        while unfinished or with an answer not yet shown), taken by `runner` with fence + 1; None if there is none.
+        The job comes back as it was (its stage tells "never reached RevRing" from "cut off during the upload").
+        Two runners never get the same job."""
+        ...
+
+    async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
+        """Extend the lease; False when the job was taken over (or released): the caller must stop."""
+        ...
+
+    async def release(self, job_id: str, fence: int) -> bool:
+        """Give the job back (no owner): any runner may take it next. False if the fence no longer matches."""
+        ...
+
+    async def update_job(self, job: Job, fence: int | None = None) -> bool:
+        """Write the job's progress and outcome (stage, voice, failure, answer; the reply only when set).
+        With `fence`: only while the job still has that fence and an owner. False when nothing was written.
+        (Without a fence the write is unconditional: for callers that do not hold leases yet.)"""
+        ...
+
+    async def set_reply(self, job_id: str, channel: str, ts: str) -> bool:
+        """Record where the job's progress message is, touching nothing else of the job."""
+        ...
+
+    async def expire_leases_of_others(self, runner: str) -> int:
+        """End every other runner's lease at once, so `take_next` hands their jobs over now. For one process per
+        database (SQLite) after a restart: whoever held them is gone. Returns how many leases ended."""
+        ...
+
+    # --- reading jobs ----------------------------------------------------------------------------------
+
+    async def get_job(self, job_id: str) -> Job | None: ...
+    async def queue_position(self, job_id: str) -> int:
+        """How many unfinished jobs (running or waiting, on any instance) entered the queue before this one."""
+        ...
+
+    async def job_counts(self) -> dict[str, int]:
+        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease}."""
+        ...
+
+    async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
+        """The workspace's newest jobs, whatever became of them (`/clone-voice list`)."""
+        ...
