@@ -1,7 +1,7 @@
 """The life of a clone job: taken in (a new request or *Try again*), run through the pipeline, and answered
 exactly once, whichever instance runs it. The steps live apart: `pipeline` (download, check, send), `presenter`
-(what Slack shows), `scheduling` (slots, leases, work shared through the store), `failures` (what went wrong, in
-words). A job taken over after a restart or from a stopped instance is resumed here (`_resume`)."""
+(what Slack shows), `scheduling` (slots, leases, work shared through the store), `outbox` (outcomes written under
+the lease before Slack sees them), `failures` (what went wrong, in words). A job taken over after a restart or from a stopped instance is resumed here (`_resume`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -17,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning import failures
 from bot.cloning.failures import Explained
+from bot.cloning.outbox import OnAnswered, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.cloning.presenter import SlackPresenter
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
@@ -30,9 +30,6 @@ from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
 
 log = logging.getLogger(__name__)
-
-STORE_RETRY_SECONDS = 1.0  # while the database is down, a running clone tries to record its progress this often
-
 
 class Retry(Enum):
     STARTED = "started"
@@ -51,10 +48,6 @@ class Retried:
     retry_after_seconds: float = 0.0  # RATE_LIMITED
 
 
-# Told each job whose answer Slack has just shown (the app refreshes the requester's Home with it).
-OnAnswered = Callable[[AsyncWebClient, Job], Awaitable[None]]
-
-
 class Cloner:
     """Takes requests in as jobs in the shared store, runs them (at most `max_concurrent_clones` here at once), and
     always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
@@ -67,7 +60,6 @@ class Cloner:
         accounts: RevRingAccounts, slack_clients: SlackClients, shared_database: bool = False,
         on_answered: OnAnswered | None = None,
     ) -> None:
-        self._on_answered = on_answered
         self._settings = settings
         self._store = store
         self._pipeline = pipeline
@@ -80,6 +72,8 @@ class Cloner:
         self._runner = uuid.uuid4().hex
         self._tasks = Tasks()
         self._slack = SlackPresenter(self._tasks.spawn, metrics)
+        self._outbox = Outbox(store, self._slack, self._tasks, runner=self._runner,
+                              lease_seconds=self._lease_seconds, on_answered=on_answered)
         self._scheduler = Scheduler(
             store, self._runner, capacity=settings.max_concurrent_clones, lease_seconds=self._lease_seconds,
             tasks=self._tasks, run=self._work,
@@ -196,7 +190,7 @@ class Cloner:
         if client is None:
             log.info("job dropped: its workspace uninstalled the app", extra={"job": job.id})
             try:
-                await self._save(replace(job, stage=Stage.FAILED, failure="workspace uninstalled", answer=None))
+                await self._outbox.save(replace(job, stage=Stage.FAILED, failure="workspace uninstalled", answer=None))
             except LeaseLost:
                 pass  # its record went with the workspace
             return
@@ -207,7 +201,7 @@ class Cloner:
         the voice, so it is not sent again blindly); run the rest, from the download."""
         if job.answer is not None:
             log.info("delivering an answer that was cut off", extra={"job": job.id})
-            await self.deliver(client, job)
+            await self._outbox.deliver(client, job)
         elif job.stage is Stage.UPLOADING:
             log.warning("job was cut off during the upload; asking the person", extra={"job": job.id})
             await self.fail(client, job, failures.interrupted_by_restart(job.request.name), Stage.INTERRUPTED)
@@ -232,14 +226,14 @@ class Cloner:
         try:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
-            job = await self._save(replace(job, stage=Stage.DOWNLOADING))
+            job = await self._outbox.save(replace(job, stage=Stage.DOWNLOADING))
             reply = await self._slack.progress(client, job, clone_text.cloning(request.name))
             if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
-                job = await self._save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
+                job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
             async with self._pipeline.clip(client, request.file) as clip:
                 # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
                 # the runner that still holds the job may send it at all. The fenced write is that proof.
-                job = await self._save(replace(job, stage=Stage.UPLOADING))
+                job = await self._outbox.save(replace(job, stage=Stage.UPLOADING))
                 voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
         except asyncio.CancelledError:
             # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
@@ -274,55 +268,13 @@ class Cloner:
                                         agent_updates=self._settings.agent_updates),
             ok=True,
         )
-        await self._answer(client, job, answer)
+        # Shielded: once the voice exists its answer is written and shown, even if this runner's lease keeper gives
+        # up on the job meanwhile (the database was down past the lease): see Outbox.answer_with_voice.
+        if not await asyncio.shield(self._tasks.spawn(self._outbox.answer_with_voice(client, job, answer))):
+            raise LeaseLost(job.id)
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""
         blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
         job = replace(job, stage=stage, failure=failure.cause[:200])
-        await self._answer(client, job, Answer(failure.text, blocks, ok=False))
-
-    async def _answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> None:
-        """Record the job's outcome together with the answer still to be shown, then show it.
-
-        Written first, so that if Slack fails or the process dies before the answer is out, whoever takes the job
-        next delivers it: a finished clone is never left looking like "Cloning…". Written only while this runner
-        holds the job, so a runner that lost it never answers.
-        """
-        job = await self._save(replace(job, answer=answer))
-        await self.deliver(client, job)
-
-    async def deliver(self, client: AsyncWebClient, job: Job) -> None:
-        """Show the job's recorded answer; once Slack has shown it, it is no longer kept to be shown."""
-        if job.answer is None:
-            return
-        # Its holder is proven by the fenced write just before: recording the answer, or taking the job over.
-        if not await self._slack.answer(client, job, job.answer):
-            log.error("answer not delivered; it is tried again when the job's lease runs out")
-            return
-        await self._save(replace(job, answer=None))
-        if self._on_answered is not None:
-            self._tasks.spawn(self._tell_answered(client, job))
-
-    async def _tell_answered(self, client: AsyncWebClient, job: Job) -> None:
-        if self._on_answered is None:
-            return
-        try:
-            await self._on_answered(client, job)
-        except Exception:
-            log.exception("after-answer hook failed")
-
-    async def _save(self, job: Job) -> Job:
-        """Write `job` while this runner holds it; through a database outage, wait until it is back."""
-        while True:
-            try:
-                written = await self._store.update_job(job, job.fence)
-            except StoreUnavailable as error:
-                log.warning("job not recorded yet: the database is unreachable; trying again",
-                            extra={"cause": str(error)})
-                await asyncio.sleep(STORE_RETRY_SECONDS)
-                continue
-            if not written:
-                raise LeaseLost(job.id)
-            return job
-
+        await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))

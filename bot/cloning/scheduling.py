@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.records import UNFINISHED, Job, Stage
 from bot.store import JobQueue, StoreUnavailable
@@ -20,6 +20,9 @@ from bot.store import JobQueue, StoreUnavailable
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0  # how often an instance with a free slot looks for work left by others
+
+
+T = TypeVar("T")
 
 
 class LeaseLost(Exception):
@@ -30,10 +33,10 @@ class Tasks:
     """The background tasks of the clones (and their reactions), kept so shutdown knows what to wait for."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.closing = False
 
-    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def spawn(self, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.create_task(coroutine)
         # Keep a reference (the loop holds tasks weakly) and know what shutdown must wait for.
         self._tasks.add(task)

@@ -62,6 +62,13 @@ class JobQueue(Protocol):
         """Record where the job's progress message is, touching nothing else of the job."""
         ...
 
+    async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
+        """Take back a job whose upload this runner finished after losing it (its lease ran out while the database
+        was down): only while its outcome is still unknown (cut off during the upload, or told "may or may not
+        have been created"), no voice recorded and no Try again since (`retries`). The new fence, or None when the
+        job went on without this runner."""
+        ...
+
     async def expire_leases_of_others(self, runner: str) -> int:
         """End every other runner's lease at once, so `take_next` hands their jobs over now. For one process per
         database (SQLite) after a restart: whoever held them is gone. Returns how many leases ended."""

@@ -192,6 +192,17 @@ class SQLJobQueue(SQLAggregate):
             )
         return result.rowcount == 1
 
+    async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
+        async with self._transaction() as conn:
+            adopted = (await conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.retries == retries, jobs.c.voice_id.is_(None),
+                       jobs.c.stage.in_([str(Stage.UPLOADING), str(Stage.INTERRUPTED)]))
+                .values(owner=runner, lease_until=self.clock() + lease_seconds, fence=jobs.c.fence + 1)
+                .returning(jobs.c.fence)
+            )).first()
+        return None if adopted is None else int(adopted.fence)
+
     async def expire_leases_of_others(self, runner: str) -> int:
         async with self._transaction() as conn:
             result = await conn.execute(
