@@ -1,7 +1,8 @@
 """The life of a clone job: taken in (a new request or *Try again*), run through the pipeline, and answered
 exactly once, whichever instance runs it. The steps live apart: `pipeline` (download, check, send), `presenter`
 (what Slack shows), `scheduling` (slots, leases, work shared through the store), `outbox` (outcomes written under
-the lease before Slack sees them), `failures` (what went wrong, in words). A job taken over after a restart or from a stopped instance is resumed here (`_resume`)."""
+the lease before Slack sees them), `failures` (what went wrong, in words). A job taken over after a restart or
+from a stopped instance is resumed here (`_resume`)."""
 
 from __future__ import annotations
 
