@@ -80,7 +80,9 @@ class AccessPolicy:
         if actor.user_id in self._settings.allowed_user_ids:
             return True
         group = self._settings.allowed_usergroup_id
-        return bool(group) and actor.user_id in await self._group_members(client, group)
+        if not group:
+            return False
+        return actor.user_id in await self._group_members(client, group)
 
     async def _group_members(self, client: AsyncWebClient, group: str) -> frozenset[str]:
         if self._group and time.monotonic() - self._group[0] < CACHE_SECONDS:

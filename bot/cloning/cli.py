@@ -89,6 +89,7 @@ def main(args: argparse.Namespace) -> int:
 async def clone(settings: CloneSettings, path: Path, *, name: str, language: str) -> Cloned | Explained:
     """Check the file at `path` and create the voice from it: what was made, or why not, in a Slack clone's words."""
     sending = False
+    assert settings.revring_api_key, "CloneSettings.from_env requires REVRING_API_KEY for the clone command"
     try:
         async with aiohttp.ClientSession() as session:
             revring = RevRingClient(

@@ -59,8 +59,8 @@ class Health:
         self.metrics = metrics
         self.stopping = False
         self._store: RequestStore | None = None
-        self._ping = _Reading(self._ask_ping, reading_seconds)
-        self._counts = _Reading(self._ask_counts, reading_seconds)
+        self._ping: _Reading[None] = _Reading(self._ask_ping, reading_seconds)
+        self._counts: _Reading[dict[str, int]] = _Reading(self._ask_counts, reading_seconds)
 
     def serving(self, store: RequestStore) -> None:
         self._store = store
