@@ -166,6 +166,7 @@ async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeRevRing]]:
     yield slack, revring
     await revring.stop()
     await slack.stop()
+    slack.assert_only_known_methods_called()
 
 
 async def start_bot(settings: Settings) -> tuple[web.AppRunner, str]:

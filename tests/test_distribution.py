@@ -107,6 +107,7 @@ async def dist(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     revring.release_slow.set()
     await revring.stop()
     await slack.stop()
+    slack.assert_only_known_methods_called()
 
 
 async def installed(dist: Dist, *workspaces: Workspace) -> None:

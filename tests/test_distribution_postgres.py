@@ -55,6 +55,7 @@ async def two_instances(postgres_url: str, tmp_path: Path, unused_tcp_port_facto
                 await bot.stop()
         await revring.stop()
         await slack.stop()
+    slack.assert_only_known_methods_called()
 
 
 async def _rows(url: str, query: str) -> list[tuple]:
