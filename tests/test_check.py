@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import socket
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bot.store import SQLiteStore
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, Harness, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
+from tests.helpers import closed_port
 from tests.test_startup import clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +41,6 @@ async def check(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> tup
 def line(text: str, name: str) -> str:
     [found] = [row.strip() for row in text.splitlines() if f" {name}:" in row]
     return found
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the scope list ---------------------------------------------------------------------------------------

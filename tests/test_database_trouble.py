@@ -14,14 +14,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import messages
 from bot.config import Settings
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import WAV
 from tests.postgres import Cluster, CuttableProxy, create_database
 from tests.test_dialog import submission
 
-WAV = wav_tone(12.0)
 SORRY = messages.database_unavailable()
 
 

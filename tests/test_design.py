@@ -16,14 +16,11 @@ from tests import slack_payloads
 from tests.conftest import CHANNEL, USER, Answer, Harness
 from tests.doubles.fake_slack import ApiCall
 from tests.doubles.revring_state import preview_wav
+from tests.helpers import option
 from tests.voices import click_home, home_buttons, open_home
 
 DESCRIPTION = "a warm & calm voice, <!channel> mid-thirties"
 TYPED = "a warm &amp; calm voice, &lt;!channel&gt; mid-thirties"  # what Slack sends for DESCRIPTION
-
-
-def option(value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
 
 
 def save_buttons(harness: Harness) -> list[ApiCall]:

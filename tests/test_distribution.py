@@ -22,7 +22,6 @@ from bot import messages
 from bot.check import REQUIRED_SCOPES, run_checks
 from bot.config import Settings
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import SIGNING_SECRET, BotClient, start_bot
 from tests.distribution import (
     ACME_KEY,
@@ -33,7 +32,6 @@ from tests.distribution import (
     Person,
     buttons,
     distribution_env,
-    eventually,
     finish_install,
     home_text,
     install,
@@ -42,8 +40,8 @@ from tests.distribution import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile, Workspace
+from tests.helpers import WAV, eventually
 
-WAV = wav_tone(12.0)
 SERVER_KEY = "rr_server_fallback_key_3333cccc"
 
 

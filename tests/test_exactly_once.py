@@ -9,16 +9,10 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
-from tests.audio_samples import wav_tone
 from tests.conftest import SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
+from tests.helpers import WAV, hosted
 
 
 async def test_the_same_file_shared_twice_is_cloned_once_and_the_second_ask_is_pointed_to_the_first(

@@ -6,15 +6,8 @@ import asyncio
 from dataclasses import replace
 
 from bot.store import Admission, CloneRequest, SharedFile, Stage
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, TEAM, USER, Harness
-from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
+from tests.helpers import hosted
 
 
 async def settled(harness: Harness) -> None:

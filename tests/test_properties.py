@@ -18,6 +18,7 @@ from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Harness
 from tests.doubles.fake_slack import HostedFile
+from tests.helpers import option
 
 WAV = wav_tone(11.0)
 # Text built to hit what matters: Slack's control syntax, entities, options, odd whitespace and symbols.
@@ -105,10 +106,6 @@ async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(harness
     await asyncio.sleep(0.02)  # room for a second answer, which must not come
     assert answers(harness) == before + 1
     assert not any(unescaped(call.args) for call in harness.slack.calls)
-
-
-def option(value: str) -> dict:
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
 
 
 @EXAMPLES

@@ -14,13 +14,12 @@ import pytest
 
 from bot import messages
 from bot.config import Settings
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import WAV, eventually
 
-WAV = wav_tone(12.0)
 pytestmark = pytest.mark.process
 
 
@@ -167,12 +166,12 @@ async def readiness(client: BotClient) -> tuple[int, dict]:
 
 async def until_not_ready(client: BotClient) -> tuple[int, dict]:
     """/readyz once it says 503: the signal is handled by the bot's loop a moment after it is sent."""
-    for _ in range(100):
+
+    async def not_ready() -> tuple[int, dict] | None:
         answer = await readiness(client)
-        if answer[0] == 503:
-            return answer
-        await asyncio.sleep(0.02)
-    return answer
+        return answer if answer[0] == 503 else None
+
+    return await eventually(not_ready)
 
 
 async def test_after_sigterm_not_ready_at_once_while_slack_is_answered_and_the_clone_finishes(setup):

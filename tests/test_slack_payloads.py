@@ -17,11 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, Answer, Harness
-from tests.doubles.fake_slack import HostedFile
+from tests.helpers import WAV, hosted
 
-WAV = wav_tone(12.0)
 APP_TOKEN = "xapp-1-A0APP-1-socketmodetoken"
 BOTH_MODES = pytest.mark.parametrize("harness", [{}, {"SLACK_APP_TOKEN": APP_TOKEN}], ids=["http", "socket-mode"],
                                      indirect=True)
@@ -84,10 +82,6 @@ class Slack:
             reply = await asyncio.wait_for(self.harness.slack.socket_messages.get(), 10)
             self.acks[reply["envelope_id"]] = reply
         return self.acks[envelope_id]
-
-
-def hosted(harness: Harness, file_id: str, name: str = "rachel.wav") -> dict[str, Any]:
-    return harness.slack.host_file(HostedFile(file_id, name, "audio/wav", WAV, filetype="wav"))
 
 
 def share(harness: Harness, file: dict[str, Any], text: str, ts: str = "1699999999.000100") -> dict[str, Any]:
@@ -155,7 +149,8 @@ async def test_the_slash_command_is_answered(harness: Harness, install: Install)
 @BOTH_MODES
 @EVERY_INSTALL
 async def test_a_shared_file_mentioning_the_bot_is_cloned(harness: Harness, install: Install):
-    acknowledged(await Slack(harness).send(install(share(harness, hosted(harness, "F0AUDIO"), "<@UBOT> Rachel"))))
+    file = hosted(harness, "F0AUDIO", filetype="wav")
+    acknowledged(await Slack(harness).send(install(share(harness, file, "<@UBOT> Rachel"))))
     await harness.slack.wait_until(lambda: any("voice-0001" in text for text in harness.slack.thread_texts()))
     assert (harness.revring.received[0].display_name, harness.revring.received[0].content) == ("Rachel", WAV)
 
@@ -168,7 +163,7 @@ async def test_try_again_in_the_failed_message_clones_again(harness: Harness, in
     # The command first, then the file: a clone started in the bot's first moments can run twice (the start-up
     # resume races it; issue 12, section 2), and this test counts RevRing attempts.
     await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url))
-    await slack.send(share(harness, hosted(harness, "F0AUDIO"), ""))
+    await slack.send(share(harness, hosted(harness, "F0AUDIO", filetype="wav"), ""))
     [failed] = await harness.slack.wait_for("chat.update")
     button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
     assert button["text"]["text"] == "Try again"
@@ -213,7 +208,7 @@ async def test_a_button_inside_a_modal_reaches_its_handler(harness: Harness, ins
 @BOTH_MODES
 @EVERY_INSTALL
 async def test_the_message_shortcut_opens_the_dialog_with_the_messages_audio(harness: Harness, install: Install):
-    file = hosted(harness, "F0CLIP", "Rachel intro.wav")
+    file = hosted(harness, "F0CLIP", name="Rachel intro.wav", filetype="wav")
     shortcut = slack_payloads.message_action({"ts": "1699990000.000100", "files": [file]},
                                              response_url=harness.bot.response_url)
     acknowledged(await Slack(harness).send(install(shortcut)))
@@ -227,7 +222,7 @@ async def test_the_message_shortcut_opens_the_dialog_with_the_messages_audio(har
 @EVERY_INSTALL
 async def test_the_dialog_submission_starts_a_clone(harness: Harness, install: Install):
     values = slack_payloads.fixture("view_submission")["view"]["state"]["values"]
-    values["audio"]["value"]["files"] = [hosted(harness, "F0UPLOAD", "Rachel take 2.wav")]
+    values["audio"]["value"]["files"] = [hosted(harness, "F0UPLOAD", name="Rachel take 2.wav", filetype="wav")]
     submission = slack_payloads.view_submission(values)
     assert "message" not in submission and "channel" not in submission
     answer = await Slack(harness).send(install(submission))
