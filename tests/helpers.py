@@ -1,5 +1,5 @@
 """Small helpers the test modules share: a hosted audio file, a port nobody listens on, a chosen option as Slack
-reports it, and one way to wait for what no event announces."""
+reports it, one way to wait for what no event announces, and the clones the bot has taken in."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tests.audio_samples import wav_tone
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.slack_payloads import TEAM
 
 if TYPE_CHECKING:
     from tests.conftest import Harness
@@ -59,3 +60,13 @@ async def eventually(check: Callable[[], T | Awaitable[T]], timeout: float = 10.
         if time.monotonic() >= deadline:
             raise TimeoutError(f"still not so after {timeout} s: {check!r}")
         await asyncio.sleep(interval)
+
+
+async def clones(harness: Harness, team: str = TEAM) -> list[str]:
+    """The names of the clones the bot has taken in for `team`, oldest first.
+
+    A clone is recorded as a job while its request is handled, before it posts or sends anything: once
+    Harness.settled() has returned, a clone that was not taken in by then never will be for those requests (what
+    RevRing and Slack see of one that was comes later)."""
+    jobs = await harness.services.store.recent_jobs(team, limit=1000)
+    return [job.request.name for job in reversed(jobs)]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tests.conftest import CHANNEL, USER, Harness
-from tests.helpers import WAV, hosted
+from tests.helpers import WAV, clones, hosted
 
 
 async def finished(harness: Harness) -> dict:
@@ -51,7 +49,7 @@ async def test_command_then_file_clones_it_with_that_name(harness: Harness):
 async def test_file_then_command_clones_the_file_just_shared(harness: Harness):
     reply, ts = await harness.bot.share_file(hosted(harness))
     assert reply.status == 200
-    await asyncio.sleep(0.05)
+    await harness.settled()  # the share is remembered after Slack's request was acknowledged
     assert harness.slack.calls_to("chat.postMessage") == []  # a file alone makes no noise
 
     answer = await harness.bot.command("Rachel Green lang=es")
@@ -99,8 +97,8 @@ async def test_a_bad_language_code_is_explained_and_nothing_waits(harness: Harne
     assert "isn't a language code" in answer.text
     assert "<!channel>" not in answer.text
     await harness.bot.share_file(hosted(harness))
-    await asyncio.sleep(0.05)
-    assert harness.revring.received == []
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.received == []
 
 
 async def test_help_shows_usage(harness: Harness):
@@ -113,7 +111,8 @@ async def test_help_shows_usage(harness: Harness):
 async def test_audio_from_someone_else_is_left_alone(harness: Harness):
     await harness.bot.command("Rachel")
     await harness.bot.share_file(hosted(harness), user="U0BOB")
-    await asyncio.sleep(0.1)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.received == [] and harness.slack.calls_to("chat.postMessage") == []
     # Alice's command still waits for her own file.
     await harness.bot.share_file(hosted(harness, "F0ALICE"), user=USER)
@@ -124,7 +123,8 @@ async def test_audio_from_someone_else_is_left_alone(harness: Harness):
 async def test_audio_in_another_channel_is_left_alone(harness: Harness):
     await harness.bot.command("Rachel")
     await harness.bot.share_file(hosted(harness), channel="C0ELSEWHERE")
-    await asyncio.sleep(0.1)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.received == [] and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -134,7 +134,7 @@ async def test_plain_messages_and_file_shared_events_are_acknowledged_quietly(ha
     shared = await harness.bot.event({"type": "file_shared", "file_id": "F1", "user_id": USER,
                                       "channel_id": CHANNEL})
     assert (plain.status, shared.status) == (200, 200)
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert [c.method for c in harness.slack.calls if c.method != "auth.test"] == []
 
 
@@ -144,7 +144,8 @@ async def test_a_retried_delivery_is_cloned_once(harness: Harness):
     await harness.bot.share_file(file, ts="1699999999.000777", event_id="EvSAME")
     await harness.bot.share_file(file, ts="1699999999.000777", event_id="EvSAME", retry_num=1)
     await finished(harness)
-    await asyncio.sleep(0.1)
+    await harness.settled()  # the redelivery handled too
+    assert await clones(harness) == ["Rachel"]
     assert len(harness.revring.received) == 1
     assert len(harness.slack.calls_to("chat.postMessage")) == 1
 
@@ -163,7 +164,8 @@ async def test_a_mention_with_a_bad_language_is_told_privately(harness: Harness)
     await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel lang=klingon!")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == USER and "isn't a language code" in note.args["text"]
-    assert harness.revring.attempts == 0
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 async def test_a_mention_answers_a_waiting_command_too(harness: Harness):
@@ -171,6 +173,6 @@ async def test_a_mention_answers_a_waiting_command_too(harness: Harness):
     await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Rachel")
     await harness.slack.wait_for("chat.update")
     await harness.bot.share_file(hosted(harness, "F2"))  # later audio, no mention: left alone
-    await harness.bot.command("help")  # a request after it, so the share has surely been handled
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == ["Rachel"]
     assert [v.display_name for v in harness.revring.received] == ["Rachel"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 
 from tests import slack_payloads
 from tests.conftest import CHANNEL, USER, Harness
-from tests.helpers import WAV, hosted, option
+from tests.helpers import WAV, clones, hosted, option
 
 
 def upload(harness: Harness, file_id: str = "F0UPLOAD", **details: Any) -> dict:
@@ -95,7 +94,8 @@ async def test_dialog_problems_show_on_their_field(harness: Harness, change: dic
     assert answer.body["response_action"] == "errors"
     assert list(answer.body["errors"]) == [field]
     assert says in answer.body["errors"][field]
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -154,6 +154,7 @@ async def test_shortcut_on_a_message_without_audio_says_so(harness: Harness):
     assert answer.status == 200
     response = await harness.slack.wait_for_response()
     assert "no audio file" in response["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == []
 
 
@@ -188,8 +189,8 @@ async def test_in_a_channel_without_the_bot_the_command_offers_the_dialog_or_inv
     # Nothing waits for a file the bot would never see.
     harness.slack.not_member_of.clear()
     await harness.bot.share_file(upload(harness))
-    await asyncio.sleep(0.05)
-    assert harness.revring.attempts == 0
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 async def test_the_bot_remembers_it_is_in_a_channel_but_not_that_it_is_not(harness: Harness):

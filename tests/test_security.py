@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -17,7 +16,7 @@ from tests import slack_payloads
 from tests.conftest import BOT_TOKEN, CHANNEL, REVRING_KEY, SIGNING_SECRET, USER, Harness
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import HostedFile
-from tests.helpers import WAV, hosted
+from tests.helpers import WAV, clones, hosted
 
 COMMAND = urlencode(slack_payloads.slash_command("Rachel", response_url="http://127.0.0.1:9/r"))
 
@@ -115,7 +114,8 @@ async def test_people_from_other_organizations_are_refused_politely(harness: Har
     await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel", user="U0GUEST")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == "U0GUEST" and "only for members" in note.args["text"]
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -133,6 +133,8 @@ async def test_when_slack_cannot_say_who_someone_is_they_are_told_so_and_nothing
     await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert "couldn't check with Slack" in note.args["text"] and note.args["user"] == USER
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
     del harness.slack.failures["users.info"]  # Slack answers again; the failure was not remembered
@@ -183,7 +185,8 @@ async def test_only_listed_channels_take_requests(harness: Harness):
     await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert "isn't turned on in this conversation" in note.args["text"]
-    assert harness.revring.attempts == 0
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 # --- secrets ----------------------------------------------------------------------------------------
@@ -224,7 +227,7 @@ async def test_no_secret_reaches_logs_or_slack_on_any_path(harness: Harness, cap
 
 async def test_a_shared_file_name_cannot_ping_when_the_command_picks_it_up(harness: Harness):
     await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "<!channel>.wav", "audio/wav", WAV)))
-    await asyncio.sleep(0.05)  # the share is remembered quietly, after Slack's request was acknowledged
+    await harness.settled()  # the share is remembered quietly, after Slack's request was acknowledged
     answer = await harness.bot.command("Rachel")
     assert "&lt;!channel&gt;.wav" in answer.text and "<!channel>" not in answer.text
 
@@ -236,4 +239,5 @@ async def test_the_shortcut_refuses_people_from_other_organizations(harness: Har
                                             response_url=harness.bot.response_url)
     assert (await harness.bot.interaction(payload)).status == 200
     assert "only for members" in (await harness.slack.wait_for_response())["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == []

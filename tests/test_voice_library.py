@@ -50,7 +50,7 @@ async def test_an_empty_library_says_how_to_start(harness: Harness):
 
 async def test_the_messages_tab_publishes_nothing(harness: Harness):
     await open_home(harness, tab="messages")
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.slack.calls_to("views.publish") == []
 
 
