@@ -96,7 +96,8 @@ async def test_sigterm_lets_a_running_clone_finish(setup):
     await asyncio.wait_for(revring.slow_started.wait(), 10)
     assert bot.process is not None
     bot.process.send_signal(signal.SIGTERM)
-    await asyncio.sleep(0.3)  # the bot is shutting down with the clone still running
+    # The bot is shutting down (its /readyz says so) and, with the clone still running, still answers.
+    assert await until_not_ready(client) == (503, {"ready": False, "reason": "shutting down"})
     assert bot.returncode is None
     revring.release_slow.set()
     output = await bot.stop(signal.SIGTERM)  # a second SIGTERM, as impatient platforms send, changes nothing
