@@ -102,7 +102,7 @@ class FakeRevRing(LoopbackServer):
         self.huge_answer_bytes = 64 * 1024 * 1024
         self.release_slow = asyncio.Event()
         self.slow_started = asyncio.Event()
-        self._changed = asyncio.Condition()  # told of every request as it arrives, is counted and is answered
+        self._requests_seen = asyncio.Condition()  # told of every request as it arrives, is counted and is answered
         self._voice_ids = itertools.count(1)
         self._agent_ids = itertools.count(1)
         self.app.middlewares.append(self._record_and_answer)
@@ -157,14 +157,14 @@ class FakeRevRing(LoopbackServer):
         """Wait until `predicate()` holds, checked as each request arrives, is counted and is answered."""
 
         async def holds() -> None:
-            async with self._changed:
-                await self._changed.wait_for(predicate)
+            async with self._requests_seen:
+                await self._requests_seen.wait_for(predicate)
 
         await asyncio.wait_for(holds(), timeout)
 
     async def _tell(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+        async with self._requests_seen:
+            self._requests_seen.notify_all()
 
     # --- routes --------------------------------------------------------------------------------------------
 

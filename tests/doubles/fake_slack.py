@@ -359,7 +359,7 @@ class FakeSlack(LoopbackServer):
         if not args.get("channel"):
             return {"ok": False, "error": "channel_not_found"}
         if not args.get("user"):
-            return {"ok": False, "error": "user_not_in_channel"}
+            return {"ok": False, "error": "invalid_arguments"}  # a required argument missing
         if not any(args.get(key) for key in ("text", "blocks", "attachments", "markdown_text")):
             return {"ok": False, "error": "no_text"}
         return {"ok": True, "message_ts": f"1700000500.{next(self._ephemeral_ts):06d}"}
