@@ -10,6 +10,8 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.helpers import eventually
+
 REPO = Path(__file__).resolve().parent.parent
 _OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_", "CLONES_",
                  "SHUTDOWN_", "JOB_")
@@ -28,16 +30,20 @@ async def answers_health_checks(
 ) -> bool:
     """Poll `url`/healthz until it answers 200 (True), the process exits or `seconds` pass (False)."""
     async with aiohttp.ClientSession() as session:
-        for _ in range(int(seconds / interval)):
+
+        async def answered_or_exited() -> str | None:
             if process.returncode is not None:
-                return False
+                return "exited"
             try:
                 async with session.get(f"{url}/healthz") as health:
-                    if health.status == 200:
-                        return True
+                    return "answered" if health.status == 200 else None
             except aiohttp.ClientConnectionError:
-                await asyncio.sleep(interval)
-    return False
+                return None
+
+        try:
+            return await eventually(answered_or_exited, seconds, interval) == "answered"
+        except TimeoutError:
+            return False
 
 
 class BotProcess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -13,9 +14,12 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from aiohttp import web
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import SERVICES, create_web_app
+from bot.app import BOLT, SERVICES, create_web_app
 from bot.config import Settings
 from bot.listeners.services import Services
 from tests import slack_payloads
@@ -129,6 +133,54 @@ class BotClient:
         return await self.event(event, **kwargs), ts
 
 
+class Listeners:
+    """The bot's Bolt listeners as they run: Bolt's listener start and completion handlers, wrapped to count.
+
+    A listener of the Events API runs after Slack's request was acknowledged, and a command's or an action's may go
+    on after its ack: an answer alone does not say the bot is done with a request. Bolt schedules the listener while
+    it dispatches the request, so in this one event loop it has started before the answer reaches the test; once as
+    many listeners have returned as have started, the bot has done all it does for the requests answered so far,
+    except the clones it took in (they run beside, as jobs)."""
+
+    def __init__(self, bolt: AsyncApp) -> None:
+        runner = bolt.listener_runner
+        self._start, self._completion = runner.listener_start_handler, runner.listener_completion_handler
+        runner.listener_start_handler = _Hook(self._started)  # type: ignore[assignment]
+        runner.listener_completion_handler = _Hook(self._returned)  # type: ignore[assignment]
+        self.started = 0
+        self.returned = 0
+        self._changed = asyncio.Condition()
+
+    async def _started(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        self.started += 1
+        await self._start.handle(request=request, response=response)
+
+    async def _returned(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        await self._completion.handle(request=request, response=response)
+        async with self._changed:
+            self.returned += 1
+            self._changed.notify_all()
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until every listener started so far has returned."""
+
+        async def all_returned() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.returned >= self.started)
+
+        await asyncio.wait_for(all_returned(), timeout)
+
+
+@dataclass
+class _Hook:
+    """Stands in for a Bolt listener start or completion handler."""
+
+    call: Any
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        await self.call(request, response)
+
+
 @dataclass
 class Harness:
     slack: FakeSlack
@@ -136,11 +188,22 @@ class Harness:
     bot: BotClient
     settings: Settings
     web_app: web.Application | None = None  # the running bot, for tests that drive its store's clock
+    listeners: Listeners | None = None
+
+    def __post_init__(self) -> None:
+        if self.listeners is None and self.web_app is not None and BOLT in self.web_app:
+            self.listeners = Listeners(self.web_app[BOLT])
 
     @property
     def services(self) -> Services:
         assert self.web_app is not None
         return self.web_app[SERVICES]
+
+    async def settled(self) -> None:
+        """Wait until every listener of the requests answered so far has returned: nothing they would do is still to
+        come. The clones they took in run on as jobs (helpers.clones lists them; wait for what they show in Slack)."""
+        assert self.listeners is not None, "a harness without the running app cannot see its listeners"
+        await self.listeners.settled()
 
 
 def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[str, str]:
@@ -166,6 +229,7 @@ async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeRevRing]]:
     yield slack, revring
     await revring.stop()
     await slack.stop()
+    slack.assert_only_known_methods_called()
 
 
 async def start_bot(settings: Settings) -> tuple[web.AppRunner, str]:

@@ -3,10 +3,8 @@ organisation, and the steps a person takes in a browser and in Slack (install, o
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -40,15 +38,6 @@ def distribution_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -
     settings = {"SLACK_BOT_TOKEN": "", "REVRING_API_KEY": "", "SLACK_CLIENT_ID": slack.client_id,
                 "SLACK_CLIENT_SECRET": slack.client_secret, "ENCRYPTION_KEY": ENCRYPTION_KEY}
     return make_env(slack, revring, **{**settings, **overrides})
-
-
-async def eventually(holds: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until `holds()` (checked every 20 ms): for what the bot does after it has answered Slack."""
-    async def poll() -> None:
-        while not holds():  # noqa: ASYNC110 (the database has no event to wait on)
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
 
 
 @dataclass

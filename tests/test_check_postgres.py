@@ -18,8 +18,8 @@ from bot.store import SCHEMA_VERSION, SQLStore
 from tests.conftest import make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
+from tests.helpers import closed_port
 from tests.postgres import Cluster
-from tests.test_check import closed_port
 
 PASSWORD = "s3cret-Pa55word"  # the test cluster trusts loopback, so any password gets in: it must never be shown
 _roles = itertools.count(1)

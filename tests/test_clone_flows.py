@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Harness
-from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def audio_file(harness: Harness, file_id: str = "F0AUDIO", content: bytes = WAV, **kwargs) -> dict:
-    return harness.slack.host_file(
-        HostedFile(file_id, kwargs.pop("name", "rachel.wav"), kwargs.pop("mimetype", "audio/wav"), content, **kwargs)
-    )
+from tests.helpers import WAV, clones, hosted
 
 
 async def finished(harness: Harness) -> dict:
@@ -35,7 +24,7 @@ async def test_command_then_file_clones_it_with_that_name(harness: Harness):
     assert "Share an audio file" in answer.text and "*Rachel*" in answer.text
     assert harness.revring.received == []
 
-    reply, ts = await harness.bot.share_file(audio_file(harness))
+    reply, ts = await harness.bot.share_file(hosted(harness))
     assert reply.status == 200
     update = await finished(harness)
 
@@ -58,9 +47,9 @@ async def test_command_then_file_clones_it_with_that_name(harness: Harness):
 
 
 async def test_file_then_command_clones_the_file_just_shared(harness: Harness):
-    reply, ts = await harness.bot.share_file(audio_file(harness))
+    reply, ts = await harness.bot.share_file(hosted(harness))
     assert reply.status == 200
-    await asyncio.sleep(0.05)
+    await harness.settled()  # the share is remembered after Slack's request was acknowledged
     assert harness.slack.calls_to("chat.postMessage") == []  # a file alone makes no noise
 
     answer = await harness.bot.command("Rachel Green lang=es")
@@ -74,13 +63,13 @@ async def test_file_then_command_clones_the_file_just_shared(harness: Harness):
 
 async def test_file_in_a_thread_is_answered_in_that_thread(harness: Harness):
     await harness.bot.command("Rachel")
-    _, _ts = await harness.bot.share_file(audio_file(harness), thread_ts="1699000000.000100")
+    _, _ts = await harness.bot.share_file(hosted(harness), thread_ts="1699000000.000100")
     await finished(harness)
     assert harness.slack.calls_to("chat.postMessage")[0].args["thread_ts"] == "1699000000.000100"
 
 
 async def test_mention_with_a_name_clones_at_once(harness: Harness):
-    await harness.bot.share_file(audio_file(harness), text="<@UBOT> Rachel Green lang=fr")
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel Green lang=fr")
     update = await finished(harness)
     [voice] = harness.revring.received
     assert (voice.display_name, voice.language) == ("Rachel Green", "fr")
@@ -88,7 +77,7 @@ async def test_mention_with_a_name_clones_at_once(harness: Harness):
 
 
 async def test_mention_then_command_does_not_clone_twice(harness: Harness):
-    await harness.bot.share_file(audio_file(harness), text="<@UBOT> Rachel")
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel")
     await finished(harness)
     answer = await harness.bot.command("Rachel")
     assert "Share an audio file" in answer.text
@@ -98,7 +87,7 @@ async def test_mention_then_command_does_not_clone_twice(harness: Harness):
 @pytest.mark.parametrize("harness", [{"REVRING_DEFAULT_LANGUAGE": "de"}], indirect=True)
 async def test_default_language_comes_from_settings(harness: Harness):
     await harness.bot.command("Rachel")
-    await harness.bot.share_file(audio_file(harness))
+    await harness.bot.share_file(hosted(harness))
     await finished(harness)
     assert harness.revring.received[0].language == "de"
 
@@ -107,9 +96,9 @@ async def test_a_bad_language_code_is_explained_and_nothing_waits(harness: Harne
     answer = await harness.bot.command("Rachel lang=<!channel>")
     assert "isn't a language code" in answer.text
     assert "<!channel>" not in answer.text
-    await harness.bot.share_file(audio_file(harness))
-    await asyncio.sleep(0.05)
-    assert harness.revring.received == []
+    await harness.bot.share_file(hosted(harness))
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.received == []
 
 
 async def test_help_shows_usage(harness: Harness):
@@ -121,19 +110,21 @@ async def test_help_shows_usage(harness: Harness):
 
 async def test_audio_from_someone_else_is_left_alone(harness: Harness):
     await harness.bot.command("Rachel")
-    await harness.bot.share_file(audio_file(harness), user="U0BOB")
-    await asyncio.sleep(0.1)
+    await harness.bot.share_file(hosted(harness), user="U0BOB")
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.received == [] and harness.slack.calls_to("chat.postMessage") == []
     # Alice's command still waits for her own file.
-    await harness.bot.share_file(audio_file(harness, "F0ALICE"), user=USER)
+    await harness.bot.share_file(hosted(harness, "F0ALICE"), user=USER)
     await finished(harness)
     assert len(harness.revring.received) == 1
 
 
 async def test_audio_in_another_channel_is_left_alone(harness: Harness):
     await harness.bot.command("Rachel")
-    await harness.bot.share_file(audio_file(harness), channel="C0ELSEWHERE")
-    await asyncio.sleep(0.1)
+    await harness.bot.share_file(hosted(harness), channel="C0ELSEWHERE")
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.received == [] and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -143,17 +134,18 @@ async def test_plain_messages_and_file_shared_events_are_acknowledged_quietly(ha
     shared = await harness.bot.event({"type": "file_shared", "file_id": "F1", "user_id": USER,
                                       "channel_id": CHANNEL})
     assert (plain.status, shared.status) == (200, 200)
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert [c.method for c in harness.slack.calls if c.method != "auth.test"] == []
 
 
 async def test_a_retried_delivery_is_cloned_once(harness: Harness):
     await harness.bot.command("Rachel")
-    file = audio_file(harness)
+    file = hosted(harness)
     await harness.bot.share_file(file, ts="1699999999.000777", event_id="EvSAME")
     await harness.bot.share_file(file, ts="1699999999.000777", event_id="EvSAME", retry_num=1)
     await finished(harness)
-    await asyncio.sleep(0.1)
+    await harness.settled()  # the redelivery handled too
+    assert await clones(harness) == ["Rachel"]
     assert len(harness.revring.received) == 1
     assert len(harness.slack.calls_to("chat.postMessage")) == 1
 
@@ -161,7 +153,7 @@ async def test_a_retried_delivery_is_cloned_once(harness: Harness):
 async def test_names_and_file_names_cannot_ping_anyone(harness: Harness):
     answer = await harness.bot.command("&lt;!channel&gt; &lt;@U123&gt; &amp; co")
     assert "<!channel>" not in answer.text and "&lt;!channel&gt;" in answer.text
-    await harness.bot.share_file(audio_file(harness, name="<!here>.wav"))
+    await harness.bot.share_file(hosted(harness, name="<!here>.wav"))
     update = await finished(harness)
     assert harness.revring.received[0].display_name == "<!channel> <@U123> & co"
     for text in [*harness.slack.thread_texts(), str(update["blocks"])]:
@@ -169,17 +161,18 @@ async def test_names_and_file_names_cannot_ping_anyone(harness: Harness):
 
 
 async def test_a_mention_with_a_bad_language_is_told_privately(harness: Harness):
-    await harness.bot.share_file(audio_file(harness), text="<@UBOT> Rachel lang=klingon!")
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel lang=klingon!")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == USER and "isn't a language code" in note.args["text"]
-    assert harness.revring.attempts == 0
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 async def test_a_mention_answers_a_waiting_command_too(harness: Harness):
     await harness.bot.command("Old name")
-    await harness.bot.share_file(audio_file(harness, "F1"), text="<@UBOT> Rachel")
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Rachel")
     await harness.slack.wait_for("chat.update")
-    await harness.bot.share_file(audio_file(harness, "F2"))  # later audio, no mention: left alone
-    await harness.bot.command("help")  # a request after it, so the share has surely been handled
-    await asyncio.sleep(0.05)
+    await harness.bot.share_file(hosted(harness, "F2"))  # later audio, no mention: left alone
+    await harness.settled()
+    assert await clones(harness) == ["Rachel"]
     assert [v.display_name for v in harness.revring.received] == ["Rachel"]

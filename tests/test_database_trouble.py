@@ -4,7 +4,6 @@ silence, never a 500; and the bot works again by itself once the database is bac
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -15,14 +14,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.config import Settings
 from bot.messages import clone as clone_text
 from bot.messages import ids
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import WAV
 from tests.postgres import Cluster, CuttableProxy, create_database
 from tests.test_dialog import submission
 
-WAV = wav_tone(12.0)
 SORRY = clone_text.database_unavailable()
 
 
@@ -37,7 +35,8 @@ async def bot_behind(proxy: CuttableProxy, cluster: Cluster, fakes: tuple[FakeSl
     runner, url = await start_bot(settings)
     try:
         async with aiohttp.ClientSession() as session:
-            yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings)
+            yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings,
+                          runner.app)
     finally:
         proxy.restore()
         await runner.cleanup()
@@ -89,14 +88,9 @@ async def test_a_file_shared_for_a_clone_is_answered_with_an_ephemeral_message(o
     answer, _ts = await harness.bot.share_file(slack.host_file(HostedFile("F2", "notes.pdf", "application/pdf",
                                                                           b"%PDF-1.4", filetype="pdf")))
     assert answer.status == 200
-
-    def refused() -> int:
-        return sum(r.getMessage() == "request refused: the database is unreachable" for r in caplog.records)
-
-    for _ in range(250):  # events are handled after their ack: wait for the second one to be refused too
-        if refused() == 2:
-            break
-        await asyncio.sleep(0.02)
+    await harness.settled()  # events are handled after their ack: the second one is refused too
+    refused = [r for r in caplog.records if r.getMessage() == "request refused: the database is unreachable"]
+    assert len(refused) == 2
     proxy.restore()
     assert await database_failures(harness) == 2  # both were refused; only the first one was a request
     assert ephemerals(slack) == [(CHANNEL, USER, SORRY)]

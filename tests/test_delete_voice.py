@@ -20,7 +20,7 @@ async def test_the_owner_deletes_a_voice_once_and_its_message_says_so(harness: H
     await asyncio.gather(click(harness, made, ids.DELETE_VOICE_ACTION),
                          click(harness, made, ids.DELETE_VOICE_ACTION))  # a double click
     await harness.slack.wait_for("chat.update", edits + 1)
-    await asyncio.sleep(0.1)
+    await harness.settled()  # both clicks handled
     assert len(harness.revring.calls("DELETE", "/v1/voices/")) == 1
     assert made.voice_id not in harness.revring.voices
     [edit] = harness.slack.calls_to("chat.update")[edits:]

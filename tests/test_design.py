@@ -3,7 +3,6 @@ Slack and saves one: the save is a clone of the uploaded preview, through the sa
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import time
 from typing import Any
@@ -16,14 +15,11 @@ from tests import slack_payloads
 from tests.conftest import CHANNEL, USER, Answer, Harness
 from tests.doubles.fake_slack import ApiCall
 from tests.doubles.revring_state import preview_wav
+from tests.helpers import clones, option
 from tests.voices import click_home, home_buttons, open_home
 
 DESCRIPTION = "a warm & calm voice, <!channel> mid-thirties"
 TYPED = "a warm &amp; calm voice, &lt;!channel&gt; mid-thirties"  # what Slack sends for DESCRIPTION
-
-
-def option(value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
 
 
 def save_buttons(harness: Harness) -> list[ApiCall]:
@@ -159,7 +155,7 @@ async def test_an_empty_or_too_long_description_is_answered_with_usage_and_nothi
 ):
     answer = await harness.bot.command(typed)
     assert says in answer.text and "/clone-voice design <description>" in answer.text
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.revring.designs == [] and harness.revring.calls("POST") == []
     assert harness.slack.calls_to("chat.postMessage") == []
 
@@ -172,7 +168,7 @@ async def test_the_dialog_shows_a_bad_description_on_its_field(harness: Harness,
               "count": {"value": {"type": "static_select", "selected_option": option("3")}}}
     answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=opened.args["view"]))
     assert answer.body["response_action"] == "errors" and says in answer.body["errors"]["description"]
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.revring.designs == [] and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -212,7 +208,7 @@ async def test_without_a_connected_revring_key_the_person_is_told_an_admin_must_
     monkeypatch.setattr(harness.services.revring, "client_for", no_key)
     answer = await harness.bot.command(f"design {TYPED}")
     assert "an admin needs to connect RevRing in the app's Home tab" in answer.text
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.revring.requests == [] and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -273,7 +269,8 @@ async def test_an_expired_candidate_says_so_and_nothing_is_sent(harness: Harness
     response = await harness.slack.wait_for_response()
     assert "has expired" in response["text"] and "Nothing was sent to RevRing" in response["text"]
     assert len(harness.slack.calls_to("views.open")) == 1
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.received == [] and harness.revring.attempts == 0
 
 
@@ -285,6 +282,7 @@ async def test_a_candidate_belongs_to_its_workspace(harness: Harness):
     await harness.bot.interaction(click)
     response = await harness.slack.wait_for_response()
     assert "has expired" in response["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == []
 
 
@@ -300,6 +298,7 @@ async def test_an_outsider_cannot_design_or_save(harness: Harness):
                             message_ts=save_buttons(harness)[0].answer["ts"])
     response = await harness.slack.wait_for_response()
     assert "only for members of this workspace" in response["text"]
+    await harness.settled()
     assert len(harness.revring.designs) == 1 and harness.slack.calls_to("views.open") == []
 
 
@@ -312,5 +311,5 @@ async def test_a_refused_design_dialog_shows_the_refusal_on_its_description(harn
     submitted = slack_payloads.view_submission(values, view=opened.args["view"], user="U0MALLORY")
     answer = await harness.bot.interaction(submitted)
     assert list(answer.body["errors"]) == ["description"]
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.revring.designs == []

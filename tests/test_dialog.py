@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
 
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Harness
-from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
+from tests.helpers import WAV, clones, hosted, option
 
 
-def hosted(harness: Harness, file_id: str = "F0UPLOAD", content: bytes = WAV, name: str = "Rachel take 2.wav",
-           mimetype: str = "audio/wav", filetype: str = "wav") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, name, mimetype, content, filetype=filetype))
+def upload(harness: Harness, file_id: str = "F0UPLOAD", **details: Any) -> dict:
+    """An audio file as the dialog's file input hands it over."""
+    return hosted(harness, file_id, **{"name": "Rachel take 2.wav", "filetype": "wav", **details})
 
 
 async def opened_view(harness: Harness, count: int = 1) -> dict[str, Any]:
@@ -43,11 +39,6 @@ def submission(view: dict[str, Any], *, name: str | None = "Rachel", language: s
     return slack_payloads.view_submission(values, view=view)
 
 
-def option(value: str) -> dict[str, Any]:
-    """A chosen option as Slack reports it in `state.values`: its text and value."""
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
-
-
 async def test_command_without_a_name_opens_the_dialog_at_once(harness: Harness):
     answer = await harness.bot.command("")
     assert answer.status == 200 and not answer.text
@@ -65,7 +56,7 @@ async def test_a_valid_dialog_closes_and_the_result_goes_to_the_channel(harness:
     await harness.bot.command("lang=de")
     view = await opened_view(harness)
     assert block(view, "language")["element"]["initial_option"]["value"] == "de"
-    answer = await harness.bot.interaction(submission(view, files=[hosted(harness)], language="es"))
+    answer = await harness.bot.interaction(submission(view, files=[upload(harness)], language="es"))
     assert answer.status == 200 and not answer.body  # an empty ack closes the dialog
 
     [update] = await harness.slack.wait_for("chat.update")
@@ -91,9 +82,9 @@ async def test_a_valid_dialog_closes_and_the_result_goes_to_the_channel(harness:
 async def test_dialog_problems_show_on_their_field(harness: Harness, change: dict, field: str, says: str):
     await harness.bot.command("")
     view = await opened_view(harness)
-    files = [hosted(harness)]
+    files = [upload(harness)]
     if change.get("files") == "pdf":
-        files = [hosted(harness, "F0PDF", b"%PDF-1.4 x", "notes.pdf", "application/pdf", "pdf")]
+        files = [hosted(harness, "F0PDF", b"%PDF-1.4 x", name="notes.pdf", mimetype="application/pdf", filetype="pdf")]
     elif change.get("files") == "huge":
         files[0]["size"] = 26 * 1024 * 1024
     elif "files" in change:
@@ -103,7 +94,8 @@ async def test_dialog_problems_show_on_their_field(harness: Harness, change: dic
     assert answer.body["response_action"] == "errors"
     assert list(answer.body["errors"]) == [field]
     assert says in answer.body["errors"][field]
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -111,7 +103,7 @@ async def test_result_goes_to_a_dm_when_the_bot_cannot_post_in_the_channel(harne
     harness.slack.cannot_post_in[CHANNEL] = "not_in_channel"
     await harness.bot.command("")
     view = await opened_view(harness)
-    await harness.bot.interaction(submission(view, files=[hosted(harness)]))
+    await harness.bot.interaction(submission(view, files=[upload(harness)]))
     [update] = await harness.slack.wait_for("chat.update")
     posts = harness.slack.calls_to("chat.postMessage")
     assert [p.args["channel"] for p in posts] == [CHANNEL, USER]
@@ -123,7 +115,7 @@ async def test_a_failure_also_reaches_the_person_in_a_dm(harness: Harness):
     harness.revring.answers = ["billing_inactive"]
     await harness.bot.command("")
     view = await opened_view(harness)
-    await harness.bot.interaction(submission(view, files=[hosted(harness)]))
+    await harness.bot.interaction(submission(view, files=[upload(harness)]))
     [update] = await harness.slack.wait_for("chat.update")
     assert update.args["channel"] == "D0BOTDM" and "billing" in update.args["text"]
 
@@ -133,7 +125,7 @@ def message_action(harness: Harness, message: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_its_thread(harness: Harness):
-    file = hosted(harness, "F0CLIP", name="Rachel intro.m4a")
+    file = upload(harness, "F0CLIP", name="Rachel intro.m4a")
     file["mimetype"], file["filetype"] = "audio/mp4", "m4a"
     harness.slack.files["F0CLIP"].content = WAV  # the bytes decide the real type, not the name
     message = {"type": "message", "user": "U0BOB", "ts": "1699990000.000100", "text": "", "files": [file]}
@@ -155,13 +147,14 @@ async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_i
 
 
 async def test_shortcut_on_a_message_without_audio_says_so(harness: Harness):
-    pdf = hosted(harness, "F0PDF", b"%PDF-1.4", "notes.pdf", "application/pdf", "pdf")
+    pdf = hosted(harness, "F0PDF", b"%PDF-1.4", name="notes.pdf", mimetype="application/pdf", filetype="pdf")
     payload = message_action(harness, {"type": "message", "user": USER, "ts": "1699990000.000200", "text": "hi",
                                        "files": [pdf]})
     answer = await harness.bot.interaction(payload)
     assert answer.status == 200
     response = await harness.slack.wait_for_response()
     assert "no audio file" in response["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == []
 
 
@@ -183,7 +176,7 @@ async def test_the_waiting_reply_offers_the_dialog_with_the_name_filled_in(harne
     view = await opened_view(harness)
     assert block(view, "name")["element"]["initial_value"] == "Rachel Green"
     assert block(view, "language")["element"]["initial_option"]["value"] == "fr"
-    await harness.bot.interaction(submission(view, files=[hosted(harness)], language="fr"))
+    await harness.bot.interaction(submission(view, files=[upload(harness)], language="fr"))
     await harness.slack.wait_for("chat.update")
     assert harness.revring.received[0].display_name == "Rachel"
 
@@ -195,9 +188,9 @@ async def test_in_a_channel_without_the_bot_the_command_offers_the_dialog_or_inv
     assert any(b["type"] == "actions" for b in answer.body["blocks"])
     # Nothing waits for a file the bot would never see.
     harness.slack.not_member_of.clear()
-    await harness.bot.share_file(hosted(harness))
-    await asyncio.sleep(0.05)
-    assert harness.revring.attempts == 0
+    await harness.bot.share_file(upload(harness))
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 async def test_the_bot_remembers_it_is_in_a_channel_but_not_that_it_is_not(harness: Harness):

@@ -15,7 +15,6 @@ import asyncpg
 import pytest
 
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import SIGNING_SECRET, BotClient
 from tests.distribution import (
@@ -30,8 +29,7 @@ from tests.distribution import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
-
-WAV = wav_tone(12.0)
+from tests.helpers import WAV, eventually
 
 
 @pytest.fixture
@@ -55,6 +53,7 @@ async def two_instances(postgres_url: str, tmp_path: Path, unused_tcp_port_facto
                 await bot.stop()
         await revring.stop()
         await slack.stop()
+    slack.assert_only_known_methods_called()
 
 
 async def _rows(url: str, query: str) -> list[tuple]:
@@ -107,11 +106,10 @@ async def test_two_instances_share_installs_keys_and_jobs(two_instances, postgre
         envelope = slack_payloads.app_uninstalled(event_id="Ev0GONE", event_time=int(time.time()), team="T0GLOBEX")
         assert (await bot_b.post(json.dumps(envelope), "application/json")).status == 200
 
-        async def forgotten() -> None:
-            while await _rows(postgres_url, "SELECT team_id FROM slack_bots") != [("T0ACME",)]:  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
+        async def forgotten() -> bool:  # a row the other process deletes: nothing announces it
+            return await _rows(postgres_url, "SELECT team_id FROM slack_bots") == [("T0ACME",)]
 
-        await asyncio.wait_for(forgotten(), 10)
+        await eventually(forgotten)
         assert await _rows(postgres_url, "SELECT owner FROM revring_keys") == [("T0ACME",)]
         assert await _rows(postgres_url, "SELECT team_id FROM jobs") == [("T0ACME",)]
         stored = str(await _rows(postgres_url, "SELECT * FROM revring_keys"))

@@ -9,16 +9,10 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
-from tests.audio_samples import wav_tone
 from tests.conftest import SIGNING_SECRET, USER, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
+from tests.helpers import WAV, clones, hosted
 
 
 async def test_the_same_file_shared_twice_is_cloned_once_and_the_second_ask_is_pointed_to_the_first(
@@ -30,7 +24,8 @@ async def test_the_same_file_shared_twice_is_cloned_once_and_the_second_ask_is_p
     [note] = await harness.slack.wait_for("chat.postEphemeral")  # not silence
     assert note.args["user"] == USER and "already being cloned (or just was)" in note.args["text"]
     await harness.slack.wait_for("chat.update")
-    await asyncio.sleep(0.1)
+    await harness.settled()
+    assert await clones(harness) == ["Rachel"]
     assert len(harness.revring.received) == 1
     assert len(harness.slack.calls_to("chat.postMessage")) == 1
 
@@ -50,7 +45,7 @@ async def test_try_again_reruns_the_job_in_the_same_message_and_a_double_click_r
     updates = await harness.slack.wait_for("chat.update", 3)
     done = [u for u in updates if "voice-0001" in u.args["text"]]
     assert len(done) == 1 and done[0].args["ts"] == failed.args["ts"]  # the same message, edited again
-    await asyncio.sleep(0.1)
+    await harness.settled()  # both clicks handled
     assert harness.revring.attempts == 2  # one failure, one success: the double click ran once
     assert [(v.display_name, v.language) for v in harness.revring.received] == [("Rachel", "es")] * 2
     assert "already running" in (await harness.slack.wait_for_response())["text"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,7 +20,6 @@ from bot.messages import clone_failures
 from bot.ops.metrics import CAUSES, JOB_STATES, OUTCOMES, Metrics
 from bot.ops.metrics import SERVICES as UPSTREAMS
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import (
     BOT_TOKEN,
     CHANNEL,
@@ -35,10 +33,10 @@ from tests.conftest import (
     start_bot,
 )
 from tests.doubles.fake_revring import FakeRevRing
-from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.doubles.fake_slack import FakeSlack
+from tests.helpers import closed_port, eventually, hosted
 from tests.postgres import Cluster, CuttableProxy, create_database
 
-WAV = wav_tone(12.0)
 APP_TOKEN = "xapp-1-A0APP-1-socketmodetoken"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -63,19 +61,11 @@ def value(samples: Samples, name: str, **labels: str) -> float | None:
     return samples.get((name, tuple(sorted(labels.items()))))
 
 
-async def job_counts_become(harness: Harness, *, running: int, waiting: int, seconds: float = 5.0) -> bool:
-    """Scrape until `voice_cloner_jobs` shows these counts (True), or `seconds` pass (False)."""
-    for _ in range(int(seconds / 0.02)):
-        _text, samples = await scrape(harness)
-        if (value(samples, "voice_cloner_jobs", state="running"),
-                value(samples, "voice_cloner_jobs", state="waiting")) == (running, waiting):
-            return True
-        await asyncio.sleep(0.02)
-    return False
-
-
-def hosted(harness: Harness, file_id: str, content: bytes = WAV) -> dict:
-    return harness.slack.host_file(HostedFile(file_id, f"{file_id}.wav", "audio/wav", content))
+async def job_counts_are(harness: Harness, *, running: int, waiting: int) -> bool:
+    """Whether a scrape of `voice_cloner_jobs` shows these counts now."""
+    _text, samples = await scrape(harness)
+    return (value(samples, "voice_cloner_jobs", state="running"),
+            value(samples, "voice_cloner_jobs", state="waiting")) == (running, waiting)
 
 
 @contextlib.asynccontextmanager
@@ -210,10 +200,8 @@ async def test_metrics_count_clones_by_outcome_and_slack_and_revring_failures_by
     await harness.bot.share_file(hosted(harness, "F3", b"just text, not audio " * 50), text="<@UBOT> Cat")
     await harness.slack.wait_for("chat.update", 3)
     unreachable = hosted(harness, "F4")
-    with socket.socket() as probe:  # a file host that refuses connections
-        probe.bind(("127.0.0.1", 0))
-        unreachable["url_private"] = unreachable["url_private_download"] = \
-            f"http://127.0.0.1:{probe.getsockname()[1]}/files/F4/F4.wav"
+    # a file host that refuses connections
+    unreachable["url_private"] = unreachable["url_private_download"] = f"http://127.0.0.1:{closed_port()}/files/F4/r.wav"
     await harness.bot.share_file(unreachable, text="<@UBOT> Dan")
     await harness.slack.wait_for("chat.update", 4)
     texts = [call.args["text"] for call in harness.slack.calls_to("chat.update")]
@@ -242,7 +230,8 @@ async def test_metrics_count_jobs_waiting_and_running_in_the_database(fakes):
         await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
         await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Ben")
         await harness.slack.wait_for("chat.postMessage", 2)  # Ben is told he waits…
-        assert await job_counts_become(harness, running=1, waiting=1)  # …and his job is handed to the queue
+        # …and his job is handed to the queue (a write to the database, which nothing announces)
+        await eventually(lambda: job_counts_are(harness, running=1, waiting=1))
         harness.revring.release_slow.set()
         await harness.slack.wait_for("chat.update", 3)  # Ben's "cloning", then both answers
         await harness.slack.wait_until(lambda: sum("voice-000" in t for t in harness.slack.thread_texts()) == 2)

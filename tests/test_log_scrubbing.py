@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 
 from bot.ops import logs
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env
 from tests.distribution import (
@@ -28,8 +27,8 @@ from tests.distribution import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import WAV
 
-WAV = wav_tone(12.0)
 APP_TOKEN = "xapp-1-A0APP-1-socket-secret-42"
 SECRETS = (BOT_TOKEN, SIGNING_SECRET, REVRING_KEY)
 

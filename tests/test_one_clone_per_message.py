@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 from bot.store import Admission, CloneRequest, SharedFile, Stage
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, TEAM, USER, Harness
-from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def hosted(harness: Harness, file_id: str = "F0AUDIO") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
-
-
-async def settled(harness: Harness) -> None:
-    """Wait until the bot has handled every event sent so far: a command is answered only after them."""
-    await harness.bot.command("help")
-    await asyncio.sleep(0.1)
+from tests.helpers import clones, hosted
 
 
 async def test_a_redelivered_message_whose_clone_failed_is_not_cloned_again(harness: Harness):
@@ -34,7 +20,8 @@ async def test_a_redelivered_message_whose_clone_failed_is_not_cloned_again(harn
     again, _ts = await harness.bot.share_file(file, text="<@UBOT> Rachel", ts="1699999999.000555",
                                               event_id="EvFAILED", retry_num=1)
     assert again.status == 200  # acknowledged, so Slack stops redelivering
-    await settled(harness)
+    await harness.settled()
+    assert await clones(harness) == ["Rachel"]
     assert harness.revring.attempts == 1
     assert len(harness.slack.calls_to("chat.postMessage")) == 1
 
@@ -66,7 +53,8 @@ async def test_a_file_shared_by_another_bot_is_left_alone(harness: Harness):
         "team": TEAM,
     }
     assert (await harness.bot.event(event)).status == 200
-    await settled(harness)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0
     assert harness.slack.calls_to("chat.postMessage") == [] and harness.slack.calls_to("reactions.add") == []
     assert [c for c in harness.slack.calls_to("users.info") if c.args["user"] == "U0OTHERBOT"] == []
@@ -78,7 +66,8 @@ async def test_a_file_cloned_minutes_ago_is_not_cloned_again(harness: Harness):
     [done] = await harness.slack.wait_for("chat.update")
     assert "voice-0001" in done.args["text"]
     await harness.bot.share_file(file, text="<@UBOT> Rachel")  # a new message with the same file, once it is done
-    await settled(harness)
+    await harness.settled()
+    assert await clones(harness) == ["Rachel"]
     assert len(harness.revring.received) == 1
     assert len(harness.slack.calls_to("chat.postMessage")) == 1
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audio_samples import wav_tone
 from tests.conftest import Harness
-from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
-
-
-def hosted(harness: Harness, file_id: str) -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV))
+from tests.helpers import hosted
 
 
 def reactions(harness: Harness, method: str, message_ts: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import re
@@ -18,6 +17,7 @@ from tests import slack_payloads
 from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Harness
 from tests.doubles.fake_slack import HostedFile
+from tests.helpers import clones, option
 
 WAV = wav_tone(11.0)
 # Text built to hit what matters: Slack's control syntax, entities, options, odd whitespace and symbols.
@@ -95,20 +95,21 @@ _file_ids = itertools.count(1)
        audio=st.booleans())
 async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(harness: Harness, text: str, name: str,
                                                                           mimetype: str, audio: bool):
-    before = answers(harness)
+    before, updates_before = answers(harness), len(harness.slack.calls_to("chat.update"))
+    taken_before = len(await clones(harness))
     file = harness.slack.host_file(
         HostedFile(f"F{next(_file_ids):06d}", name or "x", mimetype, WAV if audio else b"not audio at all")
     )
     reply, _ts = await harness.bot.share_file(file, text=f"<@UBOT> {text}")
     assert reply.status == 200
     await harness.slack.wait_until(lambda: answers(harness) >= before + 1)
-    await asyncio.sleep(0.02)  # room for a second answer, which must not come
+    # The share is handled: told privately (and no clone taken in), or a clone taken in, which answers by editing
+    # its message. A second answer would be a clone beside the private note, or a second clone.
+    await harness.settled()
+    taken = len(await clones(harness)) - taken_before
+    assert taken == len(harness.slack.calls_to("chat.update")) - updates_before
     assert answers(harness) == before + 1
     assert not any(unescaped(call.args) for call in harness.slack.calls)
-
-
-def option(value: str) -> dict:
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
 
 
 @EXAMPLES
@@ -145,7 +146,7 @@ async def test_any_button_or_shortcut_is_answered_quietly(harness: Harness, acti
     for payload in (click, shortcut):
         answer = await harness.bot.interaction(payload)
         assert answer.status == 200
-    await asyncio.sleep(0.01)
+    await harness.settled()
     assert not any(unescaped(call.args) for call in harness.slack.calls)
     assert not unescaped(harness.slack.responses)
 

@@ -15,13 +15,12 @@ import pytest
 from bot.config import Settings
 from bot.messages import clone as clone_text
 from bot.messages import library as library_text
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, make_env
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import WAV, eventually
 
-WAV = wav_tone(12.0)
 pytestmark = pytest.mark.process
 
 
@@ -98,7 +97,8 @@ async def test_sigterm_lets_a_running_clone_finish(setup):
     await asyncio.wait_for(revring.slow_started.wait(), 10)
     assert bot.process is not None
     bot.process.send_signal(signal.SIGTERM)
-    await asyncio.sleep(0.3)  # the bot is shutting down with the clone still running
+    # The bot is shutting down (its /readyz says so) and, with the clone still running, still answers.
+    assert await until_not_ready(client) == (503, {"ready": False, "reason": "shutting down"})
     assert bot.returncode is None
     revring.release_slow.set()
     output = await bot.stop(signal.SIGTERM)  # a second SIGTERM, as impatient platforms send, changes nothing
@@ -168,12 +168,12 @@ async def readiness(client: BotClient) -> tuple[int, dict]:
 
 async def until_not_ready(client: BotClient) -> tuple[int, dict]:
     """/readyz once it says 503: the signal is handled by the bot's loop a moment after it is sent."""
-    for _ in range(100):
+
+    async def not_ready() -> tuple[int, dict] | None:
         answer = await readiness(client)
-        if answer[0] == 503:
-            return answer
-        await asyncio.sleep(0.02)
-    return answer
+        return answer if answer[0] == 503 else None
+
+    return await eventually(not_ready)
 
 
 async def test_after_sigterm_not_ready_at_once_while_slack_is_answered_and_the_clone_finishes(setup):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import socket
 import tracemalloc
 import wave
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,6 +36,7 @@ from bot.revring import (
 )
 from tests.audio_samples import wav_tone
 from tests.doubles.fake_revring import FakeRevRing
+from tests.helpers import closed_port
 
 KEY = "rr_test_key_acme_123456"
 OTHER_KEY = "rr_test_key_globex_654321"
@@ -111,12 +111,6 @@ every_call = pytest.mark.parametrize("call", CALLS, ids=str)
 def scripted(answer: str | Callable[[], web.Response]) -> str | web.Response:
     """A scripted answer: a mode, or a fresh response (a response object can be sent only once)."""
     return answer if isinstance(answer, str) else answer()
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- List Agents and the key check ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -14,12 +13,11 @@ from bot import __version__
 from bot.app import BOLT, create_web_app
 from bot.config import Settings
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import BOT_TOKEN, CHANNEL, REVRING_KEY, SIGNING_SECRET, USER, Harness
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import HostedFile
+from tests.helpers import WAV, clones, hosted
 
-WAV = wav_tone(12.0)
 COMMAND = urlencode(slack_payloads.slash_command("Rachel", response_url="http://127.0.0.1:9/r"))
 
 
@@ -109,18 +107,15 @@ async def test_an_oversized_payload_is_refused(harness: Harness):
 # --- Slack Connect and allowlists -------------------------------------------------------------------
 
 
-def share(harness: Harness, file_id: str = "F1") -> dict:
-    return harness.slack.host_file(HostedFile(file_id, "r.wav", "audio/wav", WAV))
-
-
 async def test_people_from_other_organizations_are_refused_politely(harness: Harness):
     harness.slack.user_teams["U0GUEST"] = "T0OTHER"
     answer = await harness.bot.command("Rachel", user="U0GUEST")
     assert "only for members of this workspace" in answer.text
-    await harness.bot.share_file(share(harness), text="<@UBOT> Rachel", user="U0GUEST")
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel", user="U0GUEST")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == "U0GUEST" and "only for members" in note.args["text"]
-    await asyncio.sleep(0.05)
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
 
@@ -135,9 +130,11 @@ async def test_when_slack_cannot_say_who_someone_is_they_are_told_so_and_nothing
     answer = await harness.bot.command("Rachel")
     assert "couldn't check with Slack that you're a member" in answer.text and "try again in a minute" in answer.text
     assert "only for members" not in answer.text  # not a claim that they are an outsider
-    await harness.bot.share_file(share(harness), text="<@UBOT> Rachel")
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert "couldn't check with Slack" in note.args["text"] and note.args["user"] == USER
+    await harness.settled()
+    assert await clones(harness) == []
     assert harness.revring.attempts == 0 and harness.slack.calls_to("chat.postMessage") == []
 
     del harness.slack.failures["users.info"]  # Slack answers again; the failure was not remembered
@@ -158,7 +155,7 @@ async def test_external_people_are_refused_in_dialogs_and_buttons_too(harness: H
 @pytest.mark.parametrize("harness", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
 async def test_external_people_may_clone_when_allowed(harness: Harness):
     harness.slack.user_teams["U0GUEST"] = "T0OTHER"
-    await harness.bot.share_file(share(harness), text="<@UBOT> Rachel", user="U0GUEST")
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel", user="U0GUEST")
     [update] = await harness.slack.wait_for("chat.update")
     assert "voice-0001" in update.args["text"]
 
@@ -185,10 +182,11 @@ async def test_only_listed_channels_take_requests(harness: Harness):
     assert "isn't turned on in this conversation" in (await harness.bot.command("Rachel")).text
     assert "isn't turned on in this conversation" in (await harness.bot.command("", channel="D0TWOHUMANS")).text
     assert "Share an audio file" in (await harness.bot.command("Rachel", channel="C0APPROVED")).text
-    await harness.bot.share_file(share(harness), text="<@UBOT> Rachel")
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel")
     [note] = await harness.slack.wait_for("chat.postEphemeral")
     assert "isn't turned on in this conversation" in note.args["text"]
-    assert harness.revring.attempts == 0
+    await harness.settled()
+    assert await clones(harness) == [] and harness.revring.attempts == 0
 
 
 # --- secrets ----------------------------------------------------------------------------------------
@@ -200,7 +198,7 @@ async def test_the_revring_key_never_follows_a_redirect(harness: Harness):
     try:
         harness.revring.redirect_to = foreign.url
         harness.revring.answers = ["redirect"]
-        await harness.bot.share_file(share(harness), text="<@UBOT> Rachel")
+        await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> Rachel")
         [update] = await harness.slack.wait_for("chat.update")
         assert "RevRing turned the request away, so nothing was created" in update.args["text"]
         assert foreign.attempts == 0
@@ -213,7 +211,7 @@ async def test_no_secret_reaches_logs_or_slack_on_any_path(harness: Harness, cap
     caplog.set_level(logging.DEBUG)
     harness.slack.files.clear()
     hidden = harness.slack.host_file(HostedFile("F0HIDDEN", "h.wav", "audio/wav", WAV, visible_to_bot=False))
-    await harness.bot.share_file(share(harness, "F1"), text="<@UBOT> One")   # RevRing refuses the key
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> One")   # RevRing refuses the key
     await harness.bot.share_file(hidden, text="<@UBOT> Two")                   # Slack's sign-in page
     await harness.bot.command("Rachel")
     await harness.bot.command("")
@@ -229,16 +227,17 @@ async def test_no_secret_reaches_logs_or_slack_on_any_path(harness: Harness, cap
 
 async def test_a_shared_file_name_cannot_ping_when_the_command_picks_it_up(harness: Harness):
     await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "<!channel>.wav", "audio/wav", WAV)))
-    await asyncio.sleep(0.05)  # the share is remembered quietly, after Slack's request was acknowledged
+    await harness.settled()  # the share is remembered quietly, after Slack's request was acknowledged
     answer = await harness.bot.command("Rachel")
     assert "&lt;!channel&gt;.wav" in answer.text and "<!channel>" not in answer.text
 
 
 async def test_the_shortcut_refuses_people_from_other_organizations(harness: Harness):
     harness.slack.user_teams[USER] = "T0OTHER"
-    file = share(harness)
+    file = hosted(harness, "F1", name="r.wav")
     payload = slack_payloads.message_action({"ts": "1699990000.000300", "files": [file]},
                                             response_url=harness.bot.response_url)
     assert (await harness.bot.interaction(payload)).status == 200
     assert "only for members" in (await harness.slack.wait_for_response())["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == []

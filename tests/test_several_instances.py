@@ -19,14 +19,13 @@ import pytest
 from bot.config import Settings
 from bot.messages import clone as clone_text
 from bot.messages import clone_failures
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess
 from tests.conftest import CHANNEL, SIGNING_SECRET, USER, BotClient, make_env
 from tests.doubles.fake_revring import FakeRevRing
-from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.doubles.fake_slack import FakeSlack
+from tests.helpers import eventually, hosted
 from tests.postgres import Cluster, CuttableProxy
 
-WAV = wav_tone(12.0)
 LEASE = 5  # JOB_LEASE_SECONDS, the least allowed: a takeover comes after it and one poll (1 s)
 TAKEOVER = LEASE + 5  # how long a survivor may take to finish a dead instance's job
 
@@ -84,10 +83,6 @@ async def pair(fakes: tuple[FakeSlack, FakeRevRing], postgres_url: str, tmp_path
 # --- what the tests look at ------------------------------------------------------------------------------
 
 
-def audio(slack: FakeSlack, file_id: str) -> dict:
-    return slack.host_file(HostedFile(file_id, f"{file_id}.wav", "audio/wav", WAV))
-
-
 _messages = itertools.count(1)
 
 
@@ -95,7 +90,7 @@ async def share(pair: Pair, via: Instance, file_id: str, name: str) -> str:
     """`name` asked for in a new message sharing a new audio file, delivered to `via`; the message's ts. (Each test
     client numbers its own messages: two clients would reuse each other's ts, which Slack never does.)"""
     n = next(_messages)
-    answer, ts = await via.client.share_file(audio(pair.slack, file_id), text=f"<@UBOT> {name}",
+    answer, ts = await via.client.share_file(hosted(pair.slack, file_id), text=f"<@UBOT> {name}",
                                              ts=f"1699990000.{n:06d}", event_id=f"Ev1{n:07d}")
     assert answer.status == 200
     return ts
@@ -113,15 +108,6 @@ def told_uncertain(slack: FakeSlack, name: str) -> list[str]:
 def sent(revring: FakeRevRing) -> Counter[str]:
     """POST /voices that reached RevRing, by voice name."""
     return Counter(voice.display_name for voice in revring.received)
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until `predicate()` holds, looking every 20 ms (for what no Slack call announces)."""
-    for _ in range(int(timeout / 0.02)):
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"still not so after {timeout} s")
 
 
 async def metric(instance: Instance, line_start: str) -> str:
@@ -162,7 +148,7 @@ async def test_requests_alternating_between_the_instances_are_each_cloned_and_an
 async def test_a_slack_retry_delivered_to_the_other_instance_starts_nothing(pair: Pair):
     await pair.start()
     pair.revring.answers = ["slow"]
-    file = audio(pair.slack, "F1")
+    file = hosted(pair.slack, "F1")
     first, ts = await pair.a.client.share_file(file, text="<@UBOT> Rachel", event_id="Ev0RETRY")
     await asyncio.wait_for(pair.revring.slow_started.wait(), 10)
     # Slack did not see A's answer in time and sends the same event again, this time through B.
@@ -185,7 +171,7 @@ async def test_a_command_typed_through_one_instance_is_answered_by_the_file_arri
     minutes = Settings.from_env(pair.a.bot.settings).pending_minutes
     assert answer.text == clone_text.waiting_for_file("Rachel", "en", minutes)
     # The file arrives at B, and Slack's retry of that event at A, both at once.
-    file = audio(pair.slack, "F1")
+    file = hosted(pair.slack, "F1")
     ts = "1699999999.000777"
     await asyncio.gather(pair.b.client.share_file(file, ts=ts, event_id="Ev0FILE"),
                          pair.a.client.share_file(file, ts=ts, event_id="Ev0FILE", retry_num=1))
@@ -245,7 +231,7 @@ async def test_the_queue_position_counts_the_clones_running_on_every_instance(pa
     pair.revring.answers = ["slow", "slow", "slow"]
     await share(pair, pair.a, "F1", "Ann")
     await share(pair, pair.b, "F2", "Ben")
-    await until(lambda: pair.revring.attempts == 2)  # one running on each instance
+    await pair.revring.wait_until(lambda: pair.revring.attempts == 2)  # one running on each instance
     await share(pair, pair.a, "F3", "Cat")
     queued = clone_text.queued("Cat", 2)
     assert "queued behind 2 other clones" in queued
@@ -298,20 +284,26 @@ async def test_an_instance_paused_past_its_lease_neither_uploads_nor_answers_nor
     pair.a.bot.signal(signal.SIGSTOP)
     pair.slack.stall_downloads.set()  # the rest of A's download waits in its socket; B's goes through
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Rachel")), TAKEOVER)
-    await until(lambda: not pair.slack.calls[-1].method.startswith("chat."))  # B's reactions come last
-    await until(lambda: any(c.method == "reactions.add" and c.args.get("name") == clone_text.REACTION_DONE
-                            for c in pair.slack.calls))
+    # What B does last for the job, once its answer is out: the ✅ on the message, and the requester's Home.
+    done = clone_text.REACTION_DONE
+    await pair.slack.wait_until(lambda: any(c.method == "reactions.add" and c.args.get("name") == done
+                                            for c in pair.slack.calls))
+    await pair.slack.wait_until(lambda: any(c.method == "views.publish" and "Rachel" in str(c.args)
+                                            for c in pair.slack.calls))
     [done] = await jobs_in(pair.database)
     seen_calls, seen_attempts = len(pair.slack.calls), pair.revring.attempts
 
     pair.a.bot.signal(signal.SIGCONT)
-    await until(lambda: "this one stops" in pair.a.bot.printed(), 10)
+    await eventually(lambda: "this one stops" in pair.a.bot.printed())
     await share(pair, pair.a, "F2", "Marker")  # A is well and working: whatever it was going to do, it has done
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Marker")))
+    # …and Marker's requester's Home is refreshed: it lists Rachel too, as it should.
+    await pair.slack.wait_until(lambda: any(c.method == "views.publish" and "Marker" in str(c.args)
+                                            for c in pair.slack.calls[seen_calls:]))
     assert (seen_attempts, sent(pair.revring)) == (1, {"Rachel": 1, "Marker": 1})
-    # Not a word from A about Rachel (the Home tab refreshed after Marker's clone lists the library, Rachel in it)
-    after = [c for c in pair.slack.calls[seen_calls:] if "Rachel" in str(c.args) and c.method != "views.publish"]
-    assert after == []
+    after = [c for c in pair.slack.calls[seen_calls:] if "Rachel" in str(c.args)
+             and not (c.method == "views.publish" and "Marker" in str(c.args))]
+    assert after == []  # not a word from A about Rachel
     assert len(created(pair.slack, "Rachel")) == 1
     rachel = (await jobs_in(pair.database))[0]
     assert (rachel["stage"], rachel["voice_id"], rachel["fence"]) == ("done", "voice-0001", done["fence"])
@@ -325,15 +317,11 @@ async def test_sigterm_of_one_instance_while_the_other_keeps_taking_work(pair: P
     await asyncio.wait_for(pair.revring.slow_started.wait(), 10)
     pair.a.bot.signal(signal.SIGTERM)
 
-    async def a_ready() -> int:
+    async def a_not_ready() -> bool:
         async with pair.a.client.session.get(f"{pair.a.url}/readyz") as response:
-            return response.status
+            return response.status == 503
 
-    for _ in range(100):
-        if await a_ready() == 503:
-            break
-        await asyncio.sleep(0.02)
-    assert await a_ready() == 503
+    await eventually(a_not_ready)
     # A balancer has not noticed yet: a request still reaches A. It is acknowledged, and B clones it.
     await share(pair, pair.a, "F2", "Ben")
     await share(pair, pair.b, "F3", "Cat")
@@ -372,7 +360,7 @@ async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_e
             revring.answers = ["slow", "slow"]
             await share(pair, pair.a, "F1", "Ann")
             await share(pair, pair.b, "F2", "Ben")
-            await until(lambda: revring.attempts == 2)
+            await revring.wait_until(lambda: revring.attempts == 2)
             proxy.cut()
             # Requests arriving now, at either instance, are answered: never silence, never a 500.
             answer = await pair.a.client.command("Cat")
@@ -385,8 +373,8 @@ async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_e
                 CHANNEL, USER, clone_text.database_unavailable())
             # The running clones finish while it is down; their outcomes wait to be written.
             revring.release_slow.set()
-            await until(lambda: "job not recorded yet" in pair.a.bot.printed()
-                        and "job not recorded yet" in pair.b.bot.printed())
+            await eventually(lambda: "job not recorded yet" in pair.a.bot.printed()
+                             and "job not recorded yet" in pair.b.bot.printed())
             assert not created(slack, "Ann") and not created(slack, "Ben")
             proxy.restore()
             await slack.wait_until(lambda: bool(created(slack, "Ann") and created(slack, "Ben")), 10)

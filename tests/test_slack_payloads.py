@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
+import re
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,11 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, Answer, Harness
-from tests.doubles.fake_slack import HostedFile
+from tests.helpers import WAV, hosted
 
-WAV = wav_tone(12.0)
 APP_TOKEN = "xapp-1-A0APP-1-socketmodetoken"
 BOTH_MODES = pytest.mark.parametrize("harness", [{}, {"SLACK_APP_TOKEN": APP_TOKEN}], ids=["http", "socket-mode"],
                                      indirect=True)
@@ -86,8 +87,36 @@ class Slack:
         return self.acks[envelope_id]
 
 
-def hosted(harness: Harness, file_id: str, name: str = "rachel.wav") -> dict[str, Any]:
-    return harness.slack.host_file(HostedFile(file_id, name, "audio/wav", WAV, filetype="wav"))
+class Processed(logging.Handler):
+    """The Socket Mode envelopes the bot is through with: Slack's Socket Mode client logs "Message processing
+    completed" (at debug level, on Bolt's logger) once its listeners have returned, after the acknowledgement, if
+    there is one, went out. What the bot sends back comes over the one socket in order, so an acknowledgement read
+    after that line was logged comes after any for the envelope."""
+
+    _COMPLETED = re.compile(r"Message processing completed \(type: [^,]*, envelope_id: ([^,]+),")
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self._done: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        completed = self._COMPLETED.match(record.getMessage())
+        if completed:
+            self._done[completed.group(1)].set()
+
+    async def wait(self, envelope_id: str) -> None:
+        await asyncio.wait_for(self._done[envelope_id].wait(), 10)
+
+
+@pytest.fixture
+def processed() -> Iterator[Processed]:
+    logger = logging.getLogger("slack_bolt")  # the bot hands Bolt this logger, and Bolt its Socket Mode client
+    handler, level = Processed(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
 
 
 def share(harness: Harness, file: dict[str, Any], text: str, ts: str = "1699999999.000100") -> dict[str, Any]:
@@ -155,7 +184,8 @@ async def test_the_slash_command_is_answered(harness: Harness, install: Install)
 @BOTH_MODES
 @EVERY_INSTALL
 async def test_a_shared_file_mentioning_the_bot_is_cloned(harness: Harness, install: Install):
-    acknowledged(await Slack(harness).send(install(share(harness, hosted(harness, "F0AUDIO"), "<@UBOT> Rachel"))))
+    file = hosted(harness, "F0AUDIO", filetype="wav")
+    acknowledged(await Slack(harness).send(install(share(harness, file, "<@UBOT> Rachel"))))
     await harness.slack.wait_until(lambda: any("voice-0001" in text for text in harness.slack.thread_texts()))
     assert (harness.revring.received[0].display_name, harness.revring.received[0].content) == ("Rachel", WAV)
 
@@ -168,7 +198,7 @@ async def test_try_again_in_the_failed_message_clones_again(harness: Harness, in
     # The command first, then the file: a clone started in the bot's first moments can run twice (the start-up
     # resume races it; issue 12, section 2), and this test counts RevRing attempts.
     await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url))
-    await slack.send(share(harness, hosted(harness, "F0AUDIO"), ""))
+    await slack.send(share(harness, hosted(harness, "F0AUDIO", filetype="wav"), ""))
     [failed] = await harness.slack.wait_for("chat.update")
     button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
     assert button["text"]["text"] == "Try again"
@@ -213,7 +243,7 @@ async def test_a_button_inside_a_modal_reaches_its_handler(harness: Harness, ins
 @BOTH_MODES
 @EVERY_INSTALL
 async def test_the_message_shortcut_opens_the_dialog_with_the_messages_audio(harness: Harness, install: Install):
-    file = hosted(harness, "F0CLIP", "Rachel intro.wav")
+    file = hosted(harness, "F0CLIP", name="Rachel intro.wav", filetype="wav")
     shortcut = slack_payloads.message_action({"ts": "1699990000.000100", "files": [file]},
                                              response_url=harness.bot.response_url)
     acknowledged(await Slack(harness).send(install(shortcut)))
@@ -227,7 +257,7 @@ async def test_the_message_shortcut_opens_the_dialog_with_the_messages_audio(har
 @EVERY_INSTALL
 async def test_the_dialog_submission_starts_a_clone(harness: Harness, install: Install):
     values = slack_payloads.fixture("view_submission")["view"]["state"]["values"]
-    values["audio"]["value"]["files"] = [hosted(harness, "F0UPLOAD", "Rachel take 2.wav")]
+    values["audio"]["value"]["files"] = [hosted(harness, "F0UPLOAD", name="Rachel take 2.wav", filetype="wav")]
     submission = slack_payloads.view_submission(values)
     assert "message" not in submission and "channel" not in submission
     answer = await Slack(harness).send(install(submission))
@@ -241,7 +271,8 @@ async def test_the_dialog_submission_starts_a_clone(harness: Harness, install: I
 @BOTH_MODES
 @EVERY_INSTALL
 async def test_a_global_shortcut_we_have_no_listener_for_is_unhandled_not_malformed(harness: Harness,
-                                                                                    install: Install):
+                                                                                    install: Install,
+                                                                                    processed: Processed):
     """The manifest declares no global shortcut, so there is no listener: Bolt's own 404 ("unhandled request"),
     which Socket Mode leaves unacknowledged. Never a 400: the payload is a normal one."""
     slack = Slack(harness)
@@ -249,8 +280,8 @@ async def test_a_global_shortcut_we_have_no_listener_for_is_unhandled_not_malfor
     assert "channel" not in shortcut and "response_url" not in shortcut
     if slack.socket_mode:
         unhandled = await slack.send_envelope(shortcut)
+        await processed.wait(unhandled)  # an acknowledgement, were there one, is on its way before the next
         acknowledged(await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url)))
-        await asyncio.sleep(0.05)  # room for an acknowledgement, which must not come
         assert unhandled not in slack.acks
     else:
         assert (await slack.send(shortcut)).status == 404
@@ -277,7 +308,7 @@ UNREADABLE = [
 async def test_a_signed_body_bolt_cannot_read_gets_400_and_does_nothing(harness: Harness, body: str,
                                                                         content_type: str):
     assert (await harness.bot.post(body, content_type)).status == 400
-    await asyncio.sleep(0.02)
+    await harness.settled()  # refused before any listener could start: nothing is left running for it
     assert {call.method for call in harness.slack.calls} <= STARTUP_CALLS and harness.revring.attempts == 0
 
 
@@ -307,12 +338,13 @@ async def test_a_bug_in_a_listener_is_still_a_server_error(broken_command: None,
     pytest.param("not an object", "interactive", id="interactive-string"),
     pytest.param({"command": "/clone-voice", "user_id": ["U0ALICE"]}, "slash_commands", id="command-user-a-list"),
 ])
-async def test_socket_mode_survives_what_bolt_cannot_read(harness: Harness, payload: Any, kind: str):
+async def test_socket_mode_survives_what_bolt_cannot_read(harness: Harness, payload: Any, kind: str,
+                                                          processed: Processed):
     slack = Slack(harness)
     unreadable = await slack.send_envelope(payload, kind)
+    await processed.wait(unreadable)  # an acknowledgement, were there one, is on its way before the next
     answer = await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url))
     assert "Share an audio file" in answer.text  # the connection is still up and serving
-    await asyncio.sleep(0.02)
     assert unreadable not in slack.acks
     assert harness.revring.attempts == 0
     assert {call.method for call in harness.slack.calls} <= STARTUP_CALLS | {"users.info", "conversations.info"}
@@ -328,9 +360,12 @@ JUNK = st.dictionaries(st.sampled_from(["type", "event", "payload", "command", "
 @SOCKET_MODE
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=JUNK, kind=st.sampled_from(["events_api", "interactive", "slash_commands"]))
-async def test_socket_mode_survives_any_envelope(harness: Harness, payload: dict[str, Any], kind: str):
+async def test_socket_mode_survives_any_envelope(harness: Harness, processed: Processed, payload: dict[str, Any],
+                                                 kind: str):
     slack = Slack(harness)
-    await slack.send_envelope(payload, kind)
+    junk = await slack.send_envelope(payload, kind)
     answer = await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url))
     assert "Share an audio file" in answer.text
+    await processed.wait(junk)
+    await harness.settled()  # and any listener it reached has returned
     assert harness.revring.attempts == 0

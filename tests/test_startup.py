@@ -33,6 +33,7 @@ from tests.conftest import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.helpers import eventually
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
@@ -439,14 +440,12 @@ async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fake
             sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=stdout, stderr=asyncio.subprocess.DEVNULL,
         )
     try:
+        def says_it_runs() -> bool:
+            assert process.returncode is None, "the bot stopped before saying it runs"
+            return b"running in HTTP mode" in out.read_bytes()
+
+        await eventually(says_it_runs, timeout=15)
         async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                if b"running in HTTP mode" in out.read_bytes():
-                    break
-                assert process.returncode is None, "the bot stopped before saying it runs"
-                await asyncio.sleep(0.05)
-            else:
-                pytest.fail("the bot never said it runs")
             # No retry: once the line is out, the port is already listening.
             async with session.get(f"http://127.0.0.1:{unused_tcp_port}/healthz") as health:
                 assert health.status == 200

@@ -3,7 +3,6 @@ in the voice's thread with *Undo*; and every way it is refused or fails."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -71,7 +70,7 @@ async def test_use_in_an_agent_changes_its_voice_tells_the_thread_and_undo_resto
     for _ in range(2):  # a double click is one undo
         await harness.bot.click(undo, made.channel, message_ts=note_ts)
     await harness.slack.wait_for("chat.update", edits + 1)
-    await asyncio.sleep(0.05)
+    await harness.settled()  # both clicks handled
     assert harness.revring.agent(support.id).voice_id == "revring-adam"
     assert len(harness.revring.calls("PATCH", "/v1/agents/")) == 2
     [edit] = harness.slack.calls_to("chat.update")[edits:]
@@ -84,6 +83,7 @@ async def test_someone_else_is_refused_and_nothing_changes(harness: Harness):
     await click(harness, made, ids.USE_IN_AGENT_ACTION, user="U0MALLORY")
     refusal = await harness.slack.wait_for_response()
     assert "Only <@U0ALICE>, who cloned this voice, or a workspace admin" in refusal["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == [] and harness.revring.agent_reads == 0
     # A submission of the dialog by someone else (as if they had it) is refused the same way.
     job_id = made.buttons[ids.USE_IN_AGENT_ACTION]["value"]
@@ -117,6 +117,7 @@ async def test_a_voice_that_is_not_ready_is_refused_with_its_status(harness: Har
     await harness.bot.click(button, answer.args["channel"], message_ts=answer.args["ts"])
     refusal = await harness.slack.wait_for_response()
     assert "RevRing says its status is *processing*, not ready" in refusal["text"]
+    await harness.settled()
     assert harness.slack.calls_to("views.open") == [] and harness.revring.agent_reads == 0
 
 

@@ -3,7 +3,6 @@ finishes."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -12,8 +11,8 @@ from bot.messages import ids
 from bot.messages import library as library_text
 from tests import slack_payloads
 from tests.conftest import USER, Harness
-from tests.doubles.fake_slack import HostedFile
-from tests.voices import WAV, click_home, clone, home_buttons, open_home, texts
+from tests.helpers import hosted
+from tests.voices import click_home, clone, home_buttons, open_home, texts
 
 
 async def test_opening_home_shows_the_voices_made_so_far_newest_first(harness: Harness):
@@ -50,7 +49,7 @@ async def test_an_empty_library_says_how_to_start(harness: Harness):
 
 async def test_the_messages_tab_publishes_nothing(harness: Harness):
     await open_home(harness, tab="messages")
-    await asyncio.sleep(0.05)
+    await harness.settled()
     assert harness.slack.calls_to("views.publish") == []
 
 
@@ -103,11 +102,13 @@ async def test_the_requesters_home_is_refreshed_when_their_clone_finishes(harnes
 
 async def test_a_failed_clone_does_not_touch_the_home(harness: Harness):
     harness.revring.answers = ["invalid_body"]
-    file = harness.slack.host_file(HostedFile("F1", "a.wav", "audio/wav", WAV))
-    await harness.bot.share_file(file, text="<@UBOT> Rachel")
+    await harness.bot.share_file(hosted(harness, "F1"), text="<@UBOT> Rachel")
     await harness.slack.wait_for("chat.update")
-    await asyncio.sleep(0.05)
-    assert harness.slack.calls_to("views.publish") == []
+    # The Home is refreshed beside the clone, after its answer: a later clone's refresh is the barrier (it comes
+    # after a whole clone more, so a refresh for the failed one would be there first).
+    await clone(harness, "Adam", file_id="F2")
+    [published] = harness.slack.calls_to("views.publish")
+    assert "Adam" in texts(published.args["view"]) and "Rachel" not in texts(published.args["view"])
 
 
 async def test_another_workspaces_voices_are_not_shown(harness: Harness):

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests import slack_payloads
-from tests.audio_samples import wav_tone
 from tests.conftest import CHANNEL, USER, Answer, Harness
 from tests.doubles.fake_slack import HostedFile
-
-WAV = wav_tone(12.0)
+from tests.helpers import WAV
 
 
 @dataclass

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,7 @@ class FakeRevRing(LoopbackServer):
         self.huge_answer_bytes = 64 * 1024 * 1024
         self.release_slow = asyncio.Event()
         self.slow_started = asyncio.Event()
+        self._requests_seen = asyncio.Condition()  # told of every request as it arrives, is counted and is answered
         self._voice_ids = itertools.count(1)
         self._agent_ids = itertools.count(1)
         self.app.middlewares.append(self._record_and_answer)
@@ -151,10 +153,24 @@ class FakeRevRing(LoopbackServer):
     def calls(self, method: str, path_prefix: str = "/v1/") -> list[SeenRequest]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
 
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate()` holds, checked as each request arrives, is counted and is answered."""
+
+        async def holds() -> None:
+            async with self._requests_seen:
+                await self._requests_seen.wait_for(predicate)
+
+        await asyncio.wait_for(holds(), timeout)
+
+    async def _tell(self) -> None:
+        async with self._requests_seen:
+            self._requests_seen.notify_all()
+
     # --- routes --------------------------------------------------------------------------------------------
 
     async def _create_voice(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1
+        await self._tell()
         key = request.headers.get("x-api-key")
         self.keys_seen.append(key)
         organisation = self._admit(request, "create_voice")
@@ -179,6 +195,7 @@ class FakeRevRing(LoopbackServer):
         voice.display_name = fields["displayName"]
         voice.language = fields.get("language")
         self.received.append(voice)
+        await self._tell()
         mode = await self._misbehave(request, "create_voice")
         created = self._store_voice(organisation, key, voice.display_name, voice.language or "en", voice.content)
         return _after(mode, 201, {"data": created.as_json()})
@@ -243,10 +260,13 @@ class FakeRevRing(LoopbackServer):
             except ValueError:
                 seen.json = None
         self.requests.append(seen)
+        await self._tell()
         try:
             return await handler(request)
         except _Answered as answered:
             return answered.response
+        finally:
+            await self._tell()
 
     def _admit(self, request: web.Request, route: str) -> Organisation:
         """A scripted redirect, then the key (401) and billing (402): what every route checks first."""

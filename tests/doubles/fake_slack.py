@@ -99,6 +99,9 @@ class FakeSlack(LoopbackServer):
         self.owners: set[str] = set()  # users.info says is_owner
         self.views: dict[str, dict[str, Any]] = {}  # view id -> the view as last opened or updated
         self.homes: dict[str, dict[str, Any]] = {}  # user -> the Home view last published for them
+        # (bot user, channel, message ts) -> the reactions that bot has on the message, in the order added
+        self.reactions: dict[tuple[str, str, str], list[str]] = {}
+        self.unknown_methods: list[str] = []  # methods called that this fake (like Slack) does not have
         self.usergroups: dict[str, list[str]] = {}
         self.rate_limit_once: set[str] = set()  # methods that answer 429 (Retry-After: 0) the first time
         self.held: dict[str, asyncio.Event] = {}  # method -> recorded at once, answered once the event is set
@@ -109,6 +112,7 @@ class FakeSlack(LoopbackServer):
         self.download_framing = "plain"
         self.sign_in_page = SIGN_IN_PAGE  # served as text/html, as Slack does, whatever its first bytes
         self._ts = itertools.count(1)
+        self._ephemeral_ts = itertools.count(1)  # apart: an ephemeral message takes no place in the conversation
         self.uploads: dict[str, Upload] = {}  # by file id, in the order files.getUploadURLExternal issued them
         self.upload_auth: list[str | None] = []  # the Authorization header of each upload (Slack wants none)
         self._file_ids = itertools.count(1)
@@ -188,6 +192,11 @@ class FakeSlack(LoopbackServer):
                 await self._changed.wait_for(predicate)
 
         await asyncio.wait_for(holds(), timeout)
+
+    def assert_only_known_methods_called(self) -> None:
+        """Every Web API method the bot called is one this fake has (the fixtures check it after each test)."""
+        missing = sorted(set(self.unknown_methods))
+        assert not missing, f"the bot called Web API methods the fake Slack does not have: {missing}"
 
     def completed_uploads(self) -> list[Upload]:
         """The files uploaded and shared (files.completeUploadExternal), in order."""
@@ -335,6 +344,44 @@ class FakeSlack(LoopbackServer):
             return self._complete_upload(args, workspace.bot_token if workspace is not None else None)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/link"}
+        if method == "chat.postEphemeral":
+            return self._post_ephemeral(args)
+        if method in ("reactions.add", "reactions.remove"):
+            return self._react(method, args, workspace)
+        # What Slack answers for a method it does not have. The fixtures fail a test whose bot called one: either
+        # the bot is wrong, or a method it really calls is missing here.
+        self.unknown_methods.append(method)
+        return {"ok": False, "error": "unknown_method"}
+
+    def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.postEphemeral: shown to `user` only, never part of the conversation, so Slack gives back no
+        `ts` and no `channel`, only the `message_ts` it would carry."""
+        if not args.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not args.get("user"):
+            return {"ok": False, "error": "invalid_arguments"}  # a required argument missing
+        if not any(args.get(key) for key in ("text", "blocks", "attachments", "markdown_text")):
+            return {"ok": False, "error": "no_text"}
+        return {"ok": True, "message_ts": f"1700000500.{next(self._ephemeral_ts):06d}"}
+
+    def _react(self, method: str, args: dict[str, Any], workspace: Workspace | None) -> dict[str, Any]:
+        """reactions.add / reactions.remove on a message (`channel` and `timestamp`), as the token's bot user: adding
+        one it already has answers `already_reacted`, removing one it does not have answers `no_reaction`."""
+        name = str(args.get("name") or "")
+        if not args.get("channel") or not args.get("timestamp"):
+            return {"ok": False, "error": "no_item_specified"}
+        if not name:
+            return {"ok": False, "error": "invalid_name"}
+        bot_user = self.bot_user_id if workspace is None else workspace.bot_user_id
+        names = self.reactions.setdefault((bot_user, str(args["channel"]), str(args["timestamp"])), [])
+        if method == "reactions.add":
+            if name in names:
+                return {"ok": False, "error": "already_reacted"}
+            names.append(name)
+        elif name in names:
+            names.remove(name)
+        else:
+            return {"ok": False, "error": "no_reaction"}
         return {"ok": True}
 
     # --- files_upload_v2: an upload URL, the upload, and completing it into a shared file ----------------
