@@ -15,14 +15,11 @@ from bot.cloning.scheduling import LeaseLost
 from bot.config import Settings
 from bot.records import Answer, Stage
 from bot.store import SQLStore
-from tests.audio_samples import wav_tone
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
-from tests.helpers import eventually
+from tests.helpers import WAV, eventually
 from tests.postgres import Cluster, CuttableProxy, create_database
-
-WAV = wav_tone(12.0)
 
 
 @pytest.mark.parametrize("harness", [{"MAX_CONCURRENT_CLONES": "1"}], indirect=True)

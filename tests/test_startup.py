@@ -18,7 +18,6 @@ import pytest
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from tests.audio_samples import wav_tone
 from tests.bot_process import BotProcess, answers_health_checks, process_env
 from tests.conftest import (
     BOT_TOKEN,
@@ -33,7 +32,7 @@ from tests.conftest import (
 )
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
-from tests.helpers import eventually
+from tests.helpers import WAV, eventually
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
@@ -287,7 +286,7 @@ async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start_and_the_fir
         ]
         async with aiohttp.ClientSession() as session:
             client = BotClient(first.url, session, SIGNING_SECRET, f"{slack.url}/response")
-            file = slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", wav_tone(12.0)))
+            file = slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV))
             await client.share_file(file, text="<@UBOT> Rachel")
             await slack.wait_until(lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")))
     finally:
