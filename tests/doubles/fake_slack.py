@@ -20,6 +20,7 @@ from aiohttp import WSMsgType, web
 
 from bot.scopes import BOT_SCOPES
 from tests.doubles.server import LoopbackServer
+from tests.doubles.slack_users import users_info
 from tests.slack_payloads import file_object
 
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
@@ -92,11 +93,15 @@ class FakeSlack(LoopbackServer):
         self.failures: dict[str, str] = {}  # method -> error to answer with
         self.cannot_post_in: dict[str, str] = {}  # channel -> chat.postMessage error (e.g. not_in_channel)
         self.not_member_of: set[str] = set()  # channels conversations.info reports the bot is not in
+        self.not_member_in: set[tuple[str, str]] = set()  # (bot token, channel): that workspace's bot is not in it
         self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
         self.user_teams: dict[str, str] = {}  # user -> home team, for people from other organizations
         self.strangers: set[str] = set()  # users.info says is_stranger
         self.admins: set[str] = set()  # users.info says is_admin
         self.owners: set[str] = set()  # users.info says is_owner
+        self.workspace_admins: set[str] = set()  # is_admin of their workspace, not of its org (slack_users.py)
+        self.user_enterprises: dict[str, dict[str, str]] = {}  # user -> their Enterprise Grid org, if not ours
+        self.enterprise: dict[str, str] | None = None  # the single workspace's org, when it is in one
         self.views: dict[str, dict[str, Any]] = {}  # view id -> the view as last opened or updated
         self.homes: dict[str, dict[str, Any]] = {}  # user -> the Home view last published for them
         # (bot user, channel, message ts) -> the reactions that bot has on the message, in the order added
@@ -290,23 +295,11 @@ class FakeSlack(LoopbackServer):
             args = {**args, "channel": "D0BOTDM"}  # posting to a user id lands in their DM with the app
         if method == "conversations.info":
             channel = str(args.get("channel"))
-            return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_member_of}}
+            token = workspace.bot_token if workspace is not None else self.bot_token
+            member = channel not in self.not_member_of and (token, channel) not in self.not_member_in
+            return {"ok": True, "channel": {"id": channel, "is_member": member}}
         if method == "users.info":
-            user = str(args.get("user"))
-            home = self.team_id if workspace is None else workspace.team_id
-            team = self.user_teams.get(user, home)
-            answer = {
-                "id": user, "team_id": team, "name": user.lower(), "deleted": False, "is_bot": False,
-                "is_stranger": user in self.strangers, "is_admin": user in self.admins or user in self.owners,
-                "is_owner": user in self.owners, "is_primary_owner": False, "is_restricted": False,
-                "is_ultra_restricted": False,
-            }
-            if workspace is not None and workspace.enterprise:
-                answer["enterprise_user"] = {"id": user, "enterprise_id": workspace.enterprise["id"],
-                                             "enterprise_name": workspace.enterprise["name"],
-                                             "is_admin": user in self.admins, "is_owner": user in self.owners}
-                answer["team_id"] = self.user_teams.get(user, workspace.team_id or "T0ORGHOME")
-            return {"ok": True, "user": answer}
+            return users_info(self, str(args.get("user")), workspace)
         if method == "usergroups.users.list":
             group = str(args.get("usergroup"))
             if group not in self.usergroups:
