@@ -69,3 +69,70 @@ async def test_an_admin_of_another_workspace_cannot_delete_a_voice_use_it_in_an_
     assert made.voice_id in harness.revring.voices and harness.revring.calls("DELETE", "/v1/voices/") == []
     assert len(harness.revring.calls("PATCH", "/v1/agents/")) == 1  # Alice's change only
     assert harness.revring.agent(agent.id).voice_id == made.voice_id
+
+
+# --- in an Enterprise Grid org ------------------------------------------------------------------------------
+
+
+async def click_in_grid(harness: Harness, made: Made, action: str, user: str, team: str) -> str | None:
+    """`user`, whose home workspace is `team`, clicks a button of the voice's message in our workspace of the org
+    (the app installed on that workspace); what they are told, or None when the bot acted instead (the voice's
+    message edited, or a dialog opened)."""
+    payload = slack_payloads.in_enterprise_grid(
+        harness.bot.click_payload(made.buttons[action], made.channel, message_ts=made.ts, user=user))
+    payload["user"]["team_id"] = team
+    responses = len(harness.slack.responses)
+    acted = len(harness.slack.calls_to("chat.update")) + len(harness.slack.calls_to("views.open"))
+    await harness.bot.interaction(payload)
+    await harness.slack.wait_until(lambda: len(harness.slack.responses) > responses or len(
+        harness.slack.calls_to("chat.update")) + len(harness.slack.calls_to("views.open")) > acted)
+    return str(harness.slack.responses[-1]["text"]) if len(harness.slack.responses) > responses else None
+
+
+@pytest.mark.parametrize("harness", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
+async def test_in_an_org_an_admin_counts_for_their_own_workspace_or_the_whole_org_never_for_a_sibling(
+    harness: Harness
+):
+    slack = harness.slack
+    slack.enterprise = dict(slack_payloads.ENTERPRISE)  # our workspace, T0TEAM, is in the org E0ACME
+    made = await clone(harness, "Rachel", file_id="F1")
+    refused = "Only <@U0ALICE>, who cloned this voice, or a workspace admin can delete it."
+    # An admin of the Sales workspace of the same org (user.is_admin, not enterprise_user.is_admin).
+    slack.workspace_admins.add("U0SALESADMIN")
+    slack.user_teams["U0SALESADMIN"] = "T0SALES"
+    assert await click_in_grid(harness, made, ids.DELETE_VOICE_ACTION, "U0SALESADMIN", "T0SALES") == refused
+    # An admin and owner of another organisation, met in a shared channel.
+    slack.strangers.add("U0MALLORY")
+    slack.owners.add("U0MALLORY")
+    slack.user_teams["U0MALLORY"] = THEIR_TEAM
+    slack.user_enterprises["U0MALLORY"] = {"id": "E0OTHER", "name": "Other Org"}
+    assert await click_in_grid(harness, made, ids.DELETE_VOICE_ACTION, "U0MALLORY", THEIR_TEAM) == refused
+    # A stranger is nobody's admin here, whatever team users.info names.
+    slack.user_teams["U0MALLORY"] = slack_payloads.TEAM
+    assert await click_in_grid(harness, made, ids.DELETE_VOICE_ACTION, "U0MALLORY", slack_payloads.TEAM) == refused
+    assert harness.revring.calls("DELETE", "/v1/voices/") == [] and made.voice_id in harness.revring.voices
+
+    # An admin of the organisation counts in every workspace of it.
+    slack.admins.add("U0ORGBOSS")
+    slack.user_teams["U0ORGBOSS"] = "T0SUPPORT"
+    assert await click_in_grid(harness, made, ids.DELETE_VOICE_ACTION, "U0ORGBOSS", "T0SUPPORT") is None
+    assert made.voice_id not in harness.revring.voices
+    assert "by <@U0ORGBOSS>" in slack.calls_to("chat.update")[-1].args["text"]
+
+
+@pytest.mark.parametrize("harness", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
+async def test_in_an_org_a_sibling_workspaces_admin_cannot_use_the_voice_in_an_agent(harness: Harness):
+    harness.slack.enterprise = dict(slack_payloads.ENTERPRISE)
+    harness.revring.add_agent("Support line", "revring-adam")
+    made = await clone(harness, "Rachel", file_id="F1")
+    harness.slack.workspace_admins.add("U0SALESADMIN")
+    harness.slack.user_teams["U0SALESADMIN"] = "T0SALES"
+    refusal = await click_in_grid(harness, made, ids.USE_IN_AGENT_ACTION, "U0SALESADMIN", "T0SALES")
+    assert refusal == "Only <@U0ALICE>, who cloned this voice, or a workspace admin can use it."
+    assert harness.slack.calls_to("views.open") == [] and harness.revring.agent_reads == 0
+    # An admin of the voice's own workspace may: the dialog opens.
+    harness.slack.workspace_admins.add("U0ADMIN")
+    payload = slack_payloads.in_enterprise_grid(harness.bot.click_payload(
+        made.buttons[ids.USE_IN_AGENT_ACTION], made.channel, message_ts=made.ts, user="U0ADMIN"))
+    await harness.bot.interaction(payload)
+    await harness.slack.wait_for("views.open")

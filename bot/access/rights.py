@@ -1,8 +1,18 @@
-"""Who may act on what is the workspace's: give a voice to an agent, undo that, delete the voice, or connect, replace
-and remove the workspace's RevRing key. One rule for all of them: the one person it is theirs to (who cloned the
-voice; who installed the app, for the key), and the workspace's own admins and owners per Slack's users.info (asked
-afresh each time: roles change). Someone met in a Slack Connect channel is an admin of another workspace, never of
-this one, whatever their `is_admin` says."""
+"""Who may act on what is the workspace's: give a voice to an agent, undo that, delete the voice, save a designed
+candidate, or connect, replace and remove the workspace's RevRing key. One rule for all of them: the one person it
+is theirs to (who cloned the voice, who asked for the design, who first installed the app, for the key), and the
+admins and owners of what the thing belongs to, per Slack's users.info (asked afresh each time: roles change).
+
+What a thing belongs to is a workspace, or for an org-wide install's key a whole Enterprise Grid org. In
+users.info, `user.is_admin` / `is_owner` describe the person's own workspace (`user.team_id`) and
+`user.enterprise_user.is_admin` / `is_owner` their organisation (`enterprise_user.enterprise_id`). So:
+
+- an admin of the organisation counts for the org and for every workspace in it;
+- an admin of a workspace counts for that workspace only: not for another workspace of the same org, and not for
+  the org's own key;
+- someone met in a Slack Connect channel (`is_stranger`, or from another team and org) is nobody's admin here,
+  whatever their flags say, and whatever ALLOW_EXTERNAL_USERS lets them do.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +29,14 @@ log = logging.getLogger(__name__)
 _ADMIN_FLAGS = ("is_admin", "is_owner", "is_primary_owner")
 
 
-async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None) -> bool | None:
-    """May `where.user_id` act here? True for `owner_id`, and for an admin or owner of `where`'s workspace (or of its
-    Enterprise Grid org) who is one of its own people; None when Slack could not say (refuse then)."""
+async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None,
+                  org_wide: bool = False) -> bool | None:
+    """May `where.user_id` act on a thing of `where`'s workspace (`org_wide`: of its whole org)? True for `owner_id`
+    (None: the thing is nobody's own, only admins may), and for an admin or owner of what the thing belongs to;
+    None when Slack could not say (refuse then)."""
     if not where.user_id:
         return False
-    if where.user_id == owner_id:
+    if owner_id and where.user_id == owner_id:
         return True
     try:
         response = await client.users_info(user=where.user_id)
@@ -32,10 +44,22 @@ async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None)
         log.warning("users.info failed; who may act is not known", extra={"slack_error": error_code(error)})
         return None
     user = response.get("user") or {}
-    if not one_of_its_own(user, where.team_id, where.enterprise_id):
+    return admin_of(user, team_id=None if org_wide else where.team_id, enterprise_id=where.enterprise_id)
+
+
+def admin_of(user: dict[str, Any], *, team_id: str | None, enterprise_id: str | None) -> bool:
+    """users.info's `user` is an admin or owner of workspace `team_id` (None: of no workspace, the org's alone) or of
+    the org `enterprise_id` it belongs to."""
+    if user.get("is_stranger"):
         return False
     org = user.get("enterprise_user") or {}
-    return any(bool(user.get(flag)) or bool(org.get(flag)) for flag in _ADMIN_FLAGS)
+    if enterprise_id and org.get("enterprise_id") == enterprise_id and _any_flag(org):
+        return True
+    return bool(team_id) and user.get("team_id") == team_id and _any_flag(user)
+
+
+def _any_flag(roles: dict[str, Any]) -> bool:
+    return any(bool(roles.get(flag)) for flag in _ADMIN_FLAGS)
 
 
 def one_of_its_own(user: dict[str, Any], team_id: str | None, enterprise_id: str | None) -> bool:
