@@ -17,11 +17,11 @@ async def test_keys_are_kept_replaced_and_removed_per_owner(open_store: OpenStor
     await store.save_revring_key("T1", "cipher-1", "U1")
     await store.save_revring_key("E1", "cipher-org", "U9")
     await store.save_revring_key("T1", "cipher-2", "U2")
-    assert await store.revring_key("T1") == "cipher-2"
+    assert (await store.revring_key("T1")).ciphertext == "cipher-2"
     assert await store.revring_key("T2") is None
-    assert await store.delete_revring_key("T1") is True
-    assert await store.delete_revring_key("T1") is False
-    assert await store.revring_key("E1") == "cipher-org"
+    assert await store.delete_revring_key("T1") == "U2"  # who had connected the key removed
+    assert await store.delete_revring_key("T1") is None
+    assert (await store.revring_key("E1")).ciphertext == "cipher-org"
 
 
 async def test_forgetting_a_workspace_takes_its_key_waiting_state_and_jobs_and_nothing_else(open_store: OpenStore):
@@ -35,7 +35,8 @@ async def test_forgetting_a_workspace_takes_its_key_waiting_state_and_jobs_and_n
     assert await store.forget_workspace("T1", None) == 1
     assert await store.revring_key("T1") is None and await store.take_pending("T1", "C1", "U1") is None
     assert await store.take_recent_audio("T1", "C1", "U1") is None and await store.recent_jobs("T1", 10) == []
-    assert await store.revring_key("T2") == "cipher-T2" and (await store.take_pending("T2", "C1", "U1")) is not None
+    assert (await store.revring_key("T2")).ciphertext == "cipher-T2"
+    assert await store.take_pending("T2", "C1", "U1") is not None
     assert len(await store.recent_jobs("T2", 10)) == 1
 
 

@@ -4,7 +4,7 @@
 - `JobQueue` (jobs.py): admission, the shared queue, leases and fences;
 - `VoiceLibrary` (library.py): a workspace's voices, deletions, agent changes;
 - `DesignCandidates` (design.py): designed voices' previews before they are saved;
-- `Workspaces` (workspaces.py): RevRing keys, forgetting a workspace that uninstalls;
+- `Workspaces` (workspaces.py): RevRing keys, first installers, forgetting a workspace that uninstalls;
 - `RequestStore` (interface.py): all of them, with pruning and a ping; `SQLStore` (sql/store.py) implements it.
 
 The records are re-exported here so that `from bot.store import Job` keeps working.
@@ -39,7 +39,7 @@ from bot.store.jobs import DEFAULT_LEASE_SECONDS, JobQueue
 from bot.store.library import VoiceLibrary
 from bot.store.schema import LATEST as SCHEMA_VERSION
 from bot.store.sql import SQLStore
-from bot.store.workspaces import Workspaces
+from bot.store.workspaces import StoredKey, Workspaces, owner_of
 
 __all__ = [
     "CLAIM_SECONDS",
@@ -68,7 +68,9 @@ __all__ = [
     "SharedFile",
     "Stage",
     "StoreUnavailable",
+    "StoredKey",
     "VoiceLibrary",
     "Workspaces",
+    "owner_of",
     "parse_database_url",
 ]

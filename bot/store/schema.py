@@ -85,6 +85,12 @@ revring_keys = Table(
     Column("owner", Text, primary_key=True), Column("ciphertext", Text, nullable=False),
     Column("connected_by", Text, nullable=False), Column("connected_at", Double, nullable=False),
 )
+# Distribution mode: who first installed the app in each workspace (or org: `owner` as for keys). The installer
+# privilege stays theirs across reinstalls by anyone else; an uninstall forgets it.
+installers = Table(
+    "installers", metadata,
+    Column("owner", Text, primary_key=True), Column("user_id", Text, nullable=False),
+)
 # Distribution mode: slack_sdk's SQLAlchemy installation and OAuth state stores read and write these; the layout is
 # theirs (slack_sdk 3.48), created here by migration 5 so that it is versioned with the rest.
 _SLACK_COMMON = ("client_id", "app_id", "enterprise_id", "enterprise_name", "team_id", "team_name", "bot_token",
@@ -285,8 +291,25 @@ async def _5_distribution(conn: AsyncConnection) -> None:
     ))
 
 
+async def _6_first_installers(conn: AsyncConnection) -> None:
+    """Who first installed the app in each workspace (or org), so that a reinstall by someone else grants nothing:
+    for the installations kept so far, the earliest one's installer (an uninstall deletes them all)."""
+    await conn.execute(text("CREATE TABLE installers (owner TEXT NOT NULL, user_id TEXT NOT NULL, "
+                            "CONSTRAINT installers_pk PRIMARY KEY (owner))"))
+    found = await conn.execute(text("SELECT enterprise_id, team_id, is_enterprise_install, user_id "
+                                    "FROM slack_installations ORDER BY installed_at, id"))
+    first: dict[str, str] = {}
+    for enterprise_id, team_id, org_wide, user_id in found.all():
+        owner = enterprise_id if org_wide else team_id
+        if owner and user_id:
+            first.setdefault(owner, user_id)
+    if first:
+        await conn.execute(text("INSERT INTO installers (owner, user_id) VALUES (:owner, :user_id)"),
+                           [{"owner": owner, "user_id": user_id} for owner, user_id in first.items()])
+
+
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
-    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library, _5_distribution,
+    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library, _5_distribution, _6_first_installers,
 )
 LATEST = len(MIGRATIONS)
 # Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import delete
 
 from bot.store.sql.store import SQLStore
+from bot.store.workspaces import owner_of
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +23,23 @@ STATE_SECONDS = 600  # an install must finish within 10 minutes of starting
 
 def installation_store(store: SQLStore, client_id: str) -> AsyncSQLAlchemyInstallationStore:
     """Installations (bot token, bot user, team, enterprise, installer, scopes), one row per install."""
-    return AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=store.engine,
-                                            logger=logging.getLogger("slack_sdk"))
+    return InstallationStore(store, client_id)
+
+
+class InstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack_sdk's installation store, remembering who installed first, before the installation is kept: the
+    installer privilege (bot.workspaces.connection) stays theirs across reinstalls by anyone else."""
+
+    def __init__(self, store: SQLStore, client_id: str) -> None:
+        super().__init__(client_id=client_id, engine=store.engine, logger=logging.getLogger("slack_sdk"))
+        self._workspaces = store
+
+    async def async_save(self, installation: Installation) -> None:
+        owner = owner_of(installation.team_id, installation.enterprise_id,
+                         org_wide=bool(installation.is_enterprise_install))
+        if owner and installation.user_id:
+            await self._workspaces.remember_installer(owner, installation.user_id)
+        await super().async_save(installation)
 
 
 class OAuthStateStore(AsyncSQLAlchemyOAuthStateStore):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.revring import RevRingClient
-from bot.store import Workspaces
+from bot.store import StoredKey, Workspaces
 from bot.workspaces.key_vault import KeyVault, masked
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ class Connection(StrEnum):
 class KeyStatus:
     connection: Connection
     shown: str | None = None  # OWN_KEY: the key masked, last four characters only
+    connected_by: str | None = None  # OWN_KEY: who connected it, and when
+    connected_at: float | None = None
 
 
 class RevRingAccounts:
@@ -47,13 +49,13 @@ class RevRingAccounts:
 
     async def client_for(self, team_id: str | None, enterprise_id: str | None = None) -> RevRingClient | None:
         """The client for the workspace (or Enterprise Grid org); None when no RevRing key is connected for it."""
-        key = await self._own_key(team_id, enterprise_id)
+        key, _stored = await self._own_key(team_id, enterprise_id)
         return self._make_client(key) if key else self._default
 
     async def status(self, team_id: str | None, enterprise_id: str | None = None) -> KeyStatus:
-        key = await self._own_key(team_id, enterprise_id)
-        if key:
-            return KeyStatus(Connection.OWN_KEY, masked(key))
+        key, stored = await self._own_key(team_id, enterprise_id)
+        if key and stored is not None:
+            return KeyStatus(Connection.OWN_KEY, masked(key), stored.connected_by, stored.connected_at)
         return KeyStatus(Connection.SERVER_KEY if self._default else Connection.NONE)
 
     def candidate(self, key: str) -> RevRingClient:
@@ -61,31 +63,33 @@ class RevRingAccounts:
         self._on_key(key)
         return self._make_client(key)
 
-    async def connect(self, owner: str, key: str, connected_by: str) -> None:
-        """Keep `key` for `owner` (a team id, or an enterprise id for an org-wide install), encrypted."""
+    async def connect(self, owner: str, key: str, connected_by: str) -> str | None:
+        """Keep `key` for `owner` (a team id, or an enterprise id for an org-wide install), encrypted; returns who
+        had connected the key it replaces (None: there was none)."""
         assert self._store is not None and self._vault is not None, "distribution mode only"
         self._on_key(key)
-        await self._store.save_revring_key(owner, self._vault.encrypt(key), connected_by)
+        return await self._store.save_revring_key(owner, self._vault.encrypt(key), connected_by)
 
-    async def remove(self, owner: str) -> bool:
+    async def remove(self, owner: str) -> str | None:
+        """Forget `owner`'s key; returns who had connected it (None: there was none)."""
         assert self._store is not None, "distribution mode only"
         return await self._store.delete_revring_key(owner)
 
-    async def _own_key(self, team_id: str | None, enterprise_id: str | None) -> str | None:
+    async def _own_key(self, team_id: str | None, enterprise_id: str | None) -> tuple[str | None, StoredKey | None]:
         """The workspace's own key, else its org's (an org-wide install connects one key for all its workspaces)."""
         if self._store is None or self._vault is None:
-            return None
+            return None, None
         for owner in (team_id, enterprise_id):
             if not owner:
                 continue
-            ciphertext = await self._store.revring_key(owner)
-            if ciphertext is None:
+            stored = await self._store.revring_key(owner)
+            if stored is None:
                 continue
-            key = self._vault.decrypt(ciphertext)
+            key = self._vault.decrypt(stored.ciphertext)
             if key is not None:
                 self._on_key(key)
             if key is None:
                 log.error("a RevRing key cannot be decrypted with ENCRYPTION_KEY; was a key removed from it?",
                           extra={"owner": owner})
-            return key
-        return None
+            return key, stored
+        return None, None
