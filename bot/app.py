@@ -39,6 +39,7 @@ from bot.slack.api_errors import error_code
 from bot.store import RequestStore, SchemaTooNew, SQLStore, StoreUnavailable, sqlite_file
 from bot.store.slack_oauth import OAuthStateStore, installation_store
 from bot.workspaces import install_pages
+from bot.workspaces.connection import RevRingConnection
 from bot.workspaces.key_vault import KeyVault
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
@@ -155,13 +156,14 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             settings.revring_api_key, revring_client, store,
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
         )
-        home = HomeTab(store, settings, accounts, installations)
+        connection = RevRingConnection(settings, accounts, installations, store)
+        home = HomeTab(store, settings, connection)
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),
                         shared_database=settings.database.is_postgres, on_answered=home)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
-                          accounts, home, installations)
+                          accounts, home, connection, installations)
         bolt = build_bolt_app(settings, client, shared, oauth)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared

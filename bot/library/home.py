@@ -11,7 +11,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
@@ -20,8 +19,7 @@ from bot.messages.library import HomeState
 from bot.records import Job, Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 from bot.store import StoreUnavailable, VoiceLibrary
-from bot.workspaces.connection import connection_blocks
-from bot.workspaces.revring_accounts import RevRingAccounts
+from bot.workspaces.connection import RevRingConnection
 
 log = logging.getLogger(__name__)
 
@@ -87,16 +85,14 @@ class HomeTab:
     """`publish_home` with every section, for a person of a workspace: when a Slack request asks (`publish`), and,
     given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page)."""
 
-    def __init__(self, store: VoiceLibrary, settings: Settings, accounts: RevRingAccounts,
-                 installations: AsyncInstallationStore | None) -> None:
+    def __init__(self, store: VoiceLibrary, settings: Settings, connection: RevRingConnection) -> None:
         self._store = store
         self._settings = settings
-        self._accounts = accounts
-        self._installations = installations
+        self._connection = connection
 
     async def publish(self, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState(),
                       refusal: str | None = None) -> bool:
-        connection = await connection_blocks(self._accounts, self._settings, self._installations, client, where)
+        connection = await self._connection.blocks(client, where)
         return await publish_home(client, where.user_id, team_id=where.team_id, store=self._store,
                                   settings=self._settings, state=state, refusal=refusal, connection=connection)
 

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.library.home import HomeTab
 from bot.ops.metrics import Metrics
 from bot.store import RequestStore
+from bot.workspaces.connection import RevRingConnection
 from bot.workspaces.revring_accounts import RevRingAccounts
 
 CONTEXT_KEY = "services"
@@ -29,6 +30,7 @@ class Services:
     metrics: Metrics
     revring: RevRingAccounts
     home: HomeTab
+    connection: RevRingConnection  # the Home tab's RevRing key: who may change it, and each change told
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
 
 

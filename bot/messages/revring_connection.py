@@ -12,6 +12,7 @@ from bot.messages.ids import (
     REVRING_KEY_CALLBACK_ID,
     REVRING_REMOVE_ACTION,
 )
+from bot.messages.mrkdwn import local_time, person
 
 REVRING_CONNECTION_TITLE = "RevRing connection"
 REVRING_CONNECT_BUTTON = "Connect RevRing"
@@ -19,8 +20,15 @@ REVRING_REPLACE_BUTTON = "Replace key"
 REVRING_REMOVE_BUTTON = "Remove key"
 
 
-def revring_connected_own(shown: str) -> str:
-    return f":white_check_mark: Connected to RevRing with this workspace's API key `{shown}`."
+def _whose(org_wide: bool) -> str:
+    return "your organisation's" if org_wide else "this workspace's"
+
+
+def revring_connected_own(shown: str, connected_by: str | None = None, connected_at: float | None = None, *,
+                          org_wide: bool = False) -> str:
+    who = f", connected by {person(connected_by)}" if connected_by else ""
+    when = f" on {local_time(connected_at)}" if connected_at else ""
+    return f":white_check_mark: Connected to RevRing with {_whose(org_wide)} API key `{shown}`{who}{when}."
 
 
 def revring_connected_server() -> str:
@@ -34,8 +42,28 @@ def revring_status_not_connected() -> str:
     return ":warning: Not connected to RevRing: voices cannot be cloned here until an admin connects a RevRing API key."
 
 
-def revring_who_may_change() -> str:
-    return "Only a workspace admin or owner, or the person who installed the app, can change the connection."
+def revring_who_may_change(*, org_wide: bool = False) -> str:
+    if org_wide:
+        return ("Only an admin or owner of the organisation, or the person who first installed the app on it, can "
+                "change the connection.")
+    return "Only a workspace admin or owner, or the person who first installed the app, can change the connection."
+
+
+def _scope(org_wide: bool) -> str:
+    return "your organisation" if org_wide else "this workspace"
+
+
+def key_replaced_notice(changed_by: str, *, org_wide: bool = False) -> str:
+    """A DM to whoever had connected the key that `changed_by` just replaced (the key itself is never told)."""
+    return (f":information_source: {person(changed_by)} replaced the RevRing API key you had connected for "
+            f"{_scope(org_wide)}: voices cloned from now on go to the new key's RevRing organisation. If you did not "
+            "expect this, talk to your Slack admins.")
+
+
+def key_removed_notice(changed_by: str, *, org_wide: bool = False) -> str:
+    """A DM to whoever had connected the key that `changed_by` just removed."""
+    return (f":information_source: {person(changed_by)} removed the RevRing API key you had connected for "
+            f"{_scope(org_wide)}: nobody there can clone voices until a key is connected again.")
 
 
 def revring_remove_confirm() -> dict[str, Any]:
@@ -48,11 +76,14 @@ def revring_remove_confirm() -> dict[str, Any]:
     }
 
 
-def revring_connection_blocks(*, own_key: str | None, server_key: bool, can_manage: bool) -> list[dict[str, Any]]:
-    """The section: a header, the status (`own_key` is the workspace's own key, masked, when it connected one;
-    `server_key` when the app's own key serves it), and the buttons for those who may use them."""
+def revring_connection_blocks(*, own_key: str | None, server_key: bool, can_manage: bool,
+                              connected_by: str | None = None, connected_at: float | None = None,
+                              org_wide: bool = False) -> list[dict[str, Any]]:
+    """The section: a header, the status (`own_key` is the workspace's own key, masked, when it connected one, with
+    who connected it when; `server_key` when the app's own key serves it), and the buttons for those who may use
+    them."""
     if own_key is not None:
-        text = revring_connected_own(own_key)
+        text = revring_connected_own(own_key, connected_by, connected_at, org_wide=org_wide)
     elif server_key:
         text = revring_connected_server()
     else:
@@ -62,7 +93,8 @@ def revring_connection_blocks(*, own_key: str | None, server_key: bool, can_mana
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
     ]
     if not can_manage:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": revring_who_may_change()}]})
+        who = revring_who_may_change(org_wide=org_wide)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": who}]})
         return blocks
     own = own_key is not None
     label = REVRING_REPLACE_BUTTON if own else REVRING_CONNECT_BUTTON
@@ -127,5 +159,5 @@ def revring_key_not_checked() -> str:
     return "RevRing could not be reached to check the key, so it was not saved. Try again in a minute."
 
 
-def revring_key_not_admin() -> str:
-    return revring_who_may_change()
+def revring_key_not_admin(*, org_wide: bool = False) -> str:
+    return revring_who_may_change(org_wide=org_wide)

@@ -8,7 +8,6 @@ from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import revring_connection as connection_text
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.workspaces.connection import key_owner, may_change_key
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +17,7 @@ async def handle_connect(ack: AsyncAck, client: AsyncWebClient, context: AsyncBo
     await ack()
     shared = services(context)
     asked = incoming(context)
-    if not await may_change_key(shared.settings, shared.installations, client, asked.where):
+    if await shared.connection.changeable_by(client, asked.where) is None:
         log.warning("RevRing key dialog refused: not an admin, owner or the installer", extra={"user": asked.user_id})
         await shared.home.publish(client, asked.where)  # shows them the status, without the button
         return
@@ -33,10 +32,11 @@ async def handle_remove(ack: AsyncAck, client: AsyncWebClient, context: AsyncBol
     await ack()
     shared = services(context)
     asked = incoming(context)
-    owner = key_owner(asked.where, org_wide=asked.org_wide)
-    if owner and await may_change_key(shared.settings, shared.installations, client, asked.where):
-        await shared.revring.remove(owner)
-        log.info("RevRing key removed", extra={"user": asked.user_id})
+    holder = await shared.connection.changeable_by(client, asked.where)
+    if holder is not None:
+        change = await shared.connection.remove(asked.where, holder)
+        if change is not None:
+            await shared.connection.tell(client, change)
     else:
         log.warning("RevRing key removal refused: not an admin, owner or the installer", extra={"user": asked.user_id})
     await shared.home.publish(client, asked.where)

@@ -10,7 +10,6 @@ from bot.listeners.services import services
 from bot.messages import ids
 from bot.messages import revring_connection as connection_text
 from bot.revring import BillingInactive, RevRingError, Unauthorized
-from bot.workspaces.connection import key_owner, may_change_key
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +23,11 @@ async def handle_key_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, c
     workspace, never from the dialog."""
     shared = services(context)
     asked = incoming(context)
-    owner = key_owner(asked.where, org_wide=asked.org_wide)
-    if not owner or not await may_change_key(shared.settings, shared.installations, client, asked.where):
+    holder = await shared.connection.changeable_by(client, asked.where)
+    if holder is None:
         log.warning("RevRing key refused: not an admin, owner or the installer", extra={"user": asked.user_id})
-        await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()})
+        refusal = connection_text.revring_key_not_admin(org_wide=asked.org_wide)
+        await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: refusal})
         return
     values = ((view.get("state") or {}).get("values") or {}).get(ids.REVRING_KEY_BLOCK) or {}
     key = str((values.get(ids.FIELD_ACTION) or {}).get("value") or "").strip()
@@ -35,9 +35,9 @@ async def handle_key_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, c
     if problem is not None:
         await ack(response_action="errors", errors={ids.REVRING_KEY_BLOCK: problem})
         return
-    await shared.revring.connect(owner, key, asked.user_id)
+    change = await shared.connection.connect(asked.where, holder, key)
     await ack()
-    log.info("RevRing key connected", extra={"user": asked.user_id})
+    await shared.connection.tell(client, change)
     await shared.home.publish(client, asked.where)
 
 
