@@ -1,5 +1,6 @@
 """The two dialogs of a voice design: *Design a voice* (the description and how many candidates) and *Save as a
-voice…* (the name and language of the voice made from one candidate); opening them and reading what came back."""
+voice…* (the name and language of the voice made from one candidate); opening them, reading what came back, and who
+may save a candidate."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access.rights import may_act
 from bot.cloning.command_text import clean_name
 from bot.config import LANGUAGE_PATTERN, Settings
 from bot.design.thread import DEFAULT_CANDIDATES, description_problem
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import design as design_text
 from bot.messages import ids
+from bot.messages import library as library_text
+from bot.records import DesignCandidate, Where
 from bot.revring import MAX_CANDIDATES, MAX_INSTRUCTION_LENGTH
 from bot.slack.api_errors import SLACK_FAILURES, error_code
 
@@ -109,3 +113,12 @@ def read_save(view: dict[str, Any], settings: Settings) -> tuple[Save | None, di
     if not LANGUAGE_PATTERN.fullmatch(language.lower()):
         language = settings.default_language
     return Save(name, language), {}
+
+
+async def save_refusal(client: AsyncWebClient, where: Where, candidate: DesignCandidate) -> str | None:
+    """Why `where.user_id` may not save `candidate`; None when they may: the person who asked for the design, or an
+    admin of its workspace (bot.access.rights), checked on the click and again on the submission."""
+    allowed = await may_act(client, where, owner_id=candidate.user_id)
+    if allowed is None:
+        return library_text.rights_not_checked()
+    return None if allowed else design_text.only_designer_or_admin(candidate.user_id)

@@ -135,6 +135,10 @@ def candidate_expired() -> str:
     )
 
 
+def only_designer_or_admin(designer_id: str) -> str:
+    return f"Only {person(designer_id)}, who asked for this design, or a workspace admin can save it."
+
+
 def candidate_already_saving() -> str:
     return "That candidate is already being saved (or just was): the result is in the design thread."
 

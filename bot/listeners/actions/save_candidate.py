@@ -3,7 +3,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.design.dialogs import SaveTarget, open_save_dialog
+from bot.design.dialogs import SaveTarget, open_save_dialog, save_refusal
 from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import clone_dialog as dialog_text
@@ -12,13 +12,18 @@ from bot.messages import design as design_text
 
 async def handle_save_candidate(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
                                 respond: AsyncRespond):
-    """*Save as a voice…* under a designed candidate: ask for the name and language, unless its hour is over."""
+    """*Save as a voice…* under a designed candidate: ask for the name and language, unless its hour is over or the
+    person may not save it."""
     await ack()
     shared = services(context)
     asked = incoming(context)
     candidate = await shared.store.get_candidate(asked.team_id, str(action.get("value") or ""))
     if candidate is None or candidate.expired:
         await respond(design_text.candidate_expired(), replace_original=False, response_type="ephemeral")
+        return
+    refusal = await save_refusal(client, asked.where, candidate)
+    if refusal is not None:
+        await respond(refusal, replace_original=False, response_type="ephemeral")
         return
     target = SaveTarget(candidate.id, candidate.channel_id, asked.message[1] if asked.message else None)
     if not await open_save_dialog(client, asked.trigger_id or "", shared.settings, target, candidate.index):

@@ -2,7 +2,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.design.dialogs import SaveTarget, read_save
+from bot.design.dialogs import SaveTarget, read_save, save_refusal
 from bot.listeners.body import clone_request, incoming
 from bot.listeners.services import services
 from bot.messages import clone as clone_text
@@ -24,6 +24,10 @@ async def handle_save_candidate_dialog(ack: AsyncAck, view: dict, client: AsyncW
     candidate = await shared.store.get_candidate(asked.team_id, target.candidate_id) if target else None
     if target is None or candidate is None or candidate.expired:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_expired()})
+        return
+    refusal = await save_refusal(client, asked.where, candidate)  # a forged submission is refused here too
+    if refusal is not None:
+        await ack(response_action="errors", errors={ids.NAME_BLOCK: refusal})
         return
     if await shared.revring.client_for(asked.team_id, asked.enterprise_id) is None:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: connection_text.revring_not_connected()})
