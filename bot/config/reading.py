@@ -177,6 +177,16 @@ class Reader:
         self.problems.append(f"{name} must be true or false; it is {_shown(raw)}.")
         return default
 
+    def choice(self, name: str, default: Any, choices: Mapping[str, Any], shown: str) -> Any:
+        """One of `choices`, by its name in any case (`shown` lists the names to tell); `default` when unset."""
+        raw = self.get(name)
+        if raw is None:
+            return default
+        if raw.lower() in choices:
+            return choices[raw.lower()]
+        self.problems.append(f"{name} must be {shown} (default {default}); it is {_shown(raw)}.")
+        return default
+
     def ids(self, name: str, prefixes: str, example: str) -> frozenset[str]:
         """A comma- or space-separated list of Slack ids, such as `U0123ABCD, U0456EFGH`; none when unset."""
         ids = frozenset(part for part in re.split(r"[\s,]+", self.get(name) or "") if part)

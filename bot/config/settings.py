@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -49,6 +50,19 @@ def _ids(name: str, prefixes: str, example: str, *, one: bool = False) -> Any:
     if one:
         return _setting(None, lambda read, _: read.one_id(name, prefixes, example))
     return _setting(frozenset(), lambda read, _: read.ids(name, prefixes, example))
+
+
+class AgentUpdates(StrEnum):
+    """AGENT_UPDATES: who may give a voice to a RevRing agent from Slack (*Use in an agent*, and its *Undo*)."""
+
+    ON = "on"  # the person who cloned the voice, and admins and owners
+    ADMINS = "admins"  # admins and owners only
+    OFF = "off"  # nobody: the button is hidden
+
+
+# The old true/false spellings keep working.
+_AGENT_UPDATES = {**dict.fromkeys(("on", "true", "yes", "1"), AgentUpdates.ON), "admins": AgentUpdates.ADMINS,
+                  **dict.fromkeys(("off", "false", "no", "0"), AgentUpdates.OFF)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +129,9 @@ class Settings(CloneSettings):
     access_contact: str | None = _setting(None, lambda read, _: (read.get("ACCESS_CONTACT") or "")[:200] or None)
     job_retention_days: int = _number("JOB_RETENTION_DAYS", 90, 1, 3650)
     job_lease_seconds: int = _number("JOB_LEASE_SECONDS", 30, 5, 3600)
-    agent_updates: bool = _flag("AGENT_UPDATES", True)  # *Use in an agent* (off hides it for everyone)
+    agent_updates_mode: AgentUpdates = _setting(  # noqa: RUF009 (an enum member: immutable)
+        AgentUpdates.ON,
+        lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"))
     # Both from LOG_LEVEL (default DEFAULT_LOG_LEVEL), read last.
     log_level: int
     library_log_level: int
@@ -127,6 +143,11 @@ class Settings(CloneSettings):
     def distribution(self) -> bool:
         """Any workspace installs the app through OAuth; tokens and RevRing keys are kept per workspace."""
         return self.slack_bot_token is None
+
+    @property
+    def agent_updates(self) -> bool:
+        """*Use in an agent* is offered (AGENT_UPDATES on or admins); who may use it is `agent_updates_mode`'s."""
+        return self.agent_updates_mode is not AgentUpdates.OFF
 
     @property
     def socket_mode(self) -> bool:

@@ -13,8 +13,10 @@ import uuid
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.rights import may_act
+from bot.config import AgentUpdates
 from bot.library import failures as voice_failures
 from bot.library.failures import (
+    AdminsOnly,
     NotConnected,
     NotTheirs,
     Refused,
@@ -37,26 +39,28 @@ log = logging.getLogger(__name__)
 
 
 async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
-                          needs_ready: bool = False) -> Job:
-    """The voice `job_id` of this workspace, if `where.user_id` may `verb` it; else raises `Refused`."""
+                          needs_ready: bool = False, admins_only: bool = False) -> Job:
+    """The voice `job_id` of this workspace, if `where.user_id` may `verb` it (its maker or an admin; `admins_only`:
+    an admin); else raises `Refused`."""
     job = await store.voice_of(where.team_id, job_id) if job_id else None
     if job is None or not job.voice_id:
         raise VoiceGone()
     if job.deleted_at is not None:
         raise VoiceDeleted(job.request.name)
-    await _check_rights(client, where, owner_id=job.request.user_id, verb=verb)
+    await _check_rights(client, where, owner_id=None if admins_only else job.request.user_id, verb=verb)
     status = job.voice_status or "ready"
     if needs_ready and status != "ready":
         raise VoiceNotReady(job.request.name, status)
     return job
 
 
-async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str, verb: str) -> None:
+async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str | None, verb: str) -> None:
+    """bot.access.rights' rule: `owner_id` (None: nobody's own, AGENT_UPDATES=admins) or an admin."""
     allowed = await may_act(client, where, owner_id=owner_id)
     if allowed is None:
         raise RightsUnknown()
     if not allowed:
-        raise NotTheirs(verb, owner_id)
+        raise NotTheirs(verb, owner_id) if owner_id else AdminsOnly()
 
 
 async def revring_for(accounts: RevRingAccounts, where: Where) -> RevRingClient:
@@ -88,13 +92,15 @@ async def agent_labels(store: RequestStore, where: Where, agents: list[Agent]) -
 
 
 async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                     job_id: str, agent_id: str, *, agent_updates: bool) -> str:
+                     job_id: str, agent_id: str, *, agent_updates: AgentUpdates) -> str:
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
-    Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES, without which nothing is changed."""
-    if not agent_updates:
+    Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES (off: nothing is changed; admins: only
+    admins may)."""
+    if agent_updates is AgentUpdates.OFF:
         return agents_text.agent_updates_off()
     try:
-        job = await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True)
+        job = await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True,
+                                    admins_only=agent_updates is AgentUpdates.ADMINS)
         revring = await revring_for(accounts, where)
     except Refused as refused:
         return voice_failures.refusal(refused)
@@ -131,15 +137,18 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
 
 
 async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                      change_id: str, message: tuple[str, str] | None) -> str | None:
-    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so."""
+                      change_id: str, message: tuple[str, str] | None, *, admins_only: bool = False) -> str | None:
+    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may:
+    whoever made the change, the voice's maker, or an admin (`admins_only`, AGENT_UPDATES=admins: an admin)."""
     change = await store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
         return agents_text.agent_change_gone()
     if change.undone_at is not None:
         return agents_text.agent_change_already_undone()
     try:
-        if where.user_id != change.changed_by:
+        if admins_only:
+            await _check_rights(client, where, owner_id=None, verb="undo changes to")
+        elif where.user_id != change.changed_by:
             job = await store.voice_of(where.team_id, change.job_id)
             owner = job.request.user_id if job else change.changed_by
             await _check_rights(client, where, owner_id=owner, verb="undo changes to")

@@ -49,6 +49,10 @@ class NotTheirs(Refused):
         self.verb, self.owner_id = verb, owner_id
 
 
+class AdminsOnly(Refused):
+    """AGENT_UPDATES=admins (agents are changed by admins only), and the person is not an admin of the workspace."""
+
+
 class VoiceNotReady(Refused):
     def __init__(self, name: str, status: str) -> None:
         super().__init__(name, status)
@@ -67,6 +71,8 @@ def refusal(error: Refused) -> str:
             return library_text.rights_not_checked()
         case NotTheirs():
             return library_text.only_owner_or_admin(error.verb, error.owner_id)
+        case AdminsOnly():
+            return agents_text.agent_updates_admins_only()
         case VoiceNotReady():
             return agents_text.voice_not_ready(error.name, error.status)
         case NotConnected():

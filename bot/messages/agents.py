@@ -138,6 +138,12 @@ def agent_updates_off() -> str:
     return "Giving voices to agents from Slack is turned off here (the bot's `AGENT_UPDATES` setting)."
 
 
+def agent_updates_admins_only() -> str:
+    """AGENT_UPDATES=admins: giving voices to agents (and undoing it) is for admins."""
+    return ("Only a workspace admin or owner can give voices to agents here, or undo that (the bot's `AGENT_UPDATES` "
+            "setting is `admins`).")
+
+
 def agent_updates_not_allowed(voice_id: str) -> str:
     return (
         "This RevRing account cannot update agents through the API, so I couldn't give it the voice. "

@@ -3,6 +3,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import AgentUpdates
 from bot.library import actions as voice_actions
 from bot.listeners.body import incoming
 from bot.listeners.services import services
@@ -15,7 +16,8 @@ async def handle_undo_agent_change(ack: AsyncAck, action: dict, client: AsyncWeb
     await ack()
     shared = services(context)
     asked = incoming(context)
-    text = await voice_actions.undo_change(shared.store, shared.revring, client, asked.where,
-                                           str(action.get("value") or ""), asked.message)
+    text = await voice_actions.undo_change(
+        shared.store, shared.revring, client, asked.where, str(action.get("value") or ""), asked.message,
+        admins_only=shared.settings.agent_updates_mode is AgentUpdates.ADMINS)
     if text is not None:
         await tell(client, asked, respond, text)
