@@ -1,4 +1,8 @@
-"""Who may clone voices: the workspace's own people (not Slack Connect guests), and the allowlists."""
+"""Who may clone voices: the workspace's own people (not Slack Connect guests), and the allowlists.
+
+What Slack said is remembered for a few minutes per installation, never across them: the same person (someone in a
+Slack Connect channel) is one of A's own people and a guest in B, and the same shared channel has the bot in it
+in A but not in B."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from bot.slack.api_errors import SLACK_FAILURES, error_code
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300.0
+# An installation: its team and its Enterprise Grid org (an org-wide install may have no team).
+Installation = tuple[str | None, str | None]
 # users.info answers that do say something: nobody the bot can see by that id, so not one of the workspace's own.
 _NO_SUCH_USER = {"user_not_found", "user_not_visible"}
 
@@ -32,14 +38,18 @@ class Actor:
     # ALLOWED_CHANNEL_IDS (which says where clones may be asked for) has nothing to say; the people rules hold.
     outside_conversations: bool = False
 
+    @property
+    def installation(self) -> Installation:
+        return self.installation_team_id, self.installation_enterprise_id
+
 
 class AccessPolicy:
     """Answers "may this person clone here?" with None (yes) or the sentence to show them."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._members: dict[str, tuple[float, bool]] = {}
-        self._group: tuple[float, frozenset[str]] | None = None
+        self._members: dict[tuple[Installation, str], tuple[float, bool]] = {}
+        self._groups: dict[Installation, tuple[float, frozenset[str]]] = {}
 
     async def refusal(self, client: AsyncWebClient, actor: Actor) -> str | None:
         settings = self._settings
@@ -60,7 +70,8 @@ class AccessPolicy:
     async def _is_member(self, client: AsyncWebClient, actor: Actor) -> bool | None:
         """A member of the installing workspace (or its org); Slack Connect guests are not. None: Slack could not
         say (an error or no answer), which is not remembered, so the next request asks again."""
-        cached = self._members.get(actor.user_id)
+        key = (actor.installation, actor.user_id)
+        cached = self._members.get(key)
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
         try:
@@ -73,7 +84,7 @@ class AccessPolicy:
             return None
         member = one_of_its_own(response.get("user") or {}, actor.installation_team_id,
                                 actor.installation_enterprise_id)
-        self._members[actor.user_id] = (time.monotonic(), member)
+        self._members[key] = (time.monotonic(), member)
         return member
 
     async def _is_allowed(self, client: AsyncWebClient, actor: Actor) -> bool:
@@ -82,11 +93,13 @@ class AccessPolicy:
         group = self._settings.allowed_usergroup_id
         if not group:
             return False
-        return actor.user_id in await self._group_members(client, group)
+        return actor.user_id in await self._group_members(client, actor.installation, group)
 
-    async def _group_members(self, client: AsyncWebClient, group: str) -> frozenset[str]:
-        if self._group and time.monotonic() - self._group[0] < CACHE_SECONDS:
-            return self._group[1]
+    async def _group_members(self, client: AsyncWebClient, installation: Installation,
+                             group: str) -> frozenset[str]:
+        cached = self._groups.get(installation)
+        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
         try:
             response = await client.usergroups_users_list(usergroup=group)
         except SLACK_FAILURES as error:
@@ -94,7 +107,7 @@ class AccessPolicy:
                         extra={"slack_error": error_code(error)})
             return frozenset()
         members = frozenset(str(user) for user in response.get("users") or [])
-        self._group = (time.monotonic(), members)
+        self._groups[installation] = (time.monotonic(), members)
         return members
 
 
@@ -106,10 +119,12 @@ class ChannelMembership:
     """
 
     def __init__(self) -> None:
-        self._known: dict[str, float] = {}
+        self._known: dict[tuple[Installation, str], float] = {}
 
-    async def includes_bot(self, client: AsyncWebClient, channel_id: str) -> bool:
-        if time.monotonic() - self._known.get(channel_id, -CACHE_SECONDS) < CACHE_SECONDS:
+    async def includes_bot(self, client: AsyncWebClient, installation: Installation, channel_id: str) -> bool:
+        """Whether the bot of `installation` (whose token `client` holds) is in `channel_id`."""
+        key = (installation, channel_id)
+        if time.monotonic() - self._known.get(key, -CACHE_SECONDS) < CACHE_SECONDS:
             return True
         try:
             response = await client.conversations_info(channel=channel_id)
@@ -118,5 +133,5 @@ class ChannelMembership:
         channel = response.get("channel") or {}
         member = bool(channel.get("is_member") or channel.get("is_im"))
         if member:
-            self._known[channel_id] = time.monotonic()
+            self._known[key] = time.monotonic()
         return member

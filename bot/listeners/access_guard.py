@@ -9,7 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access.membership import Actor
+from bot.access.membership import Actor, Installation
 from bot.cloning.dialog import DialogTarget
 from bot.listeners.body import Incoming, incoming
 from bot.listeners.services import services
@@ -17,16 +17,18 @@ from bot.listeners.tell import notify
 from bot.messages import ids
 
 
+def installation_of(context: AsyncBoltContext) -> Installation:
+    """The installation that answers the request (its team and org): what Slack tells the bot is of that one."""
+    result = context.authorize_result
+    return ((result.team_id if result else None) or context.team_id,
+            (result.enterprise_id if result else None) or context.enterprise_id)
+
+
 def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
              outside_conversations: bool = False) -> Actor:
-    result = context.authorize_result
-    return Actor(
-        user_id=user_id,
-        channel_id=channel_id,
-        installation_team_id=(result.team_id if result else None) or context.team_id,
-        installation_enterprise_id=(result.enterprise_id if result else None) or context.enterprise_id,
-        outside_conversations=outside_conversations,
-    )
+    team_id, enterprise_id = installation_of(context)
+    return Actor(user_id=user_id, channel_id=channel_id, installation_team_id=team_id,
+                 installation_enterprise_id=enterprise_id, outside_conversations=outside_conversations)
 
 
 async def guard_access(

@@ -7,6 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.command_text import Intent, parse_clone_text
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
+from bot.listeners.access_guard import installation_of
 from bot.listeners.body import clone_request, incoming, pending_command
 from bot.listeners.commands.design_voice import design_from_command
 from bot.listeners.services import services
@@ -52,7 +53,7 @@ async def handle_clone_voice(
     team_id, user_id = asked.team_id, asked.user_id
     # The slow membership check comes first, so that taking the shared audio (or leaving the command for the
     # file) follows at once and a file arriving meanwhile can't slip between the two.
-    member = await shared.membership.includes_bot(client, channel_id)
+    member = await shared.membership.includes_bot(client, installation_of(context), channel_id)
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
         request = clone_request(asked, recent.file, channel_id=channel_id, message_ts=recent.message_ts,
