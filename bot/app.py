@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sysconfig
 import time
 import traceback
 import uuid
@@ -274,7 +275,7 @@ async def _slack_events(request: web.Request) -> web.StreamResponse:
         # A body Bolt fails on again while building its own error handler's arguments (`"event": null` does so
         # in its authorization middleware, then in `to_event`) escapes Bolt altogether: the sender's fault if
         # Bolt raised it, a 500 only if our own code did.
-        if not _raised_inside_bolt(error):
+        if not _raised_inside_bolt(error, caught_here=True):
             raise
         log.info("refused a request Bolt could not read", exc_info=error)
         return web.Response(status=400, text="bad request")
@@ -306,7 +307,22 @@ async def refuse_what_bolt_cannot_read(
     return None
 
 
-def _raised_inside_bolt(error: BaseException) -> bool:
-    """True when the innermost frame of the traceback is Bolt's own code, not ours or a library we call."""
-    frames = list(traceback.walk_tb(error.__traceback__))
-    return bool(frames) and str(frames[-1][0].f_globals.get("__name__", "")).startswith("slack_bolt.")
+# Where installed libraries and the standard library live (the bot itself may be installed in editable mode, so
+# its own files are never under these).
+_LIBRARY_PATHS = tuple({sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def _raised_inside_bolt(error: BaseException, *, caught_here: bool = False) -> bool:
+    """True when Bolt, reading the request, failed on its shape: Bolt's own code is on the traceback and nothing
+    but installed libraries and the standard library is (any code of ours, a listener say, makes it a bug: 500),
+    and the error is not trouble reaching Slack (nor any other I/O: also a 500). The innermost frame may be a
+    library Bolt hands a value to: a `team_id` that is an object fails in yarl when Bolt's authorization passes
+    it on to `auth.test`."""
+    if isinstance(error, OSError | aiohttp.ClientError | SlackApiError | TimeoutError):
+        return False
+    tb = error.__traceback__
+    if caught_here and tb is not None:  # the first frame is the one that caught it (`_slack_events`)
+        tb = tb.tb_next
+    frames = [frame for frame, _line in traceback.walk_tb(tb)]
+    in_bolt = any(str(frame.f_globals.get("__name__", "")).startswith("slack_bolt.") for frame in frames)
+    return in_bolt and all(frame.f_code.co_filename.startswith(_LIBRARY_PATHS) for frame in frames)
