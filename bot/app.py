@@ -29,6 +29,7 @@ from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
 from bot.cloning.pipeline import Pipeline
 from bot.config import Settings
+from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
 from bot.listeners import register_listeners, store_trouble
 from bot.listeners.services import CONTEXT_KEY, Services
@@ -163,8 +164,9 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
                         slack_clients=SlackClients(client, installations),
                         shared_database=settings.database.is_postgres, on_answered=home)
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
+        designs = DesignLimits(store, per_hour=settings.designs_per_hour, at_once=settings.max_concurrent_clones)
         shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
-                          accounts, home, connection, installations)
+                          accounts, home, connection, designs, installations)
         bolt = build_bolt_app(settings, client, shared, oauth)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared

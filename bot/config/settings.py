@@ -119,6 +119,7 @@ class Settings(CloneSettings):
         "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600)
     max_concurrent_clones: int = _number("MAX_CONCURRENT_CLONES", 4, 1, 256)
     clones_per_hour: int = _number("CLONES_PER_HOUR", 10, 1, 10000)
+    designs_per_hour: int = _number("DESIGNS_PER_HOUR", 10, 1, 10000)  # per person, like CLONES_PER_HOUR
     shutdown_grace_seconds: int = _number("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600)
     shutdown_drain_seconds: int = _number("SHUTDOWN_DRAIN_SECONDS", 0, 0, 3600)
     pending_minutes: int = 10  # not read from the environment

@@ -35,6 +35,7 @@ class DesignRequest:
     channel_id: str  # where the thread goes: a conversation, or the person's id for their DM with the bot
     description: str
     count: int
+    enterprise_id: str | None = None  # the Enterprise Grid org, if any: an org-wide uninstall forgets its candidates
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ async def _show(
         kept = await store.add_candidate(
             team_id=request.team_id, user_id=request.user_id, file_id=file_id, index=number,
             channel_id=thread.channel, thread_ts=thread.ts, keep_seconds=CANDIDATE_SECONDS,
+            enterprise_id=request.enterprise_id,
         )
     except StoreUnavailable as error:
         log.warning("designed candidate not kept: the database is unreachable", extra={"cause": str(error)})

@@ -11,6 +11,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
 from bot.config import Settings
+from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
 from bot.ops.metrics import Metrics
 from bot.store import RequestStore
@@ -31,6 +32,7 @@ class Services:
     revring: RevRingAccounts
     home: HomeTab
     connection: RevRingConnection  # the Home tab's RevRing key: who may change it, and each change told
+    designs: DesignLimits
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
 
 

@@ -44,6 +44,21 @@ def design_started(count: int) -> str:
     return f"Designing {_candidates(count)} from your description… they'll appear in a thread here."
 
 
+def designs_busy() -> str:
+    """Every design slot of this instance is taken (MAX_CONCURRENT_CLONES): nothing was sent or counted."""
+    return "I'm designing as many voices as I can at once right now. Please try again in a minute."
+
+
+def over_the_design_limit(limit: int, retry_after_seconds: float) -> str:
+    """The answer to a person over DESIGNS_PER_HOUR, from the command or the dialog: nothing was sent."""
+    minutes = max(round(retry_after_seconds / 60), 1)
+    designs = "1 design" if limit == 1 else f"{limit} designs"
+    return (
+        f"You've asked for {designs} in the last hour, which is the most allowed. "
+        f"You can design again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    )
+
+
 def design_moved_to_dm() -> str:
     return "I can't post in this conversation, so your voice design is in our DM instead."
 

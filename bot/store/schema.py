@@ -64,6 +64,13 @@ design_candidates = Table(
     Column("file_id", Text, nullable=False), Column("candidate_index", Integer, nullable=False),
     Column("channel_id", Text, nullable=False), Column("thread_ts", Text, nullable=False),
     Column("created_at", Double, nullable=False), Column("expires_at", Double, nullable=False),
+    Column("enterprise_id", Text),  # migration 7: so an org-wide uninstall finds them
+)
+# Every design asked of RevRing (migration 7): what DESIGNS_PER_HOUR counts.
+design_starts = Table(
+    "design_starts", metadata,
+    Column("team_id", Text, nullable=False), Column("enterprise_id", Text), Column("user_id", Text, nullable=False),
+    Column("started_at", Double, nullable=False),
 )
 
 # *Use in an agent*: each change of an agent's voice, and its *Undo*.
@@ -308,8 +315,22 @@ async def _6_first_installers(conn: AsyncConnection) -> None:
                            [{"owner": owner, "user_id": user_id} for owner, user_id in first.items()])
 
 
+_DESIGN_LIMITS = """
+CREATE TABLE design_starts (
+    team_id TEXT NOT NULL, enterprise_id TEXT, user_id TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL);
+CREATE INDEX design_starts_by_user ON design_starts (team_id, user_id, started_at);
+ALTER TABLE design_candidates ADD COLUMN enterprise_id TEXT
+"""
+
+
+async def _7_design_limits(conn: AsyncConnection) -> None:
+    """DESIGNS_PER_HOUR: a row per design asked of RevRing; and the org of each design candidate (an uninstall)."""
+    await _script(conn, _DESIGN_LIMITS)
+
+
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library, _5_distribution, _6_first_installers,
+    _7_design_limits,
 )
 LATEST = len(MIGRATIONS)
 # Held by the instance that is upgrading (pg_advisory_xact_lock's one-number key space; row locks use two numbers).

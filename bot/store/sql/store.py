@@ -30,12 +30,13 @@ from bot.store.schema import (
     claims,
     clone_starts,
     design_candidates,
+    design_starts,
     jobs,
     pending,
     recent_audio,
     upgrade,
 )
-from bot.store.sql.design import CANDIDATE_KEPT_EXPIRED, SQLDesignCandidates
+from bot.store.sql.design import CANDIDATE_KEPT_EXPIRED, DESIGN_WINDOW_SECONDS, SQLDesignCandidates
 from bot.store.sql.inbox import SQLInbox
 from bot.store.sql.jobs import SQLJobQueue
 from bot.store.sql.library import SQLVoiceLibrary
@@ -97,7 +98,7 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
 
     async def prune(self, job_cutoff: float) -> int:
         """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys, design
-        candidates a day after their hour."""
+        candidates a day after their hour, designs no longer counted."""
         now = self.clock()
         old_finished = select(jobs.c.id).where(jobs.c.created_at < job_cutoff,
                                                jobs.c.stage.not_in([str(s) for s in UNFINISHED]))
@@ -107,6 +108,7 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
             await conn.execute(delete(claims).where(claims.c.claimed_at < now - CLAIM_SECONDS))
             await conn.execute(delete(design_candidates)
                                .where(design_candidates.c.expires_at < now - CANDIDATE_KEPT_EXPIRED))
+            await conn.execute(delete(design_starts).where(design_starts.c.started_at <= now - DESIGN_WINDOW_SECONDS))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
             await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
