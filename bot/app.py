@@ -193,11 +193,16 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
 
 
 async def _prune_every_hour(store: RequestStore, retention_days: int) -> None:
-    """Expired entries and old job records go now, then every hour."""
+    """Expired entries and old job records go now, then every hour; a database down at that moment is tried again
+    at the next hour (the loop would otherwise end, and nothing be pruned again until a restart)."""
     while True:
-        forgotten = await store.prune(time.time() - retention_days * 86400)
-        if forgotten:
-            log.info("forgot old job records", extra={"count": forgotten, "days": retention_days})
+        try:
+            forgotten = await store.prune(time.time() - retention_days * 86400)
+        except StoreUnavailable as error:
+            log.warning("nothing pruned: the database is unreachable", extra={"cause": str(error)})
+        else:
+            if forgotten:
+                log.info("forgot old job records", extra={"count": forgotten, "days": retention_days})
         await asyncio.sleep(3600)
 
 

@@ -19,8 +19,9 @@ class RequestStore(Inbox, JobQueue, VoiceLibrary, DesignCandidates, Workspaces, 
     """What the bot remembers across requests and restarts, on one database, and what spans its aggregates."""
 
     async def prune(self, job_cutoff: float) -> int:
-        """Drop what has expired (waiting commands and audio, dedupe keys, design candidates a day after their hour)
-        and finished jobs created before `job_cutoff`, with their agent changes; return how many jobs went."""
+        """Drop what has expired (waiting commands and audio, dedupe keys, design candidates a day after their hour,
+        designs older than the hour DESIGNS_PER_HOUR counts, OAuth states past their expiry) and finished jobs created
+        before `job_cutoff`, with their agent changes; return how many jobs went."""
         ...
 
     async def ping(self) -> None:

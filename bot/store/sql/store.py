@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +35,7 @@ from bot.store.schema import (
     jobs,
     pending,
     recent_audio,
+    slack_oauth_states,
     upgrade,
 )
 from bot.store.sql.design import CANDIDATE_KEPT_EXPIRED, DESIGN_WINDOW_SECONDS, SQLDesignCandidates
@@ -98,8 +100,11 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
 
     async def prune(self, job_cutoff: float) -> int:
         """Drop what has expired: old finished jobs, stale waiting commands and audio, old dedupe keys, design
-        candidates a day after their hour, designs no longer counted."""
+        candidates a day after their hour, designs no longer counted, and OAuth states past their 10 minutes (each
+        GET /slack/install writes one, and only a finished install takes its own away)."""
         now = self.clock()
+        # slack_sdk writes a state's expiry in UTC without a time zone.
+        states_expired = datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
         old_finished = select(jobs.c.id).where(jobs.c.created_at < job_cutoff,
                                                jobs.c.stage.not_in([str(s) for s in UNFINISHED]))
         async with self._transaction() as conn:
@@ -109,6 +114,7 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
             await conn.execute(delete(design_candidates)
                                .where(design_candidates.c.expires_at < now - CANDIDATE_KEPT_EXPIRED))
             await conn.execute(delete(design_starts).where(design_starts.c.started_at <= now - DESIGN_WINDOW_SECONDS))
+            await conn.execute(delete(slack_oauth_states).where(slack_oauth_states.c.expire_at <= states_expired))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
             await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
