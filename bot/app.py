@@ -157,6 +157,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         accounts = RevRingAccounts(
             settings.revring_api_key, revring_client, store,
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
+            default_serves=settings.server_key_workspaces,
         )
         connection = RevRingConnection(settings, accounts, installations, store)
         home = HomeTab(store, settings, connection)

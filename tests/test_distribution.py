@@ -276,7 +276,7 @@ async def test_a_clone_without_a_key_asks_for_an_admin_and_downloads_nothing(dis
     assert dist.slack.download_auth == [] and dist.revring.attempts == 0
 
 
-@pytest.mark.parametrize("dist", [{"REVRING_API_KEY": SERVER_KEY}], indirect=True)
+@pytest.mark.parametrize("dist", [{"REVRING_API_KEY": SERVER_KEY, "REVRING_API_KEY_WORKSPACES": "*"}], indirect=True)
 async def test_the_servers_key_serves_workspaces_without_their_own(dist: Dist):
     await installed(dist, dist.acme, dist.globex)
     await dist.person(dist.globex).connect(GLOBEX_KEY)

@@ -67,8 +67,8 @@ async def run_checks(settings: Settings, out: TextIO) -> bool:
 
 
 async def _check_distribution(settings: Settings, report: Callable[[Result], None]) -> None:
-    """The app's credentials and ENCRYPTION_KEY, the signing secret, the fallback RevRing key if there is one, and the
-    database with its workspaces (counts only)."""
+    """The app's credentials and ENCRYPTION_KEY, the signing secret, the fallback RevRing key if there is one and which
+    workspaces it serves, and the database with its workspaces (counts only)."""
     report(workspaces.app_credentials(settings))
     report(check_signing_secret(settings))
     report(workspaces.encryption_key(settings))
@@ -76,6 +76,7 @@ async def _check_distribution(settings: Settings, report: Callable[[Result], Non
     if settings.revring_api_key:
         async with _session() as session:
             report(await check_revring(settings, session, fallback))
+        report(workspaces.server_key_serves(settings))
     else:
         report(Result(fallback, None,
                       "not set: a workspace clones only once its admin connects RevRing in the Home tab."))

@@ -33,6 +33,21 @@ def encryption_key(settings: Settings) -> Result:
     return Result("Encryption key", True, f"a valid Fernet key{extra}")
 
 
+def server_key_serves(settings: Settings) -> Result:
+    """Which workspaces REVRING_API_KEY serves (those without a key of their own): the ids the operator listed in
+    REVRING_API_KEY_WORKSPACES, every one for `*`, or none."""
+    name = "Workspaces the server's RevRing key serves"
+    listed = settings.server_key_workspaces
+    if listed is None:
+        return Result(name, True, "every workspace that installs the app and connects no key of its own "
+                                  "(REVRING_API_KEY_WORKSPACES=*)")
+    if not listed:
+        return Result(name, None, "none: REVRING_API_KEY_WORKSPACES is not set, so each workspace connects its own "
+                                  "key in the Home tab (list team or enterprise ids there, or *, to lend this key)")
+    return Result(name, True, f"{', '.join(sorted(listed))}, when they connect no key of their own "
+                              "(REVRING_API_KEY_WORKSPACES)")
+
+
 async def workspaces(settings: Settings) -> Result:
     """How many workspaces are installed and connected, and whether ENCRYPTION_KEY opens every stored key."""
     ok, detail, fix = await _workspaces(settings)

@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet
 from bot.cloning.audio import AudioLimits
 from bot.store.database import parse_database_url
 
+EVERY_WORKSPACE = "*"  # REVRING_API_KEY_WORKSPACES: the server's key serves every workspace that installs the app
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 # LOG_LEVEL: our own lines at that level; the libraries' (aiosqlite, slack_sdk, aiohttp, asyncio) stay at warning
@@ -194,6 +195,21 @@ class Reader:
             if not re.fullmatch(rf"[{prefixes}][A-Z0-9]{{2,20}}", slack_id):
                 self.problems.append(
                     f"{name} must list Slack ids such as {example} (copy one from a profile or channel's details); "
+                    f"{slack_id[:30]!r} isn't one."
+                )
+                return frozenset()
+        return ids
+
+    def workspace_ids(self, name: str) -> frozenset[str]:
+        """`*` alone (every workspace), or team and enterprise ids, comma- or space-separated; none when unset."""
+        ids = frozenset(part for part in re.split(r"[\s,]+", self.get(name) or "") if part)
+        if ids == {EVERY_WORKSPACE}:
+            return ids
+        for slack_id in sorted(ids):
+            if not re.fullmatch(r"[TE][A-Z0-9]{2,20}", slack_id):
+                self.problems.append(
+                    f"{name} must be {EVERY_WORKSPACE} (every workspace) or list team and enterprise ids such as "
+                    f"T0123ABCD, E0123ABCD (a workspace's id is in its URL, app.slack.com/client/T…); "
                     f"{slack_id[:30]!r} isn't one."
                 )
                 return frozenset()

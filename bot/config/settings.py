@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.cloning.audio import AudioLimits
-from bot.config.reading import HELP, ConfigError, Reader
+from bot.config.reading import EVERY_WORKSPACE, HELP, ConfigError, Reader
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_SQLITE_FILE,
@@ -133,6 +133,9 @@ class Settings(CloneSettings):
     agent_updates_mode: AgentUpdates = _setting(  # noqa: RUF009 (an enum member: immutable)
         AgentUpdates.ON,
         lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"))
+    # Distribution mode: the team and enterprise ids REVRING_API_KEY serves (EVERY_WORKSPACE: any); none when unset.
+    revring_api_key_workspaces: frozenset[str] = _setting(
+        frozenset(), lambda read, _: read.workspace_ids("REVRING_API_KEY_WORKSPACES"))
     # Both from LOG_LEVEL (default DEFAULT_LOG_LEVEL), read last.
     log_level: int
     library_log_level: int
@@ -149,6 +152,14 @@ class Settings(CloneSettings):
     def agent_updates(self) -> bool:
         """*Use in an agent* is offered (AGENT_UPDATES on or admins); who may use it is `agent_updates_mode`'s."""
         return self.agent_updates_mode is not AgentUpdates.OFF
+
+    @property
+    def server_key_workspaces(self) -> frozenset[str] | None:
+        """The team and enterprise ids REVRING_API_KEY serves when they have no key of their own: None for any (one
+        workspace, or `*`); in distribution mode none unless REVRING_API_KEY_WORKSPACES lists them."""
+        if not self.distribution or EVERY_WORKSPACE in self.revring_api_key_workspaces:
+            return None
+        return self.revring_api_key_workspaces
 
     @property
     def socket_mode(self) -> bool:
@@ -177,13 +188,23 @@ class Settings(CloneSettings):
 
     @property
     def warnings(self) -> list[str]:
-        """Settings that work now but will not once something else changes; one line each."""
+        """Settings that work now but will not, or not as one may expect, once something else changes; one line each."""
+        warnings = []
         if self.slack_signing_secret is None:
-            return [
+            warnings.append(
                 "SLACK_SIGNING_SECRET is not set: Socket Mode does not need it, but HTTP mode (no SLACK_APP_TOKEN) "
                 f"will, and /slack/events is not served without it. It is {HELP['SLACK_SIGNING_SECRET']}."
-            ]
-        return []
+            )
+        if not self.distribution and self.revring_api_key_workspaces:
+            warnings.append("REVRING_API_KEY_WORKSPACES applies only in distribution mode: with SLACK_BOT_TOKEN, "
+                            "REVRING_API_KEY serves the one workspace.")
+        if self.distribution and self.revring_api_key and not self.revring_api_key_workspaces:
+            warnings.append(
+                "REVRING_API_KEY is set but serves no workspace, since REVRING_API_KEY_WORKSPACES is not: each "
+                "workspace connects its own key in the Home tab. To lend it, list team or enterprise ids in "
+                "REVRING_API_KEY_WORKSPACES (or * for every workspace that installs the app)."
+            )
+        return warnings
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -211,6 +232,9 @@ class Settings(CloneSettings):
                                                 shape="it is a string of hex digits"),
                 encryption_key=read.fernet_keys("ENCRYPTION_KEY"),
             )
+            if values["revring_api_key_workspaces"] and not values["revring_api_key"]:
+                read.problems.append("REVRING_API_KEY_WORKSPACES lists the workspaces REVRING_API_KEY serves, but "
+                                     "REVRING_API_KEY is not set: set it, or remove REVRING_API_KEY_WORKSPACES.")
         values["log_level"], values["library_log_level"] = read.log_levels("LOG_LEVEL", DEFAULT_LOG_LEVEL)
         if read.problems:
             raise ConfigError(read.problems)

@@ -2,7 +2,9 @@
 
 The one place that says it. With one workspace (SLACK_BOT_TOKEN), REVRING_API_KEY serves every request. In
 distribution mode a workspace (or a whole Enterprise Grid org, for an org-wide install) connects its own key, kept
-encrypted in the store; REVRING_API_KEY, if set, serves the workspaces that have not.
+encrypted in the store; REVRING_API_KEY, if set, serves only the workspaces and orgs REVRING_API_KEY_WORKSPACES
+lists (or, with `*`, every one) that have not: anyone may install the app through the public install page, and the
+server's key would otherwise pay for every one of them.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ class KeyStatus:
 class RevRingAccounts:
     """`make_client(key)` builds a RevRing client on the app's one session; `vault` is None with one workspace.
     `on_key` is told every key read from the vault or typed into the key dialog, before it is used (the logs
-    scrub it)."""
+    scrub it). `default_serves` are the team and enterprise ids `default_key` serves; None for any."""
 
     def __init__(self, default_key: str | None, make_client: Callable[[str], RevRingClient],
                  store: Workspaces | None = None, vault: KeyVault | None = None,
-                 on_key: Callable[[str], None] = lambda _key: None) -> None:
+                 on_key: Callable[[str], None] = lambda _key: None,
+                 default_serves: frozenset[str] | None = None) -> None:
         self._default = make_client(default_key) if default_key else None
+        self._default_serves = default_serves
         self._make_client = make_client
         self._store = store
         self._vault = vault
@@ -50,13 +54,19 @@ class RevRingAccounts:
     async def client_for(self, team_id: str | None, enterprise_id: str | None = None) -> RevRingClient | None:
         """The client for the workspace (or Enterprise Grid org); None when no RevRing key is connected for it."""
         key, _stored = await self._own_key(team_id, enterprise_id)
-        return self._make_client(key) if key else self._default
+        return self._make_client(key) if key else self._default_for(team_id, enterprise_id)
 
     async def status(self, team_id: str | None, enterprise_id: str | None = None) -> KeyStatus:
         key, stored = await self._own_key(team_id, enterprise_id)
         if key and stored is not None:
             return KeyStatus(Connection.OWN_KEY, masked(key), stored.connected_by, stored.connected_at)
-        return KeyStatus(Connection.SERVER_KEY if self._default else Connection.NONE)
+        return KeyStatus(Connection.SERVER_KEY if self._default_for(team_id, enterprise_id) else Connection.NONE)
+
+    def _default_for(self, team_id: str | None, enterprise_id: str | None) -> RevRingClient | None:
+        """The server's client, if it serves the workspace (or its org)."""
+        if self._default_serves is None or {team_id, enterprise_id} & self._default_serves:
+            return self._default
+        return None
 
     def candidate(self, key: str) -> RevRingClient:
         """A client for a key someone is about to connect, to prove it first (`check_key`)."""
