@@ -52,7 +52,8 @@ class Workspaces(Protocol):
 
     async def forget_workspace(self, team_id: str | None, enterprise_id: str | None) -> int:
         """The workspace (`team_id`), or with no team the whole org (`enterprise_id`), uninstalled the app: its
-        RevRing key, first installer, waiting commands, recent audio and job records go at once. Returns how many
-        jobs went; a runner still holding one of them finds its next fenced write refused and stops without a
-        word."""
+        RevRing key, first installer, waiting commands, recent audio, design candidates and counts, job records and
+        their agent changes go at once. An org's uninstall leaves the workspaces of the org that installed the app on
+        their own (their installation still serves them). Returns how many jobs went; a runner still holding one of
+        them finds its next fenced write refused and stops without a word."""
         ...

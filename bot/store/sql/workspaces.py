@@ -6,11 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, Table, delete, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, select, update
 
-from bot.store.schema import clone_starts, installers, jobs, pending, recent_audio, revring_keys
+from bot.store.schema import (
+    agent_changes,
+    clone_starts,
+    design_candidates,
+    design_starts,
+    installers,
+    jobs,
+    pending,
+    recent_audio,
+    revring_keys,
+    slack_bots,
+)
 from bot.store.sql.base import SQLAggregate
 from bot.store.workspaces import StoredKey
+
+# What an installation leaves behind, each table with a team_id and an enterprise_id (agent changes and clone starts
+# go with their jobs).
+_OF_A_WORKSPACE = (pending, recent_audio, design_candidates, design_starts)
 
 
 class SQLWorkspaces(SQLAggregate):
@@ -56,16 +71,22 @@ class SQLWorkspaces(SQLAggregate):
         of: Callable[[Table], ColumnElement[bool]]
         if team_id:
             owner, of = team_id, lambda table: table.c.team_id == team_id
-        elif enterprise_id:  # an org-wide install: every workspace of the org
-            owner, of = enterprise_id, lambda table: table.c.enterprise_id == enterprise_id
+        elif enterprise_id:
+            # An org-wide install: every workspace of the org, but those that installed the app on their own, whose
+            # requests their own installation serves (bot.workspaces.slack_clients.find_bot) and goes on serving.
+            installed_alone = select(slack_bots.c.team_id).where(slack_bots.c.enterprise_id == enterprise_id,
+                                                                 slack_bots.c.team_id.is_not(None))
+            owner, of = enterprise_id, lambda table: and_(table.c.enterprise_id == enterprise_id,
+                                                          table.c.team_id.not_in(installed_alone))
         else:
             return 0
         async with self._transaction() as conn:
             await conn.execute(delete(revring_keys).where(revring_keys.c.owner == owner))
             await conn.execute(delete(installers).where(installers.c.owner == owner))
-            for table in (pending, recent_audio):
+            for table in _OF_A_WORKSPACE:
                 await conn.execute(delete(table).where(of(table)))
             their_jobs = select(jobs.c.id).where(of(jobs))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(their_jobs)))
+            await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(their_jobs)))
             result = await conn.execute(delete(jobs).where(of(jobs)))
         return result.rowcount
