@@ -1,4 +1,4 @@
-"""slack_sdk's installation and OAuth state stores, on the store's own database (the tables of schema migration 3).
+"""slack_sdk's installation and OAuth state stores, on the store's own database (the tables of schema migration 5).
 
 Several instances share them: an install started on one instance can finish on another.
 """
