@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.scheduling import LeaseLost
 from bot.config import Settings
-from bot.records import Answer, Stage
+from bot.records import Answer, Job, Stage
 from bot.store import SQLStore
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM, BotClient, Harness, make_env, start_bot
 from tests.doubles.fake_revring import FakeRevRing
@@ -87,3 +87,19 @@ async def test_a_voice_made_while_the_database_was_down_past_the_lease_is_still_
         await other.close()
         await runner.cleanup()
         await proxy.stop()
+
+
+async def test_an_answer_slack_has_shown_is_no_longer_kept_to_be_shown(harness: Harness):
+    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV)),
+                                 text="<@UBOT> Rachel")
+    await harness.slack.wait_until(
+        lambda: any("voice-0001" in str(c.args) for c in harness.slack.calls_to("chat.update")))
+    store = harness.services.store
+    jobs: list[Job] = []
+
+    async def answered() -> bool:
+        jobs[:] = await store.recent_jobs(TEAM, 1)
+        return jobs[0].answer is None
+
+    await eventually(answered)
+    assert jobs[0].stage is Stage.DONE  # a takeover now would find nothing to deliver again

@@ -167,3 +167,10 @@ async def test_debug_all_in_distribution_mode_logs_no_token_and_no_key(tmp_path:
     assert any("oauth.v2.access" in line["msg"] for line in lines)  # the install's own call was logged…
     assert_scrubbed(output, (acme.bot_token, ACME_KEY, slack.client_secret, ENCRYPTION_KEY))  # …without secrets
     assert not re.search(r"\bxox[abpre]-|\bxapp-", output)  # nor any other Slack token, by its shape
+
+
+def test_a_secret_of_six_characters_and_one_inside_another_are_scrubbed_whole():
+    secrets = logs.SecretFilter(["abcdef", "abcdefghij", "short"])  # under six characters: too common to scrub
+    assert secrets.scrub("a abcdefghij b abcdef c short") == f"a {logs.REDACTED} b {logs.REDACTED} c short"
+    secrets.add("zyxwvu")  # learned later (a workspace's RevRing key, once read)
+    assert secrets.scrub("key zyxwvu, token xoxb-1-2-abc") == f"key {logs.REDACTED}, token {logs.REDACTED}"
