@@ -137,9 +137,14 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
 
 
 async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                      change_id: str, message: tuple[str, str] | None, *, admins_only: bool = False) -> str | None:
-    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may:
-    whoever made the change, the voice's maker, or an admin (`admins_only`, AGENT_UPDATES=admins: an admin)."""
+                      change_id: str, message: tuple[str, str] | None, *,
+                      agent_updates: AgentUpdates = AgentUpdates.ON) -> str | None:
+    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may,
+    as AGENT_UPDATES (`agent_updates`) says: whoever made the change, the voice's maker, or an admin (`admins`: an
+    admin; `off`: nobody, an Undo left in a thread from before changes no agent)."""
+    if agent_updates is AgentUpdates.OFF:
+        return agents_text.agent_updates_off()
+    admins_only = agent_updates is AgentUpdates.ADMINS
     change = await store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
         return agents_text.agent_change_gone()
