@@ -151,6 +151,22 @@ async def test_a_payload_naming_our_team_does_not_make_an_outsider_one_of_ours(h
     assert revring_state(harness.revring) == before
 
 
+async def test_a_refused_stranger_who_forges_the_key_buttons_is_shown_no_library(harness: Harness):
+    """The RevRing key's buttons skip the door (admins not on an allowlist must reach them); a stranger sending
+    them anyway gets their Home back: why they may not use the bot, never the workspace's voices."""
+    await clone(harness, "Rachel", file_id="F1")
+    harness.slack.strangers.add(MALLORY)
+    harness.slack.user_teams[MALLORY] = OTHER_TEAM
+    for action in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION):
+        published = len(harness.slack.calls_to("views.publish"))
+        button = {"action_id": action, "type": "button", "value": "x", "text": {"type": "plain_text", "text": "x"}}
+        await harness.bot.interaction(slack_payloads.block_actions_in_home(button, user=MALLORY))
+        [home] = (await harness.slack.wait_for("views.publish", published + 1))[published:]
+        shown = json.dumps(home.args["view"])
+        assert home.args["user_id"] == MALLORY and access_text.external_user_refused() in shown
+        assert "Rachel" not in shown and "voice-0001" not in shown
+
+
 # --- forged values ------------------------------------------------------------------------------------------
 
 
