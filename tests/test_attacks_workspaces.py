@@ -1,0 +1,258 @@
+"""Attacks across installations, over HTTP, in distribution mode: Acme and Globex installed as workspaces, and the
+Enterprise Grid org "Acme Org" (E0ACME) installed org-wide, each with its own RevRing key. An admin of Globex sends
+Acme's ids; an admin of one workspace of the org goes for a sibling's voice or the org's key; a Slack Connect partner
+from another organisation clicks in the org (whose interaction payloads say `"team": null`, leaving only the
+person's own `user.team_id`); a reinstall. Each asserts the refusal and that nothing changed at RevRing or in the
+store. (One workspace's buttons: tests/test_attacks.py.)"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.app import SERVICES
+from bot.config import Settings
+from bot.listeners.services import Services
+from bot.messages import access as access_text
+from bot.messages import agents as agents_text
+from bot.messages import ids
+from bot.messages import revring_connection as connection_text
+from tests import slack_payloads
+from tests.conftest import SIGNING_SECRET, BotClient, start_bot
+from tests.distribution import (
+    ACME_KEY,
+    GLOBEX_KEY,
+    REVRING_KEYS,
+    Person,
+    buttons,
+    distribution_env,
+    home_text,
+    install,
+    two_workspaces,
+)
+from tests.doubles.fake_revring import FakeRevRing
+from tests.doubles.fake_slack import FakeSlack, HostedFile, Workspace
+from tests.helpers import WAV
+
+ORG_KEY = "rr_acmeorg_live_key_4444dddd"
+GONE = "no longer in the voice library"
+PARTNER, PARTNER_BOSS, PARTNER_TEAM = "U0PAT", "U0PATBOSS", "T0PARTNER"  # of "Other Org", in a channel shared
+
+
+@dataclass
+class Voice:
+    name: str
+    voice_id: str
+    channel: str
+    ts: str
+    buttons: dict[str, dict[str, Any]]
+
+
+@dataclass
+class World:
+    slack: FakeSlack
+    revring: FakeRevRing
+    acme: Workspace
+    globex: Workspace
+    org: Workspace
+    bot: BotClient
+    services: Services
+
+    def writes(self) -> tuple[Any, ...]:
+        """What an attack could change at RevRing: voices, agents, and every call that writes."""
+        agents = {a.id: a.voice_id for o in self.revring.organisations.values() for a in o.agents.values()}
+        return (sorted(self.revring.voices), agents, self.revring.attempts, len(self.revring.calls("DELETE")),
+                len(self.revring.calls("PATCH")))
+
+    def payload(self, workspace: Workspace, body: dict[str, Any], team: str) -> dict[str, Any]:
+        """`body` as Slack sends it to `workspace`'s installation from `team` (org-wide: `"team": null`)."""
+        body = slack_payloads.in_workspace(body, team)
+        return slack_payloads.org_wide(body) if workspace.org_wide else body
+
+    async def clone(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> Voice:
+        """`user` shares a clip in `channel` mentioning the bot with `name`; the answer with its buttons."""
+        file = self.slack.host_file(HostedFile(f"F0{name.upper()}", f"{name}.wav", "audio/wav", WAV,
+                                               token=workspace.bot_token))
+        ts = f"1700000600.{len(self.slack.calls):06d}"
+        event = slack_payloads.file_share_event([file], text=f"<@UBOT> {name}", user=user, channel=channel, ts=ts)
+        envelope = slack_payloads.event_callback(event, event_id=f"Ev0{name}", event_time=int(time.time()))
+        assert (await self.bot.post(json.dumps(self.payload(workspace, envelope, team)), "application/json")
+                ).status == 200
+
+        def answered() -> Any:
+            return next((c for c in self.slack.calls_to("chat.update") if c.args.get("channel") == channel
+                         and ids.DELETE_VOICE_ACTION in json.dumps(c.args.get("blocks"))), None)
+
+        await self.slack.wait_until(lambda: answered() is not None)
+        call = answered()
+        found = {e["action_id"]: e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]}
+        voice_id = next(v.id for v in self.revring.voices.values() if v.display_name == name)
+        return Voice(name, voice_id, channel, call.args["ts"], found)
+
+    async def click(self, workspace: Workspace, button: dict[str, Any], voice: Voice, *, user: str,
+                    team: str) -> str:
+        """`user` (whose own team is `team`) clicks `button` on `voice`'s message; what they are told."""
+        body = self.bot.click_payload(button, voice.channel, message_ts=voice.ts, user=user)
+        before = len(self.slack.responses)
+        assert (await self.bot.interaction(self.payload(workspace, body, team))).status == 200
+        await self.slack.wait_until(lambda: len(self.slack.responses) > before)
+        return str(self.slack.responses[-1]["text"])
+
+
+@pytest.fixture
+async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, ORG_KEY: "AcmeOrg"})
+    await slack.start()
+    await revring.start()
+    acme, globex = two_workspaces(slack)
+    org = slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
+                                        enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    overrides = getattr(request, "param", {}) or {}
+    env = distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", **overrides)
+    runner, url = await start_bot(Settings.from_env(env))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        bot = BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
+        for workspace, key, team in ((acme, ACME_KEY, None), (globex, GLOBEX_KEY, None), (org, ORG_KEY, "T0SALES")):
+            status, page = await install(session, url, workspace)
+            assert status == 200, page
+            await Person(slack, bot, workspace, workspace.installer, team=team).connect(key)
+        # The partner's people: their own team and org, and no is_stranger flag (Slack sets none for people in a
+        # channel shared with the app's org); the boss is an admin of their own workspace.
+        for person in (PARTNER, PARTNER_BOSS):
+            slack.user_teams[person] = PARTNER_TEAM
+            slack.user_enterprises[person] = {"id": "E0OTHER", "name": "Other Org"}
+        slack.workspace_admins.add(PARTNER_BOSS)
+        yield World(slack, revring, acme, globex, org, bot, runner.app[SERVICES])
+    await runner.cleanup()
+    await revring.stop()
+    await slack.stop()
+
+
+# --- two workspaces -----------------------------------------------------------------------------------------
+
+
+async def test_globexs_owner_sending_acmes_ids_from_globex_reaches_nothing_of_acmes(world: World):
+    voice = await world.clone(world.acme, "Rachel", user="U0ACMEOWNER", team="T0ACME", channel="C0ACME")
+    world.revring.add_agent("Acme line", "revring-adam", key=ACME_KEY)
+    world.slack.owners.add("U0GLOBEXOWNER")  # the owner (and installer) of Globex
+    before = world.writes()
+    job_id = voice.buttons[ids.DELETE_VOICE_ACTION]["value"]
+    for action in (ids.DELETE_VOICE_ACTION, ids.USE_IN_AGENT_ACTION):
+        told = await world.click(world.globex, voice.buttons[action], voice, user="U0GLOBEXOWNER", team="T0GLOBEX")
+        assert GONE in told
+    retry = {"action_id": ids.RETRY_ACTION, "type": "button", "value": job_id,
+             "text": {"type": "plain_text", "text": "Try again"}}
+    assert "I no longer have that request" in await world.click(world.globex, retry, voice, user="U0ACMEOWNER",
+                                                                 team="T0GLOBEX")  # even Acme's own, from Globex
+    # The agent dialog, its private_metadata naming Acme's voice, submitted from Globex.
+    dialog = {"id": "V0FORGED", **agents_text.agent_dialog("Rachel", job_id, [("agent-0001", "Acme line")])}
+    world.slack.views["V0FORGED"] = dialog
+    chosen = {"text": {"type": "plain_text", "text": "Acme line"}, "value": "agent-0001"}
+    values = {ids.AGENT_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": chosen}}}
+    submitted = slack_payloads.view_submission(values, view=dialog, user="U0GLOBEXOWNER", team="T0GLOBEX")
+    await world.bot.interaction(submitted)
+    [ended] = await world.slack.wait_for("views.update")
+    assert GONE in json.dumps(ended.args["view"])
+    # The key: Globex's owner removes a key from Globex; Acme's stays.
+    globex_owner = Person(world.slack, world.bot, world.globex, "U0GLOBEXOWNER")
+    remove = buttons(await globex_owner.open_home())[ids.REVRING_REMOVE_ACTION]
+    published = len(globex_owner.calls("views.publish"))
+    await globex_owner.click(remove)
+    assert connection_text.revring_status_not_connected() in home_text(await globex_owner.home_after(published))
+    assert "••••aaaa" in home_text(await Person(world.slack, world.bot, world.acme, "U0BOB").open_home())
+    assert world.writes() == before and voice.voice_id in world.revring.voices
+
+
+async def test_the_library_and_the_list_never_show_another_workspaces_voices(world: World):
+    await world.clone(world.acme, "Rachel", user="U0ACMEOWNER", team="T0ACME", channel="C0ACME")
+    globex_owner = Person(world.slack, world.bot, world.globex, "U0GLOBEXOWNER")
+    home = await globex_owner.open_home()
+    for state in ("everyone:0", "mine:0", "everyone:1", "everyone:99999", "everyone:-1", "T0ACME:0"):
+        shown = {"action_id": ids.HOME_SHOW_ACTIONS[1], "type": "button", "value": state,
+                 "text": {"type": "plain_text", "text": "x"}}
+        published = len(globex_owner.calls("views.publish"))
+        await globex_owner.click(shown)
+        home = await globex_owner.home_after(published)
+        assert "Rachel" not in home_text(home) and "••••aaaa" not in home_text(home)
+    listed = await world.bot.command("list", team="T0GLOBEX", channel="C0GLOBEX", user="U0GLOBEXOWNER")
+    assert "Rachel" not in json.dumps(listed.body)
+    assert "Rachel" in json.dumps((await world.bot.command("list", team="T0ACME", channel="C0ACME",
+                                                          user="U0ACMEOWNER")).body)  # it is there, for Acme
+
+
+# --- an org-wide install ------------------------------------------------------------------------------------
+
+
+async def test_in_the_org_a_sibling_workspaces_admin_reaches_neither_a_voice_nor_the_orgs_key(world: World):
+    voice = await world.clone(world.org, "Rachel", user="U0BOB", team="T0SALES", channel="C0SALES")
+    world.slack.workspace_admins.add("U0SUPPORTADMIN")
+    world.slack.user_teams["U0SUPPORTADMIN"] = "T0SUPPORT"
+    before = world.writes()
+    delete = voice.buttons[ids.DELETE_VOICE_ACTION]
+    assert GONE in await world.click(world.org, delete, voice, user="U0SUPPORTADMIN", team="T0SUPPORT")
+    # The same admin named in the payload as one of Sales (users.info says Support): not Sales' admin.
+    told = await world.click(world.org, delete, voice, user="U0SUPPORTADMIN", team="T0SALES")
+    assert told == "Only <@U0BOB>, who cloned this voice, or a workspace admin can delete it."
+    admin = Person(world.slack, world.bot, world.org, "U0SUPPORTADMIN", team="T0SUPPORT")
+    assert buttons(await admin.open_home()) == {}
+    for action in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION):
+        await admin.click({"action_id": action, "type": "button", "value": "E0ACME",
+                           "text": {"type": "plain_text", "text": "x"}})
+    answer = await admin.submit_key(GLOBEX_KEY, view=connection_text.key_dialog())
+    assert answer["errors"] == {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin(org_wide=True)}
+    assert world.writes() == before and "••••dddd" in home_text(await admin.open_home())
+    # An admin of Sales itself may: the test can tell a refusal from a deletion.
+    world.slack.workspace_admins.add("U0SALESADMIN")
+    world.slack.user_teams["U0SALESADMIN"] = "T0SALES"
+    edits = len(world.slack.calls_to("chat.update"))
+    await world.bot.interaction(world.payload(world.org, world.bot.click_payload(
+        delete, voice.channel, message_ts=voice.ts, user="U0SALESADMIN"), "T0SALES"))
+    await world.slack.wait_for("chat.update", edits + 1)
+    assert voice.voice_id not in world.revring.voices
+
+
+async def test_in_the_org_a_slack_connect_partner_is_a_guest(world: World):
+    """The org's interaction payloads say `"team": null`; the partner's own `user.team_id` must not make them one
+    of the org's people (ALLOW_EXTERNAL_USERS is off)."""
+    before = world.writes()
+    dialog_button = {"action_id": ids.OPEN_DIALOG_ACTION, "type": "button", "value": "{}",
+                     "text": {"type": "plain_text", "text": "Upload in a dialog instead"}}
+    shared = Voice("-", "-", "C0SHARED", "1700000700.000001", {})
+    assert await world.click(world.org, dialog_button, shared, user=PARTNER, team=PARTNER_TEAM) == (
+        access_text.external_user_refused())
+    home = await Person(world.slack, world.bot, world.org, PARTNER, team=PARTNER_TEAM).open_home()
+    assert access_text.external_user_refused() in home_text(home)
+    assert await world.services.store.recent_jobs(PARTNER_TEAM, limit=10) == []
+    assert world.writes() == before
+
+
+@pytest.mark.parametrize("world", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
+async def test_in_the_org_a_partners_own_admin_is_nobodys_admin_even_with_allow_external_users(world: World):
+    voice = await world.clone(world.org, "Paula", user=PARTNER, team=PARTNER_TEAM, channel="C0SHARED")
+    before = world.writes()
+    for action, verb in ((ids.DELETE_VOICE_ACTION, "delete"), (ids.USE_IN_AGENT_ACTION, "use")):
+        told = await world.click(world.org, voice.buttons[action], voice, user=PARTNER_BOSS, team=PARTNER_TEAM)
+        assert told == f"Only <@{PARTNER}>, who cloned this voice, or a workspace admin can {verb} it."
+    assert world.writes() == before and voice.voice_id in world.revring.voices
+
+
+async def test_reinstalling_the_org_wide_app_grants_nothing(world: World):
+    world.slack.workspace_admins.add("U0SALESADMIN")
+    world.slack.user_teams["U0SALESADMIN"] = "T0SALES"
+    world.org.installer, world.org.code = "U0SALESADMIN", "code-org-again"
+    status, page = await install(world.bot.session, world.bot.url, world.org)
+    assert status == 200, page
+    assert await world.services.store.first_installer("E0ACME") == "U0ORGADMIN"
+    again = Person(world.slack, world.bot, world.org, "U0SALESADMIN", team="T0SALES")
+    assert buttons(await again.open_home()) == {}
+    answer = await again.submit_key(GLOBEX_KEY, view=connection_text.key_dialog())
+    assert answer["errors"] == {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin(org_wide=True)}
+    assert "••••dddd" in home_text(await again.open_home())
+    assert [c for c in world.slack.calls_to("chat.postMessage") if c.args.get("channel") == "U0ORGADMIN"] == []
