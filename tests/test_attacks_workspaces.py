@@ -256,3 +256,17 @@ async def test_reinstalling_the_org_wide_app_grants_nothing(world: World):
     assert answer["errors"] == {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin(org_wide=True)}
     assert "••••dddd" in home_text(await again.open_home())
     assert [c for c in world.slack.calls_to("chat.postMessage") if c.args.get("channel") == "U0ORGADMIN"] == []
+
+
+@pytest.mark.parametrize("world", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
+async def test_in_the_org_a_globex_partners_clone_is_made_with_the_orgs_key_never_globexs(world: World):
+    """Someone of Globex (which installed the app on its own, with its own key) clones in a channel Globex shares
+    with the org. The request came through the org's installation (its token fetches the file): the org's key makes
+    the voice, as the org's Home tab says, not Globex's because the payload names Globex as the person's team."""
+    world.slack.user_teams["U0GLOBEXDAN"] = "T0GLOBEX"
+    world.slack.user_enterprises["U0GLOBEXDAN"] = {"id": "E0OTHER", "name": "Other Org"}
+    voice = await world.clone(world.org, "Dana", user="U0GLOBEXDAN", team="T0GLOBEX", channel="C0SHARED")
+    assert world.revring.voices[voice.voice_id].key == ORG_KEY
+    assert [key for key in world.revring.keys_seen] == [ORG_KEY]
+    home = await Person(world.slack, world.bot, world.org, "U0GLOBEXDAN", team="T0GLOBEX").open_home()
+    assert "••••dddd" in home_text(home) and "••••bbbb" not in home_text(home)
