@@ -25,6 +25,7 @@ from bot.messages import agents as agents_text
 from bot.messages import ids
 from bot.messages import revring_connection as connection_text
 from tests import slack_payloads
+from tests.bot_log import bot_log
 from tests.conftest import SIGNING_SECRET, BotClient, start_bot
 from tests.distribution import (
     ACME_KEY,
@@ -185,6 +186,41 @@ async def test_the_library_and_the_list_never_show_another_workspaces_voices(wor
     assert "Rachel" not in json.dumps(listed.body)
     assert "Rachel" in json.dumps((await world.bot.command("list", team="T0ACME", channel="C0ACME",
                                                           user="U0ACMEOWNER")).body)  # it is there, for Acme
+
+
+async def test_a_click_naming_a_team_and_org_no_installation_has_reaches_nothing(world: World):
+    voice = await world.clone(world.acme, "Rachel", user="U0ACMEOWNER", team="T0ACME", channel="C0ACME")
+    world.slack.owners.add("U0ACMEOWNER")
+    before, responses = world.writes(), len(world.slack.responses)
+    delete = world.bot.click_payload(voice.buttons[ids.DELETE_VOICE_ACTION], voice.channel, message_ts=voice.ts,
+                                     user="U0ACMEOWNER")
+    acme_in_other_org = slack_payloads.in_enterprise_grid(slack_payloads.in_workspace(delete, "T0ACME"))
+    acme_in_other_org["enterprise"] = {"id": "E0OTHER", "name": "Other Org"}
+    nowhere = slack_payloads.in_workspace(delete, "T0NOWHERE")
+    for forged in (acme_in_other_org, nowhere):
+        await world.bot.interaction(forged)
+    # Bolt found no installation: its own notice, and nothing of ours ran.
+    await world.slack.wait_until(lambda: len(world.slack.responses) == responses + 2)
+    assert all("installation with this app is no longer available" in r["text"]
+               for r in world.slack.responses[responses:])
+    assert world.writes() == before
+    assert voice.voice_id in world.revring.voices
+
+
+async def test_no_key_is_ever_shown_posted_or_logged_whoever_tries(world: World):
+    with bot_log() as log:
+        world.slack.owners.add("U0CAROL")
+        carol, bob = (Person(world.slack, world.bot, world.acme, user) for user in ("U0CAROL", "U0BOB"))
+        assert "••••bbbb" in home_text(await carol.connect(GLOBEX_KEY))  # replaces the installer's Acme key
+        refused = await bob.submit_key(ACME_KEY, view=connection_text.key_dialog())  # Bob may not: not echoed
+        assert ACME_KEY not in json.dumps(refused)
+        [told] = [c for c in world.slack.calls_to("chat.postMessage") if c.args.get("channel") == "U0ACMEOWNER"]
+        assert told.args["text"] == connection_text.key_replaced_notice("U0CAROL")
+    sent = json.dumps([call.args for call in world.slack.calls])
+    logged = json.dumps([{**vars(r), "msg": r.getMessage()} for r in log.records], default=str)
+    for key in (ACME_KEY, GLOBEX_KEY, ORG_KEY):
+        assert key not in logged and key[:-4] not in sent  # only ever the last four characters, in the Home tab
+    assert log.lines("RevRing key replaced") and not log.lines("RevRing key connected")
 
 
 # --- an org-wide install ------------------------------------------------------------------------------------
