@@ -199,6 +199,36 @@ async def test_bobs_agent_dialog_naming_alices_voice_in_its_metadata_is_refused(
     assert revring_state(harness.revring) == before
 
 
+async def search_as(harness: Harness, job_id: str, agent_id: str, user: str, typed: str = "") -> dict[str, Any]:
+    """`user` types `typed` in the agent search of a dialog for the voice `job_id`, as if they had been shown it."""
+    dialog = {"id": "V0FORGED", **agents_text.agent_dialog("Rachel", job_id, [(agent_id, "Support line")])}
+    return (await harness.bot.interaction(slack_payloads.block_suggestion(typed, dialog, user=user))).body
+
+
+async def test_the_agent_search_of_a_dialog_never_shown_lists_no_agents(harness: Harness):
+    """The agent dialog's search (past 100 agents) names every agent of the RevRing account and the voice it speaks
+    with. Bob sends it for a dialog naming Alice's voice, as if he had been shown it: nothing."""
+    seen = await scene(harness)
+    job_id, reads = seen.made.buttons[ids.USE_IN_AGENT_ACTION]["value"], harness.revring.agent_reads
+    assert await search_as(harness, job_id, seen.agent_id, "U0BOB") == {"options": []}
+    assert harness.revring.agent_reads == reads
+    found = await search_as(harness, job_id, seen.agent_id, USER, "supp")  # Alice may: a refusal is not a search
+    assert [o["value"] for o in found["options"]] == [seen.agent_id]
+
+
+@pytest.mark.parametrize("harness", [{"AGENT_UPDATES": "admins"}, {"AGENT_UPDATES": "off"}], indirect=True)
+async def test_the_agent_search_follows_agent_updates(harness: Harness):
+    agent = harness.revring.add_agent("Support line", "revring-adam")
+    made = await clone(harness, "Rachel", file_id="F1")
+    job_id = made.buttons[ids.DELETE_VOICE_ACTION]["value"]
+    harness.slack.admins.add("U0CAROL")
+    assert await search_as(harness, job_id, agent.id, USER) == {"options": []}  # the maker, no admin
+    found = await search_as(harness, job_id, agent.id, "U0CAROL")
+    admins = harness.settings.agent_updates
+    assert [o["value"] for o in found["options"]] == ([agent.id] if admins else [])
+    assert harness.revring.agent_reads == (1 if admins else 0)
+
+
 # --- double clicks and replays ------------------------------------------------------------------------------
 
 
