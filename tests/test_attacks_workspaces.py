@@ -161,13 +161,21 @@ async def test_globexs_owner_sending_acmes_ids_from_globex_reaches_nothing_of_ac
     await world.bot.interaction(submitted)
     [ended] = await world.slack.wait_for("views.update")
     assert GONE in json.dumps(ended.args["view"])
-    # The key: Globex's owner removes a key from Globex; Acme's stays.
+    # The key: Globex's owner submits the key dialog with private_metadata naming Acme, then removes a key, from
+    # Globex: both are Globex's key (whose key it is comes from the installation, never from the dialog).
     globex_owner = Person(world.slack, world.bot, world.globex, "U0GLOBEXOWNER")
+    for named in ("T0ACME", json.dumps({"owner": "T0ACME", "team_id": "T0ACME", "enterprise_id": "E0ACME"})):
+        published = len(globex_owner.calls("views.publish"))
+        assert await globex_owner.submit_key(ACME_KEY, view={**connection_text.key_dialog(),
+                                                             "private_metadata": named}) is None
+        assert "••••aaaa" in home_text(await globex_owner.home_after(published))  # Globex's, now
     remove = buttons(await globex_owner.open_home())[ids.REVRING_REMOVE_ACTION]
     published = len(globex_owner.calls("views.publish"))
     await globex_owner.click(remove)
     assert connection_text.revring_status_not_connected() in home_text(await globex_owner.home_after(published))
-    assert "••••aaaa" in home_text(await Person(world.slack, world.bot, world.acme, "U0BOB").open_home())
+    acme_home = home_text(await Person(world.slack, world.bot, world.acme, "U0BOB").open_home())
+    assert "••••aaaa" in acme_home and "connected by <@U0ACMEOWNER>" in acme_home
+    assert await world.services.store.revring_key("T0GLOBEX") is None  # removed: it was Globex's own the dialog set
     assert world.writes() == before and voice.voice_id in world.revring.voices
 
 
