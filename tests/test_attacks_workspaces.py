@@ -43,6 +43,7 @@ from tests.doubles.fake_slack import FakeSlack, HostedFile, Workspace
 from tests.helpers import WAV
 
 ORG_KEY = "rr_acmeorg_live_key_4444dddd"
+SERVER_KEY = "rr_server_live_key_5555eeee"
 GONE = "no longer in the voice library"
 PARTNER, PARTNER_BOSS, PARTNER_TEAM = "U0PAT", "U0PATBOSS", "T0PARTNER"  # of "Other Org", in a channel shared
 
@@ -77,8 +78,8 @@ class World:
         body = slack_payloads.in_workspace(body, team)
         return slack_payloads.org_wide(body) if workspace.org_wide else body
 
-    async def clone(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> Voice:
-        """`user` shares a clip in `channel` mentioning the bot with `name`; the answer with its buttons."""
+    async def share(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> None:
+        """`user` shares a clip in `channel` mentioning the bot with `name`."""
         file = self.slack.host_file(HostedFile(f"F0{name.upper()}", f"{name}.wav", "audio/wav", WAV,
                                                token=workspace.bot_token))
         ts = f"1700000600.{len(self.slack.calls):06d}"
@@ -86,6 +87,10 @@ class World:
         envelope = slack_payloads.event_callback(event, event_id=f"Ev0{name}", event_time=int(time.time()))
         assert (await self.bot.post(json.dumps(self.payload(workspace, envelope, team)), "application/json")
                 ).status == 200
+
+    async def clone(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> Voice:
+        """`share`, and the answer with its buttons."""
+        await self.share(workspace, name, user=user, team=team, channel=channel)
 
         def answered() -> Any:
             return next((c for c in self.slack.calls_to("chat.update") if c.args.get("channel") == channel
@@ -109,7 +114,7 @@ class World:
 
 @pytest.fixture
 async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
-    slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, ORG_KEY: "AcmeOrg"})
+    slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, ORG_KEY: "AcmeOrg", SERVER_KEY: "Server"})
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
@@ -314,3 +319,17 @@ async def test_in_the_org_a_globex_partners_clone_is_made_with_the_orgs_key_neve
     assert [key for key in world.revring.keys_seen] == [ORG_KEY]
     home = await Person(world.slack, world.bot, world.org, "U0GLOBEXDAN", team="T0GLOBEX").open_home()
     assert "••••dddd" in home_text(home) and "••••bbbb" not in home_text(home)
+
+
+@pytest.mark.parametrize("world", [{"ALLOW_EXTERNAL_USERS": "true", "REVRING_API_KEY": SERVER_KEY,
+                                    "REVRING_API_KEY_WORKSPACES": "T0GLOBEX"}], indirect=True)
+async def test_in_the_org_the_server_key_listed_for_globex_does_not_serve_a_globex_partner(world: World):
+    """The operator lends the server's key to Globex only. The org has no key of its own: a Globex person cloning
+    through the org's installation is the org's request, which the server's key does not serve."""
+    await world.services.store.delete_revring_key("E0ACME")
+    world.slack.user_teams["U0GLOBEXDAN"] = "T0GLOBEX"
+    world.slack.user_enterprises["U0GLOBEXDAN"] = {"id": "E0OTHER", "name": "Other Org"}
+    await world.share(world.org, "Dana", user="U0GLOBEXDAN", team="T0GLOBEX", channel="C0SHARED")
+    await world.slack.wait_until(lambda: any("an admin needs to connect RevRing" in c.args.get("text", "")
+                                             for c in world.slack.calls_to("chat.postMessage")))
+    assert SERVER_KEY not in world.revring.keys_seen and world.revring.voices.keys() == set()

@@ -73,17 +73,21 @@ class RevRingAccounts:
     async def client_for(self, team_id: str | None, enterprise_id: str | None = None) -> RevRingClient | None:
         """The client for the workspace (or Enterprise Grid org); None when no RevRing key is connected for it."""
         key, _stored = await self._own_key(team_id, enterprise_id)
-        return self._make_client(key) if key else self._default_for(team_id, enterprise_id)
+        return self._make_client(key) if key else await self._default_for(team_id, enterprise_id)
 
     async def status(self, team_id: str | None, enterprise_id: str | None = None) -> KeyStatus:
         key, stored = await self._own_key(team_id, enterprise_id)
         if key and stored is not None:
             return KeyStatus(Connection.OWN_KEY, masked(key), stored.connected_by, stored.connected_at)
-        return KeyStatus(Connection.SERVER_KEY if self._default_for(team_id, enterprise_id) else Connection.NONE)
+        served = await self._default_for(team_id, enterprise_id)
+        return KeyStatus(Connection.SERVER_KEY if served else Connection.NONE)
 
-    def _default_for(self, team_id: str | None, enterprise_id: str | None) -> RevRingClient | None:
-        """The server's client, if it serves the workspace (or its org)."""
-        if self._default_serves is None or {team_id, enterprise_id} & self._default_serves:
+    async def _default_for(self, team_id: str | None, enterprise_id: str | None) -> RevRingClient | None:
+        """The server's client, if it serves the installation serving the workspace (its team or its org)."""
+        if self._default_serves is None:
+            return self._default
+        installation = await find_installation(self._installations, team_id, enterprise_id)
+        if installation is not None and {installation.team_id, installation.enterprise_id} & self._default_serves:
             return self._default
         return None
 
