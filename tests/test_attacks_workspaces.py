@@ -114,7 +114,8 @@ class World:
 
 @pytest.fixture
 async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
-    slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, ORG_KEY: "AcmeOrg", SERVER_KEY: "Server"})
+    slack = FakeSlack("xoxb-no-single-workspace-token")
+    revring = FakeRevRing({**REVRING_KEYS, ORG_KEY: "AcmeOrg", SERVER_KEY: "Server"})
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
