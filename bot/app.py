@@ -157,9 +157,10 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         accounts = RevRingAccounts(
             settings.revring_api_key, revring_client, store,
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
+            installations=installations,
             default_serves=settings.server_key_workspaces,
         )
-        connection = RevRingConnection(settings, accounts, installations, store)
+        connection = RevRingConnection(settings, accounts, store)
         home = HomeTab(store, settings, connection)
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),

@@ -34,6 +34,10 @@ def user(team: str = "T1", *, org: str | None = "E1", admin: bool = False, org_a
     (user("T2", org_admin=True, flag="is_owner"), None, "E1", True),
     (user("T2", org="E2", org_admin=True), "T1", "E1", False),  # another org's admin
     (user(org="E2", org_admin=True), "T1", "E1", False),  # even naming our team
+    # A workspace admin from another org whose own workspace is the one named (an org-wide install's payload has
+    # `"team": null`, so the workspace named is the person's own `user.team_id`): not of the org, nobody here.
+    (user(org="E2", admin=True), "T1", "E1", False),
+    (user(org=None, admin=True), "T1", "E1", False),
     # A stranger (Slack Connect) is nobody's admin here, whatever else users.info says.
     (user(admin=True, org_admin=True, stranger=True), "T1", "E1", False),
     (user(org=None, admin=True, stranger=True), "T1", None, False),

@@ -119,6 +119,16 @@ def processed() -> Iterator[Processed]:
     logger.setLevel(level)
 
 
+@pytest.fixture(autouse=True)
+def people_of_the_org(request: pytest.FixtureRequest) -> None:
+    """In an Enterprise Grid org, users.info agrees with the payloads: everyone has the org in `enterprise_user`
+    (the access rule counts a workspace only for people of the org; tests/test_attacks_workspaces.py)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("install") in (slack_payloads.in_enterprise_grid,
+                                                                     slack_payloads.org_wide):
+        request.getfixturevalue("harness").slack.enterprise = dict(slack_payloads.ENTERPRISE)
+
+
 def share(harness: Harness, file: dict[str, Any], text: str, ts: str = "1699999999.000100") -> dict[str, Any]:
     event = slack_payloads.file_share_event([file], text=text, ts=ts)
     return slack_payloads.event_callback(event, event_id=f"Ev{ts.replace('.', '')}", event_time=int(time.time()))

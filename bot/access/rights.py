@@ -11,7 +11,10 @@ users.info, `user.is_admin` / `is_owner` describe the person's own workspace (`u
 - an admin of a workspace counts for that workspace only: not for another workspace of the same org, and not for
   the org's own key;
 - someone met in a Slack Connect channel (`is_stranger`, or from another team and org) is nobody's admin here,
-  whatever their flags say, and whatever ALLOW_EXTERNAL_USERS lets them do.
+  whatever their flags say, and whatever ALLOW_EXTERNAL_USERS lets them do;
+- in an org, only the org's own people count at all: an org-wide install's interactions carry `"team": null`, so
+  the workspace a request names is the person's own `user.team_id`, which for a partner from another organisation
+  is their own workspace. Matching it proves nothing unless the person is of the org (`enterprise_user`).
 """
 
 from __future__ import annotations
@@ -50,10 +53,9 @@ async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None,
 def admin_of(user: dict[str, Any], *, team_id: str | None, enterprise_id: str | None) -> bool:
     """users.info's `user` is an admin or owner of workspace `team_id` (None: of no workspace, the org's alone) or of
     the org `enterprise_id` it belongs to."""
-    if user.get("is_stranger"):
+    if not _of_its_org(user, enterprise_id):
         return False
-    org = user.get("enterprise_user") or {}
-    if enterprise_id and org.get("enterprise_id") == enterprise_id and _any_flag(org):
+    if enterprise_id and _any_flag(user.get("enterprise_user") or {}):
         return True
     return bool(team_id) and user.get("team_id") == team_id and _any_flag(user)
 
@@ -65,7 +67,14 @@ def _any_flag(roles: dict[str, Any]) -> bool:
 def one_of_its_own(user: dict[str, Any], team_id: str | None, enterprise_id: str | None) -> bool:
     """users.info's `user` is one of the workspace's (or its org's) own people, not a Slack Connect guest: someone
     from another organisation keeps their own team (and org) there, or Slack flags them as a stranger."""
+    if not _of_its_org(user, enterprise_id):
+        return False
+    return bool(enterprise_id) or (bool(team_id) and user.get("team_id") == team_id)
+
+
+def _of_its_org(user: dict[str, Any], enterprise_id: str | None) -> bool:
+    """Not a stranger, and where the thing is of an Enterprise Grid org (`enterprise_id`), one of that org's people:
+    there a workspace id matching counts for nothing by itself (see the module's docstring)."""
     if user.get("is_stranger"):
         return False
-    org = (user.get("enterprise_user") or {}).get("enterprise_id")
-    return (bool(team_id) and user.get("team_id") == team_id) or (bool(enterprise_id) and org == enterprise_id)
+    return not enterprise_id or (user.get("enterprise_user") or {}).get("enterprise_id") == enterprise_id

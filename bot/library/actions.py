@@ -17,6 +17,7 @@ from bot.config import AgentUpdates
 from bot.library import failures as voice_failures
 from bot.library.failures import (
     AdminsOnly,
+    AgentUpdatesOff,
     NotConnected,
     NotTheirs,
     Refused,
@@ -52,6 +53,17 @@ async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Wh
     if needs_ready and status != "ready":
         raise VoiceNotReady(job.request.name, status)
     return job
+
+
+async def voice_to_give(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *,
+                        agent_updates: AgentUpdates) -> Job:
+    """The voice `job_id`, ready, if `where.user_id` may give it to an agent (or see the agents it could go to), as
+    AGENT_UPDATES (`agent_updates`) says: on, its maker or an admin; admins, an admin; off, nobody. Else raises
+    `Refused`. Checked on the click, on every search of the dialog, and on its submission."""
+    if agent_updates is AgentUpdates.OFF:
+        raise AgentUpdatesOff()
+    return await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True,
+                                 admins_only=agent_updates is AgentUpdates.ADMINS)
 
 
 async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str | None, verb: str) -> None:
@@ -96,11 +108,8 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
     Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES (off: nothing is changed; admins: only
     admins may)."""
-    if agent_updates is AgentUpdates.OFF:
-        return agents_text.agent_updates_off()
     try:
-        job = await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True,
-                                    admins_only=agent_updates is AgentUpdates.ADMINS)
+        job = await voice_to_give(store, client, where, job_id, agent_updates=agent_updates)
         revring = await revring_for(accounts, where)
     except Refused as refused:
         return voice_failures.refusal(refused)
@@ -137,9 +146,14 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
 
 
 async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                      change_id: str, message: tuple[str, str] | None, *, admins_only: bool = False) -> str | None:
-    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may:
-    whoever made the change, the voice's maker, or an admin (`admins_only`, AGENT_UPDATES=admins: an admin)."""
+                      change_id: str, message: tuple[str, str] | None, *,
+                      agent_updates: AgentUpdates = AgentUpdates.ON) -> str | None:
+    """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may,
+    as AGENT_UPDATES (`agent_updates`) says: whoever made the change, the voice's maker, or an admin (`admins`: an
+    admin; `off`: nobody, an Undo left in a thread from before changes no agent)."""
+    if agent_updates is AgentUpdates.OFF:
+        return agents_text.agent_updates_off()
+    admins_only = agent_updates is AgentUpdates.ADMINS
     change = await store.agent_change(where.team_id, change_id) if change_id else None
     if change is None or change.previous_voice_id is None:
         return agents_text.agent_change_gone()

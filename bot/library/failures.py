@@ -63,6 +63,10 @@ class NotConnected(Refused):
     """No RevRing key serves the workspace."""
 
 
+class AgentUpdatesOff(Refused):
+    """AGENT_UPDATES=off: nobody gives voices to agents from Slack."""
+
+
 def refusal(error: Refused) -> str:
     match error:
         case VoiceDeleted():
@@ -77,6 +81,8 @@ def refusal(error: Refused) -> str:
             return agents_text.voice_not_ready(error.name, error.status)
         case NotConnected():
             return connection_text.revring_not_connected()
+        case AgentUpdatesOff():
+            return agents_text.agent_updates_off()
     return library_text.voice_gone()
 
 

@@ -15,6 +15,8 @@ from bot.listeners.body import Incoming, incoming
 from bot.listeners.services import services
 from bot.listeners.tell import notify
 from bot.messages import ids
+from bot.messages.library import HomeState
+from bot.records import Where
 
 
 def installation_of(context: AsyncBoltContext) -> Installation:
@@ -29,6 +31,16 @@ def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
     team_id, enterprise_id = installation_of(context)
     return Actor(user_id=user_id, channel_id=channel_id, installation_team_id=team_id,
                  installation_enterprise_id=enterprise_id, outside_conversations=outside_conversations)
+
+
+async def publish_home(context: AsyncBoltContext, client: AsyncWebClient, where: Where, *,
+                       state: HomeState = HomeState()) -> None:
+    """Publish `where.user_id`'s Home as they may see it: the library, or to someone who may not use the bot why not.
+    Where the Home is published without the guard having let the person in (the Home tab opened, the RevRing key's
+    buttons and dialog, which skip the guard), this is how it is published."""
+    shared = services(context)
+    refusal = await shared.access.refusal(client, actor_of(context, where.user_id, None, outside_conversations=True))
+    await shared.home.publish(client, where, state=state, refusal=refusal)
 
 
 async def guard_access(

@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.rights import may_act
@@ -26,9 +25,8 @@ from bot.config import Settings
 from bot.messages import revring_connection as connection_text
 from bot.records import Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.store import Workspaces, owner_of
+from bot.store import Workspaces
 from bot.workspaces.revring_accounts import Connection, KeyStatus, RevRingAccounts
-from bot.workspaces.slack_clients import find_installation
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +54,9 @@ class RevRingConnection:
     """The key of each installation, as the people of a workspace may see and change it (distribution mode; with
     one workspace the key is the server's REVRING_API_KEY, changed by whoever runs the server)."""
 
-    def __init__(self, settings: Settings, accounts: RevRingAccounts, installations: AsyncInstallationStore | None,
-                 workspaces: Workspaces | None) -> None:
+    def __init__(self, settings: Settings, accounts: RevRingAccounts, workspaces: Workspaces | None) -> None:
         self._settings = settings
         self._accounts = accounts
-        self._installations = installations
         self._workspaces = workspaces
 
     async def holder(self, where: Where) -> KeyHolder | None:
@@ -68,12 +64,8 @@ class RevRingConnection:
         None with one workspace, or where the app is not installed."""
         if not self._settings.distribution:
             return None
-        installation = await find_installation(self._installations, where.team_id, where.enterprise_id)
-        if installation is None:
-            return None
-        org_wide = bool(installation.is_enterprise_install)
-        owner = owner_of(installation.team_id, installation.enterprise_id, org_wide=org_wide)
-        return KeyHolder(owner, org_wide) if owner else None
+        found = await self._accounts.owner(where.team_id, where.enterprise_id)
+        return KeyHolder(*found) if found is not None else None
 
     async def changeable_by(self, client: AsyncWebClient, where: Where) -> KeyHolder | None:
         """The key `where.user_id` may connect, replace or remove; None when they may not (or Slack cannot say)."""

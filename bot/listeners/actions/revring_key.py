@@ -4,6 +4,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listeners.access_guard import publish_home
 from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import revring_connection as connection_text
@@ -19,7 +20,7 @@ async def handle_connect(ack: AsyncAck, client: AsyncWebClient, context: AsyncBo
     asked = incoming(context)
     if await shared.connection.changeable_by(client, asked.where) is None:
         log.warning("RevRing key dialog refused: not an admin, owner or the installer", extra={"user": asked.user_id})
-        await shared.home.publish(client, asked.where)  # shows them the status, without the button
+        await publish_home(context, client, asked.where)  # shows them the status, without the button
         return
     try:
         await client.views_open(trigger_id=asked.trigger_id or "", view=connection_text.key_dialog())
@@ -39,4 +40,4 @@ async def handle_remove(ack: AsyncAck, client: AsyncWebClient, context: AsyncBol
             await shared.connection.tell(client, change)
     else:
         log.warning("RevRing key removal refused: not an admin, owner or the installer", extra={"user": asked.user_id})
-    await shared.home.publish(client, asked.where)
+    await publish_home(context, client, asked.where)

@@ -3,7 +3,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import AgentUpdates
 from bot.library import actions as voice_actions
 from bot.listeners.body import incoming
 from bot.listeners.services import services
@@ -18,6 +17,6 @@ async def handle_undo_agent_change(ack: AsyncAck, action: dict, client: AsyncWeb
     asked = incoming(context)
     text = await voice_actions.undo_change(
         shared.store, shared.revring, client, asked.where, str(action.get("value") or ""), asked.message,
-        admins_only=shared.settings.agent_updates_mode is AgentUpdates.ADMINS)
+        agent_updates=shared.settings.agent_updates_mode)
     if text is not None:
         await tell(client, asked, respond, text)

@@ -5,7 +5,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import AgentUpdates
 from bot.library import actions as voice_actions
 from bot.library import failures as voice_failures
 from bot.listeners.body import incoming
@@ -28,13 +27,9 @@ async def handle_use_in_agent(ack: AsyncAck, action: dict, client: AsyncWebClien
     await ack()
     shared = services(context)
     asked = incoming(context)
-    if not shared.settings.agent_updates:  # the button is hidden; an old message may still carry it
-        await tell(client, asked, respond, agents_text.agent_updates_off())
-        return
-    try:
-        job = await voice_actions.voice_to_manage(
-            shared.store, client, asked.where, str(action.get("value") or ""), verb="use", needs_ready=True,
-            admins_only=shared.settings.agent_updates_mode is AgentUpdates.ADMINS)
+    try:  # with AGENT_UPDATES=off the button is hidden; an old message may still carry it
+        job = await voice_actions.voice_to_give(shared.store, client, asked.where, str(action.get("value") or ""),
+                                                agent_updates=shared.settings.agent_updates_mode)
         revring = await voice_actions.revring_for(shared.revring, asked.where)
     except voice_failures.Refused as refused:
         await tell(client, asked, respond, voice_failures.refusal(refused))

@@ -5,6 +5,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listeners.access_guard import publish_home
 from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import ids
@@ -38,7 +39,7 @@ async def handle_key_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient, c
     change = await shared.connection.connect(asked.where, holder, key)
     await ack()
     await shared.connection.tell(client, change)
-    await shared.home.publish(client, asked.where)
+    await publish_home(context, client, asked.where)
 
 
 async def _check(revring) -> str | None:
