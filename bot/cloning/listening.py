@@ -1,0 +1,262 @@
+"""Listening to a recording as a sound engineer would: how much of it is speech, how loud it is, how high its peaks
+go, how much noise lies under it and how wide its sound is. One pass over the decoded audio, a frame at a time: a few
+numbers per 30 ms are kept, never the audio itself. Blocking (run it in a thread); knows nothing of Slack, nor of
+what is good enough (`bot.cloning.quality` judges the numbers).
+
+Speech, loudness, noise and bandwidth are measured on a 16 kHz mono copy (the channels averaged): WebRTC's voice
+activity detector takes 16 kHz, and a voice has next to no energy above 8 kHz. Peaks and clipping are measured on
+the samples as decoded, every channel, and the true peak on the mono mix oversampled 4×.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+import pyloudnorm
+import webrtcvad
+from scipy import signal
+
+from bot.recording import Measures
+
+RATE = 16_000  # speech, loudness, noise and bandwidth are measured at this rate
+_BLOCK_SECONDS = 1.0  # decoded audio is measured a second at a time
+_LOW_BLOCK = 38_400  # 2.4 s at RATE: whole 30 ms frames, 100 ms sub-blocks and 32 ms spectra
+_FRAME = 480  # 30 ms at RATE: WebRTC VAD's longest frame, and the unit of speech, pauses and the noise floor
+_SUB_BLOCK = 1_600  # 100 ms: BS.1770's 400 ms gating blocks step by 100 ms, so each is four of these
+_FFT = 512  # 32 ms spectra for the long-term spectrum (31.25 Hz a bin)
+_VAD_MODE = 3  # the most reluctant to call noise speech
+_CLIP_LEVEL = 0.99  # a sample this close to full scale (-0.09 dBFS) counts as clipped
+_NOISE_PERCENTILE = 10  # the noise floor: the level of the quietest tenth of the 30 ms frames
+_SILENCE_DBFS = -100.0  # what digital silence is reported as (below the 16-bit floor)
+_SPECTRUM_STRIDE = 3  # every third 32 ms spectrum is enough for the long-term one
+_HIGH_BAND_HZ = 4_000  # a phone line carries up to 3.4 kHz (narrowband) at 8 kHz
+# True peak (BS.1770 Annex 2): 4× oversampling by a polyphase FIR, 12 taps a phase.
+_OVERSAMPLE = 4
+_TAPS = 48
+# FFmpeg sample format (planar or not) -> numpy type, the value of silence and of full scale.
+_SAMPLE_TYPES: dict[str, tuple[type, float, float]] = {
+    "u8": (np.uint8, 128.0, 128.0), "s16": (np.int16, 0.0, 32768.0), "s32": (np.int32, 0.0, 2.0**31),
+    "flt": (np.float32, 0.0, 1.0), "dbl": (np.float64, 0.0, 1.0),
+}
+# A block whose sample peak lies this far below the highest true peak so far cannot hold the true peak (4×
+# oversampling finds at most about 3 dB between samples), so it is not oversampled: most blocks of speech are not.
+_TRUE_PEAK_HEADROOM = 10 ** (-4 / 20)
+_TRUE_PEAK_CANDIDATES = 64  # at most this many samples a block are looked around
+
+
+def listen(path: Path) -> Measures:
+    """Decode the audio at `path` (its first audio stream) and measure it. Raises av.FFmpegError for audio that
+    cannot be decoded."""
+    # A small probe: the audio checks have read this file already, and FFmpeg would otherwise read up to 5 MB of a
+    # WAV (all of a 30 s one) just to learn what its header says.
+    with path.open("rb") as file, av.open(file, mode="r", options={"probesize": "32768"}) as container:
+        stream = container.streams.audio[0]
+        planar = av.AudioResampler(format="fltp")  # for sample formats numpy is not told how to read
+        ears: _Ears | None = None
+        for decoded in _frames(container, stream):
+            for samples in _samples(decoded, planar):
+                ears = ears or _Ears(decoded.sample_rate)
+                ears.gather(samples)
+        if ears is None:
+            raise av.InvalidDataError(0, "no audio decoded")
+        return ears.measures()
+
+
+def _frames(container: av.container.InputContainer, stream: av.AudioStream) -> Iterator[av.AudioFrame]:
+    for packet in container.demux(stream):
+        try:
+            yield from packet.decode()
+        except av.InvalidDataError:
+            continue  # a damaged packet or two: the audio checks decide whether the file is usable
+
+
+def _samples(frame: av.AudioFrame, planar: av.AudioResampler) -> Iterator[np.ndarray]:
+    """A decoded frame as float channels × samples, read straight from its planes (to_ndarray and FFmpeg's
+    resampler cost more per call than the conversion itself for a decoder's 20 ms frames)."""
+    name = frame.format.name
+    kind = _SAMPLE_TYPES.get(name.removesuffix("p"))
+    if kind is None:
+        for converted in planar.resample(frame):
+            yield from _samples(converted, planar)
+        return
+    dtype, zero, full_scale = kind
+    channels = len(frame.layout.channels)
+    if frame.format.is_planar:
+        planes: list[np.ndarray] = [
+            np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in frame.planes[:channels]
+        ]
+        raw = planes[0].reshape(1, -1) if channels == 1 else np.stack(planes)
+    else:
+        raw = np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples * channels)
+        raw = raw.reshape(-1, channels).T
+    if dtype == np.float32 and not zero:
+        yield raw
+    else:
+        yield ((raw.astype(np.float32) - zero) / full_scale).astype(np.float32, copy=False)
+
+
+class _Ears:
+    """The running measurement. Decoded audio is gathered into one-second blocks (FFmpeg's resampler and numpy
+    cost little per sample but much per call, and decoders hand out 20 ms frames); each block updates a few sums
+    and a few numbers per 30 ms frame."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        # At the decoded rate.
+        self.native: list[np.ndarray] = []  # channels × samples, gathered until a block is full
+        self.native_size = 0
+        self.frames = 0  # samples of one channel
+        self.samples = 0  # of every channel
+        self.clipped = 0
+        self.sample_peak = 0.0
+        self.true_peak = 0.0
+        prototype = signal.firwin(_TAPS, 1 / _OVERSAMPLE) * _OVERSAMPLE
+        # phase p of the output at input sample n: sum over k of taps[p][k] * x[n - k]
+        self.taps = np.stack([prototype[phase::_OVERSAMPLE] for phase in range(_OVERSAMPLE)]).T[::-1].copy()
+        self.history = np.zeros(self.taps.shape[0] - 1, dtype=np.float32)
+        self.to_low = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+        # At RATE.
+        self.low: list[np.ndarray] = []
+        self.low_size = 0
+        self.vad = webrtcvad.Vad(_VAD_MODE)
+        self.frame_power: list[float] = []  # mean square of each 30 ms frame
+        self.frame_speech: list[bool] = []
+        stages = list(pyloudnorm.Meter(RATE)._filters.values())  # BS.1770's K-weighting, designed for RATE
+        self.k_sos = np.array([np.concatenate([stage.b, stage.a]) for stage in stages], dtype=np.float32)
+        self.k_gain = float(np.prod([stage.passband_gain for stage in stages]))
+        self.k_state = np.zeros((len(stages), 2), dtype=np.float32)
+        self.sub_blocks: list[float] = []  # K-weighted mean square of each 100 ms
+        self.spectrum = np.zeros(_FFT // 2 + 1)
+        self.window = np.hanning(_FFT).astype(np.float32)
+
+    def gather(self, samples: np.ndarray) -> None:
+        self.native.append(samples)
+        self.native_size += samples.shape[1]
+        if self.native_size >= self.sample_rate * _BLOCK_SECONDS:
+            self._native_block()
+
+    def _gather_low(self, frame: av.AudioFrame) -> None:
+        self.low.append(np.frombuffer(memoryview(frame.planes[0]), dtype=np.int16, count=frame.samples))
+        self.low_size += frame.samples
+        if self.low_size >= _LOW_BLOCK:
+            block = np.concatenate(self.low)
+            whole = block.size - block.size % _LOW_BLOCK
+            self._low_block(block[:whole])
+            self.low, self.low_size = [block[whole:]], block.size - whole
+
+    def _native_block(self) -> None:
+        """Peaks and clipping on every channel as decoded; the true peak on their average, oversampled 4× around
+        the samples that could lead to it."""
+        if not self.native:
+            return
+        samples = np.concatenate(self.native, axis=1)
+        self.native, self.native_size = [], 0
+        magnitude = np.abs(samples)
+        self.frames += samples.shape[1]
+        self.samples += samples.size
+        self.clipped += int(np.count_nonzero(magnitude >= _CLIP_LEVEL))
+        self.sample_peak = max(self.sample_peak, float(magnitude.max(initial=0.0)))
+        # The channels' average (FFmpeg's own downmix would add 3 dB to a stereo file whose channels match).
+        mix = samples[0] if samples.shape[0] == 1 else samples.mean(axis=0, dtype=np.float32)
+        padded = np.concatenate([self.history, mix])
+        self.history = padded[padded.size - self.history.size :]
+        self._true_peak(padded)
+        frame = av.AudioFrame.from_ndarray(mix.reshape(1, -1), format="fltp", layout="mono")
+        frame.sample_rate = self.sample_rate
+        for low in self.to_low.resample(frame):
+            self._gather_low(low)
+
+    def _true_peak(self, padded: np.ndarray) -> None:
+        taps = self.taps.shape[0]
+        magnitude = np.abs(padded)
+        peak = float(magnitude.max(initial=0.0))
+        if peak < self.true_peak * _TRUE_PEAK_HEADROOM:
+            return  # nothing here comes near the highest peak so far
+        level = max(self.true_peak, peak) * _TRUE_PEAK_HEADROOM
+        # Output samples n (of the padded block) near a loud input sample: the interpolated points around it.
+        loud = np.flatnonzero(magnitude >= level)
+        if not loud.size:
+            return
+        if loud.size > _TRUE_PEAK_CANDIDATES:  # a loud or clipped block: its loudest samples will do
+            loud = loud[np.argpartition(magnitude[loud], -_TRUE_PEAK_CANDIDATES)[-_TRUE_PEAK_CANDIDATES:]]
+        near = np.unique((loud[:, None] + np.arange(taps // 2 - 2, taps // 2 + 3)).clip(taps - 1, padded.size - 1))
+        windows = padded[near[:, None] + np.arange(-taps + 1, 1)]
+        self.true_peak = max(self.true_peak, float(np.abs(windows @ self.taps).max()))
+
+    def _low_block(self, block: np.ndarray) -> None:
+        """16-bit mono samples at RATE, whole 30 ms frames: speech, noise, loudness and the spectrum."""
+        frames = block[: block.size - block.size % _FRAME]
+        if not frames.size:
+            return
+        audio = frames.astype(np.float32) * np.float32(1 / 32768)
+        per_frame = audio.reshape(-1, _FRAME)
+        self.frame_power.extend(np.mean(per_frame * per_frame, axis=1).tolist())
+        data = frames.tobytes()
+        step = _FRAME * 2
+        self.frame_speech.extend(self.vad.is_speech(data[at : at + step], RATE) for at in range(0, len(data), step))
+        weighted, self.k_state = signal.sosfilt(self.k_sos, audio, zi=self.k_state)
+        squares = weighted[: weighted.size - weighted.size % _SUB_BLOCK].reshape(-1, _SUB_BLOCK) * self.k_gain
+        self.sub_blocks.extend(np.mean(squares * squares, axis=1).tolist())
+        spectra = audio[: audio.size - audio.size % _FFT].reshape(-1, _FFT)[::_SPECTRUM_STRIDE]
+        if spectra.size:
+            self.spectrum += np.sum(np.abs(np.fft.rfft(spectra * self.window, axis=1)) ** 2, axis=0)
+
+    def measures(self) -> Measures:
+        self._native_block()
+        for low in self.to_low.resample(None):
+            self._gather_low(low)
+        if self.low:
+            self._low_block(np.concatenate(self.low))
+        power = np.array(self.frame_power)
+        speech = np.array(self.frame_speech, dtype=bool)
+        return Measures(
+            seconds=self.frames / self.sample_rate,
+            sample_rate=self.sample_rate,
+            speech_seconds=float(np.count_nonzero(speech)) * _FRAME / RATE,
+            longest_pause_seconds=_longest_run(~speech) * _FRAME / RATE,
+            loudness_lufs=_integrated_loudness(self.sub_blocks),
+            true_peak_dbtp=_db(max(self.true_peak, self.sample_peak) ** 2),
+            clipped_share=self.clipped / self.samples if self.samples else 0.0,
+            noise_floor_dbfs=_db(float(np.percentile(power, _NOISE_PERCENTILE))) if power.size else _SILENCE_DBFS,
+            speech_dbfs=_db(float(power[speech].mean())) if speech.any() else None,
+            high_band_db=_high_band_db(self.spectrum),
+        )
+
+
+def _db(power: float) -> float:
+    return _SILENCE_DBFS if power <= 10 ** (_SILENCE_DBFS / 10) else 10 * float(np.log10(power))
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The most True values in a row."""
+    longest = run = 0
+    for flag in flags.tolist():
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _integrated_loudness(sub_blocks: list[float]) -> float | None:
+    """ITU-R BS.1770-4 integrated loudness of one channel from the K-weighted mean squares of its 100 ms
+    sub-blocks: 400 ms blocks every 100 ms, gated at -70 LUFS, then at 10 LU below the loudness of what passed."""
+    powers = np.array(sub_blocks)
+    if powers.size < 4:
+        return None
+    blocks = np.convolve(powers, np.full(4, 0.25), "valid")
+    blocks = blocks[-0.691 + 10 * np.log10(np.maximum(blocks, 1e-20)) > -70.0]
+    if not blocks.size:
+        return None
+    relative_gate = -0.691 + 10 * np.log10(blocks.mean()) - 10.0
+    blocks = blocks[-0.691 + 10 * np.log10(blocks) > relative_gate]
+    return float(-0.691 + 10 * np.log10(blocks.mean()))
+
+
+def _high_band_db(spectrum: np.ndarray) -> float:
+    """How much of the long-term spectrum's energy lies above 4 kHz, in dB: a phone line carries nothing there."""
+    total = float(spectrum[1:].sum())
+    if total <= 0:
+        return _SILENCE_DBFS
+    return _db(float(spectrum[round(_HIGH_BAND_HZ * _FFT / RATE) :].sum()) / total)
