@@ -75,6 +75,7 @@ class CloneRequest:
     designed: bool = False  # the file is a designed voice's preview (saved from /clone-voice design), not a recording
     # The Enterprise Grid org, if any: with team_id, which installation (token) and RevRing key serve the job.
     enterprise_id: str | None = None
+    recording_accepted: bool = False  # *Clone anyway*: the person chose to clone a take the quality check held back
 
 
 @dataclass(frozen=True)

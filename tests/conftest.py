@@ -152,6 +152,9 @@ def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[s
         "REVRING_API_URL": revring.api_url,
         "REVRING_TIMEOUT": "2",
         "DATABASE_URL": ":memory:",  # tests that restart the bot pass a file
+        # The tones most tests clone are no voice at all; tests of the recording check (test_recording_quality.py)
+        # turn it on.
+        "QUALITY_CHECK": "off",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v}

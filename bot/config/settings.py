@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.cloning.audio import AudioLimits
 from bot.config.reading import HELP, ConfigError, Reader
+from bot.recording import QualityCheck
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_SQLITE_FILE,
@@ -64,6 +65,9 @@ class CloneSettings:
     max_audio_mb: int = _number("MAX_AUDIO_MB", 25, 1, 1024)
     audio_limits: AudioLimits = _setting(  # noqa: RUF009 (frozen: one shared default is safe)
         AudioLimits(), lambda read, default: read.audio_limits(default))
+    # What a poor recording does: ask first (Clone anyway), clone with tips (warn), or no check (off).
+    quality_check: QualityCheck = _setting(  # noqa: RUF009 (an enum member: immutable)
+        QualityCheck.ASK, lambda read, default: read.choice("QUALITY_CHECK", default))
 
     @property
     def max_audio_bytes(self) -> int:
