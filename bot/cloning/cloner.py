@@ -28,6 +28,7 @@ from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.recording import Report
 from bot.records import RETRYABLE, Admission, Admitted, Answer, CloneRequest, Job, Stage
+from bot.slack.shapes import heard_language
 from bot.store import JobQueue, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
@@ -233,15 +234,20 @@ class Cloner:
             await self.fail(client, job, failures.no_revring_key())
             return
         check = self._settings.quality_check
+        heard: str | None = None  # the language Slack's transcription of the clip heard, when it chose it
         report: Report | None = None
         try:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
             job = await self._outbox.save(replace(job, stage=Stage.DOWNLOADING))
-            reply = await self._slack.progress(client, job, clone_text.cloning(request.name))
+            file = await self._pipeline.transcribed(client, request.file, wait=not request.language_given)
+            heard = None if request.language_given else heard_language(file)
+            request = replace(request, file=file, language=heard or request.language)
+            job = replace(job, request=request)  # written with the job (the library shows the language)
+            reply = await self._slack.progress(client, job, clone_text.cloning(request.name, heard=heard, file=file))
             if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
                 job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
-            async with self._pipeline.clip(client, request.file) as clip:
+            async with self._pipeline.clip(client, file) as clip:
                 # A designed voice's preview is what RevRing itself made: there is no recording to judge.
                 report = None if request.designed else await quality.report_for(
                     clip.audio, self._settings.audio_limits, check)
@@ -286,7 +292,8 @@ class Cloner:
         note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
         blocks = clone_text.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note,
-                                               job_id=job.id, agent_updates=self._settings.agent_updates)
+                                               job_id=job.id, agent_updates=self._settings.agent_updates,
+                                               heard=heard is not None and language == heard)
         if report is not None:
             blocks[3:3] = recording_text.report_blocks(report)  # under the language and status
         answer = Answer(clone_text.voice_ready_text(request.name, voice.id, language, voice.status), blocks, ok=True)
@@ -299,9 +306,9 @@ class Cloner:
         """QUALITY_CHECK=ask and a poor take: nothing was sent. The answer says what is wrong and how to fix it,
         with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
         request = job.request
+        language = request.language if request.language_given else None
         answer = Answer(recording_text.held_text(request.name, report),
-                        recording_text.held_blocks(request.name, report, job_id=job.id, language=request.language),
-                        ok=False)
+                        recording_text.held_blocks(request.name, report, job_id=job.id, language=language), ok=False)
         await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
