@@ -27,7 +27,8 @@ pytest_plugins = ["tests.postgres", "tests.store_backends"]  # a PostgreSQL clus
 
 # Modules whose every test runs the bot as a separate process (`python -m bot`): marked `process`, so mutation runs
 # (which cannot reach another process) leave them out. Elsewhere the marker is set test by test.
-_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_several_instances", "test_distribution_postgres"}
+_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_cli_inspect", "test_several_instances",
+                    "test_distribution_postgres"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

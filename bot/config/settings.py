@@ -81,8 +81,17 @@ class CloneSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CloneSettings:
         """Read only the settings a clone needs; raise ConfigError naming every bad one, one line each."""
+        return cls._clone_settings(env, need_key=True)
+
+    @classmethod
+    def without_key_from_env(cls, env: Mapping[str, str] | None = None) -> CloneSettings:
+        """The same settings with the key optional: all `python -m bot inspect` needs is the audio settings."""
+        return cls._clone_settings(env, need_key=False)
+
+    @classmethod
+    def _clone_settings(cls, env: Mapping[str, str] | None, *, need_key: bool) -> CloneSettings:
         read = Reader(os.environ if env is None else env)
-        values: dict[str, Any] = {"revring_api_key": read.secret("REVRING_API_KEY")}
+        values: dict[str, Any] = {"revring_api_key": read.secret("REVRING_API_KEY", required=need_key)}
         values.update(read.declared(cls, skip=values))
         if read.problems:
             raise ConfigError(read.problems)
