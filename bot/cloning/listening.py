@@ -10,7 +10,7 @@ the samples as decoded, every channel, and the true peak on the mono mix oversam
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -44,7 +44,8 @@ _SAMPLE_TYPES: dict[str, tuple[type, float, float]] = {
 # A block whose sample peak lies this far below the highest true peak so far cannot hold the true peak (4×
 # oversampling finds at most about 3 dB between samples), so it is not oversampled: most blocks of speech are not.
 _TRUE_PEAK_HEADROOM = 10 ** (-4 / 20)
-_TRUE_PEAK_CANDIDATES = 64  # at most this many samples a block are looked around
+_TRUE_PEAK_STRIDE = 64  # at most one crest looked around in this many samples
+_TRUE_PEAK_CANDIDATES = 64  # and at most this many a block
 
 
 def listen(path: Path) -> Measures:
@@ -54,48 +55,49 @@ def listen(path: Path) -> Measures:
     # WAV (all of a 30 s one) just to learn what its header says.
     with path.open("rb") as file, av.open(file, mode="r", options={"probesize": "32768"}) as container:
         stream = container.streams.audio[0]
-        planar = av.AudioResampler(format="fltp")  # for sample formats numpy is not told how to read
         ears: _Ears | None = None
-        for decoded in _frames(container, stream):
-            for samples in _samples(decoded, planar):
-                ears = ears or _Ears(decoded.sample_rate)
-                ears.gather(samples)
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.InvalidDataError:
+                continue  # a damaged packet or two: the audio checks decide whether the file is usable
+            for frame in frames:
+                if ears is None:
+                    ears = _Ears(frame.sample_rate)
+                ears.hear(frame)
         if ears is None:
             raise av.InvalidDataError(0, "no audio decoded")
         return ears.measures()
 
 
-def _frames(container: av.container.InputContainer, stream: av.AudioStream) -> Iterator[av.AudioFrame]:
-    for packet in container.demux(stream):
-        try:
-            yield from packet.decode()
-        except av.InvalidDataError:
-            continue  # a damaged packet or two: the audio checks decide whether the file is usable
+Reader = Callable[[av.AudioFrame], np.ndarray]
 
 
-def _samples(frame: av.AudioFrame, planar: av.AudioResampler) -> Iterator[np.ndarray]:
-    """A decoded frame as float channels × samples, read straight from its planes (to_ndarray and FFmpeg's
-    resampler cost more per call than the conversion itself for a decoder's 20 ms frames)."""
-    name = frame.format.name
-    kind = _SAMPLE_TYPES.get(name.removesuffix("p"))
+def _reader(frame: av.AudioFrame) -> Reader:
+    """How to read frames like this one as float channels × samples: straight from their planes when numpy knows
+    the sample format (to_ndarray costs more per call than the conversion itself, for a decoder's 20 ms frames),
+    else through FFmpeg's resampler."""
+    kind = _SAMPLE_TYPES.get(frame.format.name.removesuffix("p"))
     if kind is None:
-        for converted in planar.resample(frame):
-            yield from _samples(converted, planar)
-        return
+        planar = av.AudioResampler(format="fltp")
+        return lambda frame: np.concatenate([_reader(out)(out) for out in planar.resample(frame)] or
+                                            [np.zeros((1, 0), dtype=np.float32)], axis=1)
     dtype, zero, full_scale = kind
     channels = len(frame.layout.channels)
-    if frame.format.is_planar:
-        planes: list[np.ndarray] = [
-            np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in frame.planes[:channels]
-        ]
-        raw = planes[0].reshape(1, -1) if channels == 1 else np.stack(planes)
-    else:
-        raw = np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples * channels)
-        raw = raw.reshape(-1, channels).T
-    if dtype == np.float32 and not zero:
-        yield raw
-    else:
-        yield ((raw.astype(np.float32) - zero) / full_scale).astype(np.float32, copy=False)
+
+    def read(frame: av.AudioFrame) -> np.ndarray:
+        if frame.format.is_planar:
+            planes = frame.planes[:channels]
+            raw: np.ndarray = np.stack(
+                [np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in planes])
+        else:
+            raw = np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples * channels)
+            raw = raw.reshape(-1, channels).T
+        return ((raw.astype(np.float32) - zero) / full_scale).astype(np.float32, copy=False)
+
+    if dtype is np.float32 and frame.format.is_planar and channels == 1:  # AAC, Opus, Vorbis, MP3 in mono
+        return lambda frame: np.frombuffer(memoryview(frame.planes[0]), dtype=np.float32, count=frame.samples)[None]
+    return read
 
 
 class _Ears:
@@ -106,6 +108,9 @@ class _Ears:
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
         # At the decoded rate.
+        self.sample_format = ""  # of the frames `read` reads
+        self.read: Reader | None = None
+        self.block_size = int(sample_rate * _BLOCK_SECONDS)
         self.native: list[np.ndarray] = []  # channels × samples, gathered until a block is full
         self.native_size = 0
         self.frames = 0  # samples of one channel
@@ -132,10 +137,14 @@ class _Ears:
         self.spectrum = np.zeros(_FFT // 2 + 1)
         self.window = np.hanning(_FFT).astype(np.float32)
 
-    def gather(self, samples: np.ndarray) -> None:
+    def hear(self, frame: av.AudioFrame) -> None:
+        """A decoded frame, kept for the next block."""
+        if self.read is None or frame.format.name != self.sample_format:  # a stream may change format midway
+            self.sample_format, self.read = frame.format.name, _reader(frame)
+        samples = self.read(frame)
         self.native.append(samples)
         self.native_size += samples.shape[1]
-        if self.native_size >= self.sample_rate * _BLOCK_SECONDS:
+        if self.native_size >= self.block_size:
             self._native_block()
 
     def _gather_low(self, frame: av.AudioFrame) -> None:
@@ -155,36 +164,41 @@ class _Ears:
         samples = np.concatenate(self.native, axis=1)
         self.native, self.native_size = [], 0
         magnitude = np.abs(samples)
+        peak = float(magnitude.max(initial=0.0))
         self.frames += samples.shape[1]
         self.samples += samples.size
-        self.clipped += int(np.count_nonzero(magnitude >= _CLIP_LEVEL))
-        self.sample_peak = max(self.sample_peak, float(magnitude.max(initial=0.0)))
+        if peak >= _CLIP_LEVEL:
+            self.clipped += int(np.count_nonzero(magnitude >= _CLIP_LEVEL))
+        self.sample_peak = max(self.sample_peak, peak)
         # The channels' average (FFmpeg's own downmix would add 3 dB to a stereo file whose channels match).
-        mix = samples[0] if samples.shape[0] == 1 else samples.mean(axis=0, dtype=np.float32)
+        mono = samples.shape[0] == 1
+        mix = samples[0] if mono else samples.mean(axis=0, dtype=np.float32)
         padded = np.concatenate([self.history, mix])
         self.history = padded[padded.size - self.history.size :]
-        self._true_peak(padded)
+        if peak >= self.true_peak * _TRUE_PEAK_HEADROOM:  # else nothing here comes near the highest peak so far
+            self._true_peak(padded, np.concatenate([np.abs(padded[: self.history.size]), magnitude[0]]) if mono
+                            else np.abs(padded))
         frame = av.AudioFrame.from_ndarray(mix.reshape(1, -1), format="fltp", layout="mono")
         frame.sample_rate = self.sample_rate
         for low in self.to_low.resample(frame):
             self._gather_low(low)
 
-    def _true_peak(self, padded: np.ndarray) -> None:
+    def _true_peak(self, padded: np.ndarray, magnitude: np.ndarray) -> None:
         taps = self.taps.shape[0]
-        magnitude = np.abs(padded)
-        peak = float(magnitude.max(initial=0.0))
-        if peak < self.true_peak * _TRUE_PEAK_HEADROOM:
-            return  # nothing here comes near the highest peak so far
-        level = max(self.true_peak, peak) * _TRUE_PEAK_HEADROOM
-        # Output samples n (of the padded block) near a loud input sample: the interpolated points around it.
-        loud = np.flatnonzero(magnitude >= level)
-        if not loud.size:
-            return
-        if loud.size > _TRUE_PEAK_CANDIDATES:  # a loud or clipped block: its loudest samples will do
+        level = max(self.true_peak, float(magnitude.max(initial=0.0))) * _TRUE_PEAK_HEADROOM
+        # The loudest sample of each 64 (1.3 ms at 48 kHz) that comes near the peak: the wave crests beside it.
+        whole = magnitude.size - magnitude.size % _TRUE_PEAK_STRIDE
+        strides = magnitude[:whole].reshape(-1, _TRUE_PEAK_STRIDE)
+        crests = np.arange(strides.shape[0]) * _TRUE_PEAK_STRIDE + strides.argmax(axis=1)
+        loud = np.concatenate([crests, np.arange(whole, magnitude.size)])
+        loud = loud[magnitude[loud] >= level]
+        if loud.size > _TRUE_PEAK_CANDIDATES:  # a loud or clipped block: its loudest crests will do
             loud = loud[np.argpartition(magnitude[loud], -_TRUE_PEAK_CANDIDATES)[-_TRUE_PEAK_CANDIDATES:]]
-        near = np.unique((loud[:, None] + np.arange(taps // 2 - 2, taps // 2 + 3)).clip(taps - 1, padded.size - 1))
+        # The output samples n (of the padded block) whose interpolated points lie around each crest (one twice,
+        # now and then: no matter).
+        near = (loud[:, None] + np.arange(taps // 2 - 2, taps // 2 + 3)).clip(taps - 1, padded.size - 1).ravel()
         windows = padded[near[:, None] + np.arange(-taps + 1, 1)]
-        self.true_peak = max(self.true_peak, float(np.abs(windows @ self.taps).max()))
+        self.true_peak = max(self.true_peak, float(np.abs(windows @ self.taps).max(initial=0.0)))
 
     def _low_block(self, block: np.ndarray) -> None:
         """16-bit mono samples at RATE, whole 30 ms frames: speech, noise, loudness and the spectrum."""
