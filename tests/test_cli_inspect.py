@@ -71,7 +71,7 @@ async def test_inspect_prints_the_report_and_needs_no_key(tmp_path: Path):
         "  loudness   −22 LUFS\n"
         "  peaks      −2.1 dBTP true peak, 0.00 % of samples clipped\n"
         "  noise      floor −72 dBFS, SNR 50 dB\n"
-        "  bandwidth  44.1 kHz, full band (−20 dB above 4 kHz)\n"
+        "  bandwidth  44.1 kHz, full band (−19 dB above 4 kHz)\n"
     )
 
 
