@@ -38,12 +38,17 @@ def spanish() -> dict[str, Any]:
     return slack_payloads.transcription(locale="es-ES", content=HEARD, has_more=True)
 
 
-async def clone(harness: Harness, file: dict[str, Any], text: str) -> tuple[ApiCall, ApiCall]:
-    """Share the clip with `text`: the "Cloning…" message and the answer it became."""
+async def answered(harness: Harness) -> ApiCall:
+    """The answer the "Cloning…" message became (it may be edited once before, when Slack's transcription is in)."""
+    await harness.slack.wait_until(lambda: "voice-" in str(harness.slack.thread_texts()[-1:]))
+    return harness.slack.calls_to("chat.update")[-1]
+
+
+async def clone(harness: Harness, file: dict[str, Any], text: str) -> tuple[str, ApiCall]:
+    """Share the clip with `text`: what the "Cloning…" message said, and the answer it became."""
     await harness.bot.share_file(file, text=text)
-    [answer] = await harness.slack.wait_for("chat.update")
-    [progress] = harness.slack.calls_to("chat.postMessage")
-    return progress, answer
+    answer = await answered(harness)
+    return "\n".join(harness.slack.thread_texts()[:-1]), answer
 
 
 @DEFAULT
@@ -55,8 +60,8 @@ async def test_a_spanish_clip_without_a_language_makes_a_spanish_voice_and_says_
     assert len(harness.slack.calls_to("files.info")) == 2  # read again until Slack had finished
     [voice] = harness.revring.received
     assert voice.language == "es"
-    assert "language `es` (from Slack's transcription)" in progress.args["text"]
-    assert f"Slack heard: “{HEARD}…”" in progress.args["text"]
+    assert "language `es` (from Slack's transcription)" in progress
+    assert f"Slack heard: “{HEARD}…”" in progress
     assert "`es` (from Slack's transcription)" in str(answer.args["blocks"])
     assert "Recording: good" in str(answer.args["blocks"])
     [job] = await harness.services.store.recent_jobs(TEAM, limit=1)
@@ -69,8 +74,8 @@ async def test_lang_given_wins_over_what_slack_heard(harness: Harness):
     progress, answer = await clone(harness, file, "<@UBOT> Rachel lang=fr")
     [voice] = harness.revring.received
     assert voice.language == "fr"
-    assert f"Slack heard: “{HEARD}…”" in progress.args["text"]  # the right clip, whatever its language
-    assert "from Slack's transcription" not in progress.args["text"] + str(answer.args["blocks"])
+    assert f"Slack heard: “{HEARD}…”" in progress  # the right clip, whatever its language
+    assert "from Slack's transcription" not in progress + str(answer.args["blocks"])
     assert harness.slack.calls_to("files.info") == []  # nothing to wait for
 
 
@@ -78,14 +83,14 @@ async def test_the_command_without_lang_takes_slacks_language_too(harness: Harne
     await harness.bot.command("Rachel")
     file = host_clip(harness, spanish())
     await harness.bot.share_file(file)
-    await harness.slack.wait_for("chat.update")
+    await answered(harness)
     assert harness.revring.received[0].language == "es"
 
 
 async def test_the_command_with_lang_keeps_its_language(harness: Harness):
     await harness.bot.command("Rachel lang=fr")
     await harness.bot.share_file(host_clip(harness, spanish()))
-    await harness.slack.wait_for("chat.update")
+    await answered(harness)
     assert harness.revring.received[0].language == "fr"
 
 
@@ -93,14 +98,14 @@ async def test_a_failed_transcription_leaves_the_default_language(harness: Harne
     progress, _answer = await clone(harness, host_clip(harness, slack_payloads.transcription("failed")),
                                     "<@UBOT> Rachel")
     assert harness.revring.received[0].language == "en"
-    assert "Slack" not in progress.args["text"] and harness.slack.calls_to("files.info") == []
+    assert "Slack" not in progress and harness.slack.calls_to("files.info") == []
 
 
 async def test_an_uploaded_file_without_a_transcription_is_cloned_as_before(harness: Harness):
     file = harness.slack.host_file(HostedFile("F0UP", "memo.m4a", "audio/mp4", spanish_clip(), filetype="m4a"))
     assert "transcription" not in file
     progress, _answer = await clone(harness, file, "<@UBOT> Rachel")
-    assert harness.revring.received[0].language == "en" and "Slack heard" not in progress.args["text"]
+    assert harness.revring.received[0].language == "en" and "Slack heard" not in progress
 
 
 @pytest.mark.parametrize(("chosen", "language"), [(None, "es"), ("fr", "fr")], ids=["left-empty", "chosen"])
@@ -121,5 +126,5 @@ async def test_the_dialogs_language_field_left_empty_lets_slack_choose(harness: 
             {"text": {"type": "plain_text", "text": "yes"}, "value": "yes"}]}},
     }
     await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
-    await harness.slack.wait_for("chat.update")
+    await answered(harness)
     assert harness.revring.received[0].language == language

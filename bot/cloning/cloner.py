@@ -240,13 +240,16 @@ class Cloner:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
             job = await self._outbox.save(replace(job, stage=Stage.DOWNLOADING))
+            shown = clone_text.cloning(request.name, file=request.file)
+            reply = await self._slack.progress(client, job, shown)
+            if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
+                job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
             file = await self._pipeline.transcribed(client, request.file, wait=not request.language_given)
             heard = None if request.language_given else heard_language(file)
             request = replace(request, file=file, language=heard or request.language)
             job = replace(job, request=request)  # written with the job (the library shows the language)
-            reply = await self._slack.progress(client, job, clone_text.cloning(request.name, heard=heard, file=file))
-            if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
-                job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
+            if (heard_text := clone_text.cloning(request.name, heard=heard, file=file)) != shown:
+                await self._slack.progress(client, job, heard_text)  # what Slack heard, once it is known
             async with self._pipeline.clip(client, file) as clip:
                 # A designed voice's preview is what RevRing itself made: there is no recording to judge.
                 report = None if request.designed else await quality.report_for(
