@@ -15,17 +15,15 @@ from pathlib import Path
 
 import av
 import numpy as np
-import pyloudnorm
 import webrtcvad
-from scipy import signal
 
+from bot.cloning.loudness import LoudnessMeter
 from bot.recording import Measures
 
 RATE = 16_000  # speech, loudness, noise and bandwidth are measured at this rate
 _BLOCK_SECONDS = 1.0  # decoded audio is measured a second at a time
-_LOW_BLOCK = 38_400  # 2.4 s at RATE: whole 30 ms frames, 100 ms sub-blocks and 32 ms spectra
+_LOW_BLOCK = 38_400  # 2.4 s at RATE: whole 30 ms frames and 32 ms spectra
 _FRAME = 480  # 30 ms at RATE: WebRTC VAD's longest frame, and the unit of speech, pauses and the noise floor
-_SUB_BLOCK = 1_600  # 100 ms: BS.1770's 400 ms gating blocks step by 100 ms, so each is four of these
 _FFT = 512  # 32 ms spectra for the long-term spectrum (31.25 Hz a bin)
 _VAD_MODE = 3  # the most reluctant to call noise speech
 _CLIP_LEVEL = 0.99  # a sample this close to full scale (-0.09 dBFS) counts as clipped
@@ -118,7 +116,7 @@ class _Ears:
         self.clipped = 0
         self.sample_peak = 0.0
         self.true_peak = 0.0
-        prototype = signal.firwin(_TAPS, 1 / _OVERSAMPLE) * _OVERSAMPLE
+        prototype = _interpolation_filter()
         # phase p of the output at input sample n: sum over k of taps[p][k] * x[n - k]
         self.taps = np.stack([prototype[phase::_OVERSAMPLE] for phase in range(_OVERSAMPLE)]).T[::-1].copy()
         self.history = np.zeros(self.taps.shape[0] - 1, dtype=np.float32)
@@ -129,11 +127,7 @@ class _Ears:
         self.vad = webrtcvad.Vad(_VAD_MODE)
         self.frame_power: list[float] = []  # mean square of each 30 ms frame
         self.frame_speech: list[bool] = []
-        stages = list(pyloudnorm.Meter(RATE)._filters.values())  # BS.1770's K-weighting, designed for RATE
-        self.k_sos = np.array([np.concatenate([stage.b, stage.a]) for stage in stages], dtype=np.float32)
-        self.k_gain = float(np.prod([stage.passband_gain for stage in stages]))
-        self.k_state = np.zeros((len(stages), 2), dtype=np.float32)
-        self.sub_blocks: list[float] = []  # K-weighted mean square of each 100 ms
+        self.loudness = LoudnessMeter(RATE)
         self.spectrum = np.zeros(_FFT // 2 + 1)
         self.window = np.hanning(_FFT).astype(np.float32)
 
@@ -211,9 +205,7 @@ class _Ears:
         data = frames.tobytes()
         step = _FRAME * 2
         self.frame_speech.extend(self.vad.is_speech(data[at : at + step], RATE) for at in range(0, len(data), step))
-        weighted, self.k_state = signal.sosfilt(self.k_sos, audio, zi=self.k_state)
-        squares = weighted[: weighted.size - weighted.size % _SUB_BLOCK].reshape(-1, _SUB_BLOCK) * self.k_gain
-        self.sub_blocks.extend(np.mean(squares * squares, axis=1).tolist())
+        self.loudness.add(frames)
         spectra = audio[: audio.size - audio.size % _FFT].reshape(-1, _FFT)[::_SPECTRUM_STRIDE]
         if spectra.size:
             self.spectrum += np.sum(np.abs(np.fft.rfft(spectra * self.window, axis=1)) ** 2, axis=0)
@@ -231,7 +223,7 @@ class _Ears:
             sample_rate=self.sample_rate,
             speech_seconds=float(np.count_nonzero(speech)) * _FRAME / RATE,
             longest_pause_seconds=_longest_run(~speech) * _FRAME / RATE,
-            loudness_lufs=_integrated_loudness(self.sub_blocks),
+            loudness_lufs=self.loudness.integrated(),
             true_peak_dbtp=_db(max(self.true_peak, self.sample_peak) ** 2),
             clipped_share=self.clipped / self.samples if self.samples else 0.0,
             noise_floor_dbfs=_db(float(np.percentile(power, _NOISE_PERCENTILE))) if power.size else _SILENCE_DBFS,
@@ -253,19 +245,12 @@ def _longest_run(flags: np.ndarray) -> int:
     return longest
 
 
-def _integrated_loudness(sub_blocks: list[float]) -> float | None:
-    """ITU-R BS.1770-4 integrated loudness of one channel from the K-weighted mean squares of its 100 ms
-    sub-blocks: 400 ms blocks every 100 ms, gated at -70 LUFS, then at 10 LU below the loudness of what passed."""
-    powers = np.array(sub_blocks)
-    if powers.size < 4:
-        return None
-    blocks = np.convolve(powers, np.full(4, 0.25), "valid")
-    blocks = blocks[-0.691 + 10 * np.log10(np.maximum(blocks, 1e-20)) > -70.0]
-    if not blocks.size:
-        return None
-    relative_gate = -0.691 + 10 * np.log10(blocks.mean()) - 10.0
-    blocks = blocks[-0.691 + 10 * np.log10(blocks) > relative_gate]
-    return float(-0.691 + 10 * np.log10(blocks.mean()))
+def _interpolation_filter() -> np.ndarray:
+    """The 4× oversampling low pass (cut at the original Nyquist frequency): a Hamming-windowed sinc, unity gain
+    at 0 Hz for each of the 4 phases."""
+    taps = np.arange(_TAPS) - (_TAPS - 1) / 2
+    prototype = np.sinc(taps / _OVERSAMPLE) * np.hamming(_TAPS)
+    return (prototype * _OVERSAMPLE / prototype.sum()).astype(np.float32)
 
 
 def _high_band_db(spectrum: np.ndarray) -> float:

@@ -84,7 +84,7 @@ async def inspect_recording(path: Path, limits: AudioLimits) -> Report:
 
 
 def _inspect(path: Path, limits: AudioLimits) -> Report:
-    # numpy, SciPy and the VAD are loaded when a first take is listened to: with QUALITY_CHECK=off, never.
+    # numpy and the VAD are loaded when a first take is listened to: with QUALITY_CHECK=off, never.
     from bot.cloning.listening import listen
 
     try:
