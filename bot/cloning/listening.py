@@ -10,14 +10,16 @@ the samples as decoded, every channel, and the true peak on the mono mix oversam
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 import webrtcvad
 
-from bot.cloning.loudness import LoudnessMeter
+from bot.cloning.loudness import K_WEIGHTING, LoudnessMeter
 from bot.recording import Measures
 
 RATE = 16_000  # speech, loudness, noise and bandwidth are measured at this rate
@@ -98,6 +100,54 @@ def _reader(frame: av.AudioFrame) -> Reader:
     return read
 
 
+class _LowRate:
+    """One FFmpeg filter graph for the mono mix: resampled to RATE (a short filter, 8 taps a phase rather than 32:
+    its aliasing lies 60 dB down, and it costs a third less), then split into 16-bit samples and a K-weighted copy
+    (BS.1770's two filters, `loudness.K_WEIGHTING`) as float."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate, self.pts = sample_rate, 0
+        graph = self.graph = av.filter.Graph()
+        self.source = graph.add_abuffer(format="fltp", sample_rate=sample_rate, layout="mono",
+                                        time_base=Fraction(1, sample_rate))
+        split = graph.add("asplit", "2")
+        pcm = [graph.add("aformat", "sample_fmts=s16"), graph.add("abuffersink")]
+        weighted = [*(graph.add(name, options) for name, options in K_WEIGHTING),
+                    graph.add("aformat", "sample_fmts=flt"), graph.add("abuffersink")]
+        resample = graph.add("aresample", f"{RATE}:filter_size=8")
+        self.source.link_to(resample)
+        resample.link_to(split)
+        for output, chain in enumerate((pcm, weighted)):
+            split.link_to(chain[0], output)
+            for source, sink in itertools.pairwise(chain):
+                source.link_to(sink)
+        self.sinks = (pcm[-1], weighted[-1])
+        graph.configure()
+
+    def push(self, mix: np.ndarray | None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Push a block of the mix (None: the end); take the 16-bit and the weighted samples that are ready."""
+        if mix is None:
+            self.source.push(None)
+        else:
+            frame = av.AudioFrame.from_ndarray(mix.reshape(1, -1), format="fltp", layout="mono")
+            frame.sample_rate, frame.pts = self.sample_rate, self.pts
+            frame.time_base = Fraction(1, self.sample_rate)
+            self.pts += mix.size
+            self.source.push(frame)
+        return _drain(self.sinks[0], np.int16), _drain(self.sinks[1], np.float32)
+
+
+def _drain(sink: av.filter.context.FilterContext, dtype: type) -> list[np.ndarray]:
+    ready: list[np.ndarray] = []
+    while True:
+        try:
+            frame = sink.pull()
+        except (av.BlockingIOError, av.EOFError):
+            return ready
+        assert isinstance(frame, av.AudioFrame)
+        ready.append(np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples))
+
+
 class _Ears:
     """The running measurement. Decoded audio is gathered into one-second blocks (FFmpeg's resampler and numpy
     cost little per sample but much per call, and decoders hand out 20 ms frames); each block updates a few sums
@@ -120,7 +170,7 @@ class _Ears:
         # phase p of the output at input sample n: sum over k of taps[p][k] * x[n - k]
         self.taps = np.stack([prototype[phase::_OVERSAMPLE] for phase in range(_OVERSAMPLE)]).T[::-1].copy()
         self.history = np.zeros(self.taps.shape[0] - 1, dtype=np.float32)
-        self.to_low = av.AudioResampler(format="s16", layout="mono", rate=RATE)
+        self.to_low = _LowRate(sample_rate)
         # At RATE.
         self.low: list[np.ndarray] = []
         self.low_size = 0
@@ -141,9 +191,15 @@ class _Ears:
         if self.native_size >= self.block_size:
             self._native_block()
 
-    def _gather_low(self, frame: av.AudioFrame) -> None:
-        self.low.append(np.frombuffer(memoryview(frame.planes[0]), dtype=np.int16, count=frame.samples))
-        self.low_size += frame.samples
+    def _take_low(self, mix: np.ndarray | None) -> None:
+        """The mix (None: the end) through `_LowRate`: its K-weighted copy to the loudness meter, its 16-bit copy
+        gathered into blocks."""
+        pcm, weighted = self.to_low.push(mix)
+        for samples in weighted:
+            self.loudness.add(samples)
+        for samples in pcm:
+            self.low.append(samples)
+            self.low_size += samples.size
         if self.low_size >= _LOW_BLOCK:
             block = np.concatenate(self.low)
             whole = block.size - block.size % _LOW_BLOCK
@@ -170,14 +226,11 @@ class _Ears:
         padded = np.concatenate([self.history, mix])
         self.history = padded[padded.size - self.history.size :]
         if peak >= self.true_peak * _TRUE_PEAK_HEADROOM:  # else nothing here comes near the highest peak so far
-            self._true_peak(padded, np.concatenate([np.abs(padded[: self.history.size]), magnitude[0]]) if mono
-                            else np.abs(padded))
-        frame = av.AudioFrame.from_ndarray(mix.reshape(1, -1), format="fltp", layout="mono")
-        frame.sample_rate = self.sample_rate
-        for low in self.to_low.resample(frame):
-            self._gather_low(low)
+            self._true_peak(padded, magnitude[0] if mono else np.abs(mix))
+        self._take_low(mix)
 
     def _true_peak(self, padded: np.ndarray, magnitude: np.ndarray) -> None:
+        """`padded`: the mix after the last samples of the block before; `magnitude`: the mix's, without them."""
         taps = self.taps.shape[0]
         level = max(self.true_peak, float(magnitude.max(initial=0.0))) * _TRUE_PEAK_HEADROOM
         # The loudest sample of each 64 (1.3 ms at 48 kHz) that comes near the peak: the wave crests beside it.
@@ -188,6 +241,7 @@ class _Ears:
         loud = loud[magnitude[loud] >= level]
         if loud.size > _TRUE_PEAK_CANDIDATES:  # a loud or clipped block: its loudest crests will do
             loud = loud[np.argpartition(magnitude[loud], -_TRUE_PEAK_CANDIDATES)[-_TRUE_PEAK_CANDIDATES:]]
+        loud += padded.size - magnitude.size  # as indices into `padded`
         # The output samples n (of the padded block) whose interpolated points lie around each crest (one twice,
         # now and then: no matter).
         near = (loud[:, None] + np.arange(taps // 2 - 2, taps // 2 + 3)).clip(taps - 1, padded.size - 1).ravel()
@@ -205,15 +259,13 @@ class _Ears:
         data = frames.tobytes()
         step = _FRAME * 2
         self.frame_speech.extend(self.vad.is_speech(data[at : at + step], RATE) for at in range(0, len(data), step))
-        self.loudness.add(frames)
         spectra = audio[: audio.size - audio.size % _FFT].reshape(-1, _FFT)[::_SPECTRUM_STRIDE]
         if spectra.size:
             self.spectrum += np.sum(np.abs(np.fft.rfft(spectra * self.window, axis=1)) ** 2, axis=0)
 
     def measures(self) -> Measures:
         self._native_block()
-        for low in self.to_low.resample(None):
-            self._gather_low(low)
+        self._take_low(None)
         if self.low:
             self._low_block(np.concatenate(self.low))
         power = np.array(self.frame_power)
