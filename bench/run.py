@@ -42,6 +42,7 @@ from bench.audio import big_wav, long_mp3, small_wav
 from bench.botproc import Bot, PySpy, RssSampler, reset_peak, status_kb
 from bench.fakes import BenchRevRing, BenchSlack, Clone
 from bench.profiles import summarize
+from bench.quality import recording_report
 from bench.report import CpuMeter, Row, latency_text, ms, percentile
 from bench.several import Several
 from tests.bot_process import REPO
@@ -50,7 +51,7 @@ from tests.doubles.fake_slack import HostedFile
 from tests.postgres import Cluster, ClusterUnavailable, throwaway_cluster
 
 MB = 1024 * 1024
-FIGURES = ("ack", "memory", "e2e", "throughput", "several")
+FIGURES = ("ack", "memory", "e2e", "throughput", "several", "quality")
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Bench:
             "CLONES_PER_HOUR": "10000",  # the per-person hourly limit would stop a benchmark at 10 clones
             "REVRING_TIMEOUT": "300",
             "SHUTDOWN_GRACE_SECONDS": "5",
+            "QUALITY_CHECK": "off",  # the tones cloned here are no voice; the check's own cost is figure 6
             **self.options.bot_env,
         }
         env.update({k: v for k, v in overrides.items() if v is not None})
@@ -253,6 +255,11 @@ class Bench:
         finally:
             stop.set()
             await sampler
+
+    # --- figure 6: the recording report's CPU (bench/quality.py) ---------------------------------------
+
+    async def recording_report(self) -> None:
+        self.rows.extend(recording_report(self.workdir, self.options.quick))
 
     # --- figure 1: ack latency with N clones in flight -------------------------------------------------
 
@@ -777,6 +784,7 @@ async def run(options: Options) -> int:
             }
             if options.cluster is not None:
                 scenarios["several"] = Several(bench, options.cluster).run
+            scenarios["quality"] = bench.recording_report
             for name in FIGURES:
                 if name in options.only:
                     print(f"… {name}", file=sys.stderr, flush=True)

@@ -1,8 +1,8 @@
-"""`python -m bot [run|check|clone]`: load settings, then start the bot in HTTP or Socket Mode, check the settings,
-or clone a voice from a file without Slack.
+"""`python -m bot [run|check|clone|inspect]`: load settings, then start the bot in HTTP or Socket Mode, check the
+settings, clone a voice from a file without Slack, or check a recording.
 
 Nothing else lives here; the checks are in bot/check/ (imported only when `check` runs: the running bot never loads
-the diagnostics), the `clone` command in bot/cloning/cli.py.
+the diagnostics), the `clone` and `inspect` commands in bot/cloning/cli.py.
 """
 
 import argparse
@@ -23,7 +23,8 @@ from bot.serving import serve
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        usage="%(prog)s [-h] [--version] [run | check | clone PATH --name NAME [--language CODE] [--json]]",
+        usage="%(prog)s [-h] [--version] [run | check | clone PATH --name NAME [--language CODE] [--json] [--anyway]"
+        " | inspect PATH [--json]]",
         description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
         "Settings come from the environment and a .env file in the working directory.",
     )
@@ -41,7 +42,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="clone a voice from an audio file on this machine, without Slack; prints the voiceId",
         description="Check a recording as the bot checks one shared in Slack, send it to RevRing and print the new "
         "voiceId. Needs only REVRING_API_KEY. Exit status 0 when the voice was created, 1 when it was not (or may "
-        "not have been), 2 for bad arguments or settings.",
+        "not have been, or the recording is poor: --anyway clones it), 2 for bad arguments or settings.",
+    ))
+    cli_clone.add_inspect_arguments(commands.add_parser(
+        "inspect",
+        help="check a recording as a clone would, without sending it: the recording report",
+        description="Measure a recording as the bot does before it clones one (speech, loudness, peaks, noise, "
+        "bandwidth) and print the report with a tip per problem. Sends nothing and needs no key. Exit status 0, "
+        "1 when the recording is poor or could not be used at all, 2 for bad arguments or settings.",
     ))
     return parser.parse_args(argv)
 
@@ -53,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv(find_dotenv(usecwd=True), override=False)
     if command == "clone":
         return cli_clone.main(args)
+    if command == "inspect":
+        return cli_clone.inspect_main(args)
     try:
         settings = Settings.from_env()
     except ConfigError as error:

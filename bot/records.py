@@ -33,6 +33,12 @@ class SharedFile:
     subtype: str = ""
     duration_ms: int | None = None
     external: bool = False  # a link to a file kept elsewhere (Google Drive…): Slack has no bytes to give
+    # Slack's transcription of its own clips (`slack_audio`, `slack_video`): "processing", "complete", "failed", or
+    # "" (none, as for most uploaded files); once complete, the locale it heard ("es-ES") and its first words.
+    transcription: str = ""
+    heard_locale: str = ""
+    heard_words: str = ""
+    heard_more: bool = False  # Slack heard more than `heard_words`
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class PendingCommand:
     name: str
     language: str
     enterprise_id: str | None = None  # the Enterprise Grid org, if any
+    language_given: bool = True  # False: nobody chose it (`language` is the default), a clip's transcription may
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class CloneRequest:
     designed: bool = False  # the file is a designed voice's preview (saved from /clone-voice design), not a recording
     # The Enterprise Grid org, if any: with team_id, which installation (token) and RevRing key serve the job.
     enterprise_id: str | None = None
+    # False: nobody chose the language (`language` is the default), so a Slack clip's transcription may choose it.
+    language_given: bool = True
+    recording_accepted: bool = False  # *Clone anyway*: the person chose to clone a take the quality check held back
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from tests.helpers import eventually
 
 REPO = Path(__file__).resolve().parent.parent
 _OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_", "CLONES_",
-                 "SHUTDOWN_", "JOB_")
+                 "SHUTDOWN_", "JOB_", "QUALITY_")
 
 
 def process_env(settings: dict[str, str]) -> dict[str, str]:

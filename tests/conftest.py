@@ -31,7 +31,8 @@ pytest_plugins = ["tests.postgres", "tests.store_backends"]  # a PostgreSQL clus
 
 # Modules whose every test runs the bot as a separate process (`python -m bot`): marked `process`, so mutation runs
 # (which cannot reach another process) leave them out. Elsewhere the marker is set test by test.
-_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_several_instances", "test_distribution_postgres"}
+_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_cli_inspect", "test_several_instances",
+                    "test_distribution_postgres"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -215,6 +216,9 @@ def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[s
         "REVRING_API_URL": revring.api_url,
         "REVRING_TIMEOUT": "2",
         "DATABASE_URL": ":memory:",  # tests that restart the bot pass a file
+        # The tones most tests clone are no voice at all; tests of the recording check (test_recording_quality.py)
+        # turn it on.
+        "QUALITY_CHECK": "off",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v}

@@ -261,6 +261,28 @@ def file_object(*, url: str, **values: Any) -> dict[str, Any]:
     return file
 
 
+def clip_object(*, url: str, **values: Any) -> dict[str, Any]:
+    """A complete file object of a clip recorded in Slack (`subtype: "slack_audio"`), as its share event carries it:
+    Slack's transcription still `processing`; `url` is where both of its private URLs point."""
+    file = fixture("event_callback_file_share_slack_audio")["event"]["files"][0]
+    file.update(url_private=url, url_private_download=url)
+    file.update(values)
+    return file
+
+
+def transcription(status: str = "complete", **values: Any) -> dict[str, Any]:
+    """Slack's `transcription` of a clip: `processing` as the share event has it, or `complete` as files.info has it
+    a few seconds later (`locale`, `content` and `has_more` change what it heard)."""
+    if status == "processing":
+        return fixture("event_callback_file_share_slack_audio")["event"]["files"][0]["transcription"]
+    heard = fixture("files_info_slack_audio")["file"]["transcription"]
+    heard["status"] = status
+    heard["locale"] = values.get("locale", heard["locale"])
+    for key in ("content", "has_more"):
+        heard["preview"][key] = values.get(key, heard["preview"][key])
+    return heard if status == "complete" else {"status": status}
+
+
 def app_uninstalled(*, event_id: str, event_time: int, team: str = TEAM) -> dict[str, Any]:
     """The envelope Slack sends once a workspace removed the app."""
     envelope = fixture("event_callback_app_uninstalled")

@@ -209,7 +209,7 @@ async def test_metrics_count_clones_by_outcome_and_slack_and_revring_failures_by
 
     text, samples = await scrape(harness)
     assert {outcome: value(samples, "voice_cloner_clones_total", outcome=outcome) for outcome in OUTCOMES} == {
-        "done": 1, "failed": 3, "interrupted": 0}
+        "done": 1, "failed": 3, "interrupted": 0, "held": 0}
     assert value(samples, "voice_cloner_clone_duration_seconds_count", outcome="done") == 1
     assert value(samples, "voice_cloner_clone_duration_seconds_count", outcome="failed") == 3
     # RevRing busy and Slack's file host unreachable are services failing; text that is not audio is the file's.
@@ -249,7 +249,7 @@ async def test_a_clone_cut_off_when_the_grace_runs_out_counts_as_interrupted(fak
         await drain(runner.app)  # no grace: the clone is cut off, to resume on the next start
         _text, samples = await scrape(harness)  # the port still answers until the runner's cleanup
     assert {outcome: value(samples, "voice_cloner_clones_total", outcome=outcome) for outcome in OUTCOMES} == {
-        "done": 0, "failed": 0, "interrupted": 1}
+        "done": 0, "failed": 0, "interrupted": 1, "held": 0}
     assert not harness.slack.calls_to("chat.update")  # no answer: the job is not over
 
 

@@ -134,7 +134,8 @@ async def test_any_dialog_submission_closes_or_shows_field_errors(harness: Harne
 
 
 @EXAMPLES
-@given(action=st.sampled_from(["open_clone_dialog", "retry_clone"]), value=st.one_of(TEXT, st.just('{"name": 1}')),
+@given(action=st.sampled_from(["open_clone_dialog", "retry_clone", "clone_anyway"]),
+       value=st.one_of(TEXT, st.just('{"name": 1}')),
        files=st.lists(st.fixed_dictionaries({"id": st.text(max_size=5), "name": TEXT, "mimetype": TEXT,
                                              "filetype": st.sampled_from(["wav", "m4a", "pdf", ""])}), max_size=2))
 async def test_any_button_or_shortcut_is_answered_quietly(harness: Harness, action: str, value: str, files: list):

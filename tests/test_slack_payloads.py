@@ -158,9 +158,11 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
                          {"channel", "message", "response_url", "trigger_id", "actions"}),
     "slash_command": ({"token", "team_id", "team_domain", "channel_id", "channel_name", "user_id", "user_name",
                        "command", "text", "api_app_id", "is_enterprise_install", "response_url", "trigger_id"}, set()),
-    "event_callback_file_share": ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id",
-                                   "event", "type", "event_id", "event_time", "authorizations",
-                                   "is_ext_shared_channel", "event_context"}, set()),
+    **{name: ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id", "event", "type",
+               "event_id", "event_time", "authorizations", "is_ext_shared_channel", "event_context"}, set())
+       for name in ("event_callback_file_share", "event_callback_file_share_slack_audio")},
+    # files.info on a clip recorded in Slack, once Slack has transcribed it (the share event says "processing").
+    "files_info_slack_audio": ({"ok", "file"}, set()),
     # The Home tab, and a workspace removing the app.
     **{name: ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id", "event", "type",
                "event_id", "event_time", "authorizations", "is_ext_shared_channel"}, set())

@@ -15,7 +15,7 @@ from enum import Enum
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning import failures
+from bot.cloning import failures, quality
 from bot.cloning.failures import Explained
 from bot.cloning.outbox import OnAnswered, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
@@ -23,9 +23,12 @@ from bot.cloning.presenter import SlackPresenter
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
 from bot.messages import clone as clone_text
+from bot.messages import recording as recording_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
-from bot.records import Admission, Admitted, Answer, CloneRequest, Job, Stage
+from bot.recording import Report
+from bot.records import RETRYABLE, Admission, Admitted, Answer, CloneRequest, Job, Stage
+from bot.slack.shapes import heard_language
 from bot.store import JobQueue, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
@@ -39,6 +42,7 @@ class Retry(Enum):
     FILE_BUSY = "file_busy"  # another request for the same file is running
     RATE_LIMITED = "rate_limited"  # a Try again counts toward the hourly limit like any clone
     NOT_YOURS = "not_yours"
+    NOT_HELD = "not_held"  # *Clone anyway* on a job the quality check did not hold back
     UNKNOWN = "unknown"  # the bot no longer has the request
 
 
@@ -125,17 +129,22 @@ class Cloner:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
-    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str, team_id: str | None = None) -> Retried:
+    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str, team_id: str | None = None, *,
+                    anyway: bool = False) -> Retried:
         """"Try again": run a failed job again from its record, for the person who asked for it, once, under the
-        rules of a new request (the same file, the hourly limit). A job of another workspace is not there."""
+        rules of a new request (the same file, the hourly limit). A job of another workspace is not there.
+        `anyway` (*Clone anyway*): a take the quality check held back, sent this time as it is."""
         job = await self._store.get_job(job_id)
         if job is None or (team_id and job.request.team_id != team_id):
             return Retried(Retry.UNKNOWN)
         if job.request.user_id != user_id:
             return Retried(Retry.NOT_YOURS)
+        if anyway and job.stage in RETRYABLE and job.failure != quality.HELD_BACK:
+            return Retried(Retry.NOT_HELD)
         admitted = await self._store.reopen_job(
             job_id, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner,
             lease_seconds=self._lease_seconds,
+            request=replace(job.request, recording_accepted=True) if anyway else None,
         )
         if admitted is None:
             return Retried(Retry.UNKNOWN)
@@ -224,18 +233,34 @@ class Cloner:
             self._metrics.clone_finished("failed", time.monotonic() - started)
             await self.fail(client, job, failures.no_revring_key())
             return
+        check = self._settings.quality_check
+        heard: str | None = None  # the language Slack's transcription of the clip heard, when it chose it
+        report: Report | None = None
         try:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
             job = await self._outbox.save(replace(job, stage=Stage.DOWNLOADING))
-            reply = await self._slack.progress(client, job, clone_text.cloning(request.name))
+            shown = clone_text.cloning(request.name, file=request.file)
+            reply = await self._slack.progress(client, job, shown)
             if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
                 job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
-            async with self._pipeline.clip(client, request.file) as clip:
-                # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
-                # the runner that still holds the job may send it at all. The fenced write is that proof.
-                job = await self._outbox.save(replace(job, stage=Stage.UPLOADING))
-                voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
+            file = await self._pipeline.transcribed(client, request.file, wait=not request.language_given)
+            heard = None if request.language_given else heard_language(file)
+            request = replace(request, file=file, language=heard or request.language)
+            job = replace(job, request=request)  # written with the job (the library shows the language)
+            if (heard_text := clone_text.cloning(request.name, heard=heard, file=file)) != shown:
+                await self._slack.progress(client, job, heard_text)  # what Slack heard, once it is known
+            async with self._pipeline.clip(client, file) as clip:
+                # A designed voice's preview is what RevRing itself made: there is no recording to judge.
+                report = None if request.designed else await quality.report_for(
+                    clip.audio, self._settings.audio_limits, check)
+                if quality.holds_back(report, check, accepted=request.recording_accepted):
+                    voice = None
+                else:
+                    # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
+                    # the runner that still holds the job may send it at all. The fenced write is that proof.
+                    job = await self._outbox.save(replace(job, stage=Stage.UPLOADING))
+                    voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
         except asyncio.CancelledError:
             # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
             self._metrics.clone_finished("interrupted", time.monotonic() - started)
@@ -257,22 +282,37 @@ class Cloner:
             await self.fail(client, job, failures.crashed(name=request.name, uploading=job.stage is Stage.UPLOADING))
             return
         seconds = time.monotonic() - started
+        if voice is None:
+            assert report is not None
+            log.info("clone held back: a poor recording", extra={"problems": [p.value for p in report.problems]})
+            self._metrics.clone_finished("held", seconds)
+            await self._hold(client, job, report)
+            return
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
         self._metrics.clone_finished("done", seconds)
         language = voice.language or request.language
         # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
         note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
-        answer = Answer(
-            clone_text.voice_ready_text(request.name, voice.id, language, voice.status),
-            clone_text.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note, job_id=job.id,
-                                        agent_updates=self._settings.agent_updates),
-            ok=True,
-        )
+        blocks = clone_text.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note,
+                                               job_id=job.id, agent_updates=self._settings.agent_updates,
+                                               heard=heard is not None and language == heard)
+        if report is not None:
+            blocks[3:3] = recording_text.report_blocks(report)  # under the language and status
+        answer = Answer(clone_text.voice_ready_text(request.name, voice.id, language, voice.status), blocks, ok=True)
         # Shielded: once the voice exists its answer is written and shown, even if this runner's lease keeper gives
         # up on the job meanwhile (the database was down past the lease): see Outbox.answer_with_voice.
         if not await asyncio.shield(self._tasks.spawn(self._outbox.answer_with_voice(client, job, answer))):
             raise LeaseLost(job.id)
+
+    async def _hold(self, client: AsyncWebClient, job: Job, report: Report) -> None:
+        """QUALITY_CHECK=ask and a poor take: nothing was sent. The answer says what is wrong and how to fix it,
+        with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
+        request = job.request
+        language = request.language if request.language_given else None
+        answer = Answer(recording_text.held_text(request.name, report),
+                        recording_text.held_blocks(request.name, report, job_id=job.id, language=language), ok=False)
+        await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""

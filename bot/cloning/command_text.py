@@ -29,6 +29,7 @@ class ParsedCommand:
     intent: Intent
     name: str = ""
     language: str = ""
+    language_given: bool = False  # `lang=` was typed (else `language` is the default)
     bad_language: str = ""
     description: str = ""
 
@@ -56,7 +57,7 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
         return ParsedCommand(Intent.DESIGN, description=typed[len(words[0]):].strip())
     if len(words) == 1 and words[0].lower() in ("list", "--list", "voices"):
         return ParsedCommand(Intent.LIST)
-    language = default_language
+    language, given = default_language, False
     name_words: list[str] = []
     for word in words:
         option = _LANGUAGE_OPTION.match(word)
@@ -65,13 +66,13 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
             known = language_code(code)
             if known is None:
                 return ParsedCommand(Intent.BAD_LANGUAGE, bad_language=code[:20])
-            language = known
+            language, given = known, True
         else:
             name_words.append(word)
     name = clean_name(" ".join(name_words))
     if not name:
-        return ParsedCommand(Intent.DIALOG, language=language)
-    return ParsedCommand(Intent.CLONE, name=name, language=language)
+        return ParsedCommand(Intent.DIALOG, language=language, language_given=given)
+    return ParsedCommand(Intent.CLONE, name=name, language=language, language_given=given)
 
 
 def language_code(code: str) -> str | None:

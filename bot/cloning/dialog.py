@@ -46,6 +46,7 @@ class Submission:
     name: str
     language: str
     file: SharedFile
+    language_given: bool = True  # False: left empty (`language` is the default; a clip's transcription may choose)
 
 
 async def open_clone_dialog(
@@ -88,7 +89,8 @@ def read_submission(
     if not name:
         errors[ids.NAME_BLOCK] = dialog_text.dialog_needs_name()
     language = ((field(ids.LANGUAGE_BLOCK).get("selected_option") or {}).get("value")) or ""
-    if not LANGUAGE_PATTERN.fullmatch(language.lower()):
+    given = bool(LANGUAGE_PATTERN.fullmatch(language.lower()))
+    if not given:
         language = settings.default_language
     file: SharedFile | None = None
     if target.file_id:
@@ -107,4 +109,4 @@ def read_submission(
         errors[ids.CONSENT_BLOCK] = dialog_text.dialog_needs_consent()
     if errors or file is None:
         return None, errors
-    return Submission(name, language, file), {}
+    return Submission(name, language, file, language_given=given), {}

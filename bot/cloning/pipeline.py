@@ -10,6 +10,7 @@ what it means for the person. Both ways in share the checks (`prepare_audio`, th
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -36,8 +37,12 @@ from bot.slack.files import (
 )
 from bot.slack.shapes import shared_file
 
+log = logging.getLogger(__name__)
+
 # What a step of the pipeline raises when the clone cannot go on; anything else is a bug.
 PIPELINE_FAILURES = (AudioProblem, SlackFileError, RevRingError)
+# Slack transcribes its own clips a few seconds after they are shared: the pauses before each re-read (5 s in all).
+TRANSCRIPTION_POLLS = (0.5, 1.0, 1.0, 1.0, 1.5)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,23 @@ class Pipeline:
                 audio_path, workdir / "prepared", self._settings.audio_limits, declared_duration_ms=file.duration_ms
             )
             yield Clip(file, prepared)
+
+    async def transcribed(self, client: AsyncWebClient, file: SharedFile, *, wait: bool) -> SharedFile:
+        """The file as Slack describes it (a Slack Connect stub completed with files.info), and with `wait`, a
+        transcription still "processing" re-read with files.info until it is done, for a few seconds at most. A
+        re-read that fails leaves the file as it was: the clone goes on without the transcription."""
+        file = await self._full_file(client, file)
+        for pause in TRANSCRIPTION_POLLS if wait else ():
+            if file.transcription != "processing":
+                break
+            await asyncio.sleep(pause)
+            try:
+                response = await client.files_info(file=file.id)
+            except SLACK_FAILURES as error:
+                log.info("transcription not read again", extra={"slack_error": error_code(error)})
+                break
+            file = shared_file(response.get("file") or {"id": file.id})
+        return file
 
     async def send(self, revring: RevRingClient, clip: Clip, *, name: str, language: str) -> Voice:
         """Create the voice from `clip`. From the moment this is called RevRing may act on what it receives."""

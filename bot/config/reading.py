@@ -8,7 +8,8 @@ import logging
 import re
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import fields
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
@@ -17,6 +18,8 @@ from bot.cloning.audio import AudioLimits
 from bot.store.database import parse_database_url
 
 EVERY_WORKSPACE = "*"  # REVRING_API_KEY_WORKSPACES: the server's key serves every workspace that installs the app
+Choice = TypeVar("Choice", bound=StrEnum)
+
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 # LOG_LEVEL: our own lines at that level; the libraries' (aiosqlite, slack_sdk, aiohttp, asyncio) stay at warning
@@ -187,6 +190,17 @@ class Reader:
             return choices[raw.lower()]
         self.problems.append(f"{name} must be {shown} (default {default}); it is {_shown(raw)}.")
         return default
+
+    def enum_choice(self, name: str, default: Choice) -> Choice:
+        """One of an enum's values (any case), such as QUALITY_CHECK=warn."""
+        raw = (self.get(name) or str(default)).lower()
+        choices = [str(value) for value in type(default)]
+        if raw not in choices:
+            self.problems.append(
+                f"{name} must be {_listed(choices).replace(' and ', ' or ')} (default {default}); it is {_shown(raw)}."
+            )
+            return default
+        return type(default)(raw)
 
     def ids(self, name: str, prefixes: str, example: str) -> frozenset[str]:
         """A comma- or space-separated list of Slack ids, such as `U0123ABCD, U0456EFGH`; none when unset."""

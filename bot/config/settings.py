@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.cloning.audio import AudioLimits
 from bot.config.reading import EVERY_WORKSPACE, HELP, ConfigError, Reader
+from bot.recording import QualityCheck
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_SQLITE_FILE,
@@ -78,6 +79,9 @@ class CloneSettings:
     max_audio_mb: int = _number("MAX_AUDIO_MB", 25, 1, 1024)
     audio_limits: AudioLimits = _setting(  # noqa: RUF009 (frozen: one shared default is safe)
         AudioLimits(), lambda read, default: read.audio_limits(default))
+    # What a poor recording does: ask first (Clone anyway), clone with tips (warn), or no check (off).
+    quality_check: QualityCheck = _setting(  # noqa: RUF009 (an enum member: immutable)
+        QualityCheck.ASK, lambda read, default: read.enum_choice("QUALITY_CHECK", default))
 
     @property
     def max_audio_bytes(self) -> int:
@@ -91,8 +95,17 @@ class CloneSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CloneSettings:
         """Read only the settings a clone needs; raise ConfigError naming every bad one, one line each."""
+        return cls._clone_settings(env, need_key=True)
+
+    @classmethod
+    def without_key_from_env(cls, env: Mapping[str, str] | None = None) -> CloneSettings:
+        """The same settings with the key optional: all `python -m bot inspect` needs is the audio settings."""
+        return cls._clone_settings(env, need_key=False)
+
+    @classmethod
+    def _clone_settings(cls, env: Mapping[str, str] | None, *, need_key: bool) -> CloneSettings:
         read = Reader(os.environ if env is None else env)
-        values: dict[str, Any] = {"revring_api_key": read.secret("REVRING_API_KEY")}
+        values: dict[str, Any] = {"revring_api_key": read.secret("REVRING_API_KEY", required=need_key)}
         values.update(read.declared(cls, skip=values))
         if read.problems:
             raise ConfigError(read.problems)

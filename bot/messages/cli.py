@@ -10,9 +10,17 @@ def cli_voice_created(voice_id: str, name: str, language: str, status: str, note
     return f"{line} {note}" if note else line
 
 
-def cli_settings_problem(problem: str) -> str:
+def cli_settings_problem(problem: str, command: str = "clone") -> str:
     """A setting the command cannot run with (exit status 2)."""
-    return f"Cannot clone: {problem}"
+    return f"Cannot {command}: {problem}"
+
+
+def cli_held() -> str:
+    """`clone` and a poor recording under QUALITY_CHECK=ask (exit status 1)."""
+    return (
+        "Not cloned: this recording would make a poor voice (see above). Record a new take, or run the command "
+        "again with --anyway to clone this one as it is."
+    )
 
 
 def cli_no_such_file(path: str) -> str:

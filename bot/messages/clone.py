@@ -10,6 +10,7 @@ from bot.audio_formats import AUDIO_FORMATS
 from bot.messages.ids import OPEN_DIALOG_ACTION, RETRY_ACTION
 from bot.messages.library import voice_buttons
 from bot.messages.mrkdwn import bold, escape
+from bot.records import SharedFile
 
 _LABELS = [kind.label for kind in AUDIO_FORMATS]
 FORMATS = f"{', '.join(_LABELS[:-1])} or {_LABELS[-1]}"  # MP3, M4A, WAV, OGG, FLAC or WebM
@@ -17,6 +18,7 @@ FORMATS = f"{', '.join(_LABELS[:-1])} or {_LABELS[-1]}"  # MP3, M4A, WAV, OGG, F
 REACTION_WORKING = "hourglass_flowing_sand"
 REACTION_DONE = "white_check_mark"
 REACTION_FAILED = "x"
+_HEARD_CHARS = 150  # of Slack's transcription shown while cloning
 
 
 def usage(minutes: int, max_mb: int) -> str:
@@ -94,8 +96,21 @@ def no_audio_in_message() -> str:
     )
 
 
-def cloning(name: str) -> str:
-    return f":hourglass_flowing_sand: Cloning {bold(name)}…"
+def cloning(name: str, *, heard: str | None = None, file: SharedFile | None = None) -> str:
+    """Progress; with the first words Slack heard in the clip (so the person sees it is the right one), and the
+    language it heard when that chose the voice's."""
+    text = f":hourglass_flowing_sand: Cloning {bold(name)}…"
+    if heard:
+        text += f" {heard_language(heard)}."
+    if file is not None and file.transcription == "complete" and file.heard_words.strip():
+        words = " ".join(file.heard_words.split())
+        more = "…" if file.heard_more or len(words) > _HEARD_CHARS else ""
+        text += f"\nSlack heard: “{escape(words[:_HEARD_CHARS].rstrip())}{more}”"
+    return text
+
+
+def heard_language(language: str) -> str:
+    return f"language `{escape(language)}` (from Slack's transcription)"
 
 
 def queued(name: str, ahead: int) -> str:
@@ -116,8 +131,9 @@ def voice_ready_text(name: str, voice_id: str, language: str, status: str) -> st
 
 def voice_ready_blocks(
     name: str, voice_id: str, language: str, status: str, *, note: str | None = None, job_id: str | None = None,
-    agent_updates: bool = True,
+    agent_updates: bool = True, heard: bool = False,
 ) -> list[dict[str, Any]]:
+    """`heard`: the language is the one Slack's transcription of the clip heard."""
     headline = {
         "ready": f":white_check_mark: Voice {bold(name)} is ready.",
         "processing": f":white_check_mark: Voice {bold(name)} was created and RevRing is still processing it.",
@@ -134,7 +150,8 @@ def voice_ready_blocks(
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*Language*\n`{escape(language)}`"},
+                {"type": "mrkdwn", "text": f"*Language*\n`{escape(language)}`"
+                                           + (" (from Slack's transcription)" if heard else "")},
                 {"type": "mrkdwn", "text": f"*Status*\n{escape(status)}"},
             ],
         },

@@ -73,7 +73,7 @@ def clone_dialog(
                 "type": "input", "block_id": NAME_BLOCK,
                 "label": {"type": "plain_text", "text": "Voice name"}, "element": name_input,
             },
-            language_block(default_language, language),
+            language_block(default_language, language, optional=language is None),
             audio_block,
             {
                 "type": "input",
@@ -91,8 +91,10 @@ def clone_dialog(
     }
 
 
-def language_block(default_language: str, language: str | None = None) -> dict[str, Any]:
-    """The language input of a dialog: the known languages, the default and the chosen one among them."""
+def language_block(default_language: str, language: str | None = None, *, optional: bool = False) -> dict[str, Any]:
+    """The language input of a dialog: the known languages, the default and the chosen one among them. `optional`:
+    nothing chosen, and left empty the language is the one Slack heard in a clip recorded in Slack, else the
+    default."""
     chosen = language or default_language
     options = dict(LANGUAGES)
     for code in (default_language, chosen):
@@ -101,7 +103,7 @@ def language_block(default_language: str, language: str | None = None) -> dict[s
     def option(code: str) -> dict[str, Any]:
         return {"text": {"type": "plain_text", "text": f"{options[code]} ({code})"[:75]}, "value": code}
 
-    return {
+    block: dict[str, Any] = {
         "type": "input",
         "block_id": LANGUAGE_BLOCK,
         "label": {"type": "plain_text", "text": "Language"},
@@ -112,6 +114,11 @@ def language_block(default_language: str, language: str | None = None) -> dict[s
             "initial_option": option(chosen),
         },
     }
+    if optional:
+        del block["element"]["initial_option"]
+        hint = f"Empty: the language Slack heard, for a clip recorded in Slack; else {options[default_language]}."
+        block.update(optional=True, hint={"type": "plain_text", "text": hint[:150]})
+    return block
 
 
 def dialog_needs_name() -> str:

@@ -6,6 +6,7 @@ DIALOG_CALLBACK_ID = "clone_voice_dialog"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 OPEN_DIALOG_ACTION = "open_clone_dialog"
 RETRY_ACTION = "retry_clone"
+CLONE_ANYWAY_ACTION = "clone_anyway"  # a poor recording held back by the quality check
 NAME_BLOCK, LANGUAGE_BLOCK, AUDIO_BLOCK, CONSENT_BLOCK = "name", "language", "audio", "consent"
 FIELD_ACTION = "value"  # every input's own id: a dialog's values are found by their block
 

@@ -13,7 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST  # Prometheus' text format, version 0.0.4
 
-OUTCOMES = ("done", "failed", "interrupted")  # interrupted: cut off when the grace period ran out
+# interrupted: cut off when the grace period ran out; held: a poor recording asked about first (QUALITY_CHECK=ask)
+OUTCOMES = ("done", "failed", "interrupted", "held")
 SERVICES = ("slack", "revring", "database")
 # timeout: no answer in time; unavailable: no connection, or it broke; ratelimited: 429; unauthorized: the token or
 # key was refused; billing: RevRing's 402; error: an answer that says the service failed or that cannot be used.

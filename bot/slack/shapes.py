@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.audio_formats import SLACK_FILETYPES
@@ -15,6 +16,9 @@ def shared_file(data: dict[str, Any]) -> SharedFile:
     """A file object as Slack sends it (in events, files.info, a dialog's file_input, a shortcut's message)."""
     size = data.get("size")
     duration = data.get("duration_ms")
+    transcription = data.get("transcription")
+    heard: dict[str, Any] = transcription if isinstance(transcription, dict) else {}
+    preview: dict[str, Any] = heard["preview"] if isinstance(heard.get("preview"), dict) else {}
     # An external file's url_private is the other service's page, not a Slack download: never fetched.
     external = data.get("is_external") is True or data.get("mode") == "external"
     return SharedFile(
@@ -28,7 +32,20 @@ def shared_file(data: dict[str, Any]) -> SharedFile:
         subtype=str(data.get("subtype") or ""),
         duration_ms=duration if isinstance(duration, int) else None,
         external=external,
+        # Typed in Slack's Node and Java SDKs, not in its API reference: every field may be missing.
+        transcription=str(heard.get("status") or ""),
+        heard_locale=str(heard.get("locale") or ""),
+        heard_words=str(preview.get("content") or ""),
+        heard_more=preview.get("has_more") is True,
     )
+
+
+def heard_language(file: SharedFile) -> str | None:
+    """The language of the locale Slack's finished transcription names (`es-ES` -> `es`), or None."""
+    primary = file.heard_locale.replace("_", "-").split("-")[0].lower()
+    if file.transcription != "complete" or not re.fullmatch(r"[a-z]{2,3}", primary):
+        return None
+    return primary
 
 
 def looks_like_audio(file: SharedFile) -> bool:

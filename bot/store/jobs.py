@@ -28,11 +28,13 @@ class JobQueue(Protocol):
         ...
 
     async def reopen_job(
-        self, job_id: str, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+        self, job_id: str, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...,
+        request: CloneRequest | None = None,
     ) -> Admitted | None:
         """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner` (fence + 1), under the
         rules of `admit` (the same file, the hourly limit). DUPLICATE names the job in the way, which is the job
-        itself when it is no longer failed (a double click); None if there is no such job."""
+        itself when it is no longer failed (a double click); None if there is no such job. `request`, when given,
+        replaces the job's in the same write (*Clone anyway* marks the recording accepted)."""
         ...
 
     # --- running jobs ----------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def job_progress(job: Job) -> dict[str, Any]:
     values: dict[str, Any] = {
         "stage": str(job.stage), "voice_id": job.voice_id, "voice_status": job.voice_status, "failure": job.failure,
         "answer": answer_to_text(job.answer),
+        # The request too: a run may settle its language (from a Slack clip's transcription) on the way.
+        "request": dump(dataclasses.asdict(job.request)),
     }
     if job.reply_channel and job.reply_ts:
         values.update(reply_channel=job.reply_channel, reply_ts=job.reply_ts)

@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 from bot.scopes import BOT_SCOPES
 from tests.doubles.server import LoopbackServer
 from tests.doubles.slack_users import users_info
-from tests.slack_payloads import file_object
+from tests.slack_payloads import clip_object, file_object
 
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 
@@ -45,6 +45,10 @@ class HostedFile:
     visible_to_bot: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     token: str | None = None  # the bot token of the workspace it was shared in (None: the default workspace's)
+    # A clip recorded in Slack (subtype slack_audio or slack_video): its transcription as each read shows it, the
+    # share event first, then each files.info, the last one from then on: "processing" for a while, as Slack does.
+    transcription: list[dict[str, Any]] = field(default_factory=list)
+    reads: int = 0  # files.info calls so far
 
 
 @dataclass
@@ -162,7 +166,8 @@ class FakeSlack(LoopbackServer):
     def host_file(self, file: HostedFile) -> dict[str, Any]:
         """Serve `file` and return the complete Slack file object an event (or files.info) would carry."""
         self.files[file.id] = file
-        return file_object(
+        clip = file.subtype in ("slack_audio", "slack_video")
+        shaped = (clip_object if clip else file_object)(
             url=f"{self.url}/files/{file.id}/{file.name}",
             id=file.id,
             name=file.name,
@@ -171,8 +176,14 @@ class FakeSlack(LoopbackServer):
             filetype=file.filetype,
             size=len(file.content),
             subtype=file.subtype,
-            **file.extra,
         )
+        if clip:
+            for key in ("transcription", "vtt", "duration_ms"):  # what this clip says of itself, below
+                shaped.pop(key, None)
+            if file.transcription:
+                shaped["transcription"] = file.transcription[min(file.reads, len(file.transcription) - 1)]
+        shaped.update(file.extra)
+        return shaped
 
     # --- what tests read ---------------------------------------------------------------------------
 
@@ -330,6 +341,7 @@ class FakeSlack(LoopbackServer):
             file = self.files.get(str(args.get("file")))
             if file is None:
                 return {"ok": False, "error": "file_not_found"}
+            file.reads += 1
             return {"ok": True, "file": self.host_file(file)}
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)

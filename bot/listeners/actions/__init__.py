@@ -1,5 +1,6 @@
 from slack_bolt.app.async_app import AsyncApp
 
+from bot.listeners.actions.clone_anyway import handle_clone_anyway
 from bot.listeners.actions.delete_voice import handle_delete_voice
 from bot.listeners.actions.home_show import handle_home_show
 from bot.listeners.actions.open_design_dialog import handle_open_design_dialog
@@ -15,6 +16,7 @@ from bot.messages import ids
 def register(app: AsyncApp) -> None:
     app.action(ids.OPEN_DIALOG_ACTION)(handle_open_dialog)
     app.action(ids.RETRY_ACTION)(handle_retry)
+    app.action(ids.CLONE_ANYWAY_ACTION)(handle_clone_anyway)
     app.action(ids.DESIGN_DIALOG_ACTION)(handle_open_design_dialog)
     app.action(ids.SAVE_CANDIDATE_ACTION)(handle_save_candidate)
     app.action(ids.USE_IN_AGENT_ACTION)(handle_use_in_agent)

@@ -16,12 +16,12 @@ async def handle_retry(ack: AsyncAck, action: dict, client: AsyncWebClient, cont
     shared = services(context)
     asked = incoming(context)
     retried = await shared.cloner.retry(client, str(action.get("value") or ""), asked.user_id, asked.team_id)
-    text = _why_not(retried, shared.settings.clones_per_hour)
+    text = why_not(retried, shared.settings.clones_per_hour)
     if text:
         await respond(text, replace_original=False, response_type="ephemeral")
 
 
-def _why_not(retried: Retried, clones_per_hour: int) -> str | None:
+def why_not(retried: Retried, clones_per_hour: int) -> str | None:
     """What the person is told when the clone did not start again; None when it did (the thread shows it)."""
     voice = retried.voice
     if retried.outcome is Retry.ALREADY_CLONED and voice is not None and voice.voice_id:

@@ -44,7 +44,8 @@ async def handle_clone_voice(
     if parsed.intent is Intent.DIALOG:
         await ack()
         opened = await open_clone_dialog(
-            client, asked.trigger_id or "", settings, DialogTarget(channel_id), language=parsed.language
+            client, asked.trigger_id or "", settings, DialogTarget(channel_id),
+            language=parsed.language if parsed.language_given else None,
         )
         if not opened:
             await respond(dialog_text.dialog_did_not_open())
@@ -57,7 +58,8 @@ async def handle_clone_voice(
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
         request = clone_request(asked, recent.file, channel_id=channel_id, message_ts=recent.message_ts,
-                                thread_ts=recent.thread_ts, name=parsed.name, language=parsed.language)
+                                thread_ts=recent.thread_ts, name=parsed.name, language=parsed.language,
+                                language_given=parsed.language_given)
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:
             await ack(clone_text.using_recent_file(recent.file.title, parsed.name, parsed.language))
@@ -66,12 +68,13 @@ async def handle_clone_voice(
         else:
             await ack(clone_text.already_cloning_file())
         return
-    button_value = json.dumps({"name": parsed.name, "language": parsed.language})
+    button_value = json.dumps({"name": parsed.name, **({"language": parsed.language} if parsed.language_given else {})})
     if not member:
         text = clone_text.not_a_member(parsed.name)
         await ack(text=text, blocks=clone_text.not_a_member_blocks(parsed.name, button_value))
         return
-    await shared.store.save_pending(pending_command(asked, channel_id, name=parsed.name, language=parsed.language))
+    await shared.store.save_pending(pending_command(asked, channel_id, name=parsed.name, language=parsed.language,
+                                                    language_given=parsed.language_given))
     await ack(
         text=clone_text.waiting_for_file(parsed.name, parsed.language, minutes),
         blocks=clone_text.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),

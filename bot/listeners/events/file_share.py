@@ -27,9 +27,9 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     thread_ts = event.get("thread_ts") or message_ts
     audio = next((f for f in files if looks_like_audio(f)), None)
 
-    def request(file: SharedFile, name: str, language: str) -> CloneRequest:
+    def request(file: SharedFile, name: str, language: str, given: bool) -> CloneRequest:
         return clone_request(asked, file, channel_id=channel_id, message_ts=message_ts, thread_ts=thread_ts,
-                             name=name, language=language)
+                             name=name, language=language, language_given=given)
 
     mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
     text = event.get("text") or ""
@@ -45,14 +45,14 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         file = audio or files[0]
         name = parsed.name if parsed.intent is Intent.CLONE else clean_name(file.title.rsplit(".", 1)[0])
         language = parsed.language or shared.settings.default_language
-        await _clone(shared, client, context, request(file, name or "Voice", language))
+        await _clone(shared, client, context, request(file, name or "Voice", language, parsed.language_given))
         return
 
     pending = await shared.store.take_pending(team_id, channel_id, user_id)
     if pending is not None:
         # Access was checked when the command was typed; nothing slow may come between taking it and the job.
-        await _clone(shared, client, context, request(audio or files[0], pending.name, pending.language),
-                     checked=True)
+        await _clone(shared, client, context,
+                     request(audio or files[0], pending.name, pending.language, pending.language_given), checked=True)
         return
     if audio is not None:
         await shared.store.save_recent_audio(

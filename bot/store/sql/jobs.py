@@ -62,7 +62,8 @@ class SQLJobQueue(SQLAggregate):
         return Admitted(Admission.ACCEPTED, job)
 
     async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str,
-                         lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Admitted | None:
+                         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                         request: CloneRequest | None = None) -> Admitted | None:
         async with self._transaction() as conn:
             found = await read_job(conn, job_id)
             if found is None:
@@ -81,6 +82,7 @@ class SQLJobQueue(SQLAggregate):
             reopening = update(jobs).where(jobs.c.id == job_id, jobs.c.stage.in_([str(s) for s in RETRYABLE])).values(
                 stage=str(Stage.RECEIVED), failure=None, answer=None, retries=jobs.c.retries + 1, queued_at=now,
                 updated_at=now, owner=runner, lease_until=now + lease_seconds, fence=jobs.c.fence + 1,
+                **({} if request is None else {"request": rows.dump(asdict(request))}),
             )
             if (await conn.execute(reopening)).rowcount != 1:  # a writer without the locks moved it meanwhile
                 return Admitted(Admission.DUPLICATE, existing=await read_job(conn, job_id))
