@@ -156,6 +156,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
         )
         home = HomeTab(store, settings, accounts, installations)
+        resources.push_async_callback(home.close)
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),
                         shared_database=settings.database.is_postgres, on_answered=home)
