@@ -124,3 +124,20 @@ async def test_a_restart_on_one_database_ends_the_leases_of_earlier_runs_at_once
 async def test_ping_answers_while_the_database_is_there(open_store: OpenStore):
     store = await open_store()
     await store.ping()
+
+
+async def test_how_long_until_another_runners_lease_ends(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
+    assert await store.seconds_until_a_lease_ends("run-2") is None  # nothing held
+    job = (await store.admit(request("F1"), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
+    other = (await store.admit(request("F2"), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
+    now[0] += 10
+    assert await store.renew(other.id, other.fence, LEASE)
+    assert await store.seconds_until_a_lease_ends("run-2") == LEASE - 10  # the first to end
+    assert await store.seconds_until_a_lease_ends(RUN) is None  # its own leases are not waited for
+    now[0] += LEASE
+    assert await store.seconds_until_a_lease_ends("run-2") == 0.0  # ended already: look now
+    await store.update_job(replace(job, stage=Stage.DONE, voice_id="v1"), fence=job.fence)
+    await store.release(other.id, other.fence)
+    assert await store.seconds_until_a_lease_ends("run-2") is None  # finished, or handed back: nothing to wait for

@@ -44,6 +44,12 @@ class JobQueue(Protocol):
         Two runners never get the same job."""
         ...
 
+    async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
+        """How long until the first lease another runner holds on work left to do runs out (0 when one already has);
+        None when others hold none. An instance with a free slot looks for work again then: a stopped instance's
+        jobs are taken over the moment their leases end."""
+        ...
+
     async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
         """Extend the lease; False when the job was taken over (or released): the caller must stop."""
         ...

@@ -80,6 +80,10 @@ _UPDATES = {  # (with the reply, fenced) -> the statement; the reply is written 
 }
 _TAKE_OLDEST = f"SELECT id, owner FROM jobs WHERE {_TAKEABLE} ORDER BY queued_at, id LIMIT 1"  # noqa: S608
 _TAKE = "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 WHERE id = :id RETURNING *"
+_FIRST_LEASE_END = (
+    f"SELECT MIN(lease_until) AS ends FROM jobs WHERE (stage IN ({_UNFINISHED}) OR answer IS NOT NULL) "  # noqa: S608
+    "AND owner IS NOT NULL AND owner <> :owner"
+)
 _RENEW = f"UPDATE jobs SET lease_until = :lease_until WHERE {_HELD}"  # noqa: S608
 _RELEASE = f"UPDATE jobs SET owner = NULL, lease_until = NULL WHERE {_HELD}"  # noqa: S608
 _ADOPT = (
@@ -203,6 +207,11 @@ class SQLJobQueue(SQLAggregate):
         job = (yield from read_jobs(taken))[0]
         # Someone held it and stopped renewing: a takeover (a released job has no owner).
         return replace(job, taken_over=found[0]["owner"] is not None)
+
+    async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
+        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}))
+        ends = found[0]["ends"]
+        return None if ends is None else max(ends - self.clock(), 0.0)
 
     async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
         return await self._one(Command(_RENEW, {"id": job_id, "fence": fence,
