@@ -86,6 +86,10 @@ _FIRST_LEASE_END = (
 )
 _RENEW = f"UPDATE jobs SET lease_until = :lease_until WHERE {_HELD}"  # noqa: S608
 _RELEASE = f"UPDATE jobs SET owner = NULL, lease_until = NULL WHERE {_HELD}"  # noqa: S608
+_RELEASE_WITH_REPLY = (
+    "UPDATE jobs SET owner = NULL, lease_until = NULL, reply_channel = :channel, reply_ts = :ts "  # noqa: S608
+    f"WHERE {_HELD}"
+)
 _ADOPT = (
     "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 "  # noqa: S608
     "WHERE id = :id AND retries = :retries AND voice_id IS NULL "
@@ -217,17 +221,16 @@ class SQLJobQueue(SQLAggregate):
         return await self._one(Command(_RENEW, {"id": job_id, "fence": fence,
                                                 "lease_until": self.clock() + lease_seconds})) == 1
 
-    async def release(self, job_id: str, fence: int) -> bool:
-        return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence})) == 1
+    async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
+        if reply is None:
+            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence})) == 1
+        releasing = {"id": job_id, "fence": fence, "channel": reply[0], "ts": reply[1]}
+        return await self._one(Command(_RELEASE_WITH_REPLY, releasing)) == 1
 
     async def update_job(self, job: Job, fence: int | None = None) -> bool:
         values: dict[str, Any] = {**rows.job_progress(job), "id": job.id, "fence": fence, "now": self.clock()}
         writing = _UPDATES["reply_channel" in values, fence is not None]
         return await self._one(Command(writing, values)) == 1
-
-    async def set_reply(self, job_id: str, channel: str, ts: str) -> bool:
-        setting = "UPDATE jobs SET reply_channel = :channel, reply_ts = :ts WHERE id = :id"
-        return await self._one(Command(setting, {"id": job_id, "channel": channel, "ts": ts})) == 1
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
         adopted = await self._one(Query(_ADOPT, {"id": job_id, "retries": retries, "owner": runner,
