@@ -31,8 +31,10 @@ class SQLAggregate:
         self.clock = clock
         self._engine = engine
         self._insert: Callable[..., Any] = postgresql.insert if database.is_postgres else sqlite.insert
-        self._calls: PostgresCalls | SQLiteCalls = (
-            PostgresCalls(engine) if database.is_postgres else SQLiteCalls(engine))
+        calls: PostgresCalls | SQLiteCalls | None = getattr(self, "_calls", None)  # the mixins share one
+        if calls is None or calls.engine is not engine:
+            calls = PostgresCalls(engine) if database.is_postgres else SQLiteCalls(engine)
+        self._calls = calls
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
@@ -57,10 +58,24 @@ def drive(plan: Plan[T], execute: Callable[[Step], Any]) -> T:
 
 
 class SQLiteCalls:
-    """Plans run in aiosqlite's thread, on the pool's one connection (so never beside another transaction)."""
+    """Plans run in aiosqlite's thread, on the pool's one connection. The thread runs what it is given one call at a
+    time, and each plan is one call, BEGIN to COMMIT: so while the connection sits idle in the pool, a plan goes
+    straight into the thread's queue, without checking the connection out (the thread then runs transactions back
+    to back instead of one per turn of the event loop). While SQLAlchemy holds the connection (its transactions are
+    several calls), a plan waits for it in the pool like any other user."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self.engine = engine
+        self._idle: Any = None  # the pool's connection (aiosqlite.Connection) while nobody has checked it out
+        event.listen(engine.sync_engine, "checkin", self._on_checkin)
+        for leaving in ("checkout", "close", "detach", "invalidate", "soft_invalidate"):
+            event.listen(engine.sync_engine, leaving, self._on_leaving)
+
+    def _on_checkin(self, dbapi_connection: Any, _record: Any) -> None:
+        self._idle = None if dbapi_connection is None else dbapi_connection.driver_connection
+
+    def _on_leaving(self, *_args: Any) -> None:
+        self._idle = None
 
     async def run(self, plan: Plan[T], *, writes: bool) -> T:
         # BEGIN IMMEDIATE takes the write lock first (a write never fails half-way on a lock another process holds);
@@ -71,9 +86,12 @@ class SQLiteCalls:
         return await self._call(_execute, step)
 
     async def _call(self, function: Callable[..., T], *args: Any) -> T:
-        pooled = await self._engine.raw_connection()
+        idle = self._idle
+        if idle is not None and idle._connection is not None:
+            return await idle._execute(function, idle._connection, *args)
+        pooled = await self.engine.raw_connection()
         try:
-            connection: Any = pooled.driver_connection  # aiosqlite.Connection, which runs functions in its thread
+            connection: Any = pooled.driver_connection
             return await connection._execute(function, connection._conn, *args)
         finally:
             pooled.close()
@@ -107,7 +125,7 @@ class PostgresCalls:
     without (a single statement is a transaction of its own)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self.engine = engine
 
     async def run(self, plan: Plan[T], *, writes: bool) -> T:
         async def in_transaction(connection: Any) -> T:
@@ -123,7 +141,7 @@ class PostgresCalls:
         return await self._call(alone)
 
     async def _call(self, work: Callable[[Any], Any]) -> Any:
-        pooled = await self._engine.raw_connection()
+        pooled = await self.engine.raw_connection()
         connection: Any = pooled.driver_connection  # asyncpg.Connection
         try:
             result = await work(connection)
