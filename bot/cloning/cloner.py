@@ -223,23 +223,27 @@ class Cloner:
             self._metrics.clone_finished("failed", time.monotonic() - started)
             await self.fail(client, job, failures.no_revring_key())
             return
+        showing: asyncio.Future[Job] | None = None
         try:
             # The fenced write comes before anything is shown: a runner that lost the job (paused past its lease,
             # taken over) must not touch the message its new holder answers in.
             job = await self._outbox.save(replace(job, stage=Stage.DOWNLOADING))
-            reply = await self._slack.progress(client, job, clone_text.cloning(request.name))
-            if reply is not None:  # a new message: remembered at once, so whoever takes the job over edits it
-                job = await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
+            # The progress message goes out while the file downloads, and is remembered before anything else.
+            showing = asyncio.ensure_future(self._show_progress(client, job))
             async with self._pipeline.clip(client, request.file) as clip:
+                job, showing = await showing, None
                 # From here on RevRing may act on what it receives: nobody may send it again blindly, and only
                 # the runner that still holds the job may send it at all. The fenced write is that proof.
                 job = await self._outbox.save(replace(job, stage=Stage.UPLOADING))
                 voice = await self._pipeline.send(revring, clip, name=request.name, language=request.language)
         except asyncio.CancelledError:
             # Shutdown's grace ran out (another instance, or the next start, goes on with it), or the lease was lost.
+            if showing is not None:
+                showing.cancel()
             self._metrics.clone_finished("interrupted", time.monotonic() - started)
             raise
         except PIPELINE_FAILURES as error:
+            job = await _shown(showing, job)  # the answer edits the progress message: it must be out first
             failure = failures.explain(error, name=request.name, max_audio_mb=self._settings.max_audio_mb)
             seconds = time.monotonic() - started
             log.info("clone failed", extra={"cause": failure.cause, "seconds": round(seconds, 3)})
@@ -252,6 +256,7 @@ class Cloner:
             raise
         except Exception:
             log.exception("clone crashed")
+            job = await _shown(showing, job)
             self._metrics.clone_finished("failed", time.monotonic() - started)
             await self.fail(client, job, failures.crashed(name=request.name, uploading=job.stage is Stage.UPLOADING))
             return
@@ -273,8 +278,28 @@ class Cloner:
         if not await asyncio.shield(self._tasks.spawn(self._outbox.answer_with_voice(client, job, answer))):
             raise LeaseLost(job.id)
 
+    async def _show_progress(self, client: AsyncWebClient, job: Job) -> Job:
+        reply = await self._slack.progress(client, job, clone_text.cloning(job.request.name))
+        if reply is None:
+            return job
+        # A new message: remembered at once, so whoever takes the job over edits it.
+        return await self._outbox.save(replace(job, reply_channel=reply.channel, reply_ts=reply.ts))
+
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""
         blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))
+
+
+async def _shown(showing: asyncio.Future[Job] | None, job: Job) -> Job:
+    """Once the progress message still on its way is out: the job as it left it (where the message is)."""
+    if showing is None:
+        return job
+    try:
+        return await showing
+    except LeaseLost:
+        raise
+    except Exception:
+        log.exception("progress message failed")
+        return job  # the answer goes out as things are
