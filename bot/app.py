@@ -162,6 +162,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         )
         connection = RevRingConnection(settings, accounts, store)
         home = HomeTab(store, settings, connection)
+        resources.push_async_callback(home.close)
         cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
                         slack_clients=SlackClients(client, installations),
                         shared_database=settings.database.is_postgres, on_answered=home)

@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import BOLT, SERVICES, create_web_app
 from bot.config import Settings
+from bot.library import home
 from bot.listeners.services import Services
 from tests import slack_payloads
 from tests.doubles.fake_revring import FakeRevRing
@@ -39,6 +40,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in _PROCESS_MODULES:
             item.add_marker(pytest.mark.process)
+
+
+@pytest.fixture(autouse=True)
+def home_refreshed_after_every_clone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot refreshes a person's Home after their clones at most every few seconds; tests that clone one after
+    another wait for each refresh, so in-process bots refresh after every answer (test_home_refresh.py tests the
+    interval itself)."""
+    monkeypatch.setattr(home, "REFRESH_SECONDS", 0.0)
+
 
 BOT_TOKEN = "xoxb-test-bot-token-1234567890"
 SIGNING_SECRET = "8f742231b10e8888abcd99111222a5a5"

@@ -40,10 +40,12 @@ async def test_the_size_limit_holds_while_the_bytes_arrive(harness: Harness, fra
     assert len(harness.slack.download_auth) == 1 and harness.revring.attempts == 0
 
 
+@pytest.mark.parametrize("seconds", [12.0, 40.0], ids=["192KB", "640KB"])  # one write to disk, or several
 @pytest.mark.parametrize("framing", ["chunked", "gzip"])
-async def test_a_file_within_the_limit_arrives_whole_however_it_is_framed(harness: Harness, framing: str):
+async def test_a_file_within_the_limit_arrives_whole_however_it_is_framed(harness: Harness, framing: str,
+                                                                          seconds: float):
     harness.slack.download_framing = framing
-    audio = wav_tone(12.0)
+    audio = wav_tone(seconds)
     shown = await clone_and_wait(harness, harness.slack.host_file(HostedFile("F0OK", "r.wav", "audio/wav", audio)))
     assert "voice-0001" in shown
     assert harness.revring.received[0].content == audio

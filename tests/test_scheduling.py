@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.cloning import scheduling
 from bot.cloning.scheduling import Scheduler, Tasks
 from bot.records import Job
 from bot.store import SQLStore
@@ -49,6 +50,31 @@ async def test_a_request_arriving_while_a_free_slot_asks_for_work_does_not_stran
         held.answer.set()
         await asyncio.wait_for(done.wait(), 5)
         assert ran == [waiting.id]  # the job taken runs at once, not after its lease runs out
+    finally:
+        tasks.closing = True
+        scheduler.wake()
+        await asyncio.wait_for(taking, 5)
+
+
+async def test_a_stopped_instances_job_is_taken_when_its_lease_ends_not_at_the_next_poll(
+    open_store: OpenStore, monkeypatch
+):
+    monkeypatch.setattr(scheduling, "POLL_SECONDS", 3600.0)  # the next routine look would be an hour away
+    store = await open_store()
+    stopped = (await store.admit(request("F1"), per_user_per_hour=10, runner="gone", lease_seconds=0.5)).job
+    done = asyncio.Event()
+    ran: list[Job] = []
+
+    async def run(job: Job) -> None:
+        ran.append(job)
+        done.set()
+
+    tasks = Tasks()
+    scheduler = Scheduler(store, "me", capacity=1, lease_seconds=30, tasks=tasks, run=run)
+    taking = asyncio.create_task(scheduler.take_work())
+    try:
+        await asyncio.wait_for(done.wait(), 30)
+        assert [(job.id, job.taken_over) for job in ran] == [(stopped.id, True)]
     finally:
         tasks.closing = True
         scheduler.wake()

@@ -11,7 +11,9 @@ import asyncio
 from collections import Counter
 from dataclasses import replace
 
-from bot.store import Admission, PendingCommand, Stage
+from sqlalchemy import text
+
+from bot.store import Admission, PendingCommand, SQLStore, Stage
 from tests.store_backends import OpenStore, request
 
 LEASE = 30.0
@@ -82,3 +84,43 @@ async def test_a_runner_whose_job_was_taken_over_cannot_write_even_concurrently(
     assert (old, new) == (False, True)
     current = await stores[0].get_job(job.id)
     assert current.stage is Stage.DOWNLOADING and current.voice_id is None
+
+
+async def test_plain_driver_calls_and_sqlalchemy_transactions_at_once_never_interleave(open_store: OpenStore):
+    """The busy path's plain driver calls (admissions, claims) and SQLAlchemy's own transactions (design candidates,
+    keys, several statements each) on one store at the same moment: each is whole, none fails, nothing is lost."""
+    store = await open_store()
+    results = await asyncio.gather(*(
+        call
+        for n in range(30)
+        for call in (
+            store.admit(request(f"F{n}", user=f"U{n}"), per_user_per_hour=10, runner="run-0"),
+            store.add_candidate(team_id="T1", user_id=f"U{n}", file_id=f"D{n}", index=n, channel_id="C1",
+                                thread_ts="1.1", keep_seconds=3600),
+            store.claim(f"event:{n}"),
+            store.save_revring_key(f"T{n}", f"cipher-{n}", f"U{n}"),
+        )
+    ))
+    admitted, candidates, claimed = results[0::4], results[1::4], results[2::4]
+    assert all(result.outcome is Admission.ACCEPTED for result in admitted)
+    assert all(await asyncio.gather(*(store.get_candidate("T1", c.id) for c in candidates)))
+    assert all(claimed) and not any(await asyncio.gather(*(store.claim(f"event:{n}") for n in range(30))))
+    assert [await store.revring_key(f"T{n}") for n in range(30)] == [f"cipher-{n}" for n in range(30)]
+
+
+async def test_a_plain_call_waits_while_sqlalchemy_holds_the_sqlite_connection(tmp_path):
+    """SQLAlchemy's transaction is several calls on the one connection: a plain call never runs between them."""
+    store = await SQLStore.open(f"sqlite:///{tmp_path}/db.sqlite3", 600)
+    try:
+        async with store.engine.begin() as conn:
+            await conn.execute(text("INSERT INTO claims (key, claimed_at) VALUES ('held', 1)"))
+            claiming = asyncio.create_task(store.claim("event:1"))
+            for _ in range(5):  # turns of the loop and of the connection's thread in which it could have run
+                await conn.execute(text("SELECT COUNT(*) FROM claims"))
+            assert not claiming.done()
+            await conn.rollback()
+        assert await claiming is True  # then on its own, not inside the transaction rolled back
+        assert await store.claim("event:1") is False
+        assert await store.claim("held") is True  # the rolled-back row never existed
+    finally:
+        await store.close()

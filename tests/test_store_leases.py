@@ -84,14 +84,19 @@ async def test_an_answer_not_yet_shown_is_taken_over_once_its_lease_runs_out(ope
     assert await store.job_counts() == {"waiting": 0, "running": 0}
 
 
-async def test_the_reply_is_recorded_beside_a_fenced_update_without_either_undoing_the_other(open_store: OpenStore):
+async def test_the_queued_message_is_recorded_as_the_job_is_handed_back_and_kept_by_later_writes(
+    open_store: OpenStore
+):
     store = await open_store([1000.0])
     job = (await store.admit(request(), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
-    assert await store.set_reply(job.id, "C1", "1700000000.000100") is True
-    await store.update_job(replace(job, stage=Stage.DOWNLOADING), fence=1)  # a copy from before the reply
+    assert await store.release(job.id, 2, ("C1", "1.2")) is False  # not its fence: nothing is written
+    assert (await store.get_job(job.id)).reply_ts is None
+    assert await store.release(job.id, 1, ("C1", "1700000000.000100")) is True
+    taken = await store.take_next("run-2", LEASE)
+    assert (taken.reply_channel, taken.reply_ts) == ("C1", "1700000000.000100")
+    await store.update_job(replace(job, stage=Stage.DOWNLOADING), fence=2)  # a copy from before the reply
     current = await store.get_job(job.id)
     assert (current.stage, current.reply_channel, current.reply_ts) == (Stage.DOWNLOADING, "C1", "1700000000.000100")
-    assert await store.set_reply("no-such-job", "C1", "1.2") is False
 
 
 async def test_the_queue_position_counts_unfinished_jobs_that_queued_earlier_on_any_runner(open_store: OpenStore):
@@ -124,3 +129,20 @@ async def test_a_restart_on_one_database_ends_the_leases_of_earlier_runs_at_once
 async def test_ping_answers_while_the_database_is_there(open_store: OpenStore):
     store = await open_store()
     await store.ping()
+
+
+async def test_how_long_until_another_runners_lease_ends(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
+    assert await store.seconds_until_a_lease_ends("run-2") is None  # nothing held
+    job = (await store.admit(request("F1"), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
+    other = (await store.admit(request("F2"), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
+    now[0] += 10
+    assert await store.renew(other.id, other.fence, LEASE)
+    assert await store.seconds_until_a_lease_ends("run-2") == LEASE - 10  # the first to end
+    assert await store.seconds_until_a_lease_ends(RUN) is None  # its own leases are not waited for
+    now[0] += LEASE
+    assert await store.seconds_until_a_lease_ends("run-2") == 0.0  # ended already: look now
+    await store.update_job(replace(job, stage=Stage.DONE, voice_id="v1"), fence=job.fence)
+    await store.release(other.id, other.fence)
+    assert await store.seconds_until_a_lease_ends("run-2") is None  # finished, or handed back: nothing to wait for

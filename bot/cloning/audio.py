@@ -179,11 +179,12 @@ def _probe(path: Path, stop_after: float | None = None) -> _Probe:
 
 
 def _probe_file(file: BinaryIO, stop_after: float | None = None) -> _Probe:
-    if not file.read(1):
+    head = file.read(12)
+    if not head:
         raise NotAudio("empty file")
     file.seek(0)
     try:
-        with av.open(file, mode="r") as container:
+        with av.open(file, mode="r", container_options=_open_options(head)) as container:
             demuxer = container.format.name
             kind = _CONTAINERS.get(demuxer)
             if kind is None:
@@ -208,6 +209,16 @@ def _probe_file(file: BinaryIO, stop_after: float | None = None) -> _Probe:
         duration = max(claimed or 0.0, decoded)
     info = AudioInfo(kind.name, codec, kind.extension, kind.content_type, duration)
     return _Probe(info, decoded, sample_rate, complete, complete or claimed is not None)
+
+
+def _open_options(head: bytes) -> dict[str, str]:
+    """A WAV (RIFF/RIFX … WAVE) is opened reading no more than 4 KiB to identify its codec: for 16-bit PCM FFmpeg
+    otherwise probes up to 32 packets for compressed audio stored as PCM, probing each longer stretch again (two
+    thirds of the check of a 10 s WAV). Such audio shows in the first packet already; other formats as FFmpeg
+    chooses."""
+    if head[:4] in (b"RIFF", b"RIFX") and head[8:12] == b"WAVE":
+        return {"probesize": "4096"}
+    return {}
 
 
 def _claimed_seconds(container: av.container.InputContainer, stream: av.AudioStream) -> float | None:

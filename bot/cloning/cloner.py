@@ -172,19 +172,18 @@ class Cloner:
 
     async def _queue(self, client: AsyncWebClient, job: Job) -> None:
         # The queued message is posted while this runner still holds the job, so it is the job's one message:
-        # whoever runs it later edits it.
+        # whoever runs it later edits it (recorded as the job is handed back, in the same write).
+        reply = None
         try:
             ahead = await self._store.queue_position(job.id)
             reply = await self._slack.progress(client, job, clone_text.queued(job.request.name, ahead))
-            if reply is not None:
-                await self._store.set_reply(job.id, reply.channel, reply.ts)
         except StoreUnavailable as error:
-            log.warning("queued message not recorded: the database is unreachable", extra={"cause": str(error)})
-        await self._hand_over(job)
+            log.warning("queued message not posted: the database is unreachable", extra={"cause": str(error)})
+        await self._hand_over(job, None if reply is None else (reply.channel, reply.ts))
 
-    async def _hand_over(self, job: Job) -> None:
+    async def _hand_over(self, job: Job, reply: tuple[str, str] | None = None) -> None:
         try:
-            await self._store.release(job.id, job.fence)
+            await self._store.release(job.id, job.fence, reply)
         except StoreUnavailable:
             log.warning("job not handed back; it is taken over when its lease runs out", extra={"job": job.id})
         self._scheduler.wake()
@@ -319,3 +318,4 @@ class Cloner:
         blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))
+

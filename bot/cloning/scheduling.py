@@ -20,6 +20,8 @@ from bot.store import JobQueue, StoreUnavailable
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0  # how often an instance with a free slot looks for work left by others
+# A free slot looks again this long after another instance's lease is due to end (and never sooner than this).
+LEASE_END_MARGIN_SECONDS = 0.05
 
 
 T = TypeVar("T")
@@ -96,7 +98,8 @@ class Scheduler:
         self._wake.set()
 
     async def take_work(self) -> None:
-        """Until shutdown: fill free slots with the oldest jobs nobody holds; look again when woken, or every
+        """Until shutdown: fill free slots with the oldest jobs nobody holds; look again when woken, when another
+        instance's lease is due to end (a stopped instance's jobs are taken over then), or at the latest every
         POLL_SECONDS for work that other instances left or handed back."""
         while not self._tasks.closing:
             self._wake.clear()
@@ -104,7 +107,18 @@ class Scheduler:
                 if not await self._take_one():
                     break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                await asyncio.wait_for(self._wake.wait(), await self._next_look())
+
+    async def _next_look(self) -> float:
+        if not self.has_free_slot or self._tasks.closing:
+            return POLL_SECONDS
+        try:
+            ends = await self._store.seconds_until_a_lease_ends(self._runner)
+        except StoreUnavailable:
+            return POLL_SECONDS
+        if ends is None:
+            return POLL_SECONDS
+        return min(POLL_SECONDS, ends + LEASE_END_MARGIN_SECONDS)
 
     async def _take_one(self) -> bool:
         """Take the oldest job nobody holds into a free slot; False when there is none (or the store is down).

@@ -2,12 +2,19 @@
 
 Sections: the RevRing connection (bot.workspaces.connection), the buttons (*Clone a voice*, *Design a voice*) and the
 voice library. Slack allows 100 blocks a view; a full library page and the connection leave room for more.
+
+After a clone made a voice, its requester's Home is published again, at most once every REFRESH_SECONDS per person:
+the first answer refreshes it at once, the answers that follow within the interval are shown together by one
+refresh at its end. (Opening the Home tab, or a click in it, publishes at once, as always.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +29,9 @@ from bot.store import StoreUnavailable, VoiceLibrary
 from bot.workspaces.connection import RevRingConnection
 
 log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 3.0  # a person's Home is refreshed after their clones at most this often
+
 
 async def publish_home(
     client: AsyncWebClient, user_id: str, *, team_id: str, store: VoiceLibrary, settings: Settings,
@@ -83,12 +93,18 @@ async def _with_permalinks(client: AsyncWebClient, store: VoiceLibrary, jobs: li
 
 class HomeTab:
     """`publish_home` with every section, for a person of a workspace: when a Slack request asks (`publish`), and,
-    given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page)."""
+    given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page; at
+    most once every REFRESH_SECONDS per person)."""
 
-    def __init__(self, store: VoiceLibrary, settings: Settings, connection: RevRingConnection) -> None:
+    def __init__(self, store: VoiceLibrary, settings: Settings, connection: RevRingConnection, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._settings = settings
         self._connection = connection
+        self._clock = clock
+        self._every = REFRESH_SECONDS
+        self._refreshed: dict[Where, float] = {}  # when each person's Home was last refreshed after a clone
+        self._due: dict[Where, asyncio.Task[None]] = {}  # a refresh waiting for the end of the interval
 
     async def publish(self, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState(),
                       refusal: str | None = None) -> bool:
@@ -97,6 +113,40 @@ class HomeTab:
                                   settings=self._settings, state=state, refusal=refusal, connection=connection)
 
     async def __call__(self, client: AsyncWebClient, job: Job) -> None:
-        if job.voice_id:
-            request = job.request
-            await self.publish(client, Where(request.team_id, request.enterprise_id, request.user_id))
+        """After an answer: a voice made refreshes its requester's Home, now or at the end of the interval."""
+        if not job.voice_id:
+            return
+        request = job.request
+        where = Where(request.team_id, request.enterprise_id, request.user_id)
+        if where in self._due:
+            return  # the refresh already waiting shows this voice too
+        wait = self._refreshed.get(where, -math.inf) + self._every - self._clock()
+        if wait > 0:
+            self._due[where] = asyncio.create_task(self._refresh_later(client, where, wait))
+            return
+        await self._refresh(client, where)
+
+    async def _refresh(self, client: AsyncWebClient, where: Where) -> None:
+        now = self._clock()
+        if len(self._refreshed) > 1000:  # forget those whose interval is over
+            self._refreshed = {who: at for who, at in self._refreshed.items() if at + self._every > now}
+        self._refreshed[where] = now
+        await self.publish(client, where)
+
+    async def _refresh_later(self, client: AsyncWebClient, where: Where, wait: float) -> None:
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            self._due.pop(where, None)
+        try:
+            await self._refresh(client, where)
+        except Exception:
+            log.exception("home refresh failed")
+
+    async def close(self) -> None:
+        """Refreshes still waiting are dropped (the person's next visit to the Home tab publishes it anyway)."""
+        waiting = list(self._due.values())
+        self._due.clear()
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)

@@ -39,7 +39,7 @@ RETRY_PAUSE_SECONDS = 0.5
 IDEMPOTENT = frozenset({"GET", "PATCH", "DELETE"})
 
 Sleep = Callable[[float], Awaitable[None]]
-OpenForm = Callable[[], AbstractAsyncContextManager[aiohttp.FormData]]
+OpenForm = Callable[[], AbstractAsyncContextManager[aiohttp.FormData | aiohttp.Payload]]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -115,9 +116,13 @@ async def download_slack_file(
 
 
 async def _stream_to_file(response: aiohttp.ClientResponse, dest: Path, max_bytes: int) -> int:
+    """Write the body to `dest` as it arrives, a batch of up to CHUNK_BYTES at a time off the event loop (a small
+    file: opened, written and closed in one step)."""
     written = 0
     first = True
-    stream = await asyncio.to_thread(dest.open, "wb")
+    file = _File(dest)
+    batch: list[bytes] = []
+    batched = 0
     try:
         async for chunk in response.content.iter_chunked(CHUNK_BYTES):
             if first:
@@ -127,7 +132,40 @@ async def _stream_to_file(response: aiohttp.ClientResponse, dest: Path, max_byte
             written += len(chunk)
             if written > max_bytes:
                 raise FileTooLarge(written, max_bytes)
-            await asyncio.to_thread(stream.write, chunk)
+            batch.append(chunk)
+            batched += len(chunk)
+            if batched >= CHUNK_BYTES:
+                await asyncio.to_thread(file.write, batch)
+                batch, batched = [], 0
+        await asyncio.to_thread(file.finish, batch)
     finally:
-        await asyncio.to_thread(stream.close)
+        if file.open:
+            await asyncio.to_thread(file.close)
     return written
+
+
+class _File:
+    """The download's file on disk, opened with its first write. Blocking: each method runs in a thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stream: BinaryIO | None = None
+
+    @property
+    def open(self) -> bool:
+        return self._stream is not None
+
+    def write(self, chunks: list[bytes]) -> None:
+        if self._stream is None:
+            self._stream = self._path.open("wb")
+        self._stream.writelines(chunks)
+
+    def finish(self, chunks: list[bytes]) -> None:
+        """The last chunks, and close."""
+        self.write(chunks)
+        self.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            stream.close()

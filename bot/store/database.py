@@ -97,7 +97,8 @@ _POSTGRES_DOWN = ("08", "53", "57", "58")
 def is_database_down(error: BaseException) -> bool:
     if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
         return True
-    orig = getattr(error, "orig", None)
+    # SQLAlchemy's error wraps the driver's; a plain driver call (bot.store.sql.plain) raises the driver's own.
+    orig = getattr(error, "orig", None) or error
     sqlite_code = getattr(orig, "sqlite_errorname", None)
     if isinstance(sqlite_code, str):
         return sqlite_code.startswith(_SQLITE_DOWN)
@@ -118,12 +119,11 @@ def unavailable(database: Database, error: BaseException) -> StoreUnavailable:
 def create_engine(database: Database, *, pool_size: int, statement_timeout_seconds: float) -> AsyncEngine:
     """An engine that reconnects by itself after the database restarts, with every statement bounded in time."""
     if database.is_postgres:
-        return create_async_engine(
+        engine = create_async_engine(
             database.url,
             pool_size=pool_size,
             max_overflow=0,
             pool_timeout=statement_timeout_seconds,
-            pool_pre_ping=True,  # a connection the server closed (restart, failover) is replaced, not used
             hide_parameters=True,  # never a bot token or a key in a logged statement or an error's text
             connect_args={
                 "timeout": statement_timeout_seconds,  # to connect
@@ -133,6 +133,16 @@ def create_engine(database: Database, *, pool_size: int, statement_timeout_secon
                 "server_settings": {"statement_timeout": str(int(statement_timeout_seconds * 1000))},
             },
         )
+
+        # A connection the server closed (a restart, a failover) is replaced, not used. asyncpg knows it is closed as
+        # soon as the socket says so; SQLAlchemy's pool_pre_ping would ask the server on every checkout instead (a
+        # round trip for each transaction).
+        @event.listens_for(engine.sync_engine, "checkout")
+        def _on_checkout(dbapi_connection, _record, _proxy) -> None:
+            if dbapi_connection.driver_connection.is_closed():
+                raise sqlalchemy.exc.DisconnectionError("the server closed the connection")
+
+        return engine
     # SQLite: one connection, so the store's transactions never overlap within the process (a queue of one, awaited
     # off the loop). BEGIN IMMEDIATE takes the write lock at the start, so a transaction never fails half-way on a
     # lock held by another process (`python -m bot check`); busy_timeout is how long it waits for it.

@@ -46,22 +46,26 @@ class JobQueue(Protocol):
         Two runners never get the same job."""
         ...
 
+    async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
+        """How long until the first lease another runner holds on work left to do runs out (0 when one already has);
+        None when others hold none. An instance with a free slot looks for work again then: a stopped instance's
+        jobs are taken over the moment their leases end."""
+        ...
+
     async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
         """Extend the lease; False when the job was taken over (or released): the caller must stop."""
         ...
 
-    async def release(self, job_id: str, fence: int) -> bool:
-        """Give the job back (no owner): any runner may take it next. False if the fence no longer matches."""
+    async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
+        """Give the job back (no owner): any runner may take it next; with `reply`, the (channel, ts) of the message
+        that says it is queued, recorded in the same write (whoever runs it edits that message). False if the fence
+        no longer matches: nothing is written."""
         ...
 
     async def update_job(self, job: Job, fence: int | None = None) -> bool:
         """Write the job's progress and outcome (stage, voice, failure, answer; the reply only when set).
         With `fence`: only while the job still has that fence and an owner. False when nothing was written.
         (Without a fence the write is unconditional: for callers that do not hold leases yet.)"""
-        ...
-
-    async def set_reply(self, job_id: str, channel: str, ts: str) -> bool:
-        """Record where the job's progress message is, touching nothing else of the job."""
         ...
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:

@@ -39,7 +39,8 @@ def recent_audio(text: str) -> RecentAudio:
 
 
 def answer_to_text(answer: Answer | None) -> str | None:
-    return dump(dataclasses.asdict(answer)) if answer is not None else None
+    # The fields as dataclasses.asdict gives them, without its deep copy of every block.
+    return dump({"text": answer.text, "blocks": answer.blocks, "ok": answer.ok}) if answer is not None else None
 
 
 def job(row: Mapping[Any, Any], retried_at: tuple[float, ...]) -> Job:

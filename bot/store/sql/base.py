@@ -1,9 +1,10 @@
 """What every aggregate's SQL class shares: the database, its engine, the clock, and one transaction per method.
 
-The aggregates are written on SQLAlchemy's async Core, one implementation for SQLite (aiosqlite) and PostgreSQL
-(asyncpg). Every method is one transaction; what must hold under concurrency holds on both engines (see each
-aggregate). The classes are mixins of one object (bot.store.sql.store.SQLStore), so the attributes here are the
-only state they share, and each keeps its own helpers under its own names.
+The aggregates are written once for SQLite (aiosqlite) and PostgreSQL (asyncpg): on SQLAlchemy's async Core
+(`_transaction`), or, on a clone's busy path, as plain driver calls (`_run` and `_one`, bot.store.sql.plain). Every
+method is one transaction; what must hold under concurrency holds on both engines (see each aggregate). The classes
+are mixins of one object (bot.store.sql.store.SQLStore), so the attributes here are the only state they share, and
+each keeps its own helpers under its own names.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store.database import Database, is_database_down, unavailable
+from bot.store.sql.plain import Plan, PostgresCalls, SQLiteCalls, Step
+
+T = TypeVar("T")
 
 
 class SQLAggregate:
@@ -27,6 +31,10 @@ class SQLAggregate:
         self.clock = clock
         self._engine = engine
         self._insert: Callable[..., Any] = postgresql.insert if database.is_postgres else sqlite.insert
+        calls: PostgresCalls | SQLiteCalls | None = getattr(self, "_calls", None)  # the mixins share one
+        if calls is None or calls.engine is not engine:
+            calls = PostgresCalls(engine) if database.is_postgres else SQLiteCalls(engine)
+        self._calls = calls
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -34,6 +42,24 @@ class SQLAggregate:
         try:
             async with self._engine.begin() as conn:
                 yield conn
+        except Exception as error:
+            if is_database_down(error):
+                raise unavailable(self.database, error) from error
+            raise
+
+    async def _run(self, plan: Plan[T], *, writes: bool = True) -> T:
+        """`plan` as one transaction of plain driver calls; a database that is down surfaces as StoreUnavailable."""
+        try:
+            return await self._calls.run(plan, writes=writes)
+        except Exception as error:
+            if is_database_down(error):
+                raise unavailable(self.database, error) from error
+            raise
+
+    async def _one(self, step: Step) -> Any:
+        """One statement alone (its own transaction): its rows, or the number of rows it changed."""
+        try:
+            return await self._calls.one(step)
         except Exception as error:
             if is_database_down(error):
                 raise unavailable(self.database, error) from error

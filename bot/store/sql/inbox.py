@@ -1,5 +1,6 @@
 """The inbox in SQL: waiting commands and recent audio (taken with DELETE … RETURNING, so one taker gets each),
-and dedupe keys (claimed with INSERT … ON CONFLICT, so one claimer wins)."""
+and dedupe keys (claimed with INSERT … ON CONFLICT, so one claimer wins). Every shared file passes through here,
+so these are plain driver calls (bot.store.sql.plain), one statement each."""
 
 from __future__ import annotations
 
@@ -8,15 +9,30 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Table, delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.records import PendingCommand, RecentAudio
 from bot.store import rows
 from bot.store.database import Database
 from bot.store.inbox import CLAIM_SECONDS
-from bot.store.schema import claims, pending, recent_audio
 from bot.store.sql.base import SQLAggregate
+from bot.store.sql.plain import Command, Query
+
+_KEY = "team_id = :team_id AND channel_id = :channel_id AND user_id = :user_id"
+_PUT = (
+    "INSERT INTO {table} (team_id, channel_id, user_id, data, saved_at, enterprise_id) "
+    "VALUES (:team_id, :channel_id, :user_id, :data, :saved_at, :enterprise_id) "
+    "ON CONFLICT (team_id, channel_id, user_id) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at, "
+    "enterprise_id = excluded.enterprise_id"
+)
+_TAKE = f"DELETE FROM {{table}} WHERE {_KEY} RETURNING data, saved_at"  # noqa: S608
+_TABLES = ("pending", "recent_audio")
+_PUTS, _TAKES = ({table: sql.format(table=table) for table in _TABLES} for sql in (_PUT, _TAKE))
+# New, or an expired claim taken afresh: either way one row comes back, and only to one caller.
+_CLAIM = (
+    'INSERT INTO claims ("key", claimed_at) VALUES (:key, :now) ON CONFLICT ("key") '
+    "DO UPDATE SET claimed_at = excluded.claimed_at WHERE claims.claimed_at < :stale RETURNING 1"
+)
 
 
 class SQLInbox(SQLAggregate):
@@ -28,58 +44,38 @@ class SQLInbox(SQLAggregate):
         self.ttl_seconds = ttl_seconds
 
     async def save_pending(self, command: PendingCommand) -> None:
-        await self._put(pending, (command.team_id, command.channel_id, command.user_id), asdict(command),
+        await self._put("pending", (command.team_id, command.channel_id, command.user_id), asdict(command),
                         command.enterprise_id)
 
     async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None:
-        data = await self._take(pending, (team_id, channel_id, user_id))
+        data = await self._take("pending", (team_id, channel_id, user_id))
         return rows.pending_command(data) if data else None
 
     async def save_recent_audio(self, audio: RecentAudio) -> None:
-        await self._put(recent_audio, (audio.team_id, audio.channel_id, audio.user_id), asdict(audio),
+        await self._put("recent_audio", (audio.team_id, audio.channel_id, audio.user_id), asdict(audio),
                         audio.enterprise_id)
 
     async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None:
-        data = await self._take(recent_audio, (team_id, channel_id, user_id))
+        data = await self._take("recent_audio", (team_id, channel_id, user_id))
         return rows.recent_audio(data) if data else None
 
-    async def _put(self, table: Table, key: tuple[str, str, str], data: dict[str, Any],
+    async def _put(self, table: str, key: tuple[str, str, str], data: dict[str, Any],
                    enterprise_id: str | None) -> None:
-        insert = self._insert(table).values(
-            team_id=key[0], channel_id=key[1], user_id=key[2], data=rows.dump(data), saved_at=self.clock(),
-            enterprise_id=enterprise_id,
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=[table.c.team_id, table.c.channel_id, table.c.user_id],
-            set_={"data": insert.excluded.data, "saved_at": insert.excluded.saved_at,
-                  "enterprise_id": insert.excluded.enterprise_id},
-        )
-        async with self._transaction() as conn:
-            await conn.execute(upsert)
+        await self._one(Command(_PUTS[table], {
+            "team_id": key[0], "channel_id": key[1], "user_id": key[2], "data": rows.dump(data),
+            "saved_at": self.clock(), "enterprise_id": enterprise_id,
+        }))
 
-    async def _take(self, table: Table, key: tuple[str, str, str]) -> str | None:
+    async def _take(self, table: str, key: tuple[str, str, str]) -> str | None:
         """Read and delete in one statement, so two requests can never take the same entry."""
-        taking = (
-            delete(table)
-            .where(table.c.team_id == key[0], table.c.channel_id == key[1], table.c.user_id == key[2])
-            .returning(table.c.data, table.c.saved_at)
-        )
-        async with self._transaction() as conn:
-            row = (await conn.execute(taking)).first()
-        if row is None or self.clock() - row.saved_at > self.ttl_seconds:
+        taken = await self._one(Query(_TAKES[table],
+                                      {"team_id": key[0], "channel_id": key[1], "user_id": key[2]}))
+        if not taken or self.clock() - taken[0]["saved_at"] > self.ttl_seconds:
             return None
-        return row.data
+        return taken[0]["data"]
 
     # --- deduplication -----------------------------------------------------------------------------
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
-        insert = self._insert(claims).values(key=key, claimed_at=now)
-        # New, or an expired claim taken afresh: either way one row comes back, and only to one caller.
-        claiming = insert.on_conflict_do_update(
-            index_elements=[claims.c.key],
-            set_={"claimed_at": insert.excluded.claimed_at},
-            where=claims.c.claimed_at < now - CLAIM_SECONDS,
-        ).returning(claims.c.key)
-        async with self._transaction() as conn:
-            return (await conn.execute(claiming)).first() is not None
+        return bool(await self._one(Query(_CLAIM, {"key": key, "now": now, "stale": now - CLAIM_SECONDS})))

@@ -6,7 +6,11 @@ What must hold under concurrency holds on both engines:
   person queue there, and each sees what the one before it committed (READ COMMITTED reads afresh per statement).
   On SQLite the one connection and BEGIN IMMEDIATE serialise every transaction anyway;
 - taking a job reads the oldest takeable row with FOR UPDATE SKIP LOCKED (PostgreSQL), so two runners never get the
-  same job and neither waits for the other; UPDATE … RETURNING writes and reads it in one statement.
+  same job and neither waits for the other; UPDATE … RETURNING writes and reads it in one statement;
+- every fenced write is one UPDATE whose WHERE names the fence: it changes the row only while the writer holds it.
+
+A clone passes through here several times, so these are plain driver calls (bot.store.sql.plain), one transaction
+each, most of them a single statement.
 """
 
 from __future__ import annotations
@@ -15,21 +19,98 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.records import RETRYABLE, UNFINISHED, Admission, Admitted, CloneRequest, Job, Stage
 from bot.store import rows
 from bot.store.database import Database
 from bot.store.jobs import DEFAULT_LEASE_SECONDS
-from bot.store.schema import clone_starts, jobs
 from bot.store.sql.base import SQLAggregate
 from bot.store.sql.job_rows import read_job, read_jobs
+from bot.store.sql.plain import Command, Plan, Query
 
 _HOUR = 3600.0
 # Key spaces of pg_advisory_xact_lock(int, int): one for files, one for people.
 _FILE_LOCK, _PERSON_LOCK = 1, 2
+
+
+def _listed(stages: tuple[Stage, ...]) -> str:
+    return ", ".join(f"'{stage}'" for stage in stages)
+
+
+_UNFINISHED, _RETRYABLE = _listed(UNFINISHED), _listed(RETRYABLE)
+# Work left to do (unfinished, or an answer not yet shown) that nobody holds under a live lease.
+_TAKEABLE = f"(stage IN ({_UNFINISHED}) OR answer IS NOT NULL) AND (owner IS NULL OR lease_until < :now)"
+# The job is still held by the runner that took it with this fence (not taken over, not released).
+_HELD = "id = :id AND fence = :fence AND owner IS NOT NULL"
+
+_LOCK = "SELECT pg_advisory_xact_lock(:space, hashtext(:key))"
+_SAME_FILE = (
+    "SELECT * FROM jobs WHERE team_id = :team_id AND file_id = :file_id AND id <> :id "  # noqa: S608
+    f"AND (stage IN ({_UNFINISHED}) OR (stage = '{Stage.DONE}' "
+    "AND (created_at >= :recent OR created_at > :created_at))) ORDER BY created_at DESC LIMIT 1"
+)
+# The start that would drop out of the hour first if `limit` were reached: none while under the limit.
+_LIMIT_REACHED = (
+    "SELECT started_at FROM clone_starts WHERE team_id = :team_id AND user_id = :user_id AND started_at >= :since "
+    "ORDER BY started_at DESC LIMIT 1 OFFSET :skip"
+)
+_INSERT_JOB = (
+    "INSERT INTO jobs (id, team_id, enterprise_id, user_id, file_id, request, stage, created_at, queued_at, "
+    "updated_at, retries, owner, lease_until, fence) VALUES (:id, :team_id, :enterprise_id, :user_id, :file_id, "
+    ":request, :stage, :now, :now, :now, 0, :owner, :lease_until, 1)"
+)
+_COUNT_START = (
+    "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
+    "VALUES (:job_id, :team_id, :user_id, :now, :retry)"
+)
+_REOPEN = (
+    f"UPDATE jobs SET stage = '{Stage.RECEIVED}', failure = NULL, answer = NULL, retries = retries + 1, "  # noqa: S608
+    "queued_at = :now, updated_at = :now, owner = :owner, lease_until = :lease_until, fence = fence + 1 "
+    f"WHERE id = :id AND stage IN ({_RETRYABLE})"
+)
+_REOPEN_WITH_REQUEST = _REOPEN.replace("retries = retries + 1, ", "retries = retries + 1, request = :request, ")
+_PROGRESS = (
+    "stage = :stage, voice_id = :voice_id, voice_status = :voice_status, failure = :failure, answer = :answer, "
+    "request = :request"
+)
+_REPLY = ", reply_channel = :reply_channel, reply_ts = :reply_ts"
+_UPDATES = {  # (with the reply, fenced) -> the statement; the reply is written only once known (never unset)
+    (reply, fenced): f"UPDATE jobs SET {_PROGRESS}{_REPLY if reply else ''}, updated_at = :now "  # noqa: S608
+    f"WHERE {_HELD if fenced else 'id = :id'}"
+    for reply in (False, True) for fenced in (False, True)
+}
+_TAKE_OLDEST = f"SELECT id, owner FROM jobs WHERE {_TAKEABLE} ORDER BY queued_at, id LIMIT 1"  # noqa: S608
+_TAKE = "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 WHERE id = :id RETURNING *"
+_FIRST_LEASE_END = (
+    f"SELECT MIN(lease_until) AS ends FROM jobs WHERE (stage IN ({_UNFINISHED}) OR answer IS NOT NULL) "  # noqa: S608
+    "AND owner IS NOT NULL AND owner <> :owner"
+)
+_RENEW = f"UPDATE jobs SET lease_until = :lease_until WHERE {_HELD}"  # noqa: S608
+_RELEASE = f"UPDATE jobs SET owner = NULL, lease_until = NULL WHERE {_HELD}"  # noqa: S608
+_RELEASE_WITH_REPLY = (
+    "UPDATE jobs SET owner = NULL, lease_until = NULL, reply_channel = :channel, reply_ts = :ts "  # noqa: S608
+    f"WHERE {_HELD}"
+)
+_ADOPT = (
+    "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 "  # noqa: S608
+    "WHERE id = :id AND retries = :retries AND voice_id IS NULL "
+    f"AND stage IN ('{Stage.UPLOADING}', '{Stage.INTERRUPTED}') RETURNING fence"
+)
+_EXPIRE_OTHERS = (
+    f"UPDATE jobs SET lease_until = 0.0 WHERE (stage IN ({_UNFINISHED}) OR answer IS NOT NULL) "  # noqa: S608
+    "AND owner IS NOT NULL AND owner <> :owner"
+)
+_QUEUE_POSITION = (
+    "SELECT COUNT(*) AS ahead FROM jobs, (SELECT queued_at AS mine FROM jobs WHERE id = :id) AS me "  # noqa: S608
+    f"WHERE stage IN ({_UNFINISHED}) AND (queued_at < mine OR (queued_at = mine AND id < :id))"
+)
+_COUNTS = (
+    "SELECT COALESCE(SUM(CASE WHEN owner IS NOT NULL AND lease_until >= :now THEN 1 ELSE 0 END), 0) "  # noqa: S608
+    f"AS running, COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_UNFINISHED})"
+)
 
 
 class SQLJobQueue(SQLAggregate):
@@ -44,208 +125,149 @@ class SQLJobQueue(SQLAggregate):
 
     async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str,
                     lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Admitted:
-        job_id = uuid.uuid4().hex[:16]
-        async with self._transaction() as conn:
-            await self._lock_rules(conn, request)
-            now = self.clock()
-            refusal = await self._refusal(conn, request, job_id, created_at=now, now=now, limit=per_user_per_hour)
-            if refusal is not None:
-                return refusal
-            job = Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now, fence=1)
-            await conn.execute(jobs.insert(), {
-                "id": job.id, "team_id": request.team_id, "enterprise_id": request.enterprise_id,
-                "user_id": request.user_id, "file_id": request.file.id,
-                "request": rows.dump(asdict(request)), "stage": str(job.stage), "created_at": now, "queued_at": now,
-                "updated_at": now, "retries": 0, "owner": runner, "lease_until": now + lease_seconds, "fence": 1,
-            })
-            await self._count_start(conn, job.id, request, now, retry=False)
-        return Admitted(Admission.ACCEPTED, job)
+        return await self._run(self._admit(request, uuid.uuid4().hex[:16], per_user_per_hour, runner, lease_seconds))
+
+    def _admit(self, request: CloneRequest, job_id: str, limit: int, runner: str, lease_seconds: float
+               ) -> Plan[Admitted]:
+        yield from self._lock_rules(request)
+        now = self.clock()
+        refusal = yield from self._refusal(request, job_id, created_at=now, now=now, limit=limit)
+        if refusal is not None:
+            return refusal
+        yield Command(_INSERT_JOB, {
+            "id": job_id, "team_id": request.team_id, "enterprise_id": request.enterprise_id,
+            "user_id": request.user_id, "file_id": request.file.id, "request": rows.dump(asdict(request)),
+            "stage": str(Stage.RECEIVED), "now": now, "owner": runner, "lease_until": now + lease_seconds,
+        })
+        yield from self._count_start(job_id, request, now, retry=False)
+        return Admitted(Admission.ACCEPTED, Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now,
+                                                fence=1))
 
     async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str,
                          lease_seconds: float = DEFAULT_LEASE_SECONDS,
                          request: CloneRequest | None = None) -> Admitted | None:
-        async with self._transaction() as conn:
-            found = await read_job(conn, job_id)
-            if found is None:
-                return None
-            await self._lock_rules(conn, found.request)
-            current = await read_job(conn, job_id)  # as it is now that nothing else can decide on it
-            if current is None:
-                return None
-            if current.stage not in RETRYABLE:
-                return Admitted(Admission.DUPLICATE, existing=current)  # running again already, or done
-            now = self.clock()
-            refusal = await self._refusal(conn, current.request, job_id, created_at=current.created_at, now=now,
-                                          limit=per_user_per_hour)
-            if refusal is not None:
-                return refusal
-            reopening = update(jobs).where(jobs.c.id == job_id, jobs.c.stage.in_([str(s) for s in RETRYABLE])).values(
-                stage=str(Stage.RECEIVED), failure=None, answer=None, retries=jobs.c.retries + 1, queued_at=now,
-                updated_at=now, owner=runner, lease_until=now + lease_seconds, fence=jobs.c.fence + 1,
-                **({} if request is None else {"request": rows.dump(asdict(request))}),
-            )
-            if (await conn.execute(reopening)).rowcount != 1:  # a writer without the locks moved it meanwhile
-                return Admitted(Admission.DUPLICATE, existing=await read_job(conn, job_id))
-            await self._count_start(conn, job_id, current.request, now, retry=True)
-            reopened = await read_job(conn, job_id)
-        return Admitted(Admission.ACCEPTED, reopened)
+        return await self._run(self._reopen(job_id, per_user_per_hour, runner, lease_seconds, request))
 
-    async def _lock_rules(self, conn: AsyncConnection, request: CloneRequest) -> None:
+    def _reopen(self, job_id: str, limit: int, runner: str, lease_seconds: float,
+                request: CloneRequest | None) -> Plan[Admitted | None]:
+        found = yield from read_job(job_id)
+        if found is None:
+            return None
+        yield from self._lock_rules(found.request)
+        current = yield from read_job(job_id)  # as it is now that nothing else can decide on it
+        if current is None:
+            return None
+        if current.stage not in RETRYABLE:
+            return Admitted(Admission.DUPLICATE, existing=current)  # running again already, or done
+        now = self.clock()
+        refusal = yield from self._refusal(current.request, job_id, created_at=current.created_at, now=now,
+                                           limit=limit)
+        if refusal is not None:
+            return refusal
+        values = {"id": job_id, "now": now, "owner": runner, "lease_until": now + lease_seconds}
+        if request is None:
+            reopened = yield Command(_REOPEN, values)
+        else:  # Clone anyway: the request goes again, marked accepted, in the same write
+            reopened = yield Command(_REOPEN_WITH_REQUEST, {**values, "request": rows.dump(asdict(request))})
+        if reopened != 1:  # a writer without the locks moved it meanwhile
+            return Admitted(Admission.DUPLICATE, existing=(yield from read_job(job_id)))
+        yield from self._count_start(job_id, current.request, now, retry=True)
+        return Admitted(Admission.ACCEPTED, (yield from read_job(job_id)))
+
+    def _lock_rules(self, request: CloneRequest) -> Plan[None]:
         """PostgreSQL: hold the file and the person until commit (always in this order, so never a deadlock)."""
         if not self.database.is_postgres:
             return
         for space, key in ((_FILE_LOCK, request.file.id), (_PERSON_LOCK, request.user_id)):
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
-                               {"space": space, "key": f"{request.team_id}\x1f{key}"})
+            yield Query(_LOCK, {"space": space, "key": f"{request.team_id}\x1f{key}"})
 
-    async def _refusal(self, conn: AsyncConnection, request: CloneRequest, job_id: str, *, created_at: float,
-                       now: float, limit: int) -> Admitted | None:
+    def _refusal(self, request: CloneRequest, job_id: str, *, created_at: float, now: float, limit: int
+                 ) -> Plan[Admitted | None]:
         """Why `request` may not start now, or None. The same file: another job of it is running, or made a voice
         recently or since this request was made. The person: `limit` clones started in the last hour."""
-        same_file = (
-            select(jobs)
-            .where(jobs.c.team_id == request.team_id, jobs.c.file_id == request.file.id, jobs.c.id != job_id,
-                   or_(jobs.c.stage.in_([str(s) for s in UNFINISHED]),
-                       and_(jobs.c.stage == str(Stage.DONE),
-                            or_(jobs.c.created_at >= now - self.dedupe_seconds, jobs.c.created_at > created_at))))
-            .order_by(jobs.c.created_at.desc())
-            .limit(1)
-        )
-        row = (await conn.execute(same_file)).mappings().first()
-        if row is not None:
-            return Admitted(Admission.DUPLICATE, existing=(await read_jobs(conn, [row]))[0])
-        started = (await conn.execute(
-            select(clone_starts.c.started_at)
-            .where(clone_starts.c.team_id == request.team_id, clone_starts.c.user_id == request.user_id,
-                   clone_starts.c.started_at >= now - _HOUR)
-            .order_by(clone_starts.c.started_at.desc())
-            .limit(limit)
-        )).scalars().all()
-        if len(started) < limit:
+        same_file = yield Query(_SAME_FILE, {
+            "team_id": request.team_id, "file_id": request.file.id, "id": job_id,
+            "recent": now - self.dedupe_seconds, "created_at": created_at,
+        })
+        if same_file:
+            return Admitted(Admission.DUPLICATE, existing=(yield from read_jobs(same_file))[0])
+        if limit <= 0:
+            return Admitted(Admission.RATE_LIMITED, retry_after_seconds=_HOUR)
+        reached = yield Query(_LIMIT_REACHED, {"team_id": request.team_id, "user_id": request.user_id,
+                                               "since": now - _HOUR, "skip": limit - 1})
+        if not reached:
             return None
-        oldest_counted = started[-1] if started else now
-        return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(oldest_counted + _HOUR - now, 0))
+        return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(reached[0]["started_at"] + _HOUR - now, 0))
 
-    async def _count_start(self, conn: AsyncConnection, job_id: str, request: CloneRequest, now: float, *,
-                           retry: bool) -> None:
-        await conn.execute(clone_starts.insert(), {"job_id": job_id, "team_id": request.team_id,
-                                                   "user_id": request.user_id, "started_at": now, "retry": int(retry)})
+    @staticmethod
+    def _count_start(job_id: str, request: CloneRequest, now: float, *, retry: bool) -> Plan[None]:
+        yield Command(_COUNT_START, {"job_id": job_id, "team_id": request.team_id, "user_id": request.user_id,
+                                     "now": now, "retry": int(retry)})
 
     # --- running jobs ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _takeable(now: float) -> ColumnElement[bool]:
-        """Work left to do (unfinished, or an answer not yet shown) that nobody holds under a live lease."""
-        return and_(
-            or_(jobs.c.stage.in_([str(s) for s in UNFINISHED]), jobs.c.answer.is_not(None)),
-            or_(jobs.c.owner.is_(None), jobs.c.lease_until < now),
-        )
-
     async def take_next(self, runner: str, lease_seconds: float) -> Job | None:
-        async with self._transaction() as conn:
-            now = self.clock()
-            oldest = (
-                select(jobs.c.id, jobs.c.owner).where(self._takeable(now)).order_by(jobs.c.queued_at, jobs.c.id)
-                .limit(1).with_for_update(skip_locked=True)  # PostgreSQL; SQLite runs one transaction at a time
-            )
-            found = (await conn.execute(oldest)).first()
-            if found is None:
-                return None
-            taking = (
-                update(jobs).where(jobs.c.id == found.id)
-                .values(owner=runner, lease_until=now + lease_seconds, fence=jobs.c.fence + 1)
-                .returning(*jobs.c)
-            )
-            row = (await conn.execute(taking)).mappings().one()
-            job = (await read_jobs(conn, [row]))[0]
-            # Someone held it and stopped renewing: a takeover (a released job has no owner).
-            return replace(job, taken_over=found.owner is not None)
+        return await self._run(self._take_next(runner, lease_seconds))
+
+    def _take_next(self, runner: str, lease_seconds: float) -> Plan[Job | None]:
+        now = self.clock()
+        # FOR UPDATE SKIP LOCKED: PostgreSQL; SQLite runs one transaction at a time.
+        lock = " FOR UPDATE SKIP LOCKED" if self.database.is_postgres else ""
+        found = yield Query(_TAKE_OLDEST + lock, {"now": now})
+        if not found:
+            return None
+        taken = yield Query(_TAKE, {"id": found[0]["id"], "owner": runner, "lease_until": now + lease_seconds})
+        job = (yield from read_jobs(taken))[0]
+        # Someone held it and stopped renewing: a takeover (a released job has no owner).
+        return replace(job, taken_over=found[0]["owner"] is not None)
+
+    async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
+        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}))
+        ends = found[0]["ends"]
+        return None if ends is None else max(ends - self.clock(), 0.0)
 
     async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
-        async with self._transaction() as conn:
-            result = await conn.execute(
-                update(jobs).where(*self._held(job_id, fence)).values(lease_until=self.clock() + lease_seconds)
-            )
-        return result.rowcount == 1
+        return await self._one(Command(_RENEW, {"id": job_id, "fence": fence,
+                                                "lease_until": self.clock() + lease_seconds})) == 1
 
-    async def release(self, job_id: str, fence: int) -> bool:
-        async with self._transaction() as conn:
-            result = await conn.execute(update(jobs).where(*self._held(job_id, fence)).values(owner=None,
-                                                                                              lease_until=None))
-        return result.rowcount == 1
-
-    @staticmethod
-    def _held(job_id: str, fence: int) -> tuple[ColumnElement[bool], ...]:
-        """The job is still held by the runner that took it with `fence` (not taken over, not released)."""
-        return jobs.c.id == job_id, jobs.c.fence == fence, jobs.c.owner.is_not(None)
+    async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
+        if reply is None:
+            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence})) == 1
+        releasing = {"id": job_id, "fence": fence, "channel": reply[0], "ts": reply[1]}
+        return await self._one(Command(_RELEASE_WITH_REPLY, releasing)) == 1
 
     async def update_job(self, job: Job, fence: int | None = None) -> bool:
-        writing = update(jobs).where(jobs.c.id == job.id).values(**rows.job_progress(job), updated_at=self.clock())
-        if fence is not None:
-            writing = writing.where(*self._held(job.id, fence))
-        async with self._transaction() as conn:
-            result = await conn.execute(writing)
-        return result.rowcount == 1
-
-    async def set_reply(self, job_id: str, channel: str, ts: str) -> bool:
-        async with self._transaction() as conn:
-            result = await conn.execute(
-                update(jobs).where(jobs.c.id == job_id).values(reply_channel=channel, reply_ts=ts)
-            )
-        return result.rowcount == 1
+        values: dict[str, Any] = {**rows.job_progress(job), "id": job.id, "fence": fence, "now": self.clock()}
+        writing = _UPDATES["reply_channel" in values, fence is not None]
+        return await self._one(Command(writing, values)) == 1
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
-        async with self._transaction() as conn:
-            adopted = (await conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id, jobs.c.retries == retries, jobs.c.voice_id.is_(None),
-                       jobs.c.stage.in_([str(Stage.UPLOADING), str(Stage.INTERRUPTED)]))
-                .values(owner=runner, lease_until=self.clock() + lease_seconds, fence=jobs.c.fence + 1)
-                .returning(jobs.c.fence)
-            )).first()
-        return None if adopted is None else int(adopted.fence)
+        adopted = await self._one(Query(_ADOPT, {"id": job_id, "retries": retries, "owner": runner,
+                                                 "lease_until": self.clock() + lease_seconds}))
+        return int(adopted[0]["fence"]) if adopted else None
 
     async def expire_leases_of_others(self, runner: str) -> int:
-        async with self._transaction() as conn:
-            result = await conn.execute(
-                update(jobs)
-                .where(or_(jobs.c.stage.in_([str(s) for s in UNFINISHED]), jobs.c.answer.is_not(None)),
-                       jobs.c.owner.is_not(None), jobs.c.owner != runner)
-                .values(lease_until=0.0)
-            )
-        return result.rowcount
+        return await self._one(Command(_EXPIRE_OTHERS, {"owner": runner}))
 
     # --- reading jobs ------------------------------------------------------------------------------
 
     async def get_job(self, job_id: str) -> Job | None:
-        async with self._transaction() as conn:
-            return await read_job(conn, job_id)
+        return await self._run(read_job(job_id), writes=False)
 
     async def queue_position(self, job_id: str) -> int:
-        async with self._transaction() as conn:
-            me = (await conn.execute(select(jobs.c.queued_at).where(jobs.c.id == job_id))).first()
-            if me is None:
-                return 0
-            ahead = select(func.count()).select_from(jobs).where(
-                jobs.c.stage.in_([str(s) for s in UNFINISHED]),
-                or_(jobs.c.queued_at < me.queued_at, and_(jobs.c.queued_at == me.queued_at, jobs.c.id < job_id)),
-            )
-            return int((await conn.execute(ahead)).scalar_one())
+        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}))
+        return int(counted[0]["ahead"])
 
     async def job_counts(self) -> dict[str, int]:
-        now = self.clock()
-        running = and_(jobs.c.owner.is_not(None), jobs.c.lease_until >= now)
-        counting = select(
-            func.coalesce(func.sum(case((running, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((running, 0), else_=1)), 0),
-        ).where(jobs.c.stage.in_([str(s) for s in UNFINISHED]))
-        async with self._transaction() as conn:
-            row = (await conn.execute(counting)).one()
-        return {"waiting": int(row[1]), "running": int(row[0])}
+        counted = await self._one(Query(_COUNTS, {"now": self.clock()}))
+        running, unfinished = int(counted[0]["running"]), int(counted[0]["unfinished"])
+        return {"waiting": unfinished - running, "running": running}
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
-        async with self._transaction() as conn:
-            found = await conn.execute(
-                select(jobs).where(jobs.c.team_id == team_id).order_by(jobs.c.created_at.desc()).limit(limit)
-            )
-            return await read_jobs(conn, found.mappings().all())
+        return await self._run(self._recent_jobs(team_id, limit), writes=False)
+
+    @staticmethod
+    def _recent_jobs(team_id: str, limit: int) -> Plan[list[Job]]:
+        found = yield Query("SELECT * FROM jobs WHERE team_id = :team_id ORDER BY created_at DESC LIMIT :limit",
+                            {"team_id": team_id, "limit": limit})
+        return (yield from read_jobs(found))

@@ -1,17 +1,24 @@
 """The voice library in SQL: a workspace's voices are its rows of `jobs` that made one and were not deleted;
-a deletion or an undo is claimed with one UPDATE, so of two clicks one wins."""
+a deletion or an undo is claimed with one UPDATE, so of two clicks one wins.
+
+The Home tab reads a page of it after clones, so reading and the permalinks are plain driver calls
+(bot.store.sql.plain); the rest is SQLAlchemy Core."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, select, update
 
 from bot.records import AgentChange, Job
 from bot.store import rows
 from bot.store.schema import agent_changes, jobs
 from bot.store.sql.base import SQLAggregate
 from bot.store.sql.job_rows import read_jobs
+from bot.store.sql.plain import Command, Plan, Query
+
+# A workspace's voices.
+_VOICES = "team_id = :team_id AND voice_id IS NOT NULL AND deleted_at IS NULL"
 
 
 def _voices(team_id: str) -> tuple[ColumnElement[bool], ...]:
@@ -23,20 +30,10 @@ class SQLVoiceLibrary(SQLAggregate):
 
     async def voice_library(self, team_id: str, *, user_id: str | None, offset: int, limit: int
                             ) -> tuple[list[Job], int]:
-        where = [*_voices(team_id)] + ([jobs.c.user_id == user_id] if user_id is not None else [])
-        async with self._transaction() as conn:
-            total = (await conn.execute(select(func.count()).select_from(jobs).where(*where))).scalar_one()
-            found = await conn.execute(
-                select(jobs).where(*where).order_by(jobs.c.created_at.desc(), jobs.c.id).offset(offset).limit(limit)
-            )
-            return await read_jobs(conn, found.mappings().all()), int(total)
+        return await self._run(_library_page(team_id, user_id, offset, limit), writes=False)
 
     async def voice_of(self, team_id: str, job_id: str) -> Job | None:
-        async with self._transaction() as conn:
-            row = (await conn.execute(
-                select(jobs).where(jobs.c.id == job_id, jobs.c.team_id == team_id)
-            )).mappings().first()
-            return None if row is None else (await read_jobs(conn, [row]))[0]
+        return await self._run(_voice_of(team_id, job_id), writes=False)
 
     async def voice_names(self, team_id: str, voice_ids: list[str]) -> dict[str, str]:
         if not voice_ids:
@@ -48,8 +45,7 @@ class SQLVoiceLibrary(SQLAggregate):
             return {voice_id: rows.clone_request(request).name for voice_id, request in found.all()}
 
     async def set_permalink(self, job_id: str, url: str) -> None:
-        async with self._transaction() as conn:
-            await conn.execute(update(jobs).where(jobs.c.id == job_id).values(permalink=url))
+        await self._one(Command("UPDATE jobs SET permalink = :url WHERE id = :id", {"id": job_id, "url": url}))
 
     async def claim_deletion(self, team_id: str, job_id: str, user_id: str) -> bool:
         claiming = update(jobs).where(jobs.c.id == job_id, *_voices(team_id)).values(
@@ -86,3 +82,19 @@ class SQLVoiceLibrary(SQLAggregate):
             await conn.execute(update(agent_changes).where(
                 agent_changes.c.id == change_id, agent_changes.c.team_id == team_id
             ).values(undone_by=None, undone_at=None))
+
+
+def _library_page(team_id: str, user_id: str | None, offset: int, limit: int) -> Plan[tuple[list[Job], int]]:
+    where = _VOICES + (" AND user_id = :user_id" if user_id is not None else "")
+    params = {"team_id": team_id, "user_id": user_id, "offset": offset, "limit": limit}
+    total = yield Query(f"SELECT COUNT(*) AS total FROM jobs WHERE {where}", params)  # noqa: S608
+    found = yield Query(
+        f"SELECT * FROM jobs WHERE {where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",  # noqa: S608
+        params,
+    )
+    return (yield from read_jobs(found)), int(total[0]["total"])
+
+
+def _voice_of(team_id: str, job_id: str) -> Plan[Job | None]:
+    found = yield Query("SELECT * FROM jobs WHERE id = :id AND team_id = :team_id", {"id": job_id, "team_id": team_id})
+    return (yield from read_jobs(found))[0] if found else None
