@@ -26,7 +26,7 @@ def tab(monkeypatch: pytest.MonkeyPatch) -> tuple[HomeTab, Clock, list[Where]]:
     monkeypatch.setattr(home, "REFRESH_SECONDS", 3.0)
     clock = Clock()
     published: list[Where] = []
-    tab = HomeTab(None, None, None, None, clock=clock)  # type: ignore[arg-type]  # publishing is recorded instead
+    tab = HomeTab(None, None, None, clock=clock)  # type: ignore[arg-type]  # publishing is recorded instead
 
     async def publish(_client: object, where: Where, **_kwargs: object) -> bool:
         published.append(where)
