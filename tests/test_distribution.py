@@ -354,7 +354,7 @@ async def test_uninstall_forgets_the_workspace_at_once_and_drops_its_queued_job(
     dist.slack.revoke(dist.globex)
     await _event(dist, slack_payloads.app_uninstalled(event_id="Ev0GONE", event_time=int(time.time()),
                                                       team="T0GLOBEX"))
-    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_bots WHERE team_id = 'T0GLOBEX'") == [(0,)])
+    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_installations WHERE team_id = 'T0GLOBEX'") == [(0,)])  # deleted last
     for table in ("slack_bots", "slack_installations", "jobs", "pending"):
         assert dist.rows(f"SELECT COUNT(*) FROM {table} WHERE team_id = 'T0GLOBEX'") == [(0,)]  # noqa: S608
     assert dist.rows("SELECT owner FROM revring_keys") == [("T0ACME",)]
