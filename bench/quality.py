@@ -86,18 +86,24 @@ def recording_report(workdir: Path, quick: bool) -> list[Row]:
     repeats = 3 if quick else 20
     samples = voice_like()
     rows = []
-    for label, content in (("WAV, 48 kHz 16-bit mono (an excerpt)", as_wav(samples)),
-                           ("M4A (AAC), 48 kHz mono (a Slack clip)", as_m4a(samples))):
+    for label, content in (
+        ("WAV, 48 kHz 16-bit mono (an excerpt)", as_wav(samples)),
+        ("M4A (AAC), 48 kHz mono (a Slack clip)", as_m4a(samples)),
+    ):
         path = workdir / f"report-take.{'wav' if label.startswith('WAV') else 'm4a'}"
         path.write_bytes(content)
         report = judge(listen(path), AudioLimits())  # warm-up: imports, FFmpeg's first open
         spent = cpu_ms(lambda path=path: judge(listen(path), AudioLimits()), repeats)
         decoding = cpu_ms(lambda path=path: decode_only(path), repeats)
         median = statistics.median(spent)
-        rows.append(Row(
-            FIGURE, f"{SECONDS} s {label}; verdict {report.verdict}",
-            f"{ms(median)} CPU (median of {repeats}; min {ms(min(spent))})",
-            f"decoding alone {ms(statistics.median(decoding))}",
-            target="≤ 50 ms", met="yes" if median <= 0.050 else "no",
-        ))
+        rows.append(
+            Row(
+                FIGURE,
+                f"{SECONDS} s {label}; verdict {report.verdict}",
+                f"{ms(median)} CPU (median of {repeats}; min {ms(min(spent))})",
+                f"decoding alone {ms(statistics.median(decoding))}",
+                target="≤ 50 ms",
+                met="yes" if median <= 0.050 else "no",
+            )
+        )
     return rows

@@ -37,20 +37,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Check the settings against Slack and RevRing and say how to fix each problem. "
         "Changes nothing; exit status 0 only if every check passes.",
     )
-    cli_clone.add_arguments(commands.add_parser(
-        "clone",
-        help="clone a voice from an audio file on this machine, without Slack; prints the voiceId",
-        description="Check a recording as the bot checks one shared in Slack, send it to RevRing and print the new "
-        "voiceId. Needs only REVRING_API_KEY. Exit status 0 when the voice was created, 1 when it was not (or may "
-        "not have been, or the recording is poor: --anyway clones it), 2 for bad arguments or settings.",
-    ))
-    cli_clone.add_inspect_arguments(commands.add_parser(
-        "inspect",
-        help="check a recording as a clone would, without sending it: the recording report",
-        description="Measure a recording as the bot does before it clones one (speech, loudness, peaks, noise, "
-        "bandwidth) and print the report with a tip per problem. Sends nothing and needs no key. Exit status 0, "
-        "1 when the recording is poor or could not be used at all, 2 for bad arguments or settings.",
-    ))
+    cli_clone.add_arguments(
+        commands.add_parser(
+            "clone",
+            help="clone a voice from an audio file on this machine, without Slack; prints the voiceId",
+            description="Check a recording as the bot checks one shared in Slack, send it to RevRing and print the new "
+            "voiceId. Needs only REVRING_API_KEY. Exit status 0 when the voice was created, 1 when it was not (or may "
+            "not have been, or the recording is poor: --anyway clones it), 2 for bad arguments or settings.",
+        )
+    )
+    cli_clone.add_inspect_arguments(
+        commands.add_parser(
+            "inspect",
+            help="check a recording as a clone would, without sending it: the recording report",
+            description="Measure a recording as the bot does before it clones one (speech, loudness, peaks, noise, "
+            "bandwidth) and print the report with a tip per problem. Sends nothing and needs no key. Exit status 0, "
+            "1 when the recording is poor or could not be used at all, 2 for bad arguments or settings.",
+        )
+    )
     return parser.parse_args(argv)
 
 
@@ -85,8 +89,11 @@ def run(settings: Settings) -> int:
 
     def announce() -> None:
         # Called once the port is listening: only then is the bot really running.
-        where = ("for any workspace that installs it (GET /slack/install)" if settings.distribution
-                 else f"for workspace {ready[-1].name} as @{ready[-1].bot_user}")
+        where = (
+            "for any workspace that installs it (GET /slack/install)"
+            if settings.distribution
+            else f"for workspace {ready[-1].name} as @{ready[-1].bot_user}"
+        )
         print(
             f"Voice Cloner {__version__} running in {mode} {where}; "
             f"RevRing at {display_url(settings.revring_api_url)}. Health check: GET /healthz on port {settings.port}.",

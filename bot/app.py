@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sysconfig
 import time
-import traceback
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -19,7 +17,6 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
@@ -31,7 +28,8 @@ from bot.cloning.pipeline import Pipeline
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
-from bot.listeners import register_listeners, store_trouble
+from bot.listeners import register_listeners
+from bot.listeners.refusals import raised_inside_bolt, refuse_what_bolt_cannot_read
 from bot.listeners.services import CONTEXT_KEY, Services
 from bot.ops import logs
 from bot.ops.health import Health
@@ -57,8 +55,6 @@ SERVICES = web.AppKey("services", Services)  # once started
 ON_SECRET: web.AppKey[Callable[[str], None]] = web.AppKey("on_secret")
 DRAIN: web.AppKey[Callable[[], Awaitable[None]]] = web.AppKey("drain")
 
-BOLT_ACK_POLL_SECONDS = 0.05  # five times how often Bolt looks whether a listener has acknowledged
-
 
 class StartupError(Exception):
     """The bot cannot start; the message is one line for the person starting it."""
@@ -73,7 +69,8 @@ class Workspace:
 
 
 def create_web_app(
-    settings: Settings, on_ready: Callable[[Workspace], None] | None = None,
+    settings: Settings,
+    on_ready: Callable[[Workspace], None] | None = None,
     on_secret: Callable[[str], None] | None = None,
 ) -> web.Application:
     """The aiohttp application used by `python -m bot` and by the tests alike.
@@ -125,7 +122,9 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         resources.push_async_callback(session.close)
         # The SDK's own logger, which logs.configure keeps at the libraries' level.
         client = AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session,
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            session=session,
             logger=logging.getLogger("slack_sdk"),
         )
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
@@ -155,21 +154,42 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             installations = installation_store(store, settings.slack_client_id)
             oauth = install_pages.oauth_settings(settings, installations, OAuthStateStore(store))
         accounts = RevRingAccounts(
-            settings.revring_api_key, revring_client, store,
-            KeyVault(settings.encryption_key) if settings.encryption_key else None, on_key=web_app[ON_SECRET],
+            settings.revring_api_key,
+            revring_client,
+            store,
+            KeyVault(settings.encryption_key) if settings.encryption_key else None,
+            on_key=web_app[ON_SECRET],
             installations=installations,
             default_serves=settings.server_key_workspaces,
         )
         connection = RevRingConnection(settings, accounts, store)
         home = HomeTab(store, settings, connection)
         resources.push_async_callback(home.close)
-        cloner = Cloner(settings, store, Pipeline(settings, session), health.metrics, accounts=accounts,
-                        slack_clients=SlackClients(client, installations),
-                        shared_database=settings.database.is_postgres, on_answered=home)
+        cloner = Cloner(
+            settings,
+            store,
+            Pipeline(settings, session),
+            health.metrics,
+            accounts=accounts,
+            slack_clients=SlackClients(client, installations),
+            shared_database=settings.database.is_postgres,
+            on_answered=home,
+        )
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         designs = DesignLimits(store, per_hour=settings.designs_per_hour, at_once=settings.max_concurrent_clones)
-        shared = Services(settings, store, cloner, AccessPolicy(settings), ChannelMembership(), health.metrics,
-                          accounts, home, connection, designs, installations)
+        shared = Services(
+            settings,
+            store,
+            cloner,
+            AccessPolicy(settings),
+            ChannelMembership(),
+            health.metrics,
+            accounts,
+            home,
+            connection,
+            designs,
+            installations,
+        )
         bolt = build_bolt_app(settings, client, shared, oauth)
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared
@@ -186,8 +206,9 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             if socket_mode is not None:
                 await socket_mode.close_async()  # stop receiving first, as on any shutdown
             # The clones' grace and, at the same time, at least the time a balancer needs to see /readyz say 503.
-            await asyncio.gather(cloner.shutdown(settings.shutdown_grace_seconds),
-                                 asyncio.sleep(settings.shutdown_drain_seconds))
+            await asyncio.gather(
+                cloner.shutdown(settings.shutdown_grace_seconds), asyncio.sleep(settings.shutdown_drain_seconds)
+            )
 
         web_app[DRAIN] = drain
         health.serving(store)
@@ -236,8 +257,9 @@ async def drain(web_app: web.Application) -> None:
         await web_app[DRAIN]()
 
 
-def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services,
-                   oauth: AsyncOAuthSettings | None = None) -> AsyncApp:
+def build_bolt_app(
+    settings: Settings, client: AsyncWebClient, shared: Services, oauth: AsyncOAuthSettings | None = None
+) -> AsyncApp:
     """With `oauth` (distribution mode) every request is authorised by its team's (or org's) installation, and the
     client Bolt hands a listener carries that installation's token."""
     bolt_logger = logging.getLogger("slack_bolt")  # kept at the libraries' level by logs.configure
@@ -248,8 +270,9 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services,
     try:
         # Without a secret (Socket Mode only) Bolt must not read one from the environment either; its request
         # verification skips Socket Mode requests, and /slack/events is not served.
-        bolt = AsyncApp(client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger,
-                        oauth_settings=oauth)
+        bolt = AsyncApp(
+            client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger, oauth_settings=oauth
+        )
     finally:
         bolt_logger.setLevel(level)
 
@@ -257,8 +280,11 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, shared: Services,
     async def attach_services(body: dict, context: AsyncBoltContext, next):
         context[CONTEXT_KEY] = shared
         # Every log line of this request (and of the tasks it starts) names it.
-        logs.bind(request=body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12],
-                  team=context.team_id, user=context.user_id)
+        logs.bind(
+            request=body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12],
+            team=context.team_id,
+            user=context.user_id,
+        )
         await next()
 
     bolt.error(refuse_what_bolt_cannot_read)
@@ -285,54 +311,8 @@ async def _slack_events(request: web.Request) -> web.StreamResponse:
         # A body Bolt fails on again while building its own error handler's arguments (`"event": null` does so
         # in its authorization middleware, then in `to_event`) escapes Bolt altogether: the sender's fault if
         # Bolt raised it, a 500 only if our own code did.
-        if not _raised_inside_bolt(error, caught_here=True):
+        if not raised_inside_bolt(error, caught_here=True):
             raise
         log.info("refused a request Bolt could not read", exc_info=error)
         return web.Response(status=400, text="bad request")
     return await to_aiohttp_response(response)
-
-
-async def refuse_what_bolt_cannot_read(
-    error: Exception, response: BoltResponse | None, body: dict, context: AsyncBoltContext, client: AsyncWebClient
-) -> BoltResponse | None:
-    """Bolt's error handler, in both modes: the database unreachable is told to the person (store_trouble), 400 for
-    a body Bolt itself could not read, 500 for anything else. `response` is None once the request was acknowledged.
-
-    Bolt's built-in middleware and listener matchers assume Slack's shapes (an `event` that is an object, and so
-    on); on a body that is not, they raise and Bolt would answer 500. Whether a body is Slack-shaped is Slack's to
-    say, not ours, so there is no list of fields here: what tells the two apart is where the error was raised.
-    In Socket Mode a non-200 answer is simply not acknowledged, as Bolt does with any failed request.
-    """
-    if response is None:
-        # Already acknowledged. Once this handler returns, Bolt sets the acknowledgement back to None (slack_bolt's
-        # asyncio_runner), and its loop that waits for it looks only every 10 ms: an error raised at once after
-        # ack() would turn Slack's 200 into a 404 three seconds later. Waiting here first lets it see the 200.
-        await asyncio.sleep(BOLT_ACK_POLL_SECONDS)
-    if isinstance(error, StoreUnavailable):
-        return await store_trouble.answer(error, body, context, client, acknowledged=response is None)
-    if response is not None and _raised_inside_bolt(error):
-        log.info("refused a request Bolt could not read", exc_info=error)
-        return BoltResponse(status=400, body="bad request")
-    log.error("failed to handle a Slack request", exc_info=error)  # as Bolt logs it by default; its 500 stays
-    return None
-
-
-# Where installed libraries and the standard library live (the bot itself may be installed in editable mode, so
-# its own files are never under these).
-_LIBRARY_PATHS = tuple({sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")})
-
-
-def _raised_inside_bolt(error: BaseException, *, caught_here: bool = False) -> bool:
-    """True when Bolt, reading the request, failed on its shape: Bolt's own code is on the traceback and nothing
-    but installed libraries and the standard library is (any code of ours, a listener say, makes it a bug: 500),
-    and the error is not trouble reaching Slack (nor any other I/O: also a 500). The innermost frame may be a
-    library Bolt hands a value to: a `team_id` that is an object fails in yarl when Bolt's authorization passes
-    it on to `auth.test`."""
-    if isinstance(error, OSError | aiohttp.ClientError | SlackApiError | TimeoutError):
-        return False
-    tb = error.__traceback__
-    if caught_here and tb is not None:  # the first frame is the one that caught it (`_slack_events`)
-        tb = tb.tb_next
-    frames = [frame for frame, _line in traceback.walk_tb(tb)]
-    in_bolt = any(str(frame.f_globals.get("__name__", "")).startswith("slack_bolt.") for frame in frames)
-    return in_bolt and all(frame.f_code.co_filename.startswith(_LIBRARY_PATHS) for frame in frames)

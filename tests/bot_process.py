@@ -13,8 +13,20 @@ import aiohttp
 from tests.helpers import eventually
 
 REPO = Path(__file__).resolve().parent.parent
-_OUR_SETTINGS = ("SLACK_", "REVRING_", "MAX_", "MIN_", "IDEAL_", "EXCERPT_", "PORT", "DATABASE_", "CLONES_",
-                 "SHUTDOWN_", "JOB_", "QUALITY_")
+_OUR_SETTINGS = (
+    "SLACK_",
+    "REVRING_",
+    "MAX_",
+    "MIN_",
+    "IDEAL_",
+    "EXCERPT_",
+    "PORT",
+    "DATABASE_",
+    "CLONES_",
+    "SHUTDOWN_",
+    "JOB_",
+    "QUALITY_",
+)
 
 
 def process_env(settings: dict[str, str]) -> dict[str, str]:
@@ -62,8 +74,13 @@ class BotProcess:
         self._runs += 1
         with self._log.open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=self.cwd, env=process_env(self.settings),
-                stdout=log, stderr=asyncio.subprocess.STDOUT,
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=self.cwd,
+                env=process_env(self.settings),
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
             )
         if not await answers_health_checks(self.url, self.process):
             raise AssertionError(f"the bot did not start: {await self.stop()!r}")

@@ -32,8 +32,13 @@ pytest_plugins = ["tests.postgres", "tests.store_backends"]  # a PostgreSQL clus
 
 # Modules whose every test runs the bot as a separate process (`python -m bot`): marked `process`, so mutation runs
 # (which cannot reach another process) leave them out. Elsewhere the marker is set test by test.
-_PROCESS_MODULES = {"test_restarts", "test_cli_clone", "test_cli_inspect", "test_several_instances",
-                    "test_distribution_postgres"}
+_PROCESS_MODULES = {
+    "test_restarts",
+    "test_cli_clone",
+    "test_cli_inspect",
+    "test_several_instances",
+    "test_distribution_postgres",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,8 +83,9 @@ class BotClient:
         self.verifier = SignatureVerifier(signing_secret)
         self._ids = itertools.count(1)
 
-    async def post(self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
-                   timestamp: int | None = None) -> Answer:
+    async def post(
+        self, body: str, content_type: str, *, headers: dict[str, str] | None = None, timestamp: int | None = None
+    ) -> Answer:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signed = {
             "Content-Type": content_type,
@@ -99,8 +105,9 @@ class BotClient:
         return f"trigger-{next(self._ids)}"
 
     async def command(self, text: str, *, user: str = USER, channel: str = CHANNEL, team: str = TEAM) -> Answer:
-        form = slack_payloads.slash_command(text, user=user, channel=channel, team=team,
-                                            response_url=self.response_url, trigger_id=self._trigger_id())
+        form = slack_payloads.slash_command(
+            text, user=user, channel=channel, team=team, response_url=self.response_url, trigger_id=self._trigger_id()
+        )
         return await self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> Answer:
@@ -113,34 +120,55 @@ class BotClient:
         kind = slack_payloads.INTERACTIVE.get(payload.get("type", ""))
         if kind and "is_enterprise_install" not in payload:
             complete = slack_payloads.fixture(kind)
-            complete.update(trigger_id=self._trigger_id(),
-                            **({"response_url": self.response_url} if "response_url" in complete else {}))
+            complete.update(
+                trigger_id=self._trigger_id(),
+                **({"response_url": self.response_url} if "response_url" in complete else {}),
+            )
             payload = {**complete, **payload}
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
-    def click_payload(self, button: dict[str, Any], channel: str, *, message_ts: str | None = None,
-                      user: str = USER) -> dict[str, Any]:
+    def click_payload(
+        self, button: dict[str, Any], channel: str, *, message_ts: str | None = None, user: str = USER
+    ) -> dict[str, Any]:
         """The block_actions payload Slack sends when `user` clicks `button` in a message in `channel`
         (an ephemeral one when there is no `message_ts`)."""
-        return slack_payloads.block_actions(button, channel=channel, message_ts=message_ts, user=user,
-                                            response_url=self.response_url, trigger_id=self._trigger_id())
+        return slack_payloads.block_actions(
+            button,
+            channel=channel,
+            message_ts=message_ts,
+            user=user,
+            response_url=self.response_url,
+            trigger_id=self._trigger_id(),
+        )
 
     async def click(self, button: dict[str, Any], channel: str, **kwargs: Any) -> Answer:
         return await self.interaction(self.click_payload(button, channel, **kwargs))
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-                    team: str = TEAM) -> Answer:
-        envelope = slack_payloads.event_callback(event, event_id=event_id or f"Ev{next(self._ids):08d}",
-                                                 event_time=int(time.time()), team=team)
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, team: str = TEAM
+    ) -> Answer:
+        envelope = slack_payloads.event_callback(
+            event, event_id=event_id or f"Ev{next(self._ids):08d}", event_time=int(time.time()), team=team
+        )
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else None
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    async def share_file(self, file: dict[str, Any], *, text: str = "", user: str = USER, channel: str = CHANNEL,
-                         ts: str | None = None, thread_ts: str | None = None, **kwargs: Any) -> tuple[Answer, str]:
+    async def share_file(
+        self,
+        file: dict[str, Any],
+        *,
+        text: str = "",
+        user: str = USER,
+        channel: str = CHANNEL,
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[Answer, str]:
         """Post the `message`/`file_share` event Slack sends for an upload; return the answer and the ts."""
         ts = ts or f"1699999999.{next(self._ids):06d}"
-        event = slack_payloads.file_share_event([file], text=text, user=user, channel=channel, ts=ts,
-                                                thread_ts=thread_ts)
+        event = slack_payloads.file_share_event(
+            [file], text=text, user=user, channel=channel, ts=ts, thread_ts=thread_ts
+        )
         return await self.event(event, **kwargs), ts
 
 
@@ -263,6 +291,7 @@ async def harness(fakes: tuple[FakeSlack, FakeRevRing], request: pytest.FixtureR
     settings = Settings.from_env(make_env(slack, revring, **overrides))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession() as session:
-        yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings,
-                      runner.app)
+        yield Harness(
+            slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings, runner.app
+        )
     await runner.cleanup()

@@ -35,8 +35,13 @@ def two_workspaces(slack: FakeSlack) -> tuple[Workspace, Workspace]:
 
 def distribution_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[str, str]:
     """Distribution mode's settings: no SLACK_BOT_TOKEN, and no REVRING_API_KEY unless a test lends one."""
-    settings = {"SLACK_BOT_TOKEN": "", "REVRING_API_KEY": "", "SLACK_CLIENT_ID": slack.client_id,
-                "SLACK_CLIENT_SECRET": slack.client_secret, "ENCRYPTION_KEY": ENCRYPTION_KEY}
+    settings = {
+        "SLACK_BOT_TOKEN": "",
+        "REVRING_API_KEY": "",
+        "SLACK_CLIENT_ID": slack.client_id,
+        "SLACK_CLIENT_SECRET": slack.client_secret,
+        "ENCRYPTION_KEY": ENCRYPTION_KEY,
+    }
     return make_env(slack, revring, **{**settings, **overrides})
 
 
@@ -58,28 +63,33 @@ async def start_install(session: aiohttp.ClientSession, url: str) -> Started:
         return Started(response.status, location, state, cookie.value if cookie else None)
 
 
-async def finish_install(session: aiohttp.ClientSession, url: str, *, code: str, state: str | None,
-                         cookie: str | None) -> tuple[int, str]:
+async def finish_install(
+    session: aiohttp.ClientSession, url: str, *, code: str, state: str | None, cookie: str | None
+) -> tuple[int, str]:
     """The browser back from Slack's consent screen: GET /slack/oauth_redirect?code&state, with the cookie."""
     params = {"code": code, **({"state": state} if state is not None else {})}
     headers = {"Cookie": f"{STATE_COOKIE}={cookie}"} if cookie else {}
-    async with session.get(f"{url}/slack/oauth_redirect", params=params, headers=headers,
-                           allow_redirects=False) as response:
+    async with session.get(
+        f"{url}/slack/oauth_redirect", params=params, headers=headers, allow_redirects=False
+    ) as response:
         return response.status, await response.text()
 
 
-async def install(session: aiohttp.ClientSession, url: str, workspace: Workspace, *,
-                  finish_url: str | None = None) -> tuple[int, str]:
+async def install(
+    session: aiohttp.ClientSession, url: str, workspace: Workspace, *, finish_url: str | None = None
+) -> tuple[int, str]:
     started = await start_install(session, url)
-    return await finish_install(session, finish_url or url, code=workspace.code, state=started.state,
-                                cookie=started.cookie)
+    return await finish_install(
+        session, finish_url or url, code=workspace.code, state=started.state, cookie=started.cookie
+    )
 
 
 class Person:
     """Someone in `workspace` using the app's Home tab through the running bot."""
 
-    def __init__(self, slack: FakeSlack, bot: BotClient, workspace: Workspace, user: str,
-                 team: str | None = None) -> None:
+    def __init__(
+        self, slack: FakeSlack, bot: BotClient, workspace: Workspace, user: str, team: str | None = None
+    ) -> None:
         self.slack, self.bot, self.workspace, self.user = slack, bot, workspace, user
         # Where they are: the workspace, or for an org-wide install one workspace of the org, its payloads org-wide.
         self.team = team or str(workspace.team_id)
@@ -88,14 +98,20 @@ class Person:
         return slack_payloads.org_wide(payload) if self.workspace.org_wide else payload
 
     def calls(self, method: str) -> list[ApiCall]:
-        return [call for call in self.slack.calls_to(method) if call.token == self.workspace.bot_token
-                and call.args.get("user_id", self.user) == self.user]
+        return [
+            call
+            for call in self.slack.calls_to(method)
+            if call.token == self.workspace.bot_token and call.args.get("user_id", self.user) == self.user
+        ]
 
     async def open_home(self) -> list[dict[str, Any]]:
         """Open the Home tab; the blocks published for this person."""
         before = len(self.calls("views.publish"))
-        envelope = self._where(slack_payloads.app_home_opened(user=self.user, event_id=f"Ev{time.monotonic_ns()}",
-                                                              event_time=int(time.time()), team=self.team))
+        envelope = self._where(
+            slack_payloads.app_home_opened(
+                user=self.user, event_id=f"Ev{time.monotonic_ns()}", event_time=int(time.time()), team=self.team
+            )
+        )
         assert (await self.bot.post(json.dumps(envelope), "application/json")).status == 200
         return await self.home_after(before)
 
@@ -134,8 +150,13 @@ CONNECTION_ACTIONS = (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION)
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The RevRing connection's buttons on a Home view (the library's own buttons are not this section's)."""
-    return {element["action_id"]: element for block in blocks if block["type"] == "actions"
-            for element in block["elements"] if element["action_id"] in CONNECTION_ACTIONS}
+    return {
+        element["action_id"]: element
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] in CONNECTION_ACTIONS
+    }
 
 
 def home_text(blocks: list[dict[str, Any]]) -> str:

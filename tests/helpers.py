@@ -22,8 +22,15 @@ T = TypeVar("T")
 WAV = wav_tone(12.0)  # a clip long enough to clone
 
 
-def hosted(where: Harness | FakeSlack, file_id: str = "F0AUDIO", content: bytes = WAV, *, name: str = "rachel.wav",
-           mimetype: str = "audio/wav", **details: Any) -> dict[str, Any]:
+def hosted(
+    where: Harness | FakeSlack,
+    file_id: str = "F0AUDIO",
+    content: bytes = WAV,
+    *,
+    name: str = "rachel.wav",
+    mimetype: str = "audio/wav",
+    **details: Any,
+) -> dict[str, Any]:
     """Serve `content` from the fake Slack's file host; return the file object a share of it carries.
     `details` are HostedFile's other fields (filetype, subtype, visible_to_bot, token, extra)."""
     slack = where if isinstance(where, FakeSlack) else where.slack

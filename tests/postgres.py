@@ -83,13 +83,26 @@ def throwaway_cluster() -> Iterator[Cluster]:
         if owner:
             shutil.chown(root, owner)
         data_dir = root / "data"
-        initdb = [*as_user, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-sync"]
+        initdb = [
+            *as_user,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]
         subprocess.run(initdb, check=True, capture_output=True, timeout=120)  # noqa: S603 (our own arguments)
         cluster = Cluster(_free_port(), bin_dir, data_dir, as_user)
         # Durability is not under test: without fsync the cluster starts and creates databases quickly.
-        options = (f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         cluster.pg_ctl("-o", options, "-l", str(root / "log"), "-w", "start")
     except (OSError, subprocess.SubprocessError) as error:
         shutil.rmtree(root, ignore_errors=True)

@@ -67,13 +67,27 @@ def _set_user(payload: dict[str, Any], user: str) -> None:
 # --- slash command --------------------------------------------------------------------------------
 
 
-def slash_command(text: str, *, response_url: str, user: str = USER, channel: str = CHANNEL, team: str = TEAM,
-                  trigger_id: str | None = None) -> dict[str, str]:
+def slash_command(
+    text: str,
+    *,
+    response_url: str,
+    user: str = USER,
+    channel: str = CHANNEL,
+    team: str = TEAM,
+    trigger_id: str | None = None,
+) -> dict[str, str]:
     """The form fields of `/clone-voice text` (sent form-encoded over HTTP, as the payload in Socket Mode)."""
     form = fixture("slash_command")
-    form.update(text=text, user_id=user, user_name=_user_name(user), channel_id=channel,
-                channel_name=_channel_name(channel), team_id=team, response_url=response_url,
-                trigger_id=trigger_id or new_trigger_id())
+    form.update(
+        text=text,
+        user_id=user,
+        user_name=_user_name(user),
+        channel_id=channel,
+        channel_name=_channel_name(channel),
+        team_id=team,
+        response_url=response_url,
+        trigger_id=trigger_id or new_trigger_id(),
+    )
     return form
 
 
@@ -92,15 +106,27 @@ def _clicked(template: dict[str, Any], button: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def block_actions(button: dict[str, Any], *, response_url: str, channel: str = CHANNEL, message_ts: str | None = None,
-                  thread_ts: str | None = None, user: str = USER, trigger_id: str | None = None) -> dict[str, Any]:
+def block_actions(
+    button: dict[str, Any],
+    *,
+    response_url: str,
+    channel: str = CHANNEL,
+    message_ts: str | None = None,
+    thread_ts: str | None = None,
+    user: str = USER,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
     """A click on `button` in a message in `channel`. Without `message_ts` the message is ephemeral (an ack or a
     response_url answer), and Slack then sends no `message`."""
     payload = fixture("block_actions_message")
     _set_user(payload, user)
     clicked = _clicked(payload["actions"][0], button)
-    payload.update(channel={"id": channel, "name": _channel_name(channel)}, response_url=response_url,
-                   trigger_id=trigger_id or new_trigger_id(), actions=[clicked])
+    payload.update(
+        channel={"id": channel, "name": _channel_name(channel)},
+        response_url=response_url,
+        trigger_id=trigger_id or new_trigger_id(),
+        actions=[clicked],
+    )
     container, message = payload["container"], payload["message"]
     container["channel_id"] = channel
     for part in (container, message):
@@ -120,8 +146,7 @@ def block_actions(button: dict[str, Any], *, response_url: str, channel: str = C
     return payload
 
 
-def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_id: str | None = None
-                          ) -> dict[str, Any]:
+def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_id: str | None = None) -> dict[str, Any]:
     """A click on `button` inside a modal: `container.type` "view", a `view`, and no channel, message or
     response_url."""
     payload = fixture("block_actions_view")
@@ -130,8 +155,14 @@ def block_actions_in_view(button: dict[str, Any], *, user: str = USER, trigger_i
     return payload
 
 
-def block_actions_in_home(button: dict[str, Any], home: dict[str, Any] | None = None, *, user: str = USER,
-                          team: str = TEAM, trigger_id: str | None = None) -> dict[str, Any]:
+def block_actions_in_home(
+    button: dict[str, Any],
+    home: dict[str, Any] | None = None,
+    *,
+    user: str = USER,
+    team: str = TEAM,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
     """A click on `button` in the Home tab: `container.type` "view", the Home `view` as the bot published it
     (views.publish), and no channel, message or response_url."""
     payload = fixture("block_actions_home")
@@ -162,8 +193,15 @@ def block_suggestion(value: str, view: dict[str, Any], *, user: str = USER) -> d
     return payload
 
 
-def message_action(message: dict[str, Any], *, response_url: str, callback_id: str = "clone_voice_from_message",
-                   channel: str = CHANNEL, user: str = USER, trigger_id: str | None = None) -> dict[str, Any]:
+def message_action(
+    message: dict[str, Any],
+    *,
+    response_url: str,
+    callback_id: str = "clone_voice_from_message",
+    channel: str = CHANNEL,
+    user: str = USER,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
     """The message shortcut used on a message; `message` holds the fields that differ from the fixture's (at
     least `ts`). Without `files` the message has none."""
     payload = fixture("message_action")
@@ -171,9 +209,14 @@ def message_action(message: dict[str, Any], *, response_url: str, callback_id: s
     shown = {**payload["message"], **message}
     if "files" not in message:
         del shown["files"], shown["upload"]
-    payload.update(callback_id=callback_id, channel={"id": channel, "name": _channel_name(channel)},
-                   response_url=response_url, trigger_id=trigger_id or new_trigger_id(),
-                   message_ts=shown["ts"], message=shown)
+    payload.update(
+        callback_id=callback_id,
+        channel={"id": channel, "name": _channel_name(channel)},
+        response_url=response_url,
+        trigger_id=trigger_id or new_trigger_id(),
+        message_ts=shown["ts"],
+        message=shown,
+    )
     return payload
 
 
@@ -185,8 +228,14 @@ def global_shortcut(callback_id: str, *, user: str = USER, trigger_id: str | Non
     return payload
 
 
-def view_submission(values: dict[str, Any], *, view: dict[str, Any] | None = None, user: str = USER,
-                    trigger_id: str | None = None, team: str = TEAM) -> dict[str, Any]:
+def view_submission(
+    values: dict[str, Any],
+    *,
+    view: dict[str, Any] | None = None,
+    user: str = USER,
+    trigger_id: str | None = None,
+    team: str = TEAM,
+) -> dict[str, Any]:
     """A modal submitted with `state.values` = `values`. `view` is the view as the bot opened it (views.open);
     Slack echoes its callback_id, private_metadata and blocks back. Values taken from the fixture must have their
     file replaced by a hosted one: the fixture's file points at Slack's real file host."""
@@ -212,8 +261,9 @@ def event_callback(event: dict[str, Any], *, event_id: str, event_time: int, tea
     return envelope
 
 
-def app_home_opened(*, user: str = USER, tab: str = "home", event_id: str, event_time: int,
-                    team: str = TEAM) -> dict[str, Any]:
+def app_home_opened(
+    *, user: str = USER, tab: str = "home", event_id: str, event_time: int, team: str = TEAM
+) -> dict[str, Any]:
     """The Events API envelope Slack sends when `user` opens the app's Home tab (or its Messages tab)."""
     envelope = fixture("event_callback_app_home_opened")
     envelope.update(event_id=event_id, event_time=event_time, team_id=team, context_team_id=team)
@@ -228,18 +278,33 @@ def _rich_text(text: str) -> list[dict[str, Any]]:
     mention = r"(<@[A-Z0-9]+>)"
     elements = [
         {"type": "user", "user_id": part[2:-1]} if re.fullmatch(mention, part) else {"type": "text", "text": part}
-        for part in re.split(mention, text) if part
+        for part in re.split(mention, text)
+        if part
     ]
     section = {"type": "rich_text_section", "elements": elements}
     return [{"type": "rich_text", "block_id": "Vb1n", "elements": [section]}]
 
 
-def file_share_event(files: list[dict[str, Any]], *, ts: str, text: str = "", user: str = USER,
-                     channel: str = CHANNEL, thread_ts: str | None = None) -> dict[str, Any]:
+def file_share_event(
+    files: list[dict[str, Any]],
+    *,
+    ts: str,
+    text: str = "",
+    user: str = USER,
+    channel: str = CHANNEL,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
     """The `message` event with `subtype: file_share` Slack sends when someone shares `files`."""
     event = fixture("event_callback_file_share")["event"]
-    event.update(files=files, text=text, user=user, channel=channel, ts=ts, event_ts=ts,
-                 channel_type="im" if channel.startswith("D") else "channel")
+    event.update(
+        files=files,
+        text=text,
+        user=user,
+        channel=channel,
+        ts=ts,
+        event_ts=ts,
+        channel_type="im" if channel.startswith("D") else "channel",
+    )
     if text:
         event["blocks"] = _rich_text(text)
     else:
@@ -290,8 +355,9 @@ def app_uninstalled(*, event_id: str, event_time: int, team: str = TEAM) -> dict
     return in_workspace(envelope, team)
 
 
-def tokens_revoked(*, event_id: str, event_time: int, team: str = TEAM, bot: list[str] | None = None,
-                   oauth: list[str] | None = None) -> dict[str, Any]:
+def tokens_revoked(
+    *, event_id: str, event_time: int, team: str = TEAM, bot: list[str] | None = None, oauth: list[str] | None = None
+) -> dict[str, Any]:
     """The envelope Slack sends when tokens were revoked: user ids under `oauth`, bot user ids under `bot`."""
     envelope = fixture("event_callback_tokens_revoked")
     envelope["event"]["tokens"] = {"oauth": oauth or [], "bot": ["UBOT"] if bot is None else bot}
@@ -362,7 +428,13 @@ def org_wide(payload: dict[str, Any]) -> dict[str, Any]:
 def socket_mode_envelope(payload: dict[str, Any], envelope_id: str) -> dict[str, Any]:
     """`payload` as Slack delivers it over the Socket Mode websocket."""
     if payload.get("type") == "event_callback":
-        return {"envelope_id": envelope_id, "payload": payload, "type": "events_api",
-                "accepts_response_payload": False, "retry_attempt": 0, "retry_reason": ""}
+        return {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
     kind = "slash_commands" if "command" in payload else "interactive"
     return {"envelope_id": envelope_id, "payload": payload, "type": kind, "accepts_response_payload": True}

@@ -48,7 +48,9 @@ def _spoken(text: str, voice: str) -> np.ndarray:
     """espeak-ng's speech of `text` (22.05 kHz), as float samples at RATE."""
     wav = subprocess.run(  # noqa: S603 (a fixed program, our own text)
         ["espeak-ng", "-v", voice, "-s", "150", "--stdout", text],  # noqa: S607
-        check=True, capture_output=True, timeout=60,
+        check=True,
+        capture_output=True,
+        timeout=60,
     ).stdout
     with wave.open(io.BytesIO(wav)) as spoken:
         rate = spoken.getframerate()

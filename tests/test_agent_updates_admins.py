@@ -63,10 +63,17 @@ async def test_with_agent_updates_admins_only_an_admin_gives_a_voice_to_an_agent
     assert harness.revring.agent(agent.id).voice_id == "revring-adam"
 
 
-@pytest.mark.parametrize(("given", "read"), [
-    (None, AgentUpdates.ON), ("on", AgentUpdates.ON), ("true", AgentUpdates.ON), ("Admins", AgentUpdates.ADMINS),
-    ("off", AgentUpdates.OFF), ("false", AgentUpdates.OFF),
-])
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        (None, AgentUpdates.ON),
+        ("on", AgentUpdates.ON),
+        ("true", AgentUpdates.ON),
+        ("Admins", AgentUpdates.ADMINS),
+        ("off", AgentUpdates.OFF),
+        ("false", AgentUpdates.OFF),
+    ],
+)
 def test_agent_updates_is_on_admins_or_off(given: str | None, read: AgentUpdates):
     env = make_env(FAKES, FAKES, **({"AGENT_UPDATES": given} if given else {}))
     settings = Settings.from_env(env)
@@ -78,5 +85,3 @@ def test_a_wrong_agent_updates_says_what_it_takes():
     with pytest.raises(ConfigError) as wrong:
         Settings.from_env(make_env(FAKES, FAKES, AGENT_UPDATES="maybe"))
     assert wrong.value.problems == ["AGENT_UPDATES must be on, admins or off (default on); it is 'maybe'."]
-
-

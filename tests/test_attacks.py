@@ -47,8 +47,7 @@ class Scene:
 def revring_state(revring: FakeRevRing) -> tuple[Any, ...]:
     """Everything an attack could change at RevRing: voices, agents, and every call that writes."""
     agents = {a.id: a.voice_id for o in revring.organisations.values() for a in o.agents.values()}
-    return (sorted(revring.voices), agents, revring.attempts,
-            len(revring.calls("DELETE")), len(revring.calls("PATCH")))
+    return (sorted(revring.voices), agents, revring.attempts, len(revring.calls("DELETE")), len(revring.calls("PATCH")))
 
 
 def first_button(call: ApiCall) -> dict[str, Any]:
@@ -64,19 +63,26 @@ async def scene(harness: Harness) -> Scene:
     harness.revring.answers = ["billing_inactive"]
     updates = len(harness.slack.calls_to("chat.update"))
     await harness.bot.share_file(hosted(harness, "F2"), text="<@UBOT> Paula")
-    await harness.slack.wait_until(lambda: any("billing is inactive" in c.args["text"]
-                                               for c in harness.slack.calls_to("chat.update")[updates:]))
+    await harness.slack.wait_until(
+        lambda: any("billing is inactive" in c.args["text"] for c in harness.slack.calls_to("chat.update")[updates:])
+    )
     failed = next(c for c in harness.slack.calls_to("chat.update")[updates:] if "billing" in c.args["text"])
     await designed(harness)
     await harness.slack.wait_until(lambda: bool(save_buttons(harness)))
     [candidate, *_] = save_buttons(harness)
     await harness.settled()
-    return Scene(made, agent.id, (first_button(note), note.answer["ts"]), (first_button(failed), failed.args["ts"]),
-                 (button_of(candidate), candidate.answer["ts"]))
+    return Scene(
+        made,
+        agent.id,
+        (first_button(note), note.answer["ts"]),
+        (first_button(failed), failed.args["ts"]),
+        (button_of(candidate), candidate.answer["ts"]),
+    )
 
 
-async def attempt(harness: Harness, button: dict[str, Any], ts: str, user: str, *, team: str | None = None,
-                  channel: str = CHANNEL) -> str:
+async def attempt(
+    harness: Harness, button: dict[str, Any], ts: str, user: str, *, team: str | None = None, channel: str = CHANNEL
+) -> str:
     """`user` clicks `button` in the channel (the payload naming `team` as theirs); what they are told."""
     payload = harness.bot.click_payload(button, channel, message_ts=ts, user=user)
     if team is not None:
@@ -89,15 +95,22 @@ async def attempt(harness: Harness, button: dict[str, Any], ts: str, user: str, 
 
 async def every_button(harness: Harness, seen: Scene, user: str, team: str | None = None) -> list[str]:
     made = seen.made
-    return [await attempt(harness, made.buttons[ids.DELETE_VOICE_ACTION], made.ts, user, team=team),
-            await attempt(harness, made.buttons[ids.USE_IN_AGENT_ACTION], made.ts, user, team=team),
-            await attempt(harness, *seen.undo, user, team=team),
-            await attempt(harness, *seen.retry, user, team=team),
-            await attempt(harness, *seen.save, user, team=team)]
+    return [
+        await attempt(harness, made.buttons[ids.DELETE_VOICE_ACTION], made.ts, user, team=team),
+        await attempt(harness, made.buttons[ids.USE_IN_AGENT_ACTION], made.ts, user, team=team),
+        await attempt(harness, *seen.undo, user, team=team),
+        await attempt(harness, *seen.retry, user, team=team),
+        await attempt(harness, *seen.save, user, team=team),
+    ]
 
 
-NOT_THEIRS = [ONLY_MAKER.format(verb="delete"), ONLY_MAKER.format(verb="use"),
-              ONLY_MAKER.format(verb="undo changes to"), clone_text.retry_not_yours(), ONLY_DESIGNER]
+NOT_THEIRS = [
+    ONLY_MAKER.format(verb="delete"),
+    ONLY_MAKER.format(verb="use"),
+    ONLY_MAKER.format(verb="undo changes to"),
+    clone_text.retry_not_yours(),
+    ONLY_DESIGNER,
+]
 
 
 # --- who clicks ---------------------------------------------------------------------------------------------
@@ -109,8 +122,9 @@ async def test_a_plain_member_is_refused_every_button_of_someone_elses(harness: 
     assert await every_button(harness, seen, "U0BOB") == NOT_THEIRS
     await harness.settled()
     assert revring_state(harness.revring) == before
-    assert [c for c in harness.slack.calls_to("views.open") if c.args["view"].get("callback_id") == ids.SAVE_CALLBACK_ID
-            ] == []
+    assert [
+        c for c in harness.slack.calls_to("views.open") if c.args["view"].get("callback_id") == ids.SAVE_CALLBACK_ID
+    ] == []
 
 
 async def test_a_stranger_is_stopped_at_the_door_without_allow_external_users(harness: Harness):
@@ -145,8 +159,7 @@ async def test_a_payload_naming_our_team_does_not_make_an_outsider_one_of_ours(h
     harness.slack.user_teams[MALLORY] = OTHER_TEAM
     before = revring_state(harness.revring)
     told = await every_button(harness, seen, MALLORY, slack_payloads.TEAM)
-    assert told == (NOT_THEIRS if harness.settings.allow_external_users
-                    else [access_text.external_user_refused()] * 5)
+    assert told == (NOT_THEIRS if harness.settings.allow_external_users else [access_text.external_user_refused()] * 5)
     await harness.settled()
     assert revring_state(harness.revring) == before
 
@@ -179,12 +192,15 @@ async def test_forged_ids_in_button_values_find_nothing_to_act_on(harness: Harne
             told = await attempt(harness, {**seen.made.buttons[action], "value": value}, seen.made.ts, USER)
             assert "no longer in the voice library" in told
         assert await attempt(harness, {**seen.undo[0], "value": value}, seen.undo[1], USER) == (
-            agents_text.agent_change_gone())
+            agents_text.agent_change_gone()
+        )
     voice_job = seen.made.buttons[ids.DELETE_VOICE_ACTION]["value"]
     assert await attempt(harness, {**seen.retry[0], "value": voice_job}, seen.retry[1], USER) == (
-        clone_text.retry_already_cloned("Rachel", seen.made.voice_id))
+        clone_text.retry_already_cloned("Rachel", seen.made.voice_id)
+    )
     assert await attempt(harness, {**seen.retry[0], "value": "nope"}, seen.retry[1], USER) == (
-        clone_text.retry_request_gone())
+        clone_text.retry_request_gone()
+    )
     await harness.settled()
     assert revring_state(harness.revring) == before
 
@@ -192,8 +208,12 @@ async def test_forged_ids_in_button_values_find_nothing_to_act_on(harness: Harne
 async def test_bobs_agent_dialog_naming_alices_voice_in_its_metadata_is_refused(harness: Harness):
     seen = await scene(harness)
     before = revring_state(harness.revring)
-    forged = {"id": "V0FORGED", **agents_text.agent_dialog("Rachel", seen.made.buttons[ids.USE_IN_AGENT_ACTION][
-        "value"], [(seen.agent_id, "Support line")])}
+    forged = {
+        "id": "V0FORGED",
+        **agents_text.agent_dialog(
+            "Rachel", seen.made.buttons[ids.USE_IN_AGENT_ACTION]["value"], [(seen.agent_id, "Support line")]
+        ),
+    }
     harness.slack.views["V0FORGED"] = forged
     assert ONLY_MAKER.format(verb="use") in await choose(harness, forged, seen.agent_id, user="U0BOB")
     assert revring_state(harness.revring) == before
@@ -244,8 +264,7 @@ async def test_double_clicks_and_replays_act_once(harness: Harness):
     await slack.wait_until(lambda: any(paula in c.args["text"] for c in slack.calls_to("chat.update")))
     assert await attempt(harness, *seen.retry, USER) == clone_text.retry_already_cloned("Paula", paula)
     # Undo, twice at once, then replayed: the agent's old voice back once.
-    undos = await asyncio.gather(*(harness.bot.click(seen.undo[0], CHANNEL, message_ts=seen.undo[1])
-                                   for _ in range(2)))
+    undos = await asyncio.gather(*(harness.bot.click(seen.undo[0], CHANNEL, message_ts=seen.undo[1]) for _ in range(2)))
     assert [u.status for u in undos] == [200, 200]
     await harness.settled()
     assert revring.agent(seen.agent_id).voice_id == "revring-adam" and len(revring.calls("PATCH")) == 2
@@ -265,15 +284,17 @@ async def test_a_save_dialog_submitted_twice_makes_one_voice(harness: Harness):
     await harness.bot.click(seen.save[0], CHANNEL, message_ts=seen.save[1])
     view = (await harness.slack.wait_for("views.open", opened + 1))[opened].args["view"]
     values = {ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": "Support"}}}
-    submissions = await asyncio.gather(*(harness.bot.interaction(slack_payloads.view_submission(values, view=view))
-                                         for _ in range(2)))
+    submissions = await asyncio.gather(
+        *(harness.bot.interaction(slack_payloads.view_submission(values, view=view)) for _ in range(2))
+    )
     await harness.slack.wait_until(lambda: any(v.display_name == "Support" for v in harness.revring.voices.values()))
     await harness.settled()
     assert sorted(str(s.body) for s in submissions)[0] == "None"  # one closed the dialog
     assert [v.display_name for v in harness.revring.received].count("Support") == 1
     replay = await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
-    assert replay.body["errors"][ids.NAME_BLOCK] in ("That candidate is already being saved (or just was): the "
-                                                     "result is in the design thread.",)
+    assert replay.body["errors"][ids.NAME_BLOCK] in (
+        "That candidate is already being saved (or just was): the result is in the design thread.",
+    )
     assert [v.display_name for v in harness.revring.received].count("Support") == 1
 
 
@@ -286,11 +307,24 @@ async def test_with_agent_updates_off_an_old_undo_button_changes_no_agent(harnes
     README says Undo follows the setting, so nobody may, not even who made the change."""
     agent = harness.revring.add_agent("Support line", "revring-rachel")
     made = await clone(harness, "Rachel", file_id="F1")
-    change = AgentChange("c0ffee0000000001", slack_payloads.TEAM, made.buttons[ids.DELETE_VOICE_ACTION]["value"],
-                         agent.id, "Support line", made.voice_id, "revring-adam", USER, time.time())
+    change = AgentChange(
+        "c0ffee0000000001",
+        slack_payloads.TEAM,
+        made.buttons[ids.DELETE_VOICE_ACTION]["value"],
+        agent.id,
+        "Support line",
+        made.voice_id,
+        "revring-adam",
+        USER,
+        time.time(),
+    )
     await harness.services.store.record_agent_change(change)
-    undo = next(e for b in agents_text.agent_now_speaks_blocks("Support line", "Rachel", "revring-adam", change.id,
-                                                               USER) if b["type"] == "actions" for e in b["elements"])
+    undo = next(
+        e
+        for b in agents_text.agent_now_speaks_blocks("Support line", "Rachel", "revring-adam", change.id, USER)
+        if b["type"] == "actions"
+        for e in b["elements"]
+    )
     harness.slack.admins.add("U0CAROL")
     for user in (USER, "U0CAROL"):
         assert await attempt(harness, undo, "1700000000.000777", user) == agents_text.agent_updates_off()

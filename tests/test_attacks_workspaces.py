@@ -70,8 +70,13 @@ class World:
     def writes(self) -> tuple[Any, ...]:
         """What an attack could change at RevRing: voices, agents, and every call that writes."""
         agents = {a.id: a.voice_id for o in self.revring.organisations.values() for a in o.agents.values()}
-        return (sorted(self.revring.voices), agents, self.revring.attempts, len(self.revring.calls("DELETE")),
-                len(self.revring.calls("PATCH")))
+        return (
+            sorted(self.revring.voices),
+            agents,
+            self.revring.attempts,
+            len(self.revring.calls("DELETE")),
+            len(self.revring.calls("PATCH")),
+        )
 
     def payload(self, workspace: Workspace, body: dict[str, Any], team: str) -> dict[str, Any]:
         """`body` as Slack sends it to `workspace`'s installation from `team` (org-wide: `"team": null`)."""
@@ -80,21 +85,29 @@ class World:
 
     async def share(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> None:
         """`user` shares a clip in `channel` mentioning the bot with `name`."""
-        file = self.slack.host_file(HostedFile(f"F0{name.upper()}", f"{name}.wav", "audio/wav", WAV,
-                                               token=workspace.bot_token))
+        file = self.slack.host_file(
+            HostedFile(f"F0{name.upper()}", f"{name}.wav", "audio/wav", WAV, token=workspace.bot_token)
+        )
         ts = f"1700000600.{len(self.slack.calls):06d}"
         event = slack_payloads.file_share_event([file], text=f"<@UBOT> {name}", user=user, channel=channel, ts=ts)
         envelope = slack_payloads.event_callback(event, event_id=f"Ev0{name}", event_time=int(time.time()))
-        assert (await self.bot.post(json.dumps(self.payload(workspace, envelope, team)), "application/json")
-                ).status == 200
+        assert (
+            await self.bot.post(json.dumps(self.payload(workspace, envelope, team)), "application/json")
+        ).status == 200
 
     async def clone(self, workspace: Workspace, name: str, *, user: str, team: str, channel: str) -> Voice:
         """`share`, and the answer with its buttons."""
         await self.share(workspace, name, user=user, team=team, channel=channel)
 
         def answered() -> Any:
-            return next((c for c in self.slack.calls_to("chat.update") if c.args.get("channel") == channel
-                         and ids.DELETE_VOICE_ACTION in json.dumps(c.args.get("blocks"))), None)
+            return next(
+                (
+                    c
+                    for c in self.slack.calls_to("chat.update")
+                    if c.args.get("channel") == channel and ids.DELETE_VOICE_ACTION in json.dumps(c.args.get("blocks"))
+                ),
+                None,
+            )
 
         await self.slack.wait_until(lambda: answered() is not None)
         call = answered()
@@ -102,8 +115,7 @@ class World:
         voice_id = next(v.id for v in self.revring.voices.values() if v.display_name == name)
         return Voice(name, voice_id, channel, call.args["ts"], found)
 
-    async def click(self, workspace: Workspace, button: dict[str, Any], voice: Voice, *, user: str,
-                    team: str) -> str:
+    async def click(self, workspace: Workspace, button: dict[str, Any], voice: Voice, *, user: str, team: str) -> str:
         """`user` (whose own team is `team`) clicks `button` on `voice`'s message; what they are told."""
         body = self.bot.click_payload(button, voice.channel, message_ts=voice.ts, user=user)
         before = len(self.slack.responses)
@@ -119,8 +131,17 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
-    org = slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                        enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    org = slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
     overrides = getattr(request, "param", {}) or {}
     env = distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", **overrides)
     runner, url = await start_bot(Settings.from_env(env))
@@ -154,10 +175,15 @@ async def test_globexs_owner_sending_acmes_ids_from_globex_reaches_nothing_of_ac
     for action in (ids.DELETE_VOICE_ACTION, ids.USE_IN_AGENT_ACTION):
         told = await world.click(world.globex, voice.buttons[action], voice, user="U0GLOBEXOWNER", team="T0GLOBEX")
         assert GONE in told
-    retry = {"action_id": ids.RETRY_ACTION, "type": "button", "value": job_id,
-             "text": {"type": "plain_text", "text": "Try again"}}
-    assert "I no longer have that request" in await world.click(world.globex, retry, voice, user="U0ACMEOWNER",
-                                                                 team="T0GLOBEX")  # even Acme's own, from Globex
+    retry = {
+        "action_id": ids.RETRY_ACTION,
+        "type": "button",
+        "value": job_id,
+        "text": {"type": "plain_text", "text": "Try again"},
+    }
+    assert "I no longer have that request" in await world.click(
+        world.globex, retry, voice, user="U0ACMEOWNER", team="T0GLOBEX"
+    )  # even Acme's own, from Globex
     # The agent dialog, its private_metadata naming Acme's voice, submitted from Globex.
     dialog = {"id": "V0FORGED", **agents_text.agent_dialog("Rachel", job_id, [("agent-0001", "Acme line")])}
     world.slack.views["V0FORGED"] = dialog
@@ -172,8 +198,10 @@ async def test_globexs_owner_sending_acmes_ids_from_globex_reaches_nothing_of_ac
     globex_owner = Person(world.slack, world.bot, world.globex, "U0GLOBEXOWNER")
     for named in ("T0ACME", json.dumps({"owner": "T0ACME", "team_id": "T0ACME", "enterprise_id": "E0ACME"})):
         published = len(globex_owner.calls("views.publish"))
-        assert await globex_owner.submit_key(ACME_KEY, view={**connection_text.key_dialog(),
-                                                             "private_metadata": named}) is None
+        assert (
+            await globex_owner.submit_key(ACME_KEY, view={**connection_text.key_dialog(), "private_metadata": named})
+            is None
+        )
         assert "••••aaaa" in home_text(await globex_owner.home_after(published))  # Globex's, now
     remove = buttons(await globex_owner.open_home())[ids.REVRING_REMOVE_ACTION]
     published = len(globex_owner.calls("views.publish"))
@@ -190,24 +218,30 @@ async def test_the_library_and_the_list_never_show_another_workspaces_voices(wor
     globex_owner = Person(world.slack, world.bot, world.globex, "U0GLOBEXOWNER")
     home = await globex_owner.open_home()
     for state in ("everyone:0", "mine:0", "everyone:1", "everyone:99999", "everyone:-1", "T0ACME:0"):
-        shown = {"action_id": ids.HOME_SHOW_ACTIONS[1], "type": "button", "value": state,
-                 "text": {"type": "plain_text", "text": "x"}}
+        shown = {
+            "action_id": ids.HOME_SHOW_ACTIONS[1],
+            "type": "button",
+            "value": state,
+            "text": {"type": "plain_text", "text": "x"},
+        }
         published = len(globex_owner.calls("views.publish"))
         await globex_owner.click(shown)
         home = await globex_owner.home_after(published)
         assert "Rachel" not in home_text(home) and "••••aaaa" not in home_text(home)
     listed = await world.bot.command("list", team="T0GLOBEX", channel="C0GLOBEX", user="U0GLOBEXOWNER")
     assert "Rachel" not in json.dumps(listed.body)
-    assert "Rachel" in json.dumps((await world.bot.command("list", team="T0ACME", channel="C0ACME",
-                                                          user="U0ACMEOWNER")).body)  # it is there, for Acme
+    assert "Rachel" in json.dumps(
+        (await world.bot.command("list", team="T0ACME", channel="C0ACME", user="U0ACMEOWNER")).body
+    )  # it is there, for Acme
 
 
 async def test_a_click_naming_a_team_and_org_no_installation_has_reaches_nothing(world: World):
     voice = await world.clone(world.acme, "Rachel", user="U0ACMEOWNER", team="T0ACME", channel="C0ACME")
     world.slack.owners.add("U0ACMEOWNER")
     before, responses = world.writes(), len(world.slack.responses)
-    delete = world.bot.click_payload(voice.buttons[ids.DELETE_VOICE_ACTION], voice.channel, message_ts=voice.ts,
-                                     user="U0ACMEOWNER")
+    delete = world.bot.click_payload(
+        voice.buttons[ids.DELETE_VOICE_ACTION], voice.channel, message_ts=voice.ts, user="U0ACMEOWNER"
+    )
     acme_in_other_org = slack_payloads.in_enterprise_grid(slack_payloads.in_workspace(delete, "T0ACME"))
     acme_in_other_org["enterprise"] = {"id": "E0OTHER", "name": "Other Org"}
     nowhere = slack_payloads.in_workspace(delete, "T0NOWHERE")
@@ -215,8 +249,9 @@ async def test_a_click_naming_a_team_and_org_no_installation_has_reaches_nothing
         await world.bot.interaction(forged)
     # Bolt found no installation: its own notice, and nothing of ours ran.
     await world.slack.wait_until(lambda: len(world.slack.responses) == responses + 2)
-    assert all("installation with this app is no longer available" in r["text"]
-               for r in world.slack.responses[responses:])
+    assert all(
+        "installation with this app is no longer available" in r["text"] for r in world.slack.responses[responses:]
+    )
     assert world.writes() == before
     assert voice.voice_id in world.revring.voices
 
@@ -253,8 +288,9 @@ async def test_in_the_org_a_sibling_workspaces_admin_reaches_neither_a_voice_nor
     admin = Person(world.slack, world.bot, world.org, "U0SUPPORTADMIN", team="T0SUPPORT")
     assert buttons(await admin.open_home()) == {}
     for action in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION):
-        await admin.click({"action_id": action, "type": "button", "value": "E0ACME",
-                           "text": {"type": "plain_text", "text": "x"}})
+        await admin.click(
+            {"action_id": action, "type": "button", "value": "E0ACME", "text": {"type": "plain_text", "text": "x"}}
+        )
     answer = await admin.submit_key(GLOBEX_KEY, view=connection_text.key_dialog())
     assert answer["errors"] == {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin(org_wide=True)}
     assert world.writes() == before and "••••dddd" in home_text(await admin.open_home())
@@ -262,8 +298,13 @@ async def test_in_the_org_a_sibling_workspaces_admin_reaches_neither_a_voice_nor
     world.slack.workspace_admins.add("U0SALESADMIN")
     world.slack.user_teams["U0SALESADMIN"] = "T0SALES"
     edits = len(world.slack.calls_to("chat.update"))
-    await world.bot.interaction(world.payload(world.org, world.bot.click_payload(
-        delete, voice.channel, message_ts=voice.ts, user="U0SALESADMIN"), "T0SALES"))
+    await world.bot.interaction(
+        world.payload(
+            world.org,
+            world.bot.click_payload(delete, voice.channel, message_ts=voice.ts, user="U0SALESADMIN"),
+            "T0SALES",
+        )
+    )
     await world.slack.wait_for("chat.update", edits + 1)
     assert voice.voice_id not in world.revring.voices
 
@@ -272,11 +313,16 @@ async def test_in_the_org_a_slack_connect_partner_is_a_guest(world: World):
     """The org's interaction payloads say `"team": null`; the partner's own `user.team_id` must not make them one
     of the org's people (ALLOW_EXTERNAL_USERS is off)."""
     before = world.writes()
-    dialog_button = {"action_id": ids.OPEN_DIALOG_ACTION, "type": "button", "value": "{}",
-                     "text": {"type": "plain_text", "text": "Upload in a dialog instead"}}
+    dialog_button = {
+        "action_id": ids.OPEN_DIALOG_ACTION,
+        "type": "button",
+        "value": "{}",
+        "text": {"type": "plain_text", "text": "Upload in a dialog instead"},
+    }
     shared = Voice("-", "-", "C0SHARED", "1700000700.000001", {})
     assert await world.click(world.org, dialog_button, shared, user=PARTNER, team=PARTNER_TEAM) == (
-        access_text.external_user_refused())
+        access_text.external_user_refused()
+    )
     home = await Person(world.slack, world.bot, world.org, PARTNER, team=PARTNER_TEAM).open_home()
     assert access_text.external_user_refused() in home_text(home)
     assert await world.services.store.recent_jobs(PARTNER_TEAM, limit=10) == []
@@ -322,8 +368,11 @@ async def test_in_the_org_a_globex_partners_clone_is_made_with_the_orgs_key_neve
     assert "••••dddd" in home_text(home) and "••••bbbb" not in home_text(home)
 
 
-@pytest.mark.parametrize("world", [{"ALLOW_EXTERNAL_USERS": "true", "REVRING_API_KEY": SERVER_KEY,
-                                    "REVRING_API_KEY_WORKSPACES": "T0GLOBEX"}], indirect=True)
+@pytest.mark.parametrize(
+    "world",
+    [{"ALLOW_EXTERNAL_USERS": "true", "REVRING_API_KEY": SERVER_KEY, "REVRING_API_KEY_WORKSPACES": "T0GLOBEX"}],
+    indirect=True,
+)
 async def test_in_the_org_the_server_key_listed_for_globex_does_not_serve_a_globex_partner(world: World):
     """The operator lends the server's key to Globex only. The org has no key of its own: a Globex person cloning
     through the org's installation is the org's request, which the server's key does not serve."""
@@ -331,6 +380,10 @@ async def test_in_the_org_the_server_key_listed_for_globex_does_not_serve_a_glob
     world.slack.user_teams["U0GLOBEXDAN"] = "T0GLOBEX"
     world.slack.user_enterprises["U0GLOBEXDAN"] = {"id": "E0OTHER", "name": "Other Org"}
     await world.share(world.org, "Dana", user="U0GLOBEXDAN", team="T0GLOBEX", channel="C0SHARED")
-    await world.slack.wait_until(lambda: any("an admin needs to connect RevRing" in c.args.get("text", "")
-                                             for c in world.slack.calls_to("chat.postMessage")))
+    await world.slack.wait_until(
+        lambda: any(
+            "an admin needs to connect RevRing" in c.args.get("text", "")
+            for c in world.slack.calls_to("chat.postMessage")
+        )
+    )
     assert SERVER_KEY not in world.revring.keys_seen and world.revring.voices.keys() == set()

@@ -12,8 +12,9 @@ from tests.conftest import Harness
 from tests.doubles.fake_slack import HostedFile
 
 
-async def clone(harness: Harness, content: bytes, *, name: str, mimetype: str, subtype: str = "",
-                duration_ms: int | None = None) -> str:
+async def clone(
+    harness: Harness, content: bytes, *, name: str, mimetype: str, subtype: str = "", duration_ms: int | None = None
+) -> str:
     file = harness.slack.host_file(HostedFile("F0CLIP", name, mimetype, content, subtype=subtype))
     if duration_ms is not None:
         file["duration_ms"] = duration_ms
@@ -31,11 +32,13 @@ async def clone(harness: Harness, content: bytes, *, name: str, mimetype: str, s
         ("m4a", "audio_message.m4a", "audio/mp4", "audio_message.m4a", "audio/mp4"),
     ],
 )
-async def test_slack_recorded_clips_are_audio(harness: Harness, fmt: str, slack_name: str, slack_type: str,
-                                              sent_name: str, sent_type: str):
+async def test_slack_recorded_clips_are_audio(
+    harness: Harness, fmt: str, slack_name: str, slack_type: str, sent_name: str, sent_type: str
+):
     content = encode_tone(fmt, 12.0)
-    shown = await clone(harness, content, name=slack_name, mimetype=slack_type, subtype="slack_audio",
-                        duration_ms=12000)
+    shown = await clone(
+        harness, content, name=slack_name, mimetype=slack_type, subtype="slack_audio", duration_ms=12000
+    )
     assert "voice-0001" in shown
     [voice] = harness.revring.received
     assert (voice.filename, voice.content_type) == (sent_name, sent_type)
@@ -52,8 +55,9 @@ async def test_slack_recorded_clips_are_audio(harness: Harness, fmt: str, slack_
         ("m4a", "memo.m4a", "audio/mp4"),
     ],
 )
-async def test_the_name_and_type_sent_follow_the_bytes_not_the_label(harness: Harness, fmt: str, sent_name: str,
-                                                                     sent_type: str):
+async def test_the_name_and_type_sent_follow_the_bytes_not_the_label(
+    harness: Harness, fmt: str, sent_name: str, sent_type: str
+):
     # Every file is labelled as an OGG: only the bytes say what it is.
     await clone(harness, encode_tone(fmt, 12.0), name="memo.ogg", mimetype="audio/ogg")
     [voice] = harness.revring.received
@@ -72,8 +76,9 @@ async def test_between_the_short_limit_and_ten_seconds_goes_ahead_with_a_tip(har
 
 
 async def test_a_long_recording_is_cut_to_a_thirty_second_excerpt(harness: Harness):
-    shown = await clone(harness, encode_tone("mp3", 95.0, silence_seconds=5.0), name="interview.mp3",
-                        mimetype="audio/mpeg")
+    shown = await clone(
+        harness, encode_tone("mp3", 95.0, silence_seconds=5.0), name="interview.mp3", mimetype="audio/mpeg"
+    )
     assert "voice-0001" in shown and "95 seconds long" in shown and "30-second excerpt" in shown
     [voice] = harness.revring.received
     assert (voice.filename, voice.content_type) == ("interview.wav", "audio/wav")
@@ -92,8 +97,11 @@ async def test_broken_audio_is_explained_and_not_sent(harness: Harness, content:
     assert harness.revring.attempts == 0
 
 
-@pytest.mark.parametrize("harness", [{"MIN_AUDIO_SECONDS": "2", "MAX_AUDIO_SECONDS": "20",
-                                      "IDEAL_MAX_AUDIO_SECONDS": "15", "EXCERPT_SECONDS": "15"}], indirect=True)
+@pytest.mark.parametrize(
+    "harness",
+    [{"MIN_AUDIO_SECONDS": "2", "MAX_AUDIO_SECONDS": "20", "IDEAL_MAX_AUDIO_SECONDS": "15", "EXCERPT_SECONDS": "15"}],
+    indirect=True,
+)
 async def test_the_limits_are_settings(harness: Harness):
     shown = await clone(harness, wav_tone(25.0), name="a.wav", mimetype="audio/wav")
     assert "15-second excerpt" in shown

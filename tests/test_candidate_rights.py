@@ -18,8 +18,10 @@ ONLY = "Only <@U0ALICE>, who asked for this design, or a workspace admin can sav
 
 
 def save_values(name: str) -> dict[str, Any]:
-    return {ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": name}},
-            ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("en")}}}
+    return {
+        ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": name}},
+        ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("en")}},
+    }
 
 
 async def submit_as(harness: Harness, view: dict[str, Any], user: str, name: str, *, team: str | None = None) -> Any:
@@ -44,8 +46,10 @@ async def test_only_who_asked_for_the_design_or_an_admin_saves_a_candidate(harne
     await click_save(harness, first)
     [opened] = await harness.slack.wait_for("views.open")
     view = opened.args["view"]
-    assert await submit_as(harness, view, "U0BOB", "Stolen") == {"response_action": "errors",
-                                                                   "errors": {ids.NAME_BLOCK: ONLY}}
+    assert await submit_as(harness, view, "U0BOB", "Stolen") == {
+        "response_action": "errors",
+        "errors": {ids.NAME_BLOCK: ONLY},
+    }
 
     # An admin of the workspace may save someone's candidate, from the button or the dialog.
     harness.slack.admins.add("U0CAROL")

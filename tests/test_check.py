@@ -39,8 +39,6 @@ def line(text: str, name: str) -> str:
     return found
 
 
-
-
 # --- the checks, in process --------------------------------------------------------------------------------
 
 
@@ -69,8 +67,7 @@ async def test_missing_scopes_are_listed_with_the_fix(fakes: Fakes):
     scopes = line(text, "Bot token scopes")
     assert scopes.startswith("✗") and "reactions:write, files:read" in scopes
     assert scopes.split(" Fix:")[0] == (
-        "✗ Bot token scopes: missing reactions:write, files:read "
-        f"(the bot needs {len(BOT_SCOPES)}, per bot/scopes.py)."
+        f"✗ Bot token scopes: missing reactions:write, files:read (the bot needs {len(BOT_SCOPES)}, per bot/scopes.py)."
     )
     assert "reinstall" in scopes and "Fix:" in scopes
     assert line(text, "Slack bot token").startswith("✓")
@@ -196,8 +193,10 @@ async def test_socket_mode_without_a_signing_secret_passes_with_a_note(fakes: Fa
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
-            for path in sorted(folder.rglob("*"))}
+    return {
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
+        for path in sorted(folder.rglob("*"))
+    }
 
 
 async def test_a_database_still_to_be_created_passes_and_nothing_is_left_behind(tmp_path: Path, fakes: Fakes):
@@ -238,15 +237,22 @@ async def test_a_database_in_use_by_a_running_bot_passes(tmp_path: Path, fakes: 
 @pytest.mark.parametrize(
     "make, url, detail",
     [
-        (lambda tmp: (tmp / "voices.sqlite3").write_bytes(b"no database here " * 50), "voices.sqlite3",
-         "{tmp}/voices.sqlite3 is not a SQLite database."),
-        (lambda tmp: (tmp / "data").write_text("a file"), "data/voices.sqlite3",
-         "{tmp}/data is a file, so {tmp}/data/voices.sqlite3 cannot be created."),
+        (
+            lambda tmp: (tmp / "voices.sqlite3").write_bytes(b"no database here " * 50),
+            "voices.sqlite3",
+            "{tmp}/voices.sqlite3 is not a SQLite database.",
+        ),
+        (
+            lambda tmp: (tmp / "data").write_text("a file"),
+            "data/voices.sqlite3",
+            "{tmp}/data is a file, so {tmp}/data/voices.sqlite3 cannot be created.",
+        ),
         (lambda tmp: (tmp / "voices").mkdir(), "voices", "{tmp}/voices is a folder, not a file."),
     ],
 )
-async def test_a_database_that_cannot_be_used_fails_with_the_fix(tmp_path: Path, fakes: Fakes, make, url: str,
-                                                                 detail: str):
+async def test_a_database_that_cannot_be_used_fails_with_the_fix(
+    tmp_path: Path, fakes: Fakes, make, url: str, detail: str
+):
     slack, revring = fakes
     make(tmp_path)
     before = folder_state(tmp_path)

@@ -23,7 +23,11 @@ from tests.test_startup import clean_env
 def test_the_running_bot_does_not_import_the_check_command(module: str):
     loaded = subprocess.run(  # noqa: S603 (our own arguments)
         [sys.executable, "-c", f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith('bot.')))"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout
     assert "'bot.scopes'" in loaded  # the scopes are there, from their own module
     assert "'bot.check" not in loaded, loaded
@@ -34,8 +38,14 @@ def test_the_running_bot_does_not_import_the_check_command(module: str):
 
 async def run_check_command(cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "check", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "check",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
@@ -82,8 +92,10 @@ async def test_the_check_command_stops_on_a_missing_setting_with_one_line(tmp_pa
 @pytest.mark.process
 async def test_the_check_command_reports_every_bad_setting_at_once(tmp_path: Path):
     code, stdout, stderr = await run_check_command(
-        tmp_path, clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, REVRING_API_KEY=REVRING_KEY, LOG_LEVEL="chatty",
-                            EXCERPT_SECONDS="90")
+        tmp_path,
+        clean_env(
+            SLACK_SIGNING_SECRET=SIGNING_SECRET, REVRING_API_KEY=REVRING_KEY, LOG_LEVEL="chatty", EXCERPT_SECONDS="90"
+        ),
     )
     assert code == 2 and stdout == ""
     lines = stderr.strip().splitlines()

@@ -60,8 +60,10 @@ def masked(url: str) -> str:
 async def test_an_empty_database_passes_the_bot_creates_the_tables_on_first_start(fakes, postgres_url: str):
     ok, line = await database_check(fakes, with_password(postgres_url))
     assert ok is True
-    assert line == (f"✓ Database: PostgreSQL at {masked(postgres_url)} reachable as postgres; no tables yet: the bot "
-                    "creates them on first start.")
+    assert line == (
+        f"✓ Database: PostgreSQL at {masked(postgres_url)} reachable as postgres; no tables yet: the bot "
+        "creates them on first start."
+    )
     assert await tables(postgres_url) == []  # changed nothing
 
 
@@ -90,9 +92,11 @@ async def test_a_newer_schema_fails_upgrade_the_bot(fakes, postgres_url: str):
     await sql(postgres_url, "UPDATE schema_version SET version = $1", SCHEMA_VERSION + 1)
     ok, line = await database_check(fakes, with_password(postgres_url))
     assert ok is False
-    assert line == (f"✗ Database: PostgreSQL at {masked(postgres_url)} has schema version {SCHEMA_VERSION + 1}, "
-                    f"newer than this bot knows ({SCHEMA_VERSION}). Fix: upgrade the bot to the version the other "
-                    "instances run (or point DATABASE_URL elsewhere).")
+    assert line == (
+        f"✗ Database: PostgreSQL at {masked(postgres_url)} has schema version {SCHEMA_VERSION + 1}, "
+        f"newer than this bot knows ({SCHEMA_VERSION}). Fix: upgrade the bot to the version the other "
+        "instances run (or point DATABASE_URL elsewhere)."
+    )
 
 
 @pytest.fixture
@@ -127,23 +131,28 @@ async def test_a_user_who_may_not_create_tables_fails_with_the_grant_to_run(fake
 async def test_a_user_who_may_not_write_the_tables_fails(fakes, postgres_url: str, role: str):
     store = await SQLStore.open(postgres_url, ttl_seconds=600)
     await store.close()
-    await sql(postgres_url, f'GRANT USAGE ON SCHEMA public TO "{role}"; '
-                            f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+    await sql(
+        postgres_url,
+        f'GRANT USAGE ON SCHEMA public TO "{role}"; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"',
+    )
     ok, line = await database_check(fakes, with_password(postgres_url, role))
     assert ok is False
     assert f"user {role} may not read and write the table(s) " in line
     assert all(table in line for table in ("claims", "clone_starts", "jobs", "schema_version"))
     assert f"Fix: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}." in line
-    await sql(postgres_url, f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"; '
-                            f'REVOKE USAGE ON SCHEMA public FROM "{role}"')
+    await sql(
+        postgres_url,
+        f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"; REVOKE USAGE ON SCHEMA public FROM "{role}"',
+    )
 
 
 async def test_an_unreachable_server_fails_with_the_password_masked(fakes):
     url = f"postgresql://bot:{PASSWORD}@127.0.0.1:{closed_port()}/voices"
     ok, line = await database_check(fakes, url)
     assert ok is False
-    assert line.startswith(f"✗ Database: PostgreSQL at postgresql://bot:***@127.0.0.1:{url.split(':')[3]} "
-                           "cannot be reached (")
+    assert line.startswith(
+        f"✗ Database: PostgreSQL at postgresql://bot:***@127.0.0.1:{url.split(':')[3]} cannot be reached ("
+    )
     assert "Fix: start PostgreSQL, or check the host and port in DATABASE_URL" in line
 
 

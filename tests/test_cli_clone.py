@@ -41,11 +41,17 @@ async def revring() -> AsyncIterator[FakeRevRing]:
 
 async def clone(cwd: Path, revring: FakeRevRing, *args: str | Path, key: str = REVRING_KEY, **settings: str) -> Run:
     # The tones cloned here are no voice: the recording check has its own tests (test_recording_quality.py).
-    env = process_env({"REVRING_API_KEY": key, "REVRING_API_URL": revring.api_url, "QUALITY_CHECK": "off",
-                       **settings})
+    env = process_env({"REVRING_API_KEY": key, "REVRING_API_URL": revring.api_url, "QUALITY_CHECK": "off", **settings})
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "clone", *map(str, args), cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "clone",
+        *map(str, args),
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     run = Run(process.returncode or 0, stdout.decode(), stderr.decode())
@@ -208,11 +214,14 @@ async def test_bad_arguments_exit_2_and_send_nothing(tmp_path: Path, revring: Fa
 
 async def test_only_revring_settings_are_needed_and_every_bad_one_is_told(tmp_path: Path, revring: FakeRevRing):
     path = recording(tmp_path, "take.wav", wav_tone(12))
-    run = await clone(tmp_path, revring, path, "--name", "Rachel", key="", MAX_AUDIO_MB="lots",
-                      REVRING_API_URL="revring.example")
+    run = await clone(
+        tmp_path, revring, path, "--name", "Rachel", key="", MAX_AUDIO_MB="lots", REVRING_API_URL="revring.example"
+    )
     assert (run.status, run.stdout) == (2, "")
     assert [line.split(":")[1].split()[0] for line in run.stderr.splitlines()] == [
-        "REVRING_API_KEY", "REVRING_API_URL", "MAX_AUDIO_MB"
+        "REVRING_API_KEY",
+        "REVRING_API_URL",
+        "MAX_AUDIO_MB",
     ]
     assert all(line.startswith("Cannot clone: ") for line in run.stderr.splitlines())
     assert revring.attempts == 0
@@ -223,8 +232,14 @@ async def test_only_revring_settings_are_needed_and_every_bad_one_is_told(tmp_pa
 
 @pytest.mark.parametrize(
     "name, shown",
-    [("Rachel", "Rachel"), ("Tom & <Jerry>", "Tom & <Jerry>"), ("R*chel", "R*chel"), ("*", "*"),
-     ("&lt;b&gt;", "&lt;b&gt;"), ("Bob *", "Bob *")],
+    [
+        ("Rachel", "Rachel"),
+        ("Tom & <Jerry>", "Tom & <Jerry>"),
+        ("R*chel", "R*chel"),
+        ("*", "*"),
+        ("&lt;b&gt;", "&lt;b&gt;"),
+        ("Bob *", "Bob *"),
+    ],
 )
 def test_plain_text_shows_any_name_as_it_was_given(name: str, shown: str):
     shown_in_terminal = mrkdwn.plain(clone_failures.revring_outcome_unknown(name, "timeout"))

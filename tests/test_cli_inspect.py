@@ -51,8 +51,14 @@ def recording(tmp_path: Path, name: str, data: bytes) -> Path:
 
 async def bot(cwd: Path, *args: str | Path, **settings: str) -> Run:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *map(str, args), cwd=cwd, env=process_env(settings),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        *map(str, args),
+        cwd=cwd,
+        env=process_env(settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     return Run(process.returncode or 0, stdout.decode(), stderr.decode())
@@ -92,8 +98,9 @@ async def test_a_poor_take_is_not_cloned_unless_anyway(tmp_path: Path, revring: 
     held = await bot(tmp_path, "clone", path, "--name", "Rachel", **keyed(revring))
     assert (held.status, held.stdout) == (1, "")
     assert held.stderr.startswith(inspected.stdout)
-    assert held.stderr.endswith("Record a new take, or run the command again with --anyway to clone this one as "
-                                "it is.\n")
+    assert held.stderr.endswith(
+        "Record a new take, or run the command again with --anyway to clone this one as it is.\n"
+    )
     assert revring.attempts == 0
 
     anyway = await bot(tmp_path, "clone", path, "--name", "Rachel", "--anyway", **keyed(revring))
@@ -113,15 +120,24 @@ async def test_json_carries_the_report(tmp_path: Path, revring: FakeRevRing):
         "retryable": False,
         "recording": report,
     }
-    made = json.loads((await bot(tmp_path, "clone", path, "--name", "Rachel", "--json", "--anyway",
-                                 **keyed(revring))).stdout)
+    made = json.loads(
+        (await bot(tmp_path, "clone", path, "--name", "Rachel", "--json", "--anyway", **keyed(revring))).stdout
+    )
     assert made["voiceId"] == "voice-0001" and made["recording"] == report
 
 
 @pytest.mark.parametrize("check", ["warn", "off"])
 async def test_the_setting_is_read_by_clone_too(tmp_path: Path, revring: FakeRevRing, check: str):
-    run = await bot(tmp_path, "clone", recording(tmp_path, "noisy.wav", noisy()), "--name", "Rachel", "--json",
-                    QUALITY_CHECK=check, **keyed(revring))
+    run = await bot(
+        tmp_path,
+        "clone",
+        recording(tmp_path, "noisy.wav", noisy()),
+        "--name",
+        "Rachel",
+        "--json",
+        QUALITY_CHECK=check,
+        **keyed(revring),
+    )
     answer = json.loads(run.stdout)
     assert run.status == 0 and answer["voiceId"] == "voice-0001"
     assert ("recording" in answer) is (check == "warn")

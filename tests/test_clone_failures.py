@@ -87,13 +87,17 @@ async def test_a_recording_revring_cannot_process_says_so_with_its_details_escap
 # --- anything undocumented: say whether a voice may exist ----------------------------------------------
 
 
-@pytest.mark.parametrize(("misbehaviour", "what_happened"), [
-    ("server_error", "it had a problem on its side"),  # 500 with JSON
-    ("html", "it had a problem on its side"),  # 502 with a proxy's HTML page
-    ("reset", "the connection to it dropped"),  # closed after the audio arrived
-])
-async def test_after_the_audio_was_sent_the_answer_says_the_voice_may_exist(harness: Harness, misbehaviour: str,
-                                                                            what_happened: str):
+@pytest.mark.parametrize(
+    ("misbehaviour", "what_happened"),
+    [
+        ("server_error", "it had a problem on its side"),  # 500 with JSON
+        ("html", "it had a problem on its side"),  # 502 with a proxy's HTML page
+        ("reset", "the connection to it dropped"),  # closed after the audio arrived
+    ],
+)
+async def test_after_the_audio_was_sent_the_answer_says_the_voice_may_exist(
+    harness: Harness, misbehaviour: str, what_happened: str
+):
     harness.revring.answers = [misbehaviour]
     shown = await clone_and_wait(harness, hosted(harness))
     assert f"I sent *Rachel* to RevRing, but {what_happened}, so the voice may or may not have been created" in shown
@@ -263,14 +267,30 @@ async def test_a_slack_connect_stub_is_completed_with_files_info(harness: Harnes
 
 async def test_a_file_stored_outside_slack_is_explained_and_never_fetched(harness: Harness):
     drive = {  # a Google Drive file shared in Slack: Slack has a record of it, not its bytes
-        "id": "F0DRIVE", "created": 1700000000, "timestamp": 1700000000, "name": "rachel.m4a", "title": "rachel.m4a",
-        "mimetype": "audio/x-m4a", "filetype": "m4a", "pretty_type": "M4A", "user": USER, "user_team": TEAM,
-        "editable": False, "size": 480000, "mode": "external", "is_external": True, "external_type": "gdrive",
-        "is_public": True, "public_url_shared": False, "display_as_bot": False, "username": "",
+        "id": "F0DRIVE",
+        "created": 1700000000,
+        "timestamp": 1700000000,
+        "name": "rachel.m4a",
+        "title": "rachel.m4a",
+        "mimetype": "audio/x-m4a",
+        "filetype": "m4a",
+        "pretty_type": "M4A",
+        "user": USER,
+        "user_team": TEAM,
+        "editable": False,
+        "size": 480000,
+        "mode": "external",
+        "is_external": True,
+        "external_type": "gdrive",
+        "is_public": True,
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
         # Slack points url_private at the file's page on the other service (a loopback stand-in here).
         "url_private": f"{harness.slack.url}/files/F0DRIVE/rachel.m4a",
         "permalink": "https://acme.slack.com/files/U0ALICE/F0DRIVE/rachel.m4a",
-        "has_rich_preview": False, "file_access": "visible",
+        "has_rich_preview": False,
+        "file_access": "visible",
     }
     shown = await clone_and_wait(harness, drive)
     assert "can't read that kind of file: it is stored outside Slack" in shown
@@ -287,8 +307,9 @@ async def test_a_file_in_a_conversation_the_bot_cannot_see_says_invite_or_upload
 
 
 async def test_an_html_page_labelled_as_audio_is_still_the_sign_in_page(harness: Harness):
-    file = hosted(harness, content=b"\n  <!DOCTYPE html><html><body>Sign in</body></html>",
-                  mimetype="application/octet-stream")
+    file = hosted(
+        harness, content=b"\n  <!DOCTYPE html><html><body>Sign in</body></html>", mimetype="application/octet-stream"
+    )
     shown = await clone_and_wait(harness, file)
     assert "sign-in page" in shown and harness.revring.attempts == 0
 
@@ -298,8 +319,14 @@ def test_only_slack_hosts_over_https_may_receive_the_token():
 
     for url in ("https://files.slack.com/x", "https://slack.com/x", "https://a.b.slack.com/x"):
         assert may_receive_token(url)
-    for url in ("http://files.slack.com/x", "https://evilslack.com/x", "https://slack.com.evil.io/x",
-                "https://files.slack.com.evil.io/x", "https://127.0.0.1/x", "ftp://files.slack.com/x"):
+    for url in (
+        "http://files.slack.com/x",
+        "https://evilslack.com/x",
+        "https://slack.com.evil.io/x",
+        "https://files.slack.com.evil.io/x",
+        "https://127.0.0.1/x",
+        "ftp://files.slack.com/x",
+    ):
         assert not may_receive_token(url)
     assert may_receive_token("http://127.0.0.1:9/x", frozenset({"127.0.0.1"}))
     assert not may_receive_token("http://127.0.0.2:9/x", frozenset({"127.0.0.1"}))
@@ -308,10 +335,13 @@ def test_only_slack_hosts_over_https_may_receive_the_token():
 # --- A bug of ours ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("step", "says", "not_said"), [
-    ("bot.cloning.pipeline.Pipeline.send", "can't tell whether the voice was created", "nothing was created"),
-    ("bot.cloning.pipeline.Pipeline._download", "nothing was created", "can't tell"),
-])
+@pytest.mark.parametrize(
+    ("step", "says", "not_said"),
+    [
+        ("bot.cloning.pipeline.Pipeline.send", "can't tell whether the voice was created", "nothing was created"),
+        ("bot.cloning.pipeline.Pipeline._download", "nothing was created", "can't tell"),
+    ],
+)
 async def test_a_crash_says_truthfully_whether_the_voice_may_exist(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, step: str, says: str, not_said: str
 ):

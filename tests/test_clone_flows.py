@@ -129,10 +129,8 @@ async def test_audio_in_another_channel_is_left_alone(harness: Harness):
 
 
 async def test_plain_messages_and_file_shared_events_are_acknowledged_quietly(harness: Harness):
-    plain = await harness.bot.event({"type": "message", "text": "hello", "user": USER, "channel": CHANNEL,
-                                     "ts": "1.2"})
-    shared = await harness.bot.event({"type": "file_shared", "file_id": "F1", "user_id": USER,
-                                      "channel_id": CHANNEL})
+    plain = await harness.bot.event({"type": "message", "text": "hello", "user": USER, "channel": CHANNEL, "ts": "1.2"})
+    shared = await harness.bot.event({"type": "file_shared", "file_id": "F1", "user_id": USER, "channel_id": CHANNEL})
     assert (plain.status, shared.status) == (200, 200)
     await harness.settled()
     assert [c.method for c in harness.slack.calls if c.method != "auth.test"] == []

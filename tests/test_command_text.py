@@ -42,7 +42,6 @@ def test_bad_language(typed: str):
     assert parse_clone_text(typed, "en").intent is Intent.BAD_LANGUAGE
 
 
-
 @pytest.mark.parametrize(
     ("typed", "description"),
     [

@@ -55,8 +55,12 @@ def test_an_env_file_from_the_example_keeps_the_database_in_the_docker_volume():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", "")
     [volume] = json.loads(re.search(r"^VOLUME (\[.*\])$", dockerfile, re.MULTILINE)[1])
     [database_url] = re.findall(r"\bDATABASE_URL=(\S+)", dockerfile)
-    image_env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY,
-                 "DATABASE_URL": database_url}
+    image_env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "REVRING_API_KEY": REVRING_KEY,
+        "DATABASE_URL": database_url,
+    }
     active, _commented = env_example()
     # docker run --env-file: the file's variables are laid over the image's ENV.
     settings = Settings.from_env({**image_env, **{k: v for k, v in active.items() if v}})

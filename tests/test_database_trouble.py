@@ -25,8 +25,9 @@ SORRY = clone_text.database_unavailable()
 
 
 @contextlib.asynccontextmanager
-async def bot_behind(proxy: CuttableProxy, cluster: Cluster, fakes: tuple[FakeSlack, FakeRevRing]
-                     ) -> AsyncIterator[Harness]:
+async def bot_behind(
+    proxy: CuttableProxy, cluster: Cluster, fakes: tuple[FakeSlack, FakeRevRing]
+) -> AsyncIterator[Harness]:
     """The app in this process, its PostgreSQL reached through `proxy` (which the test cuts and restores)."""
     slack, revring = fakes
     port = await proxy.start()
@@ -35,8 +36,9 @@ async def bot_behind(proxy: CuttableProxy, cluster: Cluster, fakes: tuple[FakeSl
     runner, url = await start_bot(settings)
     try:
         async with aiohttp.ClientSession() as session:
-            yield Harness(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings,
-                          runner.app)
+            yield Harness(
+                slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), settings, runner.app
+            )
     finally:
         proxy.restore()
         await runner.cleanup()
@@ -54,9 +56,13 @@ async def database_failures(harness: Harness) -> float:
     """voice_cloner_upstream_failures_total{service="database", cause="unavailable"}, scraped (with the database up)."""
     async with harness.bot.session.get(f"{harness.bot.url}/metrics") as response:
         text = await response.text()
-    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
-               if sample.name == "voice_cloner_upstream_failures_total"
-               and sample.labels == {"service": "database", "cause": "unavailable"})
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "voice_cloner_upstream_failures_total"
+        and sample.labels == {"service": "database", "cause": "unavailable"}
+    )
 
 
 def ephemerals(slack: FakeSlack) -> list[tuple[str, str, str]]:
@@ -72,21 +78,25 @@ async def test_commands_are_answered_in_their_ack_while_the_database_is_down_the
     proxy.restore()
     assert await database_failures(harness) == 2
     answer = await harness.bot.command("Rachel")  # reconnected by itself
-    assert (answer.status, answer.text) == (200, clone_text.waiting_for_file("Rachel", "en",
-                                                                           harness.settings.pending_minutes))
+    assert (answer.status, answer.text) == (
+        200,
+        clone_text.waiting_for_file("Rachel", "en", harness.settings.pending_minutes),
+    )
 
 
 async def test_a_file_shared_for_a_clone_is_answered_with_an_ephemeral_message(outage, caplog):
     harness, proxy = outage
     slack = harness.slack
     proxy.cut()
-    answer, _ts = await harness.bot.share_file(slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
-                                               text="<@UBOT> Rachel")
+    answer, _ts = await harness.bot.share_file(
+        slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)), text="<@UBOT> Rachel"
+    )
     assert answer.status == 200
     await slack.wait_for("chat.postEphemeral")
     # A file that is no audio and does not mention the bot was never a request: nobody is told anything about it.
-    answer, _ts = await harness.bot.share_file(slack.host_file(HostedFile("F2", "notes.pdf", "application/pdf",
-                                                                          b"%PDF-1.4", filetype="pdf")))
+    answer, _ts = await harness.bot.share_file(
+        slack.host_file(HostedFile("F2", "notes.pdf", "application/pdf", b"%PDF-1.4", filetype="pdf"))
+    )
     assert answer.status == 200
     await harness.settled()  # events are handled after their ack: the second one is refused too
     refused = [r for r in caplog.records if r.getMessage() == "request refused: the database is unreachable"]

@@ -17,8 +17,9 @@ async def test_the_owner_deletes_a_voice_once_and_its_message_says_so(harness: H
     button = made.buttons[ids.DELETE_VOICE_ACTION]
     assert button["confirm"]["text"]["text"] == "This deletes “Rachel” from RevRing; agents using it will stop working."
     edits = len(harness.slack.calls_to("chat.update"))
-    await asyncio.gather(click(harness, made, ids.DELETE_VOICE_ACTION),
-                         click(harness, made, ids.DELETE_VOICE_ACTION))  # a double click
+    await asyncio.gather(
+        click(harness, made, ids.DELETE_VOICE_ACTION), click(harness, made, ids.DELETE_VOICE_ACTION)
+    )  # a double click
     await harness.slack.wait_for("chat.update", edits + 1)
     await harness.settled()  # both clicks handled
     assert len(harness.revring.calls("DELETE", "/v1/voices/")) == 1
@@ -56,12 +57,15 @@ async def test_a_voice_already_gone_at_revring_counts_as_deleted(harness: Harnes
     assert "deleted from RevRing" in harness.slack.calls_to("chat.update")[-1].args["text"]
 
 
-@pytest.mark.parametrize(("mode", "words"), [
-    ("billing_inactive", "billing is inactive, so I couldn't delete *Rachel*"),
-    ("rate_limited", "slow down), so I couldn't delete *Rachel*. Nothing was changed"),
-    ("server_error", "I asked RevRing to delete *Rachel*, but it had a problem on its side"),
-    ("invalid_body", "RevRing refused to delete *Rachel*: id: Invalid voice id"),
-])
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("billing_inactive", "billing is inactive, so I couldn't delete *Rachel*"),
+        ("rate_limited", "slow down), so I couldn't delete *Rachel*. Nothing was changed"),
+        ("server_error", "I asked RevRing to delete *Rachel*, but it had a problem on its side"),
+        ("invalid_body", "RevRing refused to delete *Rachel*: id: Invalid voice id"),
+    ],
+)
 async def test_a_failed_delete_is_explained_and_can_be_tried_again(harness: Harness, mode: str, words: str):
     made = await clone(harness, "Rachel", file_id="F1")
     harness.revring.next_answers["delete_voice"] = [mode] * 3
@@ -86,8 +90,11 @@ async def test_deleting_from_the_home_tab_drops_it_from_the_library(harness: Har
     made = await clone(harness, "Rachel", file_id="F1")
     await clone(harness, "Adam", file_id="F2")
     home = await open_home(harness)
-    button = next(b for b in home_buttons(home, ids.DELETE_VOICE_ACTION)
-                  if b["value"] == made.buttons[ids.DELETE_VOICE_ACTION]["value"])
+    button = next(
+        b
+        for b in home_buttons(home, ids.DELETE_VOICE_ACTION)
+        if b["value"] == made.buttons[ids.DELETE_VOICE_ACTION]["value"]
+    )
     published = len(harness.slack.calls_to("views.publish"))
     await click_home(harness, home, button)
     [refreshed] = (await harness.slack.wait_for("views.publish", published + 1))[published:]

@@ -24,8 +24,11 @@ TYPED = "a warm &amp; calm voice, &lt;!channel&gt; mid-thirties"  # what Slack s
 
 def save_buttons(harness: Harness) -> list[ApiCall]:
     """The messages with a *Save as a voice…* button, in order."""
-    return [call for call in harness.slack.calls_to("chat.postMessage")
-            if ids.SAVE_CANDIDATE_ACTION in str(call.args.get("blocks"))]
+    return [
+        call
+        for call in harness.slack.calls_to("chat.postMessage")
+        if ids.SAVE_CANDIDATE_ACTION in str(call.args.get("blocks"))
+    ]
 
 
 def button_of(call: ApiCall) -> dict[str, Any]:
@@ -87,8 +90,9 @@ async def test_the_command_posts_a_thread_with_each_preview_uploaded_and_a_save_
     assert len(buttons) == 3 and all(b.args["thread_ts"] == thread for b in buttons)
     assert len({button_of(b)["value"] for b in buttons}) == 3
     # Each button comes after its own preview.
-    methods = [c.method for c in harness.slack.calls if c.method in ("files.completeUploadExternal",
-                                                                     "chat.postMessage")]
+    methods = [
+        c.method for c in harness.slack.calls if c.method in ("files.completeUploadExternal", "chat.postMessage")
+    ]
     assert methods == ["chat.postMessage"] + ["files.completeUploadExternal", "chat.postMessage"] * 3
     [status] = harness.slack.calls_to("chat.update")
     assert status.args["ts"] == thread and "Save as a voice…" in status.args["text"]
@@ -98,8 +102,12 @@ async def test_the_command_posts_a_thread_with_each_preview_uploaded_and_a_save_
 async def test_the_format_comes_from_the_bytes_and_a_preview_that_is_not_audio_is_left_out(harness: Harness):
     wav, duration_ms = preview_wav(0, 6.0)
     candidates = [
-        {"index": 0, "audioBase64": base64.b64encode(b"%PDF-1.4 not audio" * 50).decode(), "durationMs": 6000,
-         "sampleRate": 8000},
+        {
+            "index": 0,
+            "audioBase64": base64.b64encode(b"%PDF-1.4 not audio" * 50).decode(),
+            "durationMs": 6000,
+            "sampleRate": 8000,
+        },
         {"index": 1, "audioBase64": base64.b64encode(wav).decode(), "durationMs": duration_ms, "sampleRate": 8000},
     ]
     harness.revring.next_answers["design_voice"] = [web.json_response({"data": {"candidates": candidates}})]
@@ -119,8 +127,10 @@ async def test_the_home_tab_button_opens_the_dialog_and_the_design_goes_to_the_d
     count = next(b for b in view["blocks"] if b.get("block_id") == ids.COUNT_BLOCK)["element"]
     assert [o["value"] for o in count["options"]] == ["1", "2", "3", "4"] and count["initial_option"]["value"] == "3"
 
-    values = {"description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},
-              "count": {"value": {"type": "static_select", "selected_option": option("2")}}}
+    values = {
+        "description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},
+        "count": {"value": {"type": "static_select", "selected_option": option("2")}},
+    }
     answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
     assert answer.status == 200 and not answer.body  # the dialog closes
     await harness.slack.wait_for("chat.update")
@@ -144,12 +154,15 @@ async def test_where_the_bot_cannot_post_the_design_goes_to_the_dm_and_says_so(h
 # --- descriptions RevRing would refuse ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "says"), [
-    ("design", "Describe the voice"),
-    ("design    ", "Describe the voice"),
-    ("design " + "x" * 2001, "2,001 characters long; RevRing takes up to 2,000"),
-    ("design " + "😀" * 1001, "2,002 characters long"),  # RevRing counts as JavaScript does: an emoji is two
-])
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("design", "Describe the voice"),
+        ("design    ", "Describe the voice"),
+        ("design " + "x" * 2001, "2,001 characters long; RevRing takes up to 2,000"),
+        ("design " + "😀" * 1001, "2,002 characters long"),  # RevRing counts as JavaScript does: an emoji is two
+    ],
+)
 async def test_an_empty_or_too_long_description_is_answered_with_usage_and_nothing_is_sent(
     harness: Harness, typed: str, says: str
 ):
@@ -164,8 +177,10 @@ async def test_an_empty_or_too_long_description_is_answered_with_usage_and_nothi
 async def test_the_dialog_shows_a_bad_description_on_its_field(harness: Harness, description: str, says: str):
     await click_design_on_home(harness)
     [opened] = await harness.slack.wait_for("views.open")
-    values = {"description": {"value": {"type": "plain_text_input", "value": description}},
-              "count": {"value": {"type": "static_select", "selected_option": option("3")}}}
+    values = {
+        "description": {"value": {"type": "plain_text_input", "value": description}},
+        "count": {"value": {"type": "static_select", "selected_option": option("3")}},
+    }
     answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=opened.args["view"]))
     assert answer.body["response_action"] == "errors" and says in answer.body["errors"]["description"]
     await harness.settled()
@@ -175,17 +190,20 @@ async def test_the_dialog_shows_a_bad_description_on_its_field(harness: Harness,
 # --- RevRing's errors ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answers", "says"), [
-    (["invalid_body"], "couldn't design voices from that description: instruction: could not design a voice"),
-    (["401"], "turned down the bot's API key"),  # a response of its own per run: one is sent only once
-    (["billing_inactive"], "billing is inactive"),
-    (["not_found"], "can't design voices through the API"),
-    (["not_allowed"], "can't design voices through the API"),
-    (["rate_limited"] * 10, "RevRing is busy right now"),
-    (["server_error"], "RevRing had a problem on its side"),
-    (["slow"], "RevRing didn't answer in time"),  # REVRING_TIMEOUT is 2 seconds in the tests
-    (["bad_json"], "couldn't read"),
-])
+@pytest.mark.parametrize(
+    ("answers", "says"),
+    [
+        (["invalid_body"], "couldn't design voices from that description: instruction: could not design a voice"),
+        (["401"], "turned down the bot's API key"),  # a response of its own per run: one is sent only once
+        (["billing_inactive"], "billing is inactive"),
+        (["not_found"], "can't design voices through the API"),
+        (["not_allowed"], "can't design voices through the API"),
+        (["rate_limited"] * 10, "RevRing is busy right now"),
+        (["server_error"], "RevRing had a problem on its side"),
+        (["slow"], "RevRing didn't answer in time"),  # REVRING_TIMEOUT is 2 seconds in the tests
+        (["bad_json"], "couldn't read"),
+    ],
+)
 async def test_each_design_error_gets_its_own_sentence_in_the_thread(harness: Harness, answers: list, says: str):
     harness.revring.next_answers["design_voice"] = [
         web.json_response({"error": "unauthorized"}, status=401) if answer == "401" else answer for answer in answers
@@ -276,8 +294,9 @@ async def test_an_expired_candidate_says_so_and_nothing_is_sent(harness: Harness
 
 async def test_a_candidate_belongs_to_its_workspace(harness: Harness):
     await designed(harness)
-    click = harness.bot.click_payload(button_of(save_buttons(harness)[0]), CHANNEL,
-                                      message_ts=save_buttons(harness)[0].answer["ts"])
+    click = harness.bot.click_payload(
+        button_of(save_buttons(harness)[0]), CHANNEL, message_ts=save_buttons(harness)[0].answer["ts"]
+    )
     click["team"]["id"] = "T0OTHER"
     await harness.bot.interaction(click)
     response = await harness.slack.wait_for_response()
@@ -294,8 +313,9 @@ async def test_an_outsider_cannot_design_or_save(harness: Harness):
     harness.slack.strangers.add("U0MALLORY")
     answer = await harness.bot.command(f"design {TYPED}", user="U0MALLORY")
     assert "only for members of this workspace" in answer.text
-    await harness.bot.click(button_of(save_buttons(harness)[0]), CHANNEL, user="U0MALLORY",
-                            message_ts=save_buttons(harness)[0].answer["ts"])
+    await harness.bot.click(
+        button_of(save_buttons(harness)[0]), CHANNEL, user="U0MALLORY", message_ts=save_buttons(harness)[0].answer["ts"]
+    )
     response = await harness.slack.wait_for_response()
     assert "only for members of this workspace" in response["text"]
     await harness.settled()
@@ -306,8 +326,10 @@ async def test_a_refused_design_dialog_shows_the_refusal_on_its_description(harn
     await click_design_on_home(harness)
     [opened] = await harness.slack.wait_for("views.open")
     harness.slack.strangers.add("U0MALLORY")
-    values = {"description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},
-              "count": {"value": {"type": "static_select", "selected_option": option("3")}}}
+    values = {
+        "description": {"value": {"type": "plain_text_input", "value": DESCRIPTION}},
+        "count": {"value": {"type": "static_select", "selected_option": option("3")}},
+    }
     submitted = slack_payloads.view_submission(values, view=opened.args["view"], user="U0MALLORY")
     answer = await harness.bot.interaction(submitted)
     assert list(answer.body["errors"]) == ["description"]

@@ -61,8 +61,9 @@ async def design(harness: Harness, *, user: str = USER) -> Answer:
 
 async def designs_shown(harness: Harness, count: int) -> None:
     """Wait until `count` design threads have their final status, and the designs are over (their slots free)."""
-    await harness.slack.wait_until(lambda: len([c for c in harness.slack.calls_to("chat.update")
-                                                if "Save as a voice…" in c.args["text"]]) >= count)
+    await harness.slack.wait_until(
+        lambda: len([c for c in harness.slack.calls_to("chat.update") if "Save as a voice…" in c.args["text"]]) >= count
+    )
     await harness.settled()  # a design's slot is left when its listener returns, just after that last edit
 
 
@@ -73,8 +74,10 @@ async def submit_design_dialog(harness: Harness, *, user: str = USER) -> Answer:
     [button] = home_buttons(home, ids.DESIGN_DIALOG_ACTION)
     assert (await click_home(harness, home, button, user=user)).status == 200
     view = (await harness.slack.wait_for("views.open", opened + 1))[opened].args["view"]
-    values = {ids.DESCRIPTION_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": DESCRIPTION}},
-              ids.COUNT_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("1")}}}
+    values = {
+        ids.DESCRIPTION_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": DESCRIPTION}},
+        ids.COUNT_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("1")}},
+    }
     return await harness.bot.interaction(slack_payloads.view_submission(values, view=view, user=user))
 
 
@@ -94,8 +97,10 @@ async def test_designs_per_hour_is_per_person_says_when_and_holds_across_a_resta
     harness.services.store.clock = lambda: time.time() + 1800  # half an hour later
     assert "You can design again in about 30 minutes" in (await design(harness)).text
     refused = await submit_design_dialog(harness)  # the Home tab's dialog counts alike, and says it on its field
-    assert refused.body == {"response_action": "errors", "errors": {
-        ids.DESCRIPTION_BLOCK: design_text.over_the_design_limit(2, 1800)}}
+    assert refused.body == {
+        "response_action": "errors",
+        "errors": {ids.DESCRIPTION_BLOCK: design_text.over_the_design_limit(2, 1800)},
+    }
     harness.services.store.clock = lambda: time.time() + 3601  # the first two are over an hour old
     assert "Designing 3 voices" in (await design(harness)).text
     await designs_shown(harness, 4)
@@ -103,8 +108,7 @@ async def test_designs_per_hour_is_per_person_says_when_and_holds_across_a_resta
 
 
 @pytest.mark.parametrize("harness", [{"MAX_CONCURRENT_CLONES": "1", "DESIGNS_PER_HOUR": "1"}], indirect=True)
-async def test_at_most_max_concurrent_clones_designs_run_at_once_the_rest_are_told_to_try_in_a_minute(
-        harness: Harness):
+async def test_at_most_max_concurrent_clones_designs_run_at_once_the_rest_are_told_to_try_in_a_minute(harness: Harness):
     harness.revring.next_answers["design_voice"] = ["slow"]
     assert "Designing 3 voices" in (await design(harness)).text
     await asyncio.wait_for(harness.revring.slow_started.wait(), 10)

@@ -26,8 +26,14 @@ def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
     return next(b for b in view["blocks"] if b.get("block_id") == block_id)
 
 
-def submission(view: dict[str, Any], *, name: str | None = "Rachel", language: str = "es",
-               files: list[dict] | None = None, consent: bool = True) -> dict[str, Any]:
+def submission(
+    view: dict[str, Any],
+    *,
+    name: str | None = "Rachel",
+    language: str = "es",
+    files: list[dict] | None = None,
+    consent: bool = True,
+) -> dict[str, Any]:
     """The view_submission Slack sends for `view` (as the bot opened it) filled in with these values."""
     values: dict[str, Any] = {
         "name": {"value": {"type": "plain_text_input", "value": name}},
@@ -149,8 +155,9 @@ async def test_shortcut_on_audio_opens_the_dialog_with_the_file_and_answers_in_i
 
 async def test_shortcut_on_a_message_without_audio_says_so(harness: Harness):
     pdf = hosted(harness, "F0PDF", b"%PDF-1.4", name="notes.pdf", mimetype="application/pdf", filetype="pdf")
-    payload = message_action(harness, {"type": "message", "user": USER, "ts": "1699990000.000200", "text": "hi",
-                                       "files": [pdf]})
+    payload = message_action(
+        harness, {"type": "message", "user": USER, "ts": "1699990000.000200", "text": "hi", "files": [pdf]}
+    )
     answer = await harness.bot.interaction(payload)
     assert answer.status == 200
     response = await harness.slack.wait_for_response()
@@ -162,8 +169,17 @@ async def test_shortcut_on_a_message_without_audio_says_so(harness: Harness):
 async def test_help_lists_the_ways_in_and_what_revring_needs(harness: Harness):
     for typed in ("help", "--help", "-h"):
         text = (await harness.bot.command(typed)).text
-        for expected in ("`/clone-voice`", "dialog", "@Voice Cloner", "Clone voice from audio", "one speaker",
-                         "10–30 seconds", "MP3", "WebM", "25 MB"):
+        for expected in (
+            "`/clone-voice`",
+            "dialog",
+            "@Voice Cloner",
+            "Clone voice from audio",
+            "one speaker",
+            "10–30 seconds",
+            "MP3",
+            "WebM",
+            "25 MB",
+        ):
             assert expected in text
     assert harness.slack.calls_to("views.open") == []
 

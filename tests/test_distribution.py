@@ -82,8 +82,11 @@ class Dist:
 
     def answers_in(self, channel: str) -> list[tuple[str | None, str]]:
         """(token, text) of every message posted or edited in `channel`."""
-        return [(c.token, c.args.get("text", "")) for c in self.slack.calls
-                if c.method in ("chat.postMessage", "chat.update") and c.args.get("channel") == channel]
+        return [
+            (c.token, c.args.get("text", ""))
+            for c in self.slack.calls
+            if c.method in ("chat.postMessage", "chat.update") and c.args.get("channel") == channel
+        ]
 
 
 @pytest.fixture
@@ -99,8 +102,18 @@ async def dist(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     runner, url = await start_bot(settings)
     runners = [runner]
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-        yield Dist(slack, revring, acme, globex, url, session,
-                   BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), database, settings, runners)
+        yield Dist(
+            slack,
+            revring,
+            acme,
+            globex,
+            url,
+            session,
+            BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"),
+            database,
+            settings,
+            runners,
+        )
     if slack.stall_downloads is not None:
         slack.stall_downloads.set()
     await runners[-1].cleanup()
@@ -128,8 +141,9 @@ async def test_install_redirects_to_slack_with_the_manifest_scopes_and_a_state_c
     query = parse_qs(urlsplit(started.location).query)
     assert query["scope"] == [",".join(BOT_SCOPES)]  # bot/scopes.py, equal to manifest.yml's
     assert started.state and started.cookie == started.state
-    status, page = await finish_install(dist.session, dist.url, code=dist.acme.code, state=started.state,
-                                        cookie=started.cookie)
+    status, page = await finish_install(
+        dist.session, dist.url, code=dist.acme.code, state=started.state, cookie=started.cookie
+    )
     assert status == 200 and "Voice Cloner is now installed in Acme" in page
     assert "https://slack.com/app_redirect?app=A0APP&amp;team=T0ACME" in page
     [access] = dist.slack.calls_to("oauth.v2.access")  # through SLACK_API_URL, like every Web API call
@@ -147,18 +161,21 @@ async def test_a_missing_reused_or_expired_state_installs_nothing(dist: Dist):
     status, page = await finish_install(dist.session, dist.url, code=dist.acme.code, state=started.state, cookie=None)
     assert status == 400 and "not opened in the browser that started" in page
     # Used once: the second time is refused.
-    status, _page = await finish_install(dist.session, dist.url, code=dist.acme.code, state=started.state,
-                                         cookie=started.cookie)
+    status, _page = await finish_install(
+        dist.session, dist.url, code=dist.acme.code, state=started.state, cookie=started.cookie
+    )
     assert status == 200
-    status, page = await finish_install(dist.session, dist.url, code=dist.globex.code, state=started.state,
-                                        cookie=started.cookie)
+    status, page = await finish_install(
+        dist.session, dist.url, code=dist.globex.code, state=started.state, cookie=started.cookie
+    )
     assert status == 401 and "expired (after 10 minutes) or was already used" in page
     # Older than 10 minutes.
     late = await start_install(dist.session, dist.url)
     with sqlite3.connect(dist.database) as db:
         db.execute("UPDATE slack_oauth_states SET expire_at = datetime('now', '-1 second')")
-    status, page = await finish_install(dist.session, dist.url, code=dist.globex.code, state=late.state,
-                                        cookie=late.cookie)
+    status, page = await finish_install(
+        dist.session, dist.url, code=dist.globex.code, state=late.state, cookie=late.cookie
+    )
     assert status == 401 and "expired" in page
     assert dist.rows("SELECT team_id FROM slack_bots") == [("T0ACME",)]
     assert [c.args["code"] for c in dist.slack.calls_to("oauth.v2.access")] == ["code-acme"]
@@ -204,8 +221,10 @@ async def test_a_wrong_key_is_an_error_in_the_dialog_and_nothing_is_saved(dist: 
     await owner.click(buttons(await owner.open_home())[ids.REVRING_CONNECT_ACTION])
     await dist.slack.wait_for("views.open")
     answer = await owner.submit_key("rr_not_a_real_key_0000")
-    assert answer == {"response_action": "errors",
-                      "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_rejected()}}
+    assert answer == {
+        "response_action": "errors",
+        "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_rejected()},
+    }
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
     dist.revring.billing_inactive = True
     answer = await owner.submit_key(ACME_KEY)
@@ -252,12 +271,18 @@ async def test_someone_who_is_not_an_admin_sees_the_status_only_and_cannot_forge
     opened = len(dist.slack.calls_to("views.open"))
     # The buttons an admin sees, clicked anyway by someone who may not.
     for action in (ids.REVRING_CONNECT_ACTION, ids.REVRING_REMOVE_ACTION):
-        assert await bob.click({"action_id": action, "type": "button", "value": "x",
-                                "text": {"type": "plain_text", "text": "x"}}) == 200
+        assert (
+            await bob.click(
+                {"action_id": action, "type": "button", "value": "x", "text": {"type": "plain_text", "text": "x"}}
+            )
+            == 200
+        )
     dialog = dist.slack.calls_to("views.open")[-1].args["view"]
     answer = await bob.submit_key(GLOBEX_KEY, view=dialog)
-    assert answer == {"response_action": "errors",
-                      "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()}}
+    assert answer == {
+        "response_action": "errors",
+        "errors": {ids.REVRING_KEY_BLOCK: connection_text.revring_key_not_admin()},
+    }
     await dist.slack.wait_until(lambda: len(bob.calls("views.publish")) >= 3)
     assert len(dist.slack.calls_to("views.open")) == opened
     stored = dist.rows("SELECT ciphertext FROM revring_keys")
@@ -284,12 +309,23 @@ async def test_the_servers_key_serves_workspaces_without_their_own(dist: Dist):
     await asyncio.gather(dist.share(dist.acme, "F0ACME", "C0ACME"), dist.share(dist.globex, "F0GLOBEX", "C0GLOBEX"))
     await dist.slack.wait_until(lambda: len(dist.revring.voices) == 2 and len(dist.slack.calls_to("chat.update")) >= 2)
     assert {voice.organisation: voice.key for voice in dist.revring.voices.values()} == {
-        "Server": SERVER_KEY, "Globex": GLOBEX_KEY}
+        "Server": SERVER_KEY,
+        "Globex": GLOBEX_KEY,
+    }
 
 
 async def test_an_org_wide_install_serves_every_workspace_of_the_org_with_one_key(dist: Dist):
-    org = dist.slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                             enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    org = dist.slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
     status, page = await install(dist.session, dist.url, org)
     assert status == 200 and "installed in Acme Org" in page
     assert dist.rows("SELECT enterprise_id, team_id, is_enterprise_install FROM slack_bots") == [("E0ACME", None, 1)]
@@ -298,17 +334,20 @@ async def test_an_org_wide_install_serves_every_workspace_of_the_org_with_one_ke
     assert dist.rows("SELECT owner FROM revring_keys") == [("E0ACME",)]
     for team, channel, file_id in (("T0SALES", "C0SALES", "F0SALES"), ("T0SUPPORT", "C0SUPPORT", "F0SUPPORT")):
         file = dist.slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV, token=org.bot_token))
-        event = slack_payloads.file_share_event([file], text="<@UBOT> Rachel", channel=channel,
-                                                ts=f"1700000400.{len(team):06d}{file_id[-1]}")
-        envelope = slack_payloads.event_callback(event, event_id=f"Ev0{file_id}", event_time=int(time.time()),
-                                                 team=team)
+        event = slack_payloads.file_share_event(
+            [file], text="<@UBOT> Rachel", channel=channel, ts=f"1700000400.{len(team):06d}{file_id[-1]}"
+        )
+        envelope = slack_payloads.event_callback(
+            event, event_id=f"Ev0{file_id}", event_time=int(time.time()), team=team
+        )
         await _event(dist, slack_payloads.org_wide(envelope))
     await dist.slack.wait_until(lambda: len(dist.revring.voices) == 2 and len(dist.slack.calls_to("chat.update")) >= 2)
     assert {voice.key for voice in dist.revring.voices.values()} == {ACME_KEY}
     assert {token for channel in ("C0SALES", "C0SUPPORT") for token, _t in dist.answers_in(channel)} == {org.bot_token}
     # Removing the app from the org forgets the org's installation, key and jobs.
-    uninstalled = slack_payloads.org_wide(slack_payloads.app_uninstalled(event_id="Ev0ORGGONE",
-                                                                        event_time=int(time.time()), team="T0SALES"))
+    uninstalled = slack_payloads.org_wide(
+        slack_payloads.app_uninstalled(event_id="Ev0ORGGONE", event_time=int(time.time()), team="T0SALES")
+    )
     await _event(dist, uninstalled)
     await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_bots") == [(0,)])
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
@@ -352,9 +391,10 @@ async def test_uninstall_forgets_the_workspace_at_once_and_drops_its_queued_job(
     assert dist.rows("SELECT COUNT(*) FROM jobs WHERE team_id = 'T0GLOBEX'") == [(1,)]
 
     dist.slack.revoke(dist.globex)
-    await _event(dist, slack_payloads.app_uninstalled(event_id="Ev0GONE", event_time=int(time.time()),
-                                                      team="T0GLOBEX"))
-    await eventually(lambda: dist.rows("SELECT COUNT(*) FROM slack_installations WHERE team_id = 'T0GLOBEX'") == [(0,)])  # deleted last
+    await _event(dist, slack_payloads.app_uninstalled(event_id="Ev0GONE", event_time=int(time.time()), team="T0GLOBEX"))
+    await eventually(
+        lambda: dist.rows("SELECT COUNT(*) FROM slack_installations WHERE team_id = 'T0GLOBEX'") == [(0,)]
+    )  # deleted last
     for table in ("slack_bots", "slack_installations", "jobs", "pending"):
         assert dist.rows(f"SELECT COUNT(*) FROM {table} WHERE team_id = 'T0GLOBEX'") == [(0,)]  # noqa: S608
     assert dist.rows("SELECT owner FROM revring_keys") == [("T0ACME",)]
@@ -373,12 +413,15 @@ async def test_uninstall_forgets_the_workspace_at_once_and_drops_its_queued_job(
 async def test_tokens_revoked_forgets_the_workspace_only_when_the_bot_token_goes(dist: Dist):
     await installed(dist, dist.acme, dist.globex)
     await dist.person(dist.globex).connect(GLOBEX_KEY)
-    await _event(dist, slack_payloads.tokens_revoked(event_id="Ev0USER", event_time=int(time.time()),
-                                                     team="T0GLOBEX", bot=[], oauth=["U0GLOBEXOWNER"]))
+    await _event(
+        dist,
+        slack_payloads.tokens_revoked(
+            event_id="Ev0USER", event_time=int(time.time()), team="T0GLOBEX", bot=[], oauth=["U0GLOBEXOWNER"]
+        ),
+    )
     await dist.person(dist.acme).open_home()  # events are handled in order: this one comes after
     assert dist.rows("SELECT team_id FROM slack_bots ORDER BY team_id") == [("T0ACME",), ("T0GLOBEX",)]
-    await _event(dist, slack_payloads.tokens_revoked(event_id="Ev0BOT", event_time=int(time.time()),
-                                                     team="T0GLOBEX"))
+    await _event(dist, slack_payloads.tokens_revoked(event_id="Ev0BOT", event_time=int(time.time()), team="T0GLOBEX"))
     await eventually(lambda: dist.rows("SELECT team_id FROM slack_bots") == [("T0ACME",)])
     assert dist.rows("SELECT COUNT(*) FROM revring_keys") == [(0,)]
 
@@ -414,8 +457,9 @@ async def test_with_one_workspace_the_home_tab_shows_the_servers_key_and_offers_
     assert buttons(published.args["view"]["blocks"]) == {}
     # A forged Connect click changes nothing and opens nothing.
     harness.slack.admins.add(slack_payloads.USER)
-    click = slack_payloads.block_actions_in_home({"action_id": ids.REVRING_CONNECT_ACTION, "value": "connect",
-                                                  "text": {"type": "plain_text", "text": "x"}})
+    click = slack_payloads.block_actions_in_home(
+        {"action_id": ids.REVRING_CONNECT_ACTION, "value": "connect", "text": {"type": "plain_text", "text": "x"}}
+    )
     assert (await harness.bot.interaction(click)).status == 200
     await harness.slack.wait_for("views.publish", 2)
     assert harness.slack.calls_to("views.open") == []

@@ -33,16 +33,18 @@ from tests.helpers import WAV, eventually
 
 
 @pytest.fixture
-async def two_instances(postgres_url: str, tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
-                        ) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, list[BotProcess]]]:
+async def two_instances(
+    postgres_url: str, tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
+) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, list[BotProcess]]]:
     slack, revring = FakeSlack("xoxb-unused"), FakeRevRing(REVRING_KEYS)
     await slack.start()
     await revring.start()
     bots = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        env = distribution_env(slack, revring, DATABASE_URL=postgres_url, PORT=str(unused_tcp_port_factory()),
-                               REVRING_TIMEOUT="30")
+        env = distribution_env(
+            slack, revring, DATABASE_URL=postgres_url, PORT=str(unused_tcp_port_factory()), REVRING_TIMEOUT="30"
+        )
         bots.append(BotProcess(env, tmp_path / name))
     try:
         await asyncio.gather(*(bot.start() for bot in bots))
@@ -71,12 +73,14 @@ async def test_two_instances_share_installs_keys_and_jobs(two_instances, postgre
         # Each install starts on one instance and comes back from Slack to the other.
         for workspace, start, finish in ((acme, a, b), (globex, b, a)):
             started = await start_install(session, start.url)
-            status, page = await finish_install(session, finish.url, code=workspace.code, state=started.state,
-                                                cookie=started.cookie)
+            status, page = await finish_install(
+                session, finish.url, code=workspace.code, state=started.state, cookie=started.cookie
+            )
             assert status == 200 and f"installed in {workspace.team_name}" in page
             # The state is gone for both instances.
-            status, _page = await finish_install(session, start.url, code=workspace.code, state=started.state,
-                                                 cookie=started.cookie)
+            status, _page = await finish_install(
+                session, start.url, code=workspace.code, state=started.state, cookie=started.cookie
+            )
             assert status == 401
         assert sorted(await _rows(postgres_url, "SELECT team_id FROM slack_bots")) == [("T0ACME",), ("T0GLOBEX",)]
 
@@ -87,18 +91,24 @@ async def test_two_instances_share_installs_keys_and_jobs(two_instances, postgre
 
         async def share(bot: BotClient, workspace, file_id: str, channel: str) -> None:
             file = slack.host_file(HostedFile(file_id, "rachel.wav", "audio/wav", WAV, token=workspace.bot_token))
-            answer, _ts = await bot.share_file(file, text="<@UBOT> Rachel", channel=channel,
-                                               team=str(workspace.team_id))
+            answer, _ts = await bot.share_file(
+                file, text="<@UBOT> Rachel", channel=channel, team=str(workspace.team_id)
+            )
             assert answer.status == 200
 
         # Each instance receives the other workspace's request.
         await asyncio.gather(share(bot_b, acme, "F0ACME", "C0ACME"), share(bot_a, globex, "F0GLOBEX", "C0GLOBEX"))
         await slack.wait_until(lambda: len(slack.calls_to("chat.update")) >= 2, timeout=30)
         assert {voice.organisation: voice.key for voice in revring.voices.values()} == {
-            "Acme": ACME_KEY, "Globex": GLOBEX_KEY}
+            "Acme": ACME_KEY,
+            "Globex": GLOBEX_KEY,
+        }
         for workspace, channel in ((acme, "C0ACME"), (globex, "C0GLOBEX")):
-            tokens = {c.token for c in slack.calls if c.method in ("chat.postMessage", "chat.update")
-                      and c.args.get("channel") == channel}
+            tokens = {
+                c.token
+                for c in slack.calls
+                if c.method in ("chat.postMessage", "chat.update") and c.args.get("channel") == channel
+            }
             assert tokens == {workspace.bot_token}
 
         # Removed through one instance: gone for both.

@@ -16,8 +16,11 @@ from tests.distribution import ACME_KEY, ENCRYPTION_KEY, OLD_ENCRYPTION_KEY, REV
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
 
-CLIENT = {"SLACK_CLIENT_ID": "1234567890.9876543210", "SLACK_CLIENT_SECRET": "0123456789abcdef0123456789abcdef",
-          "ENCRYPTION_KEY": ENCRYPTION_KEY}
+CLIENT = {
+    "SLACK_CLIENT_ID": "1234567890.9876543210",
+    "SLACK_CLIENT_SECRET": "0123456789abcdef0123456789abcdef",
+    "ENCRYPTION_KEY": ENCRYPTION_KEY,
+}
 
 
 def problems(**env: str) -> list[str]:
@@ -34,25 +37,30 @@ def test_distribution_needs_no_bot_token_and_no_revring_key():
 
 
 def test_one_workspace_stays_the_default():
-    settings = Settings.from_env({"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN,
-                                  "REVRING_API_KEY": "rr_key"})
+    settings = Settings.from_env(
+        {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN, "REVRING_API_KEY": "rr_key"}
+    )
     assert not settings.distribution
 
 
 def test_both_kinds_of_settings_are_one_line_saying_what_to_remove():
     [line] = problems(SLACK_BOT_TOKEN=BOT_TOKEN, REVRING_API_KEY="rr_key", **CLIENT)
-    assert line.startswith("SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and "
-                           "ENCRYPTION_KEY (distribution to many workspaces) are both set")
+    assert line.startswith(
+        "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and "
+        "ENCRYPTION_KEY (distribution to many workspaces) are both set"
+    )
     assert "remove SLACK_BOT_TOKEN to distribute" in line
 
 
-@pytest.mark.parametrize("given", [("SLACK_CLIENT_ID",), ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"),
-                                   ("ENCRYPTION_KEY",)])
+@pytest.mark.parametrize(
+    "given", [("SLACK_CLIENT_ID",), ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"), ("ENCRYPTION_KEY",)]
+)
 def test_half_of_distribution_is_one_line_saying_what_to_add(given: tuple[str, ...]):
     [line] = problems(**{name: CLIENT[name] for name in given})
     missing = [name for name in CLIENT if name not in given]
-    assert line.startswith("Distribution mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and ENCRYPTION_KEY: add "
-                           + " and ".join(missing))
+    assert line.startswith(
+        "Distribution mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and ENCRYPTION_KEY: add " + " and ".join(missing)
+    )
     assert "set SLACK_BOT_TOKEN to run in one workspace" in line
 
 

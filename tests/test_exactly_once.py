@@ -181,8 +181,9 @@ async def test_try_again_on_a_request_the_bot_no_longer_has_says_how_to_start_ov
     assert "already running" not in told
 
 
-async def test_an_answer_slack_refused_is_delivered_after_a_restart(fakes: tuple[FakeSlack, FakeRevRing],
-                                                                    tmp_path: Path):
+async def test_an_answer_slack_refused_is_delivered_after_a_restart(
+    fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path
+):
     slack, revring = fakes
     settings = Settings.from_env(make_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3"))
     runner, url = await start_bot(settings)

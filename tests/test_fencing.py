@@ -57,16 +57,23 @@ async def test_a_voice_made_while_the_database_was_down_past_the_lease_is_still_
     proxy = CuttableProxy(postgres_cluster.port)
     port = await proxy.start()
     direct = create_database(postgres_cluster)
-    settings = Settings.from_env(make_env(slack, revring, DATABASE_URL=direct.replace(f":{postgres_cluster.port}/",
-                                                                                     f":{port}/"),
-                                          JOB_LEASE_SECONDS="5", MAX_CONCURRENT_CLONES="1"))
+    settings = Settings.from_env(
+        make_env(
+            slack,
+            revring,
+            DATABASE_URL=direct.replace(f":{postgres_cluster.port}/", f":{port}/"),
+            JOB_LEASE_SECONDS="5",
+            MAX_CONCURRENT_CLONES="1",
+        )
+    )
     runner, url = await start_bot(settings)
     other = await SQLStore.open(direct, 600, clock=lambda: time.time() + 60)  # instance B, its lease seen as run out
     try:
         async with aiohttp.ClientSession() as session:
             bot = BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
-            await bot.share_file(slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV)),
-                                 text="<@UBOT> Rachel")
+            await bot.share_file(
+                slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV)), text="<@UBOT> Rachel"
+            )
             await asyncio.wait_for(revring.slow_started.wait(), 10)
             proxy.cut()  # this instance's database goes away while RevRing works
             taken = await other.take_next("instance-b", 30)
@@ -77,8 +84,9 @@ async def test_a_voice_made_while_the_database_was_down_past_the_lease_is_still_
             revring.release_slow.set()  # the voice is made; its answer cannot be written yet
             await eventually(lambda: len(revring.voices) == 1)  # RevRing made it and is answering
             proxy.restore()
-            await slack.wait_until(lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")),
-                                   timeout=30)
+            await slack.wait_until(
+                lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")), timeout=30
+            )
             job = await other.get_job(taken.id)
             assert job is not None and (job.stage, job.voice_id) == (Stage.DONE, "voice-0001")
             assert len(revring.received) == 1  # the voice was made once, and is the answer
@@ -90,10 +98,12 @@ async def test_a_voice_made_while_the_database_was_down_past_the_lease_is_still_
 
 
 async def test_an_answer_slack_has_shown_is_no_longer_kept_to_be_shown(harness: Harness):
-    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV)),
-                                 text="<@UBOT> Rachel")
+    await harness.bot.share_file(
+        harness.slack.host_file(HostedFile("F1", "rachel.wav", "audio/wav", WAV)), text="<@UBOT> Rachel"
+    )
     await harness.slack.wait_until(
-        lambda: any("voice-0001" in str(c.args) for c in harness.slack.calls_to("chat.update")))
+        lambda: any("voice-0001" in str(c.args) for c in harness.slack.calls_to("chat.update"))
+    )
     store = harness.services.store
     jobs: list[Job] = []
 

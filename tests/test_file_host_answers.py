@@ -19,8 +19,9 @@ async def clone_and_wait(harness: Harness, file: dict) -> str:
 async def test_a_sign_in_page_is_known_by_its_html_content_type_whatever_its_first_bytes(harness: Harness):
     # Nothing in the first bytes looks like HTML: only the Content-Type header says it is the sign-in page.
     harness.slack.sign_in_page = b"\xef\xbb\xbf  \n<script>location.replace('/signin')</script>" + b" " * 4000
-    file = harness.slack.host_file(HostedFile("F0HIDDEN", "rachel.wav", "audio/wav", wav_tone(12.0),
-                                              visible_to_bot=False))
+    file = harness.slack.host_file(
+        HostedFile("F0HIDDEN", "rachel.wav", "audio/wav", wav_tone(12.0), visible_to_bot=False)
+    )
     file["size"] = len(harness.slack.sign_in_page)  # even when the size matches, the answer is not the file
     shown = await clone_and_wait(harness, file)
     assert "files:read" in shown and "sign-in page" in shown
@@ -42,8 +43,9 @@ async def test_the_size_limit_holds_while_the_bytes_arrive(harness: Harness, fra
 
 @pytest.mark.parametrize("seconds", [12.0, 40.0], ids=["192KB", "640KB"])  # one write to disk, or several
 @pytest.mark.parametrize("framing", ["chunked", "gzip"])
-async def test_a_file_within_the_limit_arrives_whole_however_it_is_framed(harness: Harness, framing: str,
-                                                                          seconds: float):
+async def test_a_file_within_the_limit_arrives_whole_however_it_is_framed(
+    harness: Harness, framing: str, seconds: float
+):
     harness.slack.download_framing = framing
     audio = wav_tone(seconds)
     shown = await clone_and_wait(harness, harness.slack.host_file(HostedFile("F0OK", "r.wav", "audio/wav", audio)))

@@ -44,10 +44,14 @@ class Installs:
         assert self.runner is not None
         past = datetime.now(tz=UTC).replace(tzinfo=None) - timedelta(minutes=1)
         async with self.runner.app[SERVICES].store.engine.begin() as conn:
-            await conn.execute(update(slack_oauth_states).where(slack_oauth_states.c.state.in_(states))
-                               .values(expire_at=past))
-            assert (await conn.execute(select(func.count()).select_from(slack_oauth_states)
-                                       .where(slack_oauth_states.c.expire_at <= past))).scalar() == len(states)
+            await conn.execute(
+                update(slack_oauth_states).where(slack_oauth_states.c.state.in_(states)).values(expire_at=past)
+            )
+            assert (
+                await conn.execute(
+                    select(func.count()).select_from(slack_oauth_states).where(slack_oauth_states.c.expire_at <= past)
+                )
+            ).scalar() == len(states)
 
 
 @pytest.fixture
@@ -81,7 +85,8 @@ async def test_expired_install_states_are_pruned_and_a_live_one_still_installs(i
 
     await eventually(only_the_live_one_is_left)  # the prune runs beside the start-up: nothing announces it
     acme, _globex = two_workspaces(installs.slack)
-    status, page = await finish_install(installs.session, installs.url, code=acme.code, state=started[2].state,
-                                        cookie=started[2].cookie)
+    status, page = await finish_install(
+        installs.session, installs.url, code=acme.code, state=started[2].state, cookie=started[2].cookie
+    )
     assert status == 200 and "installed in Acme" in page
     assert await installs.states() == []

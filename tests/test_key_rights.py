@@ -36,8 +36,10 @@ from tests.distribution import (
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import ApiCall, FakeSlack, Workspace
 
-FORGED = [{"action_id": action, "type": "button", "value": "x", "text": {"type": "plain_text", "text": "x"}}
-          for action in CONNECTION_ACTIONS]  # the buttons an admin sees, sent by someone who was not shown them
+FORGED = [
+    {"action_id": action, "type": "button", "value": "x", "text": {"type": "plain_text", "text": "x"}}
+    for action in CONNECTION_ACTIONS
+]  # the buttons an admin sees, sent by someone who was not shown them
 
 
 @dataclass
@@ -72,8 +74,16 @@ async def app(database_url: str) -> AsyncIterator[App]:
     with bot_log() as log:
         runner, url = await start_bot(settings)
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-            yield App(slack, revring, acme, url, session, BotClient(url, session, SIGNING_SECRET,
-                                                                    f"{slack.url}/response"), log, runner.app)
+            yield App(
+                slack,
+                revring,
+                acme,
+                url,
+                session,
+                BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"),
+                log,
+                runner.app,
+            )
         await runner.cleanup()
     await revring.stop()
     await slack.stop()
@@ -88,8 +98,10 @@ async def assert_may_not_change_the_key(app: App, person: Person, *, org_wide: b
     for button in FORGED:
         assert await person.click(button) == 200
     answer = await person.submit_key(GLOBEX_KEY, view=connection_text.key_dialog())
-    assert answer == {"response_action": "errors",
-                      "errors": {"revring_key": connection_text.revring_key_not_admin(org_wide=org_wide)}}
+    assert answer == {
+        "response_action": "errors",
+        "errors": {"revring_key": connection_text.revring_key_not_admin(org_wide=org_wide)},
+    }
     # Each refused click shows them their Home again: both answered, and nothing was opened.
     await app.slack.wait_until(lambda: len(person.calls("views.publish")) >= published + 2)
     assert len(app.slack.calls_to("views.open")) == opened
@@ -99,8 +111,17 @@ async def assert_may_not_change_the_key(app: App, person: Person, *, org_wide: b
 
 
 async def test_an_org_wide_key_is_changed_by_the_orgs_admins_and_first_installer_not_a_workspace_admin(app: App):
-    org = app.slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                            enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    org = app.slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
     await app.installed(org)
     # The installer connects the org's key from one workspace of the org.
     home = await app.person(org, team="T0SALES").connect(ACME_KEY)
@@ -149,8 +170,11 @@ async def test_a_reinstall_by_someone_else_grants_nothing_and_the_first_installe
 
 
 def _key_lines(log: BotLog) -> list[tuple[str, Any, Any]]:
-    return [(r.getMessage(), getattr(r, "user", None), getattr(r, "previous", None)) for r in log.records
-            if r.getMessage().startswith("RevRing key")]
+    return [
+        (r.getMessage(), getattr(r, "user", None), getattr(r, "previous", None))
+        for r in log.records
+        if r.getMessage().startswith("RevRing key")
+    ]
 
 
 async def test_each_key_change_names_who_and_when_and_tells_whoever_had_connected_the_key_before(app: App):
@@ -185,8 +209,11 @@ async def test_each_key_change_names_who_and_when_and_tells_whoever_had_connecte
 
     # The log names who did it and whose key it replaced; no key, not even its last characters, anywhere.
     assert _key_lines(app.log) == [
-        ("RevRing key connected", "U0ACMEOWNER", None), ("RevRing key replaced", "U0CAROL", "U0ACMEOWNER"),
-        ("RevRing key replaced", "U0CAROL", "U0CAROL"), ("RevRing key removed", "U0ACMEOWNER", "U0CAROL")]
+        ("RevRing key connected", "U0ACMEOWNER", None),
+        ("RevRing key replaced", "U0CAROL", "U0ACMEOWNER"),
+        ("RevRing key replaced", "U0CAROL", "U0CAROL"),
+        ("RevRing key removed", "U0ACMEOWNER", "U0CAROL"),
+    ]
     told_everything = json.dumps([c.args for c in app.slack.calls_to("chat.postMessage")])
     logged = json.dumps([{**vars(r), "msg": r.getMessage()} for r in app.log.records], default=str)
     for key in (ACME_KEY, GLOBEX_KEY):

@@ -16,17 +16,28 @@ LONG = "R" * 100  # the dialog's and the command's longest voice name
 
 def job(n: int) -> Job:
     request = CloneRequest("T0TEAM", "C0VOICES", "U0ALICE", SharedFile(f"F{n}"), None, None, LONG, "pt-BR")
-    return Job(f"job{n:04d}", request, Stage.DONE, 1700000000.0 + n, reply_channel="C0VOICES",
-               reply_ts="1700000000.000001", voice_id=f"voice-{n:04d}", voice_status="processing",
-               permalink="https://acme.slack.com/archives/C0VOICES/p1700000000000001")
+    return Job(
+        f"job{n:04d}",
+        request,
+        Stage.DONE,
+        1700000000.0 + n,
+        reply_channel="C0VOICES",
+        reply_ts="1700000000.000001",
+        voice_id=f"voice-{n:04d}",
+        voice_status="processing",
+        permalink="https://acme.slack.com/archives/C0VOICES/p1700000000000001",
+    )
 
 
 def test_a_full_home_page_is_valid_and_leaves_room_for_another_section():
     jobs = [job(n) for n in range(library_text.LIBRARY_PAGE_SIZE)]
-    view = library_text.home_view([library_text.home_intro_blocks(),
-                                   library_text.library_blocks(jobs, total=100, mine=False, page=1,
-                                                               agent_updates=True)],
-                                  library_text.HomeState(False, 1))
+    view = library_text.home_view(
+        [
+            library_text.home_intro_blocks(),
+            library_text.library_blocks(jobs, total=100, mine=False, page=1, agent_updates=True),
+        ],
+        library_text.HomeState(False, 1),
+    )
     View(**view).validate_json()
     assert len(view["blocks"]) + 6 <= library_text.MAX_BLOCKS
 

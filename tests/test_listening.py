@@ -42,7 +42,8 @@ def test_streamed_loudness_is_bs1770_as_pyloudnorm_measures_the_whole_signal(tmp
     assert measured == pytest.approx(pyloudnorm.Meter(16_000).integrated_loudness(at_16k), abs=0.05)
     # At 44.1 kHz the voice above 8 kHz is left out, which moves a voice's loudness by a few tenths at most.
     assert listen(saved(tmp_path, voice)).loudness_lufs == pytest.approx(
-        pyloudnorm.Meter(takes.RATE).integrated_loudness(voice), abs=0.3)
+        pyloudnorm.Meter(takes.RATE).integrated_loudness(voice), abs=0.3
+    )
 
 
 def _wav_16k(samples: np.ndarray) -> bytes:

@@ -88,8 +88,13 @@ async def configured(harness: Harness, stderr_logs: io.StringIO) -> AsyncIterato
     settings = harness.settings
     # The list `python -m bot` passes (no app token in HTTP mode), and a Socket Mode token to prove a fourth.
     logs.configure(
-        [settings.slack_bot_token, settings.slack_signing_secret, settings.revring_api_key, settings.slack_app_token,
-         APP_TOKEN],
+        [
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.revring_api_key,
+            settings.slack_app_token,
+            APP_TOKEN,
+        ],
         level=logging.DEBUG,
     )
     yield harness, stderr_logs
@@ -110,9 +115,15 @@ async def test_the_configured_logging_scrubs_every_secret_at_debug_level(configu
     assert_scrubbed(text, (*SECRETS, APP_TOKEN))
     lines = [json.loads(line) for line in text.splitlines()]
     careless = next(line for line in lines if line["msg"].startswith("a careless line"))
-    assert careless == {"time": careless["time"], "level": "warning", "logger": "bot.test",
-                        "msg": f"a careless line {logs.REDACTED}", "header": f"Bearer {logs.REDACTED}", "count": 3,
-                        "where": "/x"}
+    assert careless == {
+        "time": careless["time"],
+        "level": "warning",
+        "logger": "bot.test",
+        "msg": f"a careless line {logs.REDACTED}",
+        "header": f"Bearer {logs.REDACTED}",
+        "count": 3,
+        "where": "/x",
+    }
     assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", careless["time"])
     traceback = next(line for line in lines if line["msg"] == "with a traceback")
     assert f"RuntimeError: refused {logs.REDACTED}" in traceback["error"]
@@ -122,8 +133,9 @@ async def test_the_configured_logging_scrubs_every_secret_at_debug_level(configu
 
 async def test_each_line_carries_the_bound_request_fields_and_its_own_win(configured: tuple[Harness, io.StringIO]):
     harness, output = configured
-    await harness.bot.share_file(harness.slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
-                                 text="<@UBOT> Grüße")
+    await harness.bot.share_file(
+        harness.slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)), text="<@UBOT> Grüße"
+    )
     await harness.slack.wait_for("chat.update")
     logs.bind(job="j-bound", team=None)
     logging.getLogger("bot.test").info("own fields", extra={"job": "j-own", "voice_name": "Grüße"})

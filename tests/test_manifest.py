@@ -21,8 +21,16 @@ REQUEST_PATH = "/slack/events"
 COMMAND = "/clone-voice"
 SHORTCUT_CALLBACK_ID = "clone_voice_from_message"
 
-BOT_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "file_shared",
-              "app_home_opened", "app_uninstalled", "tokens_revoked"]
+BOT_EVENTS = [
+    "message.channels",
+    "message.groups",
+    "message.im",
+    "message.mpim",
+    "file_shared",
+    "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
+]
 # The bot token scopes each Web API method the bot calls needs (https://api.slack.com/methods).
 SCOPES_FOR_METHOD = {
     "auth_test": set(),

@@ -17,8 +17,9 @@ async def test_a_redelivered_message_whose_clone_failed_is_not_cloned_again(harn
     await harness.bot.share_file(file, text="<@UBOT> Rachel", ts="1699999999.000555", event_id="EvFAILED")
     [failed] = await harness.slack.wait_for("chat.update")
     assert "may or may not have been created" in failed.args["text"]
-    again, _ts = await harness.bot.share_file(file, text="<@UBOT> Rachel", ts="1699999999.000555",
-                                              event_id="EvFAILED", retry_num=1)
+    again, _ts = await harness.bot.share_file(
+        file, text="<@UBOT> Rachel", ts="1699999999.000555", event_id="EvFAILED", retry_num=1
+    )
     assert again.status == 200  # acknowledged, so Slack stops redelivering
     await harness.settled()
     assert await clones(harness) == ["Rachel"]

@@ -39,13 +39,23 @@ async def org(tmp_path: Path) -> AsyncIterator[Org]:
     revring = FakeRevRing(REVRING_KEYS)
     await slack.start()
     await revring.start()
-    workspace = slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                              enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
+    workspace = slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
     settings = Settings.from_env(distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}"))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
-        yield Org(slack, revring, workspace, url, session,
-                  BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"))
+        yield Org(
+            slack, revring, workspace, url, session, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
+        )
     await runner.cleanup()
     await revring.stop()
     await slack.stop()
@@ -62,37 +72,46 @@ async def test_a_designed_candidate_saved_on_an_org_wide_install_becomes_a_voice
     assert status == 200 and "installed in Acme Org" in page
     await Person(org.slack, org.bot, org.workspace, "U0ORGADMIN", team=TEAM).connect(ACME_KEY)
 
-    command = slack_payloads.slash_command("design a warm, calm voice", response_url=org.bot.response_url,
-                                           user=USER, channel=CHANNEL, team=TEAM)
+    command = slack_payloads.slash_command(
+        "design a warm, calm voice", response_url=org.bot.response_url, user=USER, channel=CHANNEL, team=TEAM
+    )
     answer = await org.bot.post(urlencode(slack_payloads.org_wide(command)), "application/x-www-form-urlencoded")
     assert answer.status == 200 and "Designing 3 voices" in answer.text
-    await org.slack.wait_until(lambda: any("Save as a voice…" in c.args["text"]
-                                           for c in org.slack.calls_to("chat.update")))
-    [first, *_] = [c for c in org.slack.calls_to("chat.postMessage")
-                   if ids.SAVE_CANDIDATE_ACTION in str(c.args.get("blocks"))]
+    await org.slack.wait_until(
+        lambda: any("Save as a voice…" in c.args["text"] for c in org.slack.calls_to("chat.update"))
+    )
+    [first, *_] = [
+        c for c in org.slack.calls_to("chat.postMessage") if ids.SAVE_CANDIDATE_ACTION in str(c.args.get("blocks"))
+    ]
     assert first.token == org.workspace.bot_token and first.answer is not None
 
     opened = len(org.slack.calls_to("views.open"))
-    click = org.bot.click_payload(save_button(first), first.answer["channel"], message_ts=first.answer["ts"],
-                                  user=USER)
+    click = org.bot.click_payload(save_button(first), first.answer["channel"], message_ts=first.answer["ts"], user=USER)
     assert (await org.bot.interaction(slack_payloads.org_wide(slack_payloads.in_workspace(click, TEAM)))).status == 200
     dialog = (await org.slack.wait_for("views.open", opened + 1))[opened].args["view"]
     assert dialog["callback_id"] == ids.SAVE_CALLBACK_ID
     values = {
         ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": "Support line"}},
-        ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {
-            "type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "en"}, "value": "en"}}},
+        ids.LANGUAGE_BLOCK: {
+            ids.FIELD_ACTION: {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "en"}, "value": "en"},
+            }
+        },
     }
     submitted = slack_payloads.view_submission(values, view=dialog, user=USER, team=TEAM)
     saved = await org.bot.interaction(slack_payloads.org_wide(submitted))
     assert saved.status == 200 and not saved.body  # the dialog closes
 
     def answered() -> bool:
-        return any(c.token == org.workspace.bot_token and c.args.get("channel") == CHANNEL
-                   and voice.id in c.args.get("text", "")
-                   for voice in org.revring.voices.values() for c in org.slack.calls_to("chat.update"))
+        return any(
+            c.token == org.workspace.bot_token
+            and c.args.get("channel") == CHANNEL
+            and voice.id in c.args.get("text", "")
+            for voice in org.revring.voices.values()
+            for c in org.slack.calls_to("chat.update")
+        )
 
     await org.slack.wait_until(answered)
     [voice] = org.revring.voices.values()
     assert (voice.display_name, voice.key) == ("Support line", ACME_KEY)
-

@@ -21,9 +21,32 @@ from tests.helpers import clones, option
 
 WAV = wav_tone(11.0)
 # Text built to hit what matters: Slack's control syntax, entities, options, odd whitespace and symbols.
-TRICKY = st.sampled_from(["<!channel>", "<!here>", "<@U123>", "<!subteam^S1>", "&lt;!everyone&gt;", "&amp;", "<",
-                          ">", "&", "lang=", "lang=es", "language=zz-ZZ", "help", "list", "\u0000", "\u202e", "\n",
-                          "*", "`", "“", "💬", "a" * 120])
+TRICKY = st.sampled_from(
+    [
+        "<!channel>",
+        "<!here>",
+        "<@U123>",
+        "<!subteam^S1>",
+        "&lt;!everyone&gt;",
+        "&amp;",
+        "<",
+        ">",
+        "&",
+        "lang=",
+        "lang=es",
+        "language=zz-ZZ",
+        "help",
+        "list",
+        "\u0000",
+        "\u202e",
+        "\n",
+        "*",
+        "`",
+        "“",
+        "💬",
+        "a" * 120,
+    ]
+)
 TEXT = st.lists(st.one_of(TRICKY, st.text(max_size=20)), max_size=8).map(" ".join)
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MANY_CLONES = pytest.mark.parametrize("harness", [{"CLONES_PER_HOUR": "10000"}], indirect=True)
@@ -82,8 +105,9 @@ def test_the_checker_sees_what_slack_would_render():
     assert unescaped({"text": "<!date^1^{date}|x> <@U123>"})
     assert not unescaped({"text": f"made by <@{USER}> <!date^1700000000^{{date_short_pretty}}|2023-11-14>"})
     assert unescaped({"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "<@U1>"}}]})
-    assert not unescaped({"blocks": [{"type": "button", "text": {"type": "plain_text", "text": "<!here>"},
-                                      "value": "<!channel>"}]})
+    assert not unescaped(
+        {"blocks": [{"type": "button", "text": {"type": "plain_text", "text": "<!here>"}, "value": "<!channel>"}]}
+    )
 
 
 _file_ids = itertools.count(1)
@@ -91,10 +115,15 @@ _file_ids = itertools.count(1)
 
 @MANY_CLONES
 @EXAMPLES
-@given(text=TEXT, name=TEXT, mimetype=st.sampled_from(["audio/wav", "audio/mpeg", "video/mp4", "text/plain", ""]),
-       audio=st.booleans())
-async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(harness: Harness, text: str, name: str,
-                                                                          mimetype: str, audio: bool):
+@given(
+    text=TEXT,
+    name=TEXT,
+    mimetype=st.sampled_from(["audio/wav", "audio/mpeg", "video/mp4", "text/plain", ""]),
+    audio=st.booleans(),
+)
+async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(
+    harness: Harness, text: str, name: str, mimetype: str, audio: bool
+):
     before, updates_before = answers(harness), len(harness.slack.calls_to("chat.update"))
     taken_before = len(await clones(harness))
     file = harness.slack.host_file(
@@ -113,37 +142,66 @@ async def test_any_file_share_mentioning_the_bot_gets_exactly_one_answer(harness
 
 
 @EXAMPLES
-@given(name=st.one_of(st.none(), TEXT), language=st.one_of(st.none(), TEXT), consent=st.booleans(),
-       metadata=st.one_of(TEXT, st.just('{"channel_id": "C0VOICES"}')), file_name=TEXT,
-       file_type=st.sampled_from(["wav", "pdf", "mp3", ""]), size=st.one_of(st.none(), st.integers(-1, 2**40)))
-async def test_any_dialog_submission_closes_or_shows_field_errors(harness: Harness, name, language, consent, metadata,
-                                                                 file_name, file_type, size):
-    file = slack_payloads.file_object(url=f"{harness.slack.url}/files/F0DIALOG/x", id="F0DIALOG", name=file_name,
-                                      title=file_name, filetype=file_type, mimetype="", size=size)
+@given(
+    name=st.one_of(st.none(), TEXT),
+    language=st.one_of(st.none(), TEXT),
+    consent=st.booleans(),
+    metadata=st.one_of(TEXT, st.just('{"channel_id": "C0VOICES"}')),
+    file_name=TEXT,
+    file_type=st.sampled_from(["wav", "pdf", "mp3", ""]),
+    size=st.one_of(st.none(), st.integers(-1, 2**40)),
+)
+async def test_any_dialog_submission_closes_or_shows_field_errors(
+    harness: Harness, name, language, consent, metadata, file_name, file_type, size
+):
+    file = slack_payloads.file_object(
+        url=f"{harness.slack.url}/files/F0DIALOG/x",
+        id="F0DIALOG",
+        name=file_name,
+        title=file_name,
+        filetype=file_type,
+        mimetype="",
+        size=size,
+    )
     values = {
         "name": {"value": {"type": "plain_text_input", "value": name}},
         "language": {"value": {"type": "static_select", "selected_option": option(language) if language else None}},
         "audio": {"value": {"type": "file_input", "files": [file]}},
         "consent": {"value": {"type": "checkboxes", "selected_options": [option("yes")] if consent else []}},
     }
-    answer = await harness.bot.interaction(slack_payloads.view_submission(
-        values, view={"callback_id": "clone_voice_dialog", "private_metadata": metadata}))
+    answer = await harness.bot.interaction(
+        slack_payloads.view_submission(values, view={"callback_id": "clone_voice_dialog", "private_metadata": metadata})
+    )
     assert answer.status == 200
     assert answer.body is None or answer.body == "" or answer.body.get("response_action") == "errors"
     assert not unescaped(answer.body)
 
 
 @EXAMPLES
-@given(action=st.sampled_from(["open_clone_dialog", "retry_clone", "clone_anyway"]),
-       value=st.one_of(TEXT, st.just('{"name": 1}')),
-       files=st.lists(st.fixed_dictionaries({"id": st.text(max_size=5), "name": TEXT, "mimetype": TEXT,
-                                             "filetype": st.sampled_from(["wav", "m4a", "pdf", ""])}), max_size=2))
+@given(
+    action=st.sampled_from(["open_clone_dialog", "retry_clone", "clone_anyway"]),
+    value=st.one_of(TEXT, st.just('{"name": 1}')),
+    files=st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.text(max_size=5),
+                "name": TEXT,
+                "mimetype": TEXT,
+                "filetype": st.sampled_from(["wav", "m4a", "pdf", ""]),
+            }
+        ),
+        max_size=2,
+    ),
+)
 async def test_any_button_or_shortcut_is_answered_quietly(harness: Harness, action: str, value: str, files: list):
     click = harness.bot.click_payload({"type": "button", "action_id": action, "value": value}, CHANNEL)
-    shared = [slack_payloads.file_object(url=f"{harness.slack.url}/files/F0NONE/x", title=file["name"], **file)
-              for file in files]
-    shortcut = slack_payloads.message_action({"ts": "1699990000.000400", "text": value, "files": shared},
-                                             response_url=harness.bot.response_url)
+    shared = [
+        slack_payloads.file_object(url=f"{harness.slack.url}/files/F0NONE/x", title=file["name"], **file)
+        for file in files
+    ]
+    shortcut = slack_payloads.message_action(
+        {"ts": "1699990000.000400", "text": value, "files": shared}, response_url=harness.bot.response_url
+    )
     for payload in (click, shortcut):
         answer = await harness.bot.interaction(payload)
         assert answer.status == 200
@@ -153,11 +211,17 @@ async def test_any_button_or_shortcut_is_answered_quietly(harness: Harness, acti
 
 
 @EXAMPLES
-@given(body=st.one_of(st.text(max_size=200), st.dictionaries(st.sampled_from(["type", "event", "payload", "command",
-                                                                               "team_id", "user", "view"]),
-                                                              st.one_of(TEXT, st.dictionaries(TEXT, TEXT, max_size=3)),
-                                                              max_size=5).map(json.dumps)),
-       content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"]))
+@given(
+    body=st.one_of(
+        st.text(max_size=200),
+        st.dictionaries(
+            st.sampled_from(["type", "event", "payload", "command", "team_id", "user", "view"]),
+            st.one_of(TEXT, st.dictionaries(TEXT, TEXT, max_size=3)),
+            max_size=5,
+        ).map(json.dumps),
+    ),
+    content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"]),
+)
 async def test_any_signed_body_is_never_a_server_error(harness: Harness, body: str, content_type: str):
     answer = await harness.bot.post(body, content_type)
     assert answer.status < 500

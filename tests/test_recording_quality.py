@@ -82,8 +82,9 @@ async def test_a_take_that_could_be_better_is_cloned_with_one_kind_tip(harness: 
     ],
     ids=["quiet", "clipped", "loud-noise", "phone-band", "mostly-silence"],
 )
-async def test_a_poor_take_spends_no_clone_and_says_what_to_fix(harness: Harness, take: Callable[[], np.ndarray],
-                                                                told: str):
+async def test_a_poor_take_spends_no_clone_and_says_what_to_fix(
+    harness: Harness, take: Callable[[], np.ndarray], told: str
+):
     answer = await share(harness, wav(take))
     assert "haven't cloned *Rachel* yet" in shown(answer) and "Recording: poor" in shown(answer)
     assert told in shown(answer)
@@ -158,8 +159,11 @@ async def test_clone_anyway_on_a_job_that_was_not_held_back_is_refused(harness: 
     # A forged click: the value of a clone that failed for another reason (RevRing's billing), not for its take.
     harness.revring.answers = ["billing_inactive"]
     failed = await share(harness, wav(takes.clean_take))
-    forged = {**button(failed, "Try again"), "action_id": "clone_anyway", "text": {"type": "plain_text",
-                                                                                  "text": "Clone anyway"}}
+    forged = {
+        **button(failed, "Try again"),
+        "action_id": "clone_anyway",
+        "text": {"type": "plain_text", "text": "Clone anyway"},
+    }
     await harness.bot.click(forged, CHANNEL)
     response = await harness.slack.wait_for_response()
     assert response["text"] == "That recording isn't waiting for an answer, so there is nothing to clone anyway."

@@ -25,11 +25,17 @@ pytestmark = pytest.mark.process
 
 
 @pytest.fixture
-async def setup(fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
-                ) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
+async def setup(
+    fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
+) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
     slack, revring = fakes
-    settings = make_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3", PORT=str(unused_tcp_port),
-                        REVRING_TIMEOUT="30")
+    settings = make_env(
+        slack,
+        revring,
+        DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+        PORT=str(unused_tcp_port),
+        REVRING_TIMEOUT="30",
+    )
     bot = BotProcess(settings, tmp_path)
     async with aiohttp.ClientSession() as session:
         yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
@@ -151,8 +157,11 @@ async def test_requests_arriving_while_a_restart_resumes_are_each_cloned_once(se
 
     def answers(name: str) -> list[str]:
         """The final answers for `name` Slack was asked to show since the restart (Ann's first one failed)."""
-        shown = [call.args.get("text", "") for call in slack.calls[restarted_at:]
-                 if call.method in ("chat.postMessage", "chat.update")]
+        shown = [
+            call.args.get("text", "")
+            for call in slack.calls[restarted_at:]
+            if call.method in ("chat.postMessage", "chat.update")
+        ]
         return [text for text in shown if f"Voice *{name}* created" in text or f"sending *{name}* to RevRing" in text]
 
     await slack.wait_until(lambda: all(answers(name) for name in names), 30)
@@ -182,8 +191,9 @@ async def test_after_sigterm_not_ready_at_once_while_slack_is_answered_and_the_c
     slack, revring, bot, client = setup
     revring.answers = ["slow"]
     await bot.start()
-    _answer, ts = await client.share_file(slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)),
-                                          text="<@UBOT> Rachel")
+    _answer, ts = await client.share_file(
+        slack.host_file(HostedFile("F1", "r.wav", "audio/wav", WAV)), text="<@UBOT> Rachel"
+    )
     await asyncio.wait_for(revring.slow_started.wait(), 10)
     assert await readiness(client) == (200, {"ready": True})
     assert bot.process is not None

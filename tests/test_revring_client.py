@@ -125,30 +125,42 @@ async def test_list_agents_gives_the_organisations_agents_and_their_voices(clien
     assert (seen.method, seen.path, seen.key, seen.accept) == ("GET", "/v1/agents", KEY, "application/json")
 
 
-async def test_each_key_lists_its_own_organisations_agents(session: aiohttp.ClientSession, fake: FakeRevRing,
-                                                            waits: Waits):
+async def test_each_key_lists_its_own_organisations_agents(
+    session: aiohttp.ClientSession, fake: FakeRevRing, waits: Waits
+):
     agents = await make_client(session, fake.api_url, OTHER_KEY, waits).list_agents()
     assert [agent.name for agent in agents] == ["Globex desk"]
 
 
 async def test_an_agent_without_an_id_is_left_out(client: RevRingClient, fake: FakeRevRing):
-    fake.next_answers["list_agents"] = [web.json_response({"data": [
-        {"name": "No id", "status": "active", "voiceId": "revring-rachel"},
-        "not an agent",
-        {"id": "agent-9", "name": None, "status": "paused", "voiceId": ""},
-    ]})]
+    fake.next_answers["list_agents"] = [
+        web.json_response(
+            {
+                "data": [
+                    {"name": "No id", "status": "active", "voiceId": "revring-rachel"},
+                    "not an agent",
+                    {"id": "agent-9", "name": None, "status": "paused", "voiceId": ""},
+                ]
+            }
+        )
+    ]
     assert await client.list_agents() == [Agent("agent-9", "", "paused", None)]
 
 
-@pytest.mark.parametrize("answer", [
-    "bad_json",
-    "html_ok",  # a sign-in page with 200
-    lambda: web.json_response({"data": {"agents": []}}),
-    lambda: web.json_response({"agents": []}),
-    lambda: web.Response(body=b"[" + b" " * MAX_AGENTS_ANSWER_BYTES + b"]", content_type="application/json"),
-], ids=["bad-json", "html", "data-not-a-list", "no-data", "over-the-limit"])
-async def test_a_list_of_agents_that_cannot_be_read_is_an_unexpected_answer(client: RevRingClient,
-                                                                            fake: FakeRevRing, answer: Any):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "bad_json",
+        "html_ok",  # a sign-in page with 200
+        lambda: web.json_response({"data": {"agents": []}}),
+        lambda: web.json_response({"agents": []}),
+        lambda: web.Response(body=b"[" + b" " * MAX_AGENTS_ANSWER_BYTES + b"]", content_type="application/json"),
+    ],
+    ids=["bad-json", "html", "data-not-a-list", "no-data", "over-the-limit"],
+)
+async def test_a_list_of_agents_that_cannot_be_read_is_an_unexpected_answer(
+    client: RevRingClient, fake: FakeRevRing, answer: Any
+):
     fake.next_answers["list_agents"] = [scripted(answer)]
     with pytest.raises(UnexpectedAnswer):
         await client.list_agents()
@@ -207,8 +219,9 @@ async def test_an_id_stays_one_path_segment(client: RevRingClient, fake: FakeRev
 
 
 @pytest.mark.parametrize(("agent_id", "voice_id"), [("", "v"), (".", "v"), ("..", "v"), ("agent-0001", "")])
-async def test_ids_that_are_no_ids_are_refused_before_sending(client: RevRingClient, fake: FakeRevRing,
-                                                              agent_id: str, voice_id: str):
+async def test_ids_that_are_no_ids_are_refused_before_sending(
+    client: RevRingClient, fake: FakeRevRing, agent_id: str, voice_id: str
+):
     with pytest.raises(ValueError, match="not a RevRing"):
         await client.update_agent_voice(agent_id, voice_id)
     assert fake.requests == []
@@ -228,8 +241,12 @@ async def test_delete_voice_deletes_it(client: RevRingClient, fake: FakeRevRing)
     assert await client.delete_voice("voice-0001") is Deletion.DELETED
     assert "voice-0001" not in fake.voices
     [seen] = fake.requests
-    assert (seen.method, seen.path, seen.key, seen.accept) == ("DELETE", "/v1/voices/voice-0001", KEY,
-                                                               "application/json")
+    assert (seen.method, seen.path, seen.key, seen.accept) == (
+        "DELETE",
+        "/v1/voices/voice-0001",
+        KEY,
+        "application/json",
+    )
 
 
 async def test_deleting_twice_says_already_gone(client: RevRingClient, fake: FakeRevRing):
@@ -247,20 +264,23 @@ async def test_another_organisations_voice_is_not_touched(client: RevRingClient,
     assert fake.voices["voice-0002"].organisation == "Globex"
 
 
-async def test_a_delete_whose_answer_was_lost_is_asked_again_and_is_already_gone(client: RevRingClient,
-                                                                                 fake: FakeRevRing):
+async def test_a_delete_whose_answer_was_lost_is_asked_again_and_is_already_gone(
+    client: RevRingClient, fake: FakeRevRing
+):
     fake.next_answers["delete_voice"] = ["done_then_server_error"]
     assert await client.delete_voice("voice-0001") is Deletion.ALREADY_GONE
     assert [r.method for r in fake.requests] == ["DELETE", "DELETE"] and "voice-0001" not in fake.voices
 
 
-async def test_a_voice_made_with_one_key_is_recorded_with_it(session: aiohttp.ClientSession, fake: FakeRevRing,
-                                                             waits: Waits, tmp_path: Any):
+async def test_a_voice_made_with_one_key_is_recorded_with_it(
+    session: aiohttp.ClientSession, fake: FakeRevRing, waits: Waits, tmp_path: Any
+):
     clip = tmp_path / "clip.wav"
     clip.write_bytes(wav_tone(seconds=1))
     other = make_client(session, fake.api_url, OTHER_KEY, waits)
-    voice = await other.create_voice(display_name="Ann", language="de", audio=clip, filename="clip.wav",
-                                     content_type="audio/wav")
+    voice = await other.create_voice(
+        display_name="Ann", language="de", audio=clip, filename="clip.wav", content_type="audio/wav"
+    )
     made = fake.voices[voice.id]
     assert (made.key, made.organisation, made.content) == (OTHER_KEY, "Globex", clip.read_bytes())
     assert await make_client(session, fake.api_url, KEY, waits).delete_voice(voice.id) is Deletion.ALREADY_GONE
@@ -289,37 +309,66 @@ async def test_the_documented_limits_are_accepted(client: RevRingClient, instruc
     assert len(await client.design_voice(instruction, n)) == n
 
 
-@pytest.mark.parametrize(("instruction", "n"), [
-    ("", 3), ("  \n ", 3), ("x" * 2001, 3),
-    ("😀" * 1001, 3),  # 2002 UTF-16 code units: what a JavaScript service counts
-    (DESCRIPTION, 0), (DESCRIPTION, 5), (DESCRIPTION, True), (DESCRIPTION, "3"), (DESCRIPTION, 2.0),
-])
-async def test_what_revring_would_refuse_is_never_sent(client: RevRingClient, fake: FakeRevRing,
-                                                       instruction: str, n: Any):
+@pytest.mark.parametrize(
+    ("instruction", "n"),
+    [
+        ("", 3),
+        ("  \n ", 3),
+        ("x" * 2001, 3),
+        ("😀" * 1001, 3),  # 2002 UTF-16 code units: what a JavaScript service counts
+        (DESCRIPTION, 0),
+        (DESCRIPTION, 5),
+        (DESCRIPTION, True),
+        (DESCRIPTION, "3"),
+        (DESCRIPTION, 2.0),
+    ],
+)
+async def test_what_revring_would_refuse_is_never_sent(
+    client: RevRingClient, fake: FakeRevRing, instruction: str, n: Any
+):
     with pytest.raises(ValueError):
         await client.design_voice(instruction, n)
     assert fake.requests == []
 
 
 def _candidate(**fields: Any) -> dict[str, Any]:
-    return {"index": 0, "audioBase64": base64.b64encode(b"RIFF....WAVE").decode(), "durationMs": 1500,
-            "sampleRate": 24000, **fields}
+    return {
+        "index": 0,
+        "audioBase64": base64.b64encode(b"RIFF....WAVE").decode(),
+        "durationMs": 1500,
+        "sampleRate": 24000,
+        **fields,
+    }
 
 
-@pytest.mark.parametrize("answer", [
-    "bad_json",
-    "html_ok",
-    lambda: web.json_response({"data": {"candidates": []}}),
-    lambda: web.json_response({"data": {}}),
-    lambda: web.json_response({"data": {"candidates": [_candidate(audioBase64="UklG*RiQA")]}}),
-    lambda: web.json_response({"data": {"candidates": [_candidate(audioBase64="")]}}),
-    lambda: web.json_response({"data": {"candidates": [_candidate(index="0")]}}),
-    lambda: web.json_response({"data": {"candidates": [_candidate(durationMs=None)]}}),
-    lambda: web.json_response({"data": {"candidates": [_candidate(sampleRate=True)]}}),
-], ids=["bad-json", "html", "no-candidates", "no-list", "bad-base64", "empty-audio", "index-text", "no-duration",
-        "rate-bool"])
-async def test_candidates_that_cannot_be_read_are_an_unexpected_answer(client: RevRingClient, fake: FakeRevRing,
-                                                                       answer: Any):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "bad_json",
+        "html_ok",
+        lambda: web.json_response({"data": {"candidates": []}}),
+        lambda: web.json_response({"data": {}}),
+        lambda: web.json_response({"data": {"candidates": [_candidate(audioBase64="UklG*RiQA")]}}),
+        lambda: web.json_response({"data": {"candidates": [_candidate(audioBase64="")]}}),
+        lambda: web.json_response({"data": {"candidates": [_candidate(index="0")]}}),
+        lambda: web.json_response({"data": {"candidates": [_candidate(durationMs=None)]}}),
+        lambda: web.json_response({"data": {"candidates": [_candidate(sampleRate=True)]}}),
+    ],
+    ids=[
+        "bad-json",
+        "html",
+        "no-candidates",
+        "no-list",
+        "bad-base64",
+        "empty-audio",
+        "index-text",
+        "no-duration",
+        "rate-bool",
+    ],
+)
+async def test_candidates_that_cannot_be_read_are_an_unexpected_answer(
+    client: RevRingClient, fake: FakeRevRing, answer: Any
+):
     fake.next_answers["design_voice"] = [scripted(answer)]
     with pytest.raises(UnexpectedAnswer):
         await client.design_voice(DESCRIPTION, 2)
@@ -327,19 +376,31 @@ async def test_candidates_that_cannot_be_read_are_an_unexpected_answer(client: R
 
 
 async def test_an_unreadable_candidate_is_left_out_and_the_others_kept(client: RevRingClient, fake: FakeRevRing):
-    fake.next_answers["design_voice"] = [web.json_response({"data": {"candidates": [
-        _candidate(index=0, audioBase64="%%%"), _candidate(index=1),
-    ]}})]
+    fake.next_answers["design_voice"] = [
+        web.json_response(
+            {
+                "data": {
+                    "candidates": [
+                        _candidate(index=0, audioBase64="%%%"),
+                        _candidate(index=1),
+                    ]
+                }
+            }
+        )
+    ]
     [candidate] = await client.design_voice(DESCRIPTION, 2)
     assert (candidate.index, candidate.audio, candidate.duration_ms, candidate.sample_rate) == (
-        1, b"RIFF....WAVE", 1500, 24000)
+        1,
+        b"RIFF....WAVE",
+        1500,
+        24000,
+    )
 
 
 async def test_base64_wrapped_in_lines_is_read(client: RevRingClient, fake: FakeRevRing):
     audio = wav_tone(seconds=0.1)
     wrapped = base64.encodebytes(audio).decode()  # a line break every 76 characters
-    fake.next_answers["design_voice"] = [web.json_response({"data": {"candidates": [
-        _candidate(audioBase64=wrapped)]}})]
+    fake.next_answers["design_voice"] = [web.json_response({"data": {"candidates": [_candidate(audioBase64=wrapped)]}})]
     [candidate] = await client.design_voice(DESCRIPTION, 1)
     assert candidate.audio == audio
 
@@ -361,8 +422,7 @@ async def test_a_flood_is_not_read_past_the_limit(client: RevRingClient, fake: F
 
 
 @every_call
-async def test_a_wrong_key_is_unauthorized(session: aiohttp.ClientSession, fake: FakeRevRing, waits: Waits,
-                                           call: Call):
+async def test_a_wrong_key_is_unauthorized(session: aiohttp.ClientSession, fake: FakeRevRing, waits: Waits, call: Call):
     with pytest.raises(Unauthorized):
         await call.run(make_client(session, fake.api_url, "rr_wrong_key_000000", waits))
     assert len(fake.requests) == 1
@@ -384,11 +444,14 @@ async def test_invalid_body_carries_revrings_details(client: RevRingClient, fake
     assert raised.value.details and all(isinstance(v, list) for v in raised.value.details.values())
 
 
-@pytest.mark.parametrize(("call", "kind", "id"), [(LIST, "agents", None), (CHECK, "agents", None),
-                                                  (UPDATE, "agent", "agent-0001"), (DESIGN, "voice design", None)],
-                         ids=str)
-async def test_404_says_what_was_not_found(client: RevRingClient, fake: FakeRevRing, call: Call, kind: str,
-                                           id: str | None):
+@pytest.mark.parametrize(
+    ("call", "kind", "id"),
+    [(LIST, "agents", None), (CHECK, "agents", None), (UPDATE, "agent", "agent-0001"), (DESIGN, "voice design", None)],
+    ids=str,
+)
+async def test_404_says_what_was_not_found(
+    client: RevRingClient, fake: FakeRevRing, call: Call, kind: str, id: str | None
+):
     fake.next_answers[call.route] = ["not_found"]
     with pytest.raises(NotFound) as raised:
         await call.run(client)
@@ -396,8 +459,9 @@ async def test_404_says_what_was_not_found(client: RevRingClient, fake: FakeRevR
 
 
 @pytest.mark.parametrize("call", [LIST, CHECK, DELETE, DESIGN], ids=str)
-async def test_405_elsewhere_is_not_allowed_but_not_an_update_refusal(client: RevRingClient, fake: FakeRevRing,
-                                                                     call: Call):
+async def test_405_elsewhere_is_not_allowed_but_not_an_update_refusal(
+    client: RevRingClient, fake: FakeRevRing, call: Call
+):
     fake.next_answers[call.route] = ["not_allowed"]
     with pytest.raises(NotAllowed) as raised:
         await call.run(client)
@@ -405,13 +469,18 @@ async def test_405_elsewhere_is_not_allowed_but_not_an_update_refusal(client: Re
 
 
 @every_call
-@pytest.mark.parametrize("answer", [
-    lambda: web.json_response({"error": "forbidden"}, status=403),
-    lambda: web.json_response({"error": "conflict"}, status=409),
-    lambda: web.json_response({"error": "bad_request"}, status=400),  # not the documented invalid_body
-], ids=["403", "409", "400-other"])
-async def test_undocumented_client_errors_are_refused(client: RevRingClient, fake: FakeRevRing, call: Call,
-                                                      answer: Callable[[], web.Response]):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: web.json_response({"error": "forbidden"}, status=403),
+        lambda: web.json_response({"error": "conflict"}, status=409),
+        lambda: web.json_response({"error": "bad_request"}, status=400),  # not the documented invalid_body
+    ],
+    ids=["403", "409", "400-other"],
+)
+async def test_undocumented_client_errors_are_refused(
+    client: RevRingClient, fake: FakeRevRing, call: Call, answer: Callable[[], web.Response]
+):
     fake.next_answers[call.route] = [answer()]
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
@@ -422,8 +491,9 @@ async def test_undocumented_client_errors_are_refused(client: RevRingClient, fak
 
 
 @every_call
-async def test_a_rate_limit_is_waited_out_as_retry_after_says(client: RevRingClient, fake: FakeRevRing,
-                                                              waits: Waits, call: Call):
+async def test_a_rate_limit_is_waited_out_as_retry_after_says(
+    client: RevRingClient, fake: FakeRevRing, waits: Waits, call: Call
+):
     fake.next_answers[call.route] = ["rate_limited"]
     fake.retry_after = "7"
     await call.run(client)
@@ -431,8 +501,9 @@ async def test_a_rate_limit_is_waited_out_as_retry_after_says(client: RevRingCli
 
 
 @every_call
-async def test_rate_limits_are_retried_a_bounded_number_of_times(client: RevRingClient, fake: FakeRevRing,
-                                                                 waits: Waits, call: Call):
+async def test_rate_limits_are_retried_a_bounded_number_of_times(
+    client: RevRingClient, fake: FakeRevRing, waits: Waits, call: Call
+):
     fake.next_answers[call.route] = ["rate_limited"] * 5
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
@@ -440,12 +511,19 @@ async def test_rate_limits_are_retried_a_bounded_number_of_times(client: RevRing
     assert raised.value.status == 429
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("3600", 10.0), ("-5", 0.0), ("soon", 1.0), ("nan", 1.0),
-    (format_datetime(datetime.now(UTC) - timedelta(minutes=1), usegmt=True), 0.0),
-])
-async def test_retry_after_is_bounded(client: RevRingClient, fake: FakeRevRing, waits: Waits, header: str,
-                                      expected: float):
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("3600", 10.0),
+        ("-5", 0.0),
+        ("soon", 1.0),
+        ("nan", 1.0),
+        (format_datetime(datetime.now(UTC) - timedelta(minutes=1), usegmt=True), 0.0),
+    ],
+)
+async def test_retry_after_is_bounded(
+    client: RevRingClient, fake: FakeRevRing, waits: Waits, header: str, expected: float
+):
     fake.next_answers["list_agents"] = ["rate_limited"]
     fake.retry_after = header
     await client.list_agents()
@@ -476,8 +554,9 @@ async def test_the_key_never_follows_a_redirect(client: RevRingClient, fake: Fak
 
 
 @every_call
-async def test_no_connection_is_unreachable_after_bounded_retries(session: aiohttp.ClientSession, waits: Waits,
-                                                                  call: Call):
+async def test_no_connection_is_unreachable_after_bounded_retries(
+    session: aiohttp.ClientSession, waits: Waits, call: Call
+):
     client = make_client(session, f"http://127.0.0.1:{closed_port()}/v1", KEY, waits)
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
@@ -488,12 +567,15 @@ async def test_no_connection_is_unreachable_after_bounded_retries(session: aioht
 
 # --- Every call: no usable answer -----------------------------------------------------------------------
 
-NO_ANSWER = pytest.mark.parametrize(("misbehaviour", "reason"), [
-    ("server_error", "server_error"),  # 500 with JSON
-    ("html", "server_error"),  # 502 with a proxy's HTML page
-    ("reset", "dropped"),  # the connection closed before an answer
-    ("slow", "timeout"),  # no answer within the timeout
-])
+NO_ANSWER = pytest.mark.parametrize(
+    ("misbehaviour", "reason"),
+    [
+        ("server_error", "server_error"),  # 500 with JSON
+        ("html", "server_error"),  # 502 with a proxy's HTML page
+        ("reset", "dropped"),  # the connection closed before an answer
+        ("slow", "timeout"),  # no answer within the timeout
+    ],
+)
 
 
 def sends_per_attempt(call: Call, misbehaviour: str) -> int:
@@ -504,8 +586,9 @@ def sends_per_attempt(call: Call, misbehaviour: str) -> int:
 
 @pytest.mark.parametrize("call", IDEMPOTENT, ids=str)
 @NO_ANSWER
-async def test_an_idempotent_call_without_an_answer_is_asked_once_more(client: RevRingClient, fake: FakeRevRing,
-                                                                       call: Call, misbehaviour: str, reason: str):
+async def test_an_idempotent_call_without_an_answer_is_asked_once_more(
+    client: RevRingClient, fake: FakeRevRing, call: Call, misbehaviour: str, reason: str
+):
     per_attempt = sends_per_attempt(call, misbehaviour)
     fake.next_answers[call.route] = [misbehaviour] * per_attempt
     await call.run(client)
@@ -514,8 +597,9 @@ async def test_an_idempotent_call_without_an_answer_is_asked_once_more(client: R
 
 @pytest.mark.parametrize("call", [LIST, CHECK], ids=str)
 @NO_ANSWER
-async def test_a_read_that_never_answers_is_unavailable(client: RevRingClient, fake: FakeRevRing, call: Call,
-                                                        misbehaviour: str, reason: str):
+async def test_a_read_that_never_answers_is_unavailable(
+    client: RevRingClient, fake: FakeRevRing, call: Call, misbehaviour: str, reason: str
+):
     fake.next_answers[call.route] = [misbehaviour] * 2 * sends_per_attempt(call, misbehaviour)
     with pytest.raises(Unavailable) as raised:
         await call.run(client)
@@ -525,8 +609,9 @@ async def test_a_read_that_never_answers_is_unavailable(client: RevRingClient, f
 
 @pytest.mark.parametrize("call", [UPDATE, DELETE], ids=str)
 @NO_ANSWER
-async def test_a_change_that_never_answers_may_have_happened(client: RevRingClient, fake: FakeRevRing, call: Call,
-                                                             misbehaviour: str, reason: str):
+async def test_a_change_that_never_answers_may_have_happened(
+    client: RevRingClient, fake: FakeRevRing, call: Call, misbehaviour: str, reason: str
+):
     fake.next_answers[call.route] = [misbehaviour] * 2 * sends_per_attempt(call, misbehaviour)
     with pytest.raises(OutcomeUnknown) as raised:
         await call.run(client)
@@ -534,21 +619,24 @@ async def test_a_change_that_never_answers_may_have_happened(client: RevRingClie
 
 
 @NO_ANSWER
-async def test_a_design_without_an_answer_is_not_repeated(client: RevRingClient, fake: FakeRevRing,
-                                                          misbehaviour: str, reason: str):
+async def test_a_design_without_an_answer_is_not_repeated(
+    client: RevRingClient, fake: FakeRevRing, misbehaviour: str, reason: str
+):
     fake.next_answers["design_voice"] = [misbehaviour]
     with pytest.raises(OutcomeUnknown) as raised:
         await client.design_voice(DESCRIPTION, 2)
     assert raised.value.reason == reason and len(fake.requests) == 1
 
 
-async def test_create_voice_keeps_undocumented_404_and_405_as_refused(client: RevRingClient, fake: FakeRevRing,
-                                                                     tmp_path: Any):
+async def test_create_voice_keeps_undocumented_404_and_405_as_refused(
+    client: RevRingClient, fake: FakeRevRing, tmp_path: Any
+):
     clip = tmp_path / "clip.wav"
     clip.write_bytes(wav_tone(seconds=1))
     for misbehaviour in ("not_found", "not_allowed"):
         fake.answers = [misbehaviour]
         with pytest.raises(Unavailable) as raised:
-            await client.create_voice(display_name="Ann", language="en", audio=clip, filename="clip.wav",
-                                      content_type="audio/wav")
+            await client.create_voice(
+                display_name="Ann", language="en", audio=clip, filename="clip.wav", content_type="audio/wav"
+            )
         assert raised.value.reason == "refused"

@@ -22,8 +22,9 @@ COMMAND = urlencode(slack_payloads.slash_command("Rachel", response_url="http://
 
 
 STARTUP_CALLS = {"auth.test", "apps.connections.open"}  # the bot's own start-up: its token, Socket Mode's URL
-BOTH_MODES = pytest.mark.parametrize("harness", [{}, {"SLACK_APP_TOKEN": "xapp-1-A0APP-1-socket"}],
-                                     ids=["http", "socket-mode"], indirect=True)
+BOTH_MODES = pytest.mark.parametrize(
+    "harness", [{}, {"SLACK_APP_TOKEN": "xapp-1-A0APP-1-socket"}], ids=["http", "socket-mode"], indirect=True
+)
 
 
 def no_calls(harness: Harness) -> None:
@@ -32,8 +33,11 @@ def no_calls(harness: Harness) -> None:
 
 
 async def raw_post(harness: Harness, body: str, headers: dict[str, str]) -> int:
-    async with harness.bot.session.post(f"{harness.bot.url}/slack/events", data=body.encode(),
-                                        headers={"Content-Type": "application/x-www-form-urlencoded", **headers}) as r:
+    async with harness.bot.session.post(
+        f"{harness.bot.url}/slack/events",
+        data=body.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+    ) as r:
         return r.status
 
 
@@ -68,15 +72,25 @@ async def test_events_and_interactions_are_verified_too(harness: Harness):
     event = json.dumps(slack_payloads.fixture("event_callback_file_share"))
     action = urlencode({"payload": json.dumps(slack_payloads.fixture("block_actions_message"))})
     for body in (event, action):
-        assert await raw_post(harness, body, {"X-Slack-Request-Timestamp": str(int(time.time())),
-                                              "X-Slack-Signature": "v0=bad"}) == 401
+        assert (
+            await raw_post(
+                harness, body, {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=bad"}
+            )
+            == 401
+        )
     no_calls(harness)
 
 
 @BOTH_MODES
 async def test_an_unsigned_malformed_body_is_refused_as_unsigned(harness: Harness):
-    assert await raw_post(harness, '{"event": ""}', {"X-Slack-Request-Timestamp": str(int(time.time())),
-                                                     "X-Slack-Signature": "v0=bad"}) == 401
+    assert (
+        await raw_post(
+            harness,
+            '{"event": ""}',
+            {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=bad"},
+        )
+        == 401
+    )
     no_calls(harness)
 
 
@@ -91,8 +105,11 @@ async def test_only_slack_and_health_routes_exist_and_health_reveals_nothing(har
 
 
 async def test_route_table_has_nothing_but_events_health_and_metrics():
-    app = create_web_app(Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                                            "REVRING_API_KEY": REVRING_KEY}))
+    app = create_web_app(
+        Settings.from_env(
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "REVRING_API_KEY": REVRING_KEY}
+        )
+    )
     routes = sorted((r.method, r.resource.canonical) for r in app.router.routes() if r.method != "HEAD")
     assert routes == [("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/readyz"), ("POST", "/slack/events")]
     assert BOLT not in app  # the Bolt app is built with the resources, behind the verified route only
@@ -160,8 +177,9 @@ async def test_external_people_may_clone_when_allowed(harness: Harness):
     assert "voice-0001" in update.args["text"]
 
 
-@pytest.mark.parametrize("harness", [{"ALLOWED_USER_IDS": "U0ALICE, U0CAROL", "ACCESS_CONTACT": "<!channel> ops"}],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "harness", [{"ALLOWED_USER_IDS": "U0ALICE, U0CAROL", "ACCESS_CONTACT": "<!channel> ops"}], indirect=True
+)
 async def test_only_listed_people_may_clone_and_others_are_told_who_to_ask(harness: Harness):
     refused = await harness.bot.command("Rachel", user="U0BOB")
     assert "limited to approved people" in refused.text and "&lt;!channel&gt; ops" in refused.text
@@ -211,8 +229,8 @@ async def test_no_secret_reaches_logs_or_slack_on_any_path(harness: Harness, cap
     caplog.set_level(logging.DEBUG)
     harness.slack.files.clear()
     hidden = harness.slack.host_file(HostedFile("F0HIDDEN", "h.wav", "audio/wav", WAV, visible_to_bot=False))
-    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> One")   # RevRing refuses the key
-    await harness.bot.share_file(hidden, text="<@UBOT> Two")                   # Slack's sign-in page
+    await harness.bot.share_file(hosted(harness, "F1", name="r.wav"), text="<@UBOT> One")  # RevRing refuses the key
+    await harness.bot.share_file(hidden, text="<@UBOT> Two")  # Slack's sign-in page
     await harness.bot.command("Rachel")
     await harness.bot.command("")
     await harness.bot.post(COMMAND, "application/x-www-form-urlencoded", timestamp=1)  # refused
@@ -235,8 +253,9 @@ async def test_a_shared_file_name_cannot_ping_when_the_command_picks_it_up(harne
 async def test_the_shortcut_refuses_people_from_other_organizations(harness: Harness):
     harness.slack.user_teams[USER] = "T0OTHER"
     file = hosted(harness, "F1", name="r.wav")
-    payload = slack_payloads.message_action({"ts": "1699990000.000300", "files": [file]},
-                                            response_url=harness.bot.response_url)
+    payload = slack_payloads.message_action(
+        {"ts": "1699990000.000300", "files": [file]}, response_url=harness.bot.response_url
+    )
     assert (await harness.bot.interaction(payload)).status == 200
     assert "only for members" in (await harness.slack.wait_for_response())["text"]
     await harness.settled()

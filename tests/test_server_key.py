@@ -37,8 +37,9 @@ class Public:
     bot: BotClient
 
     async def design(self, team: str, *, org_wide: bool = False) -> Answer:
-        command = slack_payloads.slash_command("design a warm voice", response_url=self.bot.response_url,
-                                               user="U0BOB", channel="C0" + team[2:], team=team)
+        command = slack_payloads.slash_command(
+            "design a warm voice", response_url=self.bot.response_url, user="U0BOB", channel="C0" + team[2:], team=team
+        )
         form = slack_payloads.org_wide(command) if org_wide else command
         return await self.bot.post(urlencode(form), "application/x-www-form-urlencoded")
 
@@ -50,17 +51,28 @@ async def public(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
-    org = slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                        enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
-    env = distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
-                           REVRING_API_KEY=SERVER_KEY, **request.param)
+    org = slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
+    env = distribution_env(
+        slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3", REVRING_API_KEY=SERVER_KEY, **request.param
+    )
     runner, url = await start_bot(Settings.from_env(env))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         for workspace in (acme, globex, org):
             status, page = await install(session, url, workspace)
             assert status == 200, page
-        yield Public(slack, revring, acme, globex, org, BotClient(url, session, SIGNING_SECRET,
-                                                                  f"{slack.url}/response"))
+        yield Public(
+            slack, revring, acme, globex, org, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response")
+        )
     await runner.cleanup()
     await revring.stop()
     await slack.stop()
@@ -72,8 +84,7 @@ async def test_unlisted_the_servers_key_serves_no_workspace_that_installs_throug
     file = hosted(public.slack, "F0ACME", token=public.acme.bot_token)
     answer, _ts = await public.bot.share_file(file, text="<@UBOT> Rachel", channel="C0ACME", team="T0ACME")
     assert answer.status == 200
-    await public.slack.wait_until(lambda: any("admin needs to connect" in text
-                                              for text in public.slack.thread_texts()))
+    await public.slack.wait_until(lambda: any("admin needs to connect" in text for text in public.slack.thread_texts()))
     assert (await public.design("T0GLOBEX")).text == connection_text.revring_not_connected()
     assert (await public.design(ORG_TEAM, org_wide=True)).text == connection_text.revring_not_connected()
     home = home_text(await Person(public.slack, public.bot, public.acme, "U0BOB").open_home())
@@ -109,13 +120,18 @@ async def test_a_star_lends_it_to_every_workspace_without_a_key_of_its_own(publi
 
 
 def test_the_list_needs_the_key_and_takes_only_team_and_enterprise_ids_or_a_star(tmp_path: Path):
-    base = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": "1234567890.9876543210",
-            "SLACK_CLIENT_SECRET": "0123456789abcdef0123456789abcdef",
-            "ENCRYPTION_KEY": "q4yK9xv1cR3s8m0bN2d5Fh7jL6pT0wZe1aS3dG5hJ7k="}
+    base = {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_CLIENT_ID": "1234567890.9876543210",
+        "SLACK_CLIENT_SECRET": "0123456789abcdef0123456789abcdef",
+        "ENCRYPTION_KEY": "q4yK9xv1cR3s8m0bN2d5Fh7jL6pT0wZe1aS3dG5hJ7k=",
+    }
     with pytest.raises(ConfigError) as raised:
         Settings.from_env({**base, "REVRING_API_KEY_WORKSPACES": "T0ACME"})
-    assert raised.value.problems == ["REVRING_API_KEY_WORKSPACES lists the workspaces REVRING_API_KEY serves, but "
-                                     "REVRING_API_KEY is not set: set it, or remove REVRING_API_KEY_WORKSPACES."]
+    assert raised.value.problems == [
+        "REVRING_API_KEY_WORKSPACES lists the workspaces REVRING_API_KEY serves, but "
+        "REVRING_API_KEY is not set: set it, or remove REVRING_API_KEY_WORKSPACES."
+    ]
     for wrong in ("C0ACME", "T0ACME,*", "everyone"):
         with pytest.raises(ConfigError) as raised:
             Settings.from_env({**base, "REVRING_API_KEY": SERVER_KEY, "REVRING_API_KEY_WORKSPACES": wrong})
@@ -128,18 +144,26 @@ def test_the_list_needs_the_key_and_takes_only_team_and_enterprise_ids_or_a_star
     assert listed.server_key_workspaces == {"T0A", "E0B"} and listed.warnings == []
 
 
-@pytest.mark.parametrize(("listed", "line"), [
-    ("", "– Workspaces the server's RevRing key serves: none: REVRING_API_KEY_WORKSPACES is not set"),
-    ("T0ACME,E0ACME", "✓ Workspaces the server's RevRing key serves: E0ACME, T0ACME, when they connect no key"),
-    ("*", "✓ Workspaces the server's RevRing key serves: every workspace that installs the app"),
-])
+@pytest.mark.parametrize(
+    ("listed", "line"),
+    [
+        ("", "– Workspaces the server's RevRing key serves: none: REVRING_API_KEY_WORKSPACES is not set"),
+        ("T0ACME,E0ACME", "✓ Workspaces the server's RevRing key serves: E0ACME, T0ACME, when they connect no key"),
+        ("*", "✓ Workspaces the server's RevRing key serves: every workspace that installs the app"),
+    ],
+)
 async def test_check_says_which_workspaces_the_servers_key_serves(tmp_path: Path, listed: str, line: str):
     slack, revring = FakeSlack("xoxb-unused"), FakeRevRing({SERVER_KEY: "Server"})
     await slack.start()
     await revring.start()
     try:
-        env = distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
-                               REVRING_API_KEY=SERVER_KEY, REVRING_API_KEY_WORKSPACES=listed)
+        env = distribution_env(
+            slack,
+            revring,
+            DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+            REVRING_API_KEY=SERVER_KEY,
+            REVRING_API_KEY_WORKSPACES=listed,
+        )
         out = io.StringIO()
         assert await run_checks(Settings.from_env(env), out)
         assert "✓ Fallback RevRing API key: accepted by RevRing" in out.getvalue()

@@ -58,16 +58,24 @@ class Pair:
 
 
 @pytest.fixture
-async def pair(fakes: tuple[FakeSlack, FakeRevRing], postgres_url: str, tmp_path: Path,
-               unused_tcp_port_factory: Callable[[], int]) -> AsyncIterator[Pair]:
+async def pair(
+    fakes: tuple[FakeSlack, FakeRevRing], postgres_url: str, tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
+) -> AsyncIterator[Pair]:
     slack, revring = fakes
     async with aiohttp.ClientSession() as session:
         instances = []
         for name in ("a", "b"):
             folder = tmp_path / name
             folder.mkdir()
-            settings = make_env(slack, revring, DATABASE_URL=postgres_url, PORT=str(unused_tcp_port_factory()),
-                                REVRING_TIMEOUT="30", JOB_LEASE_SECONDS=str(LEASE), SHUTDOWN_GRACE_SECONDS="20")
+            settings = make_env(
+                slack,
+                revring,
+                DATABASE_URL=postgres_url,
+                PORT=str(unused_tcp_port_factory()),
+                REVRING_TIMEOUT="30",
+                JOB_LEASE_SECONDS=str(LEASE),
+                SHUTDOWN_GRACE_SECONDS="20",
+            )
             bot = BotProcess(settings, folder)
             instances.append(Instance(bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")))
         yield Pair(slack, revring, instances[0], instances[1], postgres_url)
@@ -90,8 +98,9 @@ async def share(pair: Pair, via: Instance, file_id: str, name: str) -> str:
     """`name` asked for in a new message sharing a new audio file, delivered to `via`; the message's ts. (Each test
     client numbers its own messages: two clients would reuse each other's ts, which Slack never does.)"""
     n = next(_messages)
-    answer, ts = await via.client.share_file(hosted(pair.slack, file_id), text=f"<@UBOT> {name}",
-                                             ts=f"1699990000.{n:06d}", event_id=f"Ev1{n:07d}")
+    answer, ts = await via.client.share_file(
+        hosted(pair.slack, file_id), text=f"<@UBOT> {name}", ts=f"1699990000.{n:06d}", event_id=f"Ev1{n:07d}"
+    )
     assert answer.status == 200
     return ts
 
@@ -152,8 +161,7 @@ async def test_a_slack_retry_delivered_to_the_other_instance_starts_nothing(pair
     first, ts = await pair.a.client.share_file(file, text="<@UBOT> Rachel", event_id="Ev0RETRY")
     await asyncio.wait_for(pair.revring.slow_started.wait(), 10)
     # Slack did not see A's answer in time and sends the same event again, this time through B.
-    again, _ts = await pair.b.client.share_file(file, text="<@UBOT> Rachel", ts=ts, event_id="Ev0RETRY",
-                                                retry_num=1)
+    again, _ts = await pair.b.client.share_file(file, text="<@UBOT> Rachel", ts=ts, event_id="Ev0RETRY", retry_num=1)
     assert (first.status, again.status) == (200, 200)
     # Sent after B acknowledged the retry: by the time Marker is answered, B has long dealt with the retry.
     await share(pair, pair.b, "F2", "Marker")
@@ -173,8 +181,10 @@ async def test_a_command_typed_through_one_instance_is_answered_by_the_file_arri
     # The file arrives at B, and Slack's retry of that event at A, both at once.
     file = hosted(pair.slack, "F1")
     ts = "1699999999.000777"
-    await asyncio.gather(pair.b.client.share_file(file, ts=ts, event_id="Ev0FILE"),
-                         pair.a.client.share_file(file, ts=ts, event_id="Ev0FILE", retry_num=1))
+    await asyncio.gather(
+        pair.b.client.share_file(file, ts=ts, event_id="Ev0FILE"),
+        pair.a.client.share_file(file, ts=ts, event_id="Ev0FILE", retry_num=1),
+    )
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Rachel")))
     await share(pair, pair.a, "F2", "Marker")
     await share(pair, pair.b, "F3", "Marker2")
@@ -186,8 +196,12 @@ async def test_a_command_typed_through_one_instance_is_answered_by_the_file_arri
 async def test_the_hourly_limit_holds_across_instances(pair: Pair):
     pair.set(CLONES_PER_HOUR="2")
     await pair.start()
-    await asyncio.gather(share(pair, pair.a, "F1", "Ann"), share(pair, pair.b, "F2", "Ben"),
-                         share(pair, pair.a, "F3", "Cat"), share(pair, pair.b, "F4", "Dan"))
+    await asyncio.gather(
+        share(pair, pair.a, "F1", "Ann"),
+        share(pair, pair.b, "F2", "Ben"),
+        share(pair, pair.a, "F3", "Cat"),
+        share(pair, pair.b, "F4", "Dan"),
+    )
     await pair.slack.wait_for("chat.postEphemeral", 2)
     await pair.slack.wait_until(lambda: sum(len(created(pair.slack, n)) for n in ("Ann", "Ben", "Cat", "Dan")) == 2)
     assert sum(sent(pair.revring).values()) == 2
@@ -202,8 +216,9 @@ async def test_try_again_clicked_on_both_instances_at_once_reopens_the_clone_onc
     await share(pair, pair.a, "F1", "Rachel")
     [failed] = await pair.slack.wait_for("chat.update")
     button, channel, ts = retry_button(failed), failed.args["channel"], failed.args["ts"]
-    clicks = await asyncio.gather(pair.a.client.click(button, channel, message_ts=ts),
-                                  pair.b.client.click(button, channel, message_ts=ts))
+    clicks = await asyncio.gather(
+        pair.a.client.click(button, channel, message_ts=ts), pair.b.client.click(button, channel, message_ts=ts)
+    )
     assert [answer.status for answer in clicks] == [200, 200]
     told = await pair.slack.wait_for_response()
     assert told["text"] == clone_text.retry_already_running()
@@ -286,10 +301,12 @@ async def test_an_instance_paused_past_its_lease_neither_uploads_nor_answers_nor
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Rachel")), TAKEOVER)
     # What B does last for the job, once its answer is out: the ✅ on the message, and the requester's Home.
     done = clone_text.REACTION_DONE
-    await pair.slack.wait_until(lambda: any(c.method == "reactions.add" and c.args.get("name") == done
-                                            for c in pair.slack.calls))
-    await pair.slack.wait_until(lambda: any(c.method == "views.publish" and "Rachel" in str(c.args)
-                                            for c in pair.slack.calls))
+    await pair.slack.wait_until(
+        lambda: any(c.method == "reactions.add" and c.args.get("name") == done for c in pair.slack.calls)
+    )
+    await pair.slack.wait_until(
+        lambda: any(c.method == "views.publish" and "Rachel" in str(c.args) for c in pair.slack.calls)
+    )
     [done] = await jobs_in(pair.database)
     seen_calls, seen_attempts = len(pair.slack.calls), pair.revring.attempts
 
@@ -298,11 +315,15 @@ async def test_an_instance_paused_past_its_lease_neither_uploads_nor_answers_nor
     await share(pair, pair.a, "F2", "Marker")  # A is well and working: whatever it was going to do, it has done
     await pair.slack.wait_until(lambda: bool(created(pair.slack, "Marker")))
     # …and Marker's requester's Home is refreshed: it lists Rachel too, as it should.
-    await pair.slack.wait_until(lambda: any(c.method == "views.publish" and "Marker" in str(c.args)
-                                            for c in pair.slack.calls[seen_calls:]))
+    await pair.slack.wait_until(
+        lambda: any(c.method == "views.publish" and "Marker" in str(c.args) for c in pair.slack.calls[seen_calls:])
+    )
     assert (seen_attempts, sent(pair.revring)) == (1, {"Rachel": 1, "Marker": 1})
-    after = [c for c in pair.slack.calls[seen_calls:] if "Rachel" in str(c.args)
-             and not (c.method == "views.publish" and "Marker" in str(c.args))]
+    after = [
+        c
+        for c in pair.slack.calls[seen_calls:]
+        if "Rachel" in str(c.args) and not (c.method == "views.publish" and "Marker" in str(c.args))
+    ]
     assert after == []  # not a word from A about Rachel
     assert len(created(pair.slack, "Rachel")) == 1
     rachel = (await jobs_in(pair.database))[0]
@@ -332,8 +353,10 @@ async def test_sigterm_of_one_instance_while_the_other_keeps_taking_work(pair: P
     assert pair.a.bot.returncode == 0
     assert sent(pair.revring) == {"Ann": 1, "Ben": 1, "Cat": 1}
     assert [len(created(pair.slack, n)) for n in ("Ann", "Ben", "Cat")] == [1, 1, 1]
-    assert await metric(pair.b, 'voice_cloner_clones_total{outcome="done"}') == \
-        'voice_cloner_clones_total{outcome="done"} 2.0'
+    assert (
+        await metric(pair.b, 'voice_cloner_clones_total{outcome="done"}')
+        == 'voice_cloner_clones_total{outcome="done"} 2.0'
+    )
 
 
 async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_everyone(
@@ -350,8 +373,14 @@ async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_e
         instances = []
         for name in ("a", "b"):
             (tmp_path / name).mkdir()
-            settings = make_env(slack, revring, DATABASE_URL=database, PORT=str(unused_tcp_port_factory()),
-                                REVRING_TIMEOUT="30", JOB_LEASE_SECONDS=str(LEASE))
+            settings = make_env(
+                slack,
+                revring,
+                DATABASE_URL=database,
+                PORT=str(unused_tcp_port_factory()),
+                REVRING_TIMEOUT="30",
+                JOB_LEASE_SECONDS=str(LEASE),
+            )
             bot = BotProcess(settings, tmp_path / name)
             instances.append(Instance(bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")))
         pair = Pair(slack, revring, instances[0], instances[1], postgres_url)
@@ -370,11 +399,17 @@ async def test_postgresql_unreachable_under_load_the_bots_reconnect_and_answer_e
             await share(pair, pair.b, "F3", "Dan")
             [told] = await slack.wait_for("chat.postEphemeral")
             assert (told.args["channel"], told.args["user"], told.args["text"]) == (
-                CHANNEL, USER, clone_text.database_unavailable())
+                CHANNEL,
+                USER,
+                clone_text.database_unavailable(),
+            )
             # The running clones finish while it is down; their outcomes wait to be written.
             revring.release_slow.set()
-            await eventually(lambda: "job not recorded yet" in pair.a.bot.printed()
-                             and "job not recorded yet" in pair.b.bot.printed())
+            await eventually(
+                lambda: (
+                    "job not recorded yet" in pair.a.bot.printed() and "job not recorded yet" in pair.b.bot.printed()
+                )
+            )
             assert not created(slack, "Ann") and not created(slack, "Ben")
             proxy.restore()
             await slack.wait_until(lambda: bool(created(slack, "Ann") and created(slack, "Ben")), 10)

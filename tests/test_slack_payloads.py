@@ -24,19 +24,21 @@ from tests.conftest import CHANNEL, Answer, Harness
 from tests.helpers import WAV, hosted
 
 APP_TOKEN = "xapp-1-A0APP-1-socketmodetoken"
-BOTH_MODES = pytest.mark.parametrize("harness", [{}, {"SLACK_APP_TOKEN": APP_TOKEN}], ids=["http", "socket-mode"],
-                                     indirect=True)
-SOCKET_MODE = pytest.mark.parametrize("harness", [{"SLACK_APP_TOKEN": APP_TOKEN}], ids=["socket-mode"],
-                                      indirect=True)
+BOTH_MODES = pytest.mark.parametrize(
+    "harness", [{}, {"SLACK_APP_TOKEN": APP_TOKEN}], ids=["http", "socket-mode"], indirect=True
+)
+SOCKET_MODE = pytest.mark.parametrize("harness", [{"SLACK_APP_TOKEN": APP_TOKEN}], ids=["socket-mode"], indirect=True)
 
 
 def standalone(payload: dict[str, Any]) -> dict[str, Any]:
     return payload  # the fixtures as they are: "enterprise": null, "is_enterprise_install": false
 
 
-EVERY_INSTALL = pytest.mark.parametrize("install", [standalone, slack_payloads.in_enterprise_grid,
-                                                    slack_payloads.org_wide],
-                                        ids=["enterprise-null", "enterprise-grid", "org-wide-team-null"])
+EVERY_INSTALL = pytest.mark.parametrize(
+    "install",
+    [standalone, slack_payloads.in_enterprise_grid, slack_payloads.org_wide],
+    ids=["enterprise-null", "enterprise-grid", "org-wide-team-null"],
+)
 Install = Callable[[dict[str, Any]], dict[str, Any]]
 STARTUP_CALLS = {"auth.test", "apps.connections.open"}
 _envelope_ids = itertools.count(1)  # unique across hypothesis examples, which share one bot and one socket
@@ -75,8 +77,12 @@ class Slack:
         if isinstance(payload, dict) and kind is None:
             envelope = slack_payloads.socket_mode_envelope(payload, envelope_id)
         else:
-            envelope = {"envelope_id": envelope_id, "payload": payload, "type": kind or "interactive",
-                        "accepts_response_payload": kind != "events_api"}
+            envelope = {
+                "envelope_id": envelope_id,
+                "payload": payload,
+                "type": kind or "interactive",
+                "accepts_response_payload": kind != "events_api",
+            }
         await self.harness.slack.send_envelope(envelope)
         return envelope_id
 
@@ -124,8 +130,10 @@ def people_of_the_org(request: pytest.FixtureRequest) -> None:
     """In an Enterprise Grid org, users.info agrees with the payloads: everyone has the org in `enterprise_user`
     (the access rule counts a workspace only for people of the org; tests/test_attacks_workspaces.py)."""
     callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("install") in (slack_payloads.in_enterprise_grid,
-                                                                     slack_payloads.org_wide):
+    if callspec is not None and callspec.params.get("install") in (
+        slack_payloads.in_enterprise_grid,
+        slack_payloads.org_wide,
+    ):
         request.getfixturevalue("harness").slack.enterprise = dict(slack_payloads.ENTERPRISE)
 
 
@@ -142,32 +150,93 @@ def acknowledged(answer: Answer) -> None:
 
 INTERACTIVE_FIELDS = {"type", "team", "user", "token", "trigger_id", "enterprise", "is_enterprise_install"}
 DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of it)
-    "block_actions_message": (INTERACTIVE_FIELDS | {"api_app_id", "container", "channel", "message", "state",
-                                                    "response_url", "actions"}, {"view"}),
-    "block_actions_view": (INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
-                           {"channel", "message", "response_url"}),
-    "block_actions_home": (INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
-                           {"channel", "message", "response_url"}),
-    "message_action": (INTERACTIVE_FIELDS | {"action_ts", "callback_id", "channel", "message_ts", "message",
-                                             "response_url"}, {"view"}),
+    "block_actions_message": (
+        INTERACTIVE_FIELDS | {"api_app_id", "container", "channel", "message", "state", "response_url", "actions"},
+        {"view"},
+    ),
+    "block_actions_view": (
+        INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
+        {"channel", "message", "response_url"},
+    ),
+    "block_actions_home": (
+        INTERACTIVE_FIELDS | {"api_app_id", "container", "view", "state", "actions"},
+        {"channel", "message", "response_url"},
+    ),
+    "message_action": (
+        INTERACTIVE_FIELDS | {"action_ts", "callback_id", "channel", "message_ts", "message", "response_url"},
+        {"view"},
+    ),
     "shortcut": (INTERACTIVE_FIELDS | {"action_ts", "callback_id"}, {"channel", "message", "response_url"}),
     "view_submission": (INTERACTIVE_FIELDS | {"api_app_id", "view", "response_urls"}, {"channel", "message"}),
     # Typing in an external select: no trigger_id, no response_url, no actions.
-    "block_suggestion": ((INTERACTIVE_FIELDS - {"trigger_id"}) | {"api_app_id", "container", "action_id", "block_id",
-                                                                  "value", "view"},
-                         {"channel", "message", "response_url", "trigger_id", "actions"}),
-    "slash_command": ({"token", "team_id", "team_domain", "channel_id", "channel_name", "user_id", "user_name",
-                       "command", "text", "api_app_id", "is_enterprise_install", "response_url", "trigger_id"}, set()),
-    **{name: ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id", "event", "type",
-               "event_id", "event_time", "authorizations", "is_ext_shared_channel", "event_context"}, set())
-       for name in ("event_callback_file_share", "event_callback_file_share_slack_audio")},
+    "block_suggestion": (
+        (INTERACTIVE_FIELDS - {"trigger_id"}) | {"api_app_id", "container", "action_id", "block_id", "value", "view"},
+        {"channel", "message", "response_url", "trigger_id", "actions"},
+    ),
+    "slash_command": (
+        {
+            "token",
+            "team_id",
+            "team_domain",
+            "channel_id",
+            "channel_name",
+            "user_id",
+            "user_name",
+            "command",
+            "text",
+            "api_app_id",
+            "is_enterprise_install",
+            "response_url",
+            "trigger_id",
+        },
+        set(),
+    ),
+    **{
+        name: (
+            {
+                "token",
+                "team_id",
+                "context_team_id",
+                "context_enterprise_id",
+                "api_app_id",
+                "event",
+                "type",
+                "event_id",
+                "event_time",
+                "authorizations",
+                "is_ext_shared_channel",
+                "event_context",
+            },
+            set(),
+        )
+        for name in ("event_callback_file_share", "event_callback_file_share_slack_audio")
+    },
     # files.info on a clip recorded in Slack, once Slack has transcribed it (the share event says "processing").
     "files_info_slack_audio": ({"ok", "file"}, set()),
     # The Home tab, and a workspace removing the app.
-    **{name: ({"token", "team_id", "context_team_id", "context_enterprise_id", "api_app_id", "event", "type",
-               "event_id", "event_time", "authorizations", "is_ext_shared_channel"}, set())
-       for name in ("event_callback_app_home_opened", "event_callback_app_uninstalled",
-                    "event_callback_tokens_revoked")},
+    **{
+        name: (
+            {
+                "token",
+                "team_id",
+                "context_team_id",
+                "context_enterprise_id",
+                "api_app_id",
+                "event",
+                "type",
+                "event_id",
+                "event_time",
+                "authorizations",
+                "is_ext_shared_channel",
+            },
+            set(),
+        )
+        for name in (
+            "event_callback_app_home_opened",
+            "event_callback_app_uninstalled",
+            "event_callback_tokens_revoked",
+        )
+    },
 }
 
 
@@ -215,8 +284,13 @@ async def test_try_again_in_the_failed_message_clones_again(harness: Harness, in
     button = next(b for b in failed.args["blocks"] if b["type"] == "actions")["elements"][0]
     assert button["text"]["text"] == "Try again"
     [progress] = harness.slack.calls_to("chat.postMessage")
-    click = slack_payloads.block_actions(button, channel=failed.args["channel"], message_ts=failed.args["ts"],
-                                         thread_ts=progress.args["thread_ts"], response_url=harness.bot.response_url)
+    click = slack_payloads.block_actions(
+        button,
+        channel=failed.args["channel"],
+        message_ts=failed.args["ts"],
+        thread_ts=progress.args["thread_ts"],
+        response_url=harness.bot.response_url,
+    )
     acknowledged(await slack.send(install(click)))
     updates = await harness.slack.wait_for("chat.update", 3)
     assert "voice-0001" in updates[-1].args["text"] and updates[-1].args["ts"] == failed.args["ts"]
@@ -256,8 +330,9 @@ async def test_a_button_inside_a_modal_reaches_its_handler(harness: Harness, ins
 @EVERY_INSTALL
 async def test_the_message_shortcut_opens_the_dialog_with_the_messages_audio(harness: Harness, install: Install):
     file = hosted(harness, "F0CLIP", name="Rachel intro.wav", filetype="wav")
-    shortcut = slack_payloads.message_action({"ts": "1699990000.000100", "files": [file]},
-                                             response_url=harness.bot.response_url)
+    shortcut = slack_payloads.message_action(
+        {"ts": "1699990000.000100", "files": [file]}, response_url=harness.bot.response_url
+    )
     acknowledged(await Slack(harness).send(install(shortcut)))
     [opened] = await harness.slack.wait_for("views.open")
     assert opened.args["trigger_id"] == shortcut["trigger_id"]
@@ -282,9 +357,9 @@ async def test_the_dialog_submission_starts_a_clone(harness: Harness, install: I
 
 @BOTH_MODES
 @EVERY_INSTALL
-async def test_a_global_shortcut_we_have_no_listener_for_is_unhandled_not_malformed(harness: Harness,
-                                                                                    install: Install,
-                                                                                    processed: Processed):
+async def test_a_global_shortcut_we_have_no_listener_for_is_unhandled_not_malformed(
+    harness: Harness, install: Install, processed: Processed
+):
     """The manifest declares no global shortcut, so there is no listener: Bolt's own 404 ("unhandled request"),
     which Socket Mode leaves unacknowledged. Never a 400: the payload is a normal one."""
     slack = Slack(harness)
@@ -307,20 +382,25 @@ UNREADABLE = [
     pytest.param('{"type": "event_callback", "event": null}', "application/json", id="event-null"),
     # Bolt's authorization passes the team id on to auth.test, where an object fails (found by test_properties)
     pytest.param('{"command": "/clone-voice", "team_id": {"": ""}}', "application/json", id="team-id-an-object"),
-    pytest.param('{"type": "event_callback", "event": {"type": "message"}, "authorizations": 7}',
-                 "application/json", id="authorizations-a-number"),
+    pytest.param(
+        '{"type": "event_callback", "event": {"type": "message"}, "authorizations": 7}',
+        "application/json",
+        id="authorizations-a-number",
+    ),
     pytest.param("[1, 2]", "application/json", id="json-list"),
     pytest.param("not json {", "application/json", id="not-json"),
     pytest.param(urlencode({"payload": "[]"}), "application/x-www-form-urlencoded", id="payload-a-list"),
     pytest.param(urlencode({"payload": "{"}), "application/x-www-form-urlencoded", id="payload-not-json"),
-    pytest.param(urlencode({"payload": json.dumps({"type": "block_actions", "user": 5})}),
-                 "application/x-www-form-urlencoded", id="user-a-number"),
+    pytest.param(
+        urlencode({"payload": json.dumps({"type": "block_actions", "user": 5})}),
+        "application/x-www-form-urlencoded",
+        id="user-a-number",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("body", "content_type"), UNREADABLE)
-async def test_a_signed_body_bolt_cannot_read_gets_400_and_does_nothing(harness: Harness, body: str,
-                                                                        content_type: str):
+async def test_a_signed_body_bolt_cannot_read_gets_400_and_does_nothing(harness: Harness, body: str, content_type: str):
     assert (await harness.bot.post(body, content_type)).status == 400
     await harness.settled()  # refused before any listener could start: nothing is left running for it
     assert {call.method for call in harness.slack.calls} <= STARTUP_CALLS and harness.revring.attempts == 0
@@ -336,8 +416,9 @@ def broken_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.listeners.commands.handle_clone_voice", handle_clone_voice)
 
 
-async def test_a_bug_in_a_listener_is_still_a_server_error(broken_command: None, harness: Harness,
-                                                           caplog: pytest.LogCaptureFixture):
+async def test_a_bug_in_a_listener_is_still_a_server_error(
+    broken_command: None, harness: Harness, caplog: pytest.LogCaptureFixture
+):
     """Only what Bolt itself could not read is the sender's fault; our own failure stays a 500, logged."""
     answer = await harness.bot.command("Rachel")
     assert answer.status == 500
@@ -345,15 +426,19 @@ async def test_a_bug_in_a_listener_is_still_a_server_error(broken_command: None,
 
 
 @SOCKET_MODE
-@pytest.mark.parametrize(("payload", "kind"), [
-    pytest.param({"type": "event_callback", "event": ""}, "events_api", id="event-not-an-object"),
-    pytest.param([1, 2], "events_api", id="events-api-list"),
-    pytest.param({"type": "block_actions", "user": 5}, "interactive", id="user-a-number"),
-    pytest.param("not an object", "interactive", id="interactive-string"),
-    pytest.param({"command": "/clone-voice", "user_id": ["U0ALICE"]}, "slash_commands", id="command-user-a-list"),
-])
-async def test_socket_mode_survives_what_bolt_cannot_read(harness: Harness, payload: Any, kind: str,
-                                                          processed: Processed):
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        pytest.param({"type": "event_callback", "event": ""}, "events_api", id="event-not-an-object"),
+        pytest.param([1, 2], "events_api", id="events-api-list"),
+        pytest.param({"type": "block_actions", "user": 5}, "interactive", id="user-a-number"),
+        pytest.param("not an object", "interactive", id="interactive-string"),
+        pytest.param({"command": "/clone-voice", "user_id": ["U0ALICE"]}, "slash_commands", id="command-user-a-list"),
+    ],
+)
+async def test_socket_mode_survives_what_bolt_cannot_read(
+    harness: Harness, payload: Any, kind: str, processed: Processed
+):
     slack = Slack(harness)
     unreadable = await slack.send_envelope(payload, kind)
     await processed.wait(unreadable)  # an acknowledgement, were there one, is on its way before the next
@@ -364,18 +449,40 @@ async def test_socket_mode_survives_what_bolt_cannot_read(harness: Harness, payl
     assert {call.method for call in harness.slack.calls} <= STARTUP_CALLS | {"users.info", "conversations.info"}
 
 
-JUNK = st.dictionaries(st.sampled_from(["type", "event", "payload", "command", "team_id", "user", "view", "actions",
-                                        "enterprise", "team", "channel", "authorizations"]),
-                       st.one_of(st.none(), st.text(max_size=10), st.integers(), st.lists(st.text(max_size=3)),
-                                 st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)),
-                       max_size=6)
+JUNK = st.dictionaries(
+    st.sampled_from(
+        [
+            "type",
+            "event",
+            "payload",
+            "command",
+            "team_id",
+            "user",
+            "view",
+            "actions",
+            "enterprise",
+            "team",
+            "channel",
+            "authorizations",
+        ]
+    ),
+    st.one_of(
+        st.none(),
+        st.text(max_size=10),
+        st.integers(),
+        st.lists(st.text(max_size=3)),
+        st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+    ),
+    max_size=6,
+)
 
 
 @SOCKET_MODE
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=JUNK, kind=st.sampled_from(["events_api", "interactive", "slash_commands"]))
-async def test_socket_mode_survives_any_envelope(harness: Harness, processed: Processed, payload: dict[str, Any],
-                                                 kind: str):
+async def test_socket_mode_survives_any_envelope(
+    harness: Harness, processed: Processed, payload: dict[str, Any], kind: str
+):
     slack = Slack(harness)
     junk = await slack.send_envelope(payload, kind)
     answer = await slack.send(slack_payloads.slash_command("Rachel", response_url=harness.bot.response_url))

@@ -29,8 +29,16 @@ def spanish_clip() -> bytes:
 
 def host_clip(harness: Harness, *states: dict[str, Any]) -> dict[str, Any]:
     """A clip recorded in Slack whose transcription goes through `states` (the share event shows the first)."""
-    clip = HostedFile("F0CLIP", "audio_message.m4a", "audio/mp4", spanish_clip(), filetype="m4a",
-                      subtype="slack_audio", transcription=list(states), extra={"duration_ms": 14000})
+    clip = HostedFile(
+        "F0CLIP",
+        "audio_message.m4a",
+        "audio/mp4",
+        spanish_clip(),
+        filetype="m4a",
+        subtype="slack_audio",
+        transcription=list(states),
+        extra={"duration_ms": 14000},
+    )
     return harness.slack.host_file(clip)
 
 
@@ -53,8 +61,9 @@ async def clone(harness: Harness, file: dict[str, Any], text: str) -> tuple[str,
 
 @DEFAULT
 async def test_a_spanish_clip_without_a_language_makes_a_spanish_voice_and_says_so(harness: Harness):
-    file = host_clip(harness, slack_payloads.transcription("processing"), slack_payloads.transcription("processing"),
-                     spanish())
+    file = host_clip(
+        harness, slack_payloads.transcription("processing"), slack_payloads.transcription("processing"), spanish()
+    )
     assert file["transcription"] == {"status": "processing"}  # as the share event carries it
     progress, answer = await clone(harness, file, "<@UBOT> Rachel")
     assert len(harness.slack.calls_to("files.info")) == 2  # read again until Slack had finished
@@ -95,8 +104,9 @@ async def test_the_command_with_lang_keeps_its_language(harness: Harness):
 
 
 async def test_a_failed_transcription_leaves_the_default_language(harness: Harness):
-    progress, _answer = await clone(harness, host_clip(harness, slack_payloads.transcription("failed")),
-                                    "<@UBOT> Rachel")
+    progress, _answer = await clone(
+        harness, host_clip(harness, slack_payloads.transcription("failed")), "<@UBOT> Rachel"
+    )
     assert harness.revring.received[0].language == "en"
     assert "Slack" not in progress and harness.slack.calls_to("files.info") == []
 
@@ -109,8 +119,9 @@ async def test_an_uploaded_file_without_a_transcription_is_cloned_as_before(harn
 
 
 @pytest.mark.parametrize(("chosen", "language"), [(None, "es"), ("fr", "fr")], ids=["left-empty", "chosen"])
-async def test_the_dialogs_language_field_left_empty_lets_slack_choose(harness: Harness, chosen: str | None,
-                                                                      language: str):
+async def test_the_dialogs_language_field_left_empty_lets_slack_choose(
+    harness: Harness, chosen: str | None, language: str
+):
     file = host_clip(harness, spanish())
     message = {"type": "message", "user": "U0BOB", "ts": "1699990000.000100", "text": "", "files": [file]}
     await harness.bot.interaction(slack_payloads.message_action(message, response_url=harness.bot.response_url))
@@ -122,8 +133,12 @@ async def test_the_dialogs_language_field_left_empty_lets_slack_choose(harness: 
     values = {
         "name": {"value": {"type": "plain_text_input", "value": "Rachel"}},
         "language": {"value": {"type": "static_select", "selected_option": picked}},
-        "consent": {"value": {"type": "checkboxes", "selected_options": [
-            {"text": {"type": "plain_text", "text": "yes"}, "value": "yes"}]}},
+        "consent": {
+            "value": {
+                "type": "checkboxes",
+                "selected_options": [{"text": {"type": "plain_text", "text": "yes"}, "value": "yes"}],
+            }
+        },
     }
     await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
     await answered(harness)

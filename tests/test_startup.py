@@ -48,8 +48,14 @@ def clean_env(**values: str) -> dict[str, str]:
 
 async def run_bot(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 
@@ -88,13 +94,23 @@ async def test_a_missing_setting_stops_start_up_with_one_clear_line(tmp_path: Pa
 
 @pytest.mark.process
 async def test_every_bad_setting_is_reported_at_once_one_line_each(tmp_path: Path):
-    env = clean_env(SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT="eighty", MIN_AUDIO_SECONDS="20", LOG_LEVEL="loud",
-                    DATABASE_URL="mysql://user:hunter2@db/voices")
+    env = clean_env(
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PORT="eighty",
+        MIN_AUDIO_SECONDS="20",
+        LOG_LEVEL="loud",
+        DATABASE_URL="mysql://user:hunter2@db/voices",
+    )
     process = await run_bot(tmp_path, env)
     stdout, lines = await output_of(process)
     assert process.returncode == 2 and stdout == ""
     assert [line.split(":", 2)[1].split()[0] for line in lines] == [
-        "SLACK_BOT_TOKEN", "REVRING_API_KEY", "MIN_AUDIO_SECONDS", "PORT", "DATABASE_URL", "LOG_LEVEL",
+        "SLACK_BOT_TOKEN",
+        "REVRING_API_KEY",
+        "MIN_AUDIO_SECONDS",
+        "PORT",
+        "DATABASE_URL",
+        "LOG_LEVEL",
     ]
     assert all(line.startswith("Cannot start: ") for line in lines)
     assert "hunter2" not in "\n".join(lines)
@@ -166,24 +182,42 @@ def test_an_unknown_log_level_is_refused_with_the_choices(given: str):
 @pytest.mark.parametrize(
     "env, expected",
     [
-        ({"MAX_AUDIO_SECONDS": "0"},
-         ["MAX_AUDIO_SECONDS must be a whole number from 1 to 3600 (default 60); it is '0'."]),
-        ({"EXCERPT_SECONDS": "half"},
-         ["EXCERPT_SECONDS must be a whole number from 1 to 3600 (default 30); it is 'half'."]),
-        ({"MIN_AUDIO_SECONDS": "20"}, [
-            "MIN_AUDIO_SECONDS (20) is more than IDEAL_MIN_AUDIO_SECONDS (10, the default); they must go "
-            "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS."]),
-        ({"IDEAL_MAX_AUDIO_SECONDS": "90", "MAX_AUDIO_SECONDS": "80"}, [
-            "IDEAL_MAX_AUDIO_SECONDS (90) is more than MAX_AUDIO_SECONDS (80); they must go "
-            "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS."]),
-        ({"MAX_AUDIO_SECONDS": "20"}, [
-            "IDEAL_MAX_AUDIO_SECONDS (30, the default) is more than MAX_AUDIO_SECONDS (20); they must go "
-            "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS.",
-            "EXCERPT_SECONDS (30, the default) must lie between MIN_AUDIO_SECONDS (5, the default) and "
-            "MAX_AUDIO_SECONDS (20)."]),
+        (
+            {"MAX_AUDIO_SECONDS": "0"},
+            ["MAX_AUDIO_SECONDS must be a whole number from 1 to 3600 (default 60); it is '0'."],
+        ),
+        (
+            {"EXCERPT_SECONDS": "half"},
+            ["EXCERPT_SECONDS must be a whole number from 1 to 3600 (default 30); it is 'half'."],
+        ),
+        (
+            {"MIN_AUDIO_SECONDS": "20"},
+            [
+                "MIN_AUDIO_SECONDS (20) is more than IDEAL_MIN_AUDIO_SECONDS (10, the default); they must go "
+                "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS."
+            ],
+        ),
+        (
+            {"IDEAL_MAX_AUDIO_SECONDS": "90", "MAX_AUDIO_SECONDS": "80"},
+            [
+                "IDEAL_MAX_AUDIO_SECONDS (90) is more than MAX_AUDIO_SECONDS (80); they must go "
+                "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS."
+            ],
+        ),
+        (
+            {"MAX_AUDIO_SECONDS": "20"},
+            [
+                "IDEAL_MAX_AUDIO_SECONDS (30, the default) is more than MAX_AUDIO_SECONDS (20); they must go "
+                "MIN_AUDIO_SECONDS <= IDEAL_MIN_AUDIO_SECONDS <= IDEAL_MAX_AUDIO_SECONDS <= MAX_AUDIO_SECONDS.",
+                "EXCERPT_SECONDS (30, the default) must lie between MIN_AUDIO_SECONDS (5, the default) and "
+                "MAX_AUDIO_SECONDS (20).",
+            ],
+        ),
         # A malformed number is reported alone: its order against the others means nothing yet.
-        ({"MIN_AUDIO_SECONDS": "-1", "IDEAL_MIN_AUDIO_SECONDS": "50"},
-         ["MIN_AUDIO_SECONDS must be a whole number from 1 to 3600 (default 5); it is '-1'."]),
+        (
+            {"MIN_AUDIO_SECONDS": "-1", "IDEAL_MIN_AUDIO_SECONDS": "50"},
+            ["MIN_AUDIO_SECONDS must be a whole number from 1 to 3600 (default 5); it is '-1'."],
+        ),
     ],
 )
 def test_audio_limit_errors_name_the_setting_the_value_and_the_rule(env: dict[str, str], expected: list[str]):
@@ -191,19 +225,30 @@ def test_audio_limit_errors_name_the_setting_the_value_and_the_rule(env: dict[st
 
 
 def test_audio_limits_in_order_are_taken():
-    env = {"MIN_AUDIO_SECONDS": "3", "IDEAL_MIN_AUDIO_SECONDS": "3", "IDEAL_MAX_AUDIO_SECONDS": "40",
-           "MAX_AUDIO_SECONDS": "90", "EXCERPT_SECONDS": "90"}
+    env = {
+        "MIN_AUDIO_SECONDS": "3",
+        "IDEAL_MIN_AUDIO_SECONDS": "3",
+        "IDEAL_MAX_AUDIO_SECONDS": "40",
+        "MAX_AUDIO_SECONDS": "90",
+        "EXCERPT_SECONDS": "90",
+    }
     limits = Settings.from_env({**REQUIRED, **env}).audio_limits
-    assert (limits.min_seconds, limits.ideal_min_seconds, limits.ideal_max_seconds, limits.max_seconds,
-            limits.excerpt_seconds) == (3, 3, 40, 90, 90)
+    assert (
+        limits.min_seconds,
+        limits.ideal_min_seconds,
+        limits.ideal_max_seconds,
+        limits.max_seconds,
+        limits.excerpt_seconds,
+    ) == (3, 3, 40, 90, 90)
 
 
 # --- Socket Mode without a signing secret --------------------------------------------------------------
 
 
 def test_socket_mode_needs_no_signing_secret_but_http_mode_does():
-    settings = Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "REVRING_API_KEY": REVRING_KEY,
-                                  "SLACK_APP_TOKEN": APP_TOKEN})
+    settings = Settings.from_env(
+        {"SLACK_BOT_TOKEN": BOT_TOKEN, "REVRING_API_KEY": REVRING_KEY, "SLACK_APP_TOKEN": APP_TOKEN}
+    )
     assert settings.slack_signing_secret is None and settings.socket_mode
     [warning] = settings.warnings
     assert warning.startswith("SLACK_SIGNING_SECRET is not set: Socket Mode does not need it, but HTTP mode")
@@ -223,13 +268,28 @@ async def test_without_a_signing_secret_socket_mode_works_and_http_requests_are_
     runner, url = await start_bot(settings)
     try:
         await asyncio.wait_for(slack.socket_connected.wait(), 10)
-        await slack.send_envelope({
-            "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-            "payload": {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": CHANNEL,
-                        "channel_name": "voices", "user_id": USER, "user_name": "alice", "command": "/clone-voice",
-                        "text": "Rachel", "api_app_id": "A0APP", "is_enterprise_install": "false",
-                        "response_url": f"{slack.url}/response", "trigger_id": "trigger-1"},
-        })
+        await slack.send_envelope(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "token": "legacy",
+                    "team_id": TEAM,
+                    "team_domain": "acme",
+                    "channel_id": CHANNEL,
+                    "channel_name": "voices",
+                    "user_id": USER,
+                    "user_name": "alice",
+                    "command": "/clone-voice",
+                    "text": "Rachel",
+                    "api_app_id": "A0APP",
+                    "is_enterprise_install": "false",
+                    "response_url": f"{slack.url}/response",
+                    "trigger_id": "trigger-1",
+                },
+            }
+        )
         reply = await asyncio.wait_for(slack.socket_messages.get(), 10)
         assert reply["envelope_id"] == "env-1" and "*Rachel*" in reply["payload"]["text"]
         async with aiohttp.ClientSession() as session:
@@ -243,8 +303,9 @@ async def test_without_a_signing_secret_socket_mode_works_and_http_requests_are_
 
 
 @pytest.mark.process
-async def test_socket_mode_without_a_signing_secret_warns_once_at_start_up(tmp_path: Path, fakes: Fakes,
-                                                                           unused_tcp_port: int):
+async def test_socket_mode_without_a_signing_secret_warns_once_at_start_up(
+    tmp_path: Path, fakes: Fakes, unused_tcp_port: int
+):
     slack, revring = fakes
     slack.app_token = APP_TOKEN
     env = make_env(slack, revring, SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET="", PORT=str(unused_tcp_port))
@@ -273,8 +334,9 @@ async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start_and_the_fir
     """An overlapping deploy: the new bot would take over the running one's leases. It stops in one line while the
     first runs; once the first has stopped, it starts."""
     slack, revring = fakes
-    first = BotProcess(make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(unused_tcp_port)),
-                       tmp_path)
+    first = BotProcess(
+        make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(unused_tcp_port)), tmp_path
+    )
     await first.start()
     try:
         code, lines = await start_with_database(tmp_path, fakes, "sqlite:///voices.sqlite3")
@@ -291,8 +353,9 @@ async def test_a_second_bot_on_the_same_sqlite_file_refuses_to_start_and_the_fir
             await slack.wait_until(lambda: any("voice-0001" in str(c.args) for c in slack.calls_to("chat.update")))
     finally:
         await first.stop(signal.SIGTERM)
-    second = BotProcess(make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(free_port())),
-                        tmp_path)
+    second = BotProcess(
+        make_env(slack, revring, DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(free_port())), tmp_path
+    )
     await second.start()  # the first one's lock went with it
     await second.stop(signal.SIGTERM)
     assert second.returncode == 0
@@ -318,8 +381,10 @@ async def test_a_file_that_is_not_a_database_stops_start_up_with_one_line(tmp_pa
     code, lines = await start_with_database(tmp_path, fakes, "sqlite:///voices.sqlite3")
     assert code == 2
     [line] = lines
-    assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: {tmp_path / 'voices.sqlite3'} is not a "
-                           "SQLite database. Fix: move that file away")
+    assert line.startswith(
+        f"Cannot start: DATABASE_URL cannot be used: {tmp_path / 'voices.sqlite3'} is not a "
+        "SQLite database. Fix: move that file away"
+    )
     assert (tmp_path / "voices.sqlite3").read_bytes() == b"not a database, just text " * 20
 
 
@@ -343,8 +408,10 @@ async def test_a_database_in_a_read_only_folder_stops_start_up_with_one_line(tmp
         locked.chmod(0o755)
     assert code == 2
     [line] = lines
-    assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: {locked}/voices.sqlite3 cannot be created: "
-                           f"writing in {locked} failed (Permission denied). Fix: make that folder writable")
+    assert line.startswith(
+        f"Cannot start: DATABASE_URL cannot be used: {locked}/voices.sqlite3 cannot be created: "
+        f"writing in {locked} failed (Permission denied). Fix: make that folder writable"
+    )
 
 
 @pytest.mark.process
@@ -364,7 +431,9 @@ async def test_an_unreachable_postgresql_stops_start_up_with_one_line_and_no_pas
     code, lines = await start_with_database(tmp_path, fakes, f"postgresql://bot:hunter2@127.0.0.1:{port}/voices")
     assert code == 2
     [line] = lines
-    assert line.startswith(f"Cannot start: DATABASE_URL cannot be used: The database at postgresql://bot:***@127.0.0.1:{port}/voices")
+    assert line.startswith(
+        f"Cannot start: DATABASE_URL cannot be used: The database at postgresql://bot:***@127.0.0.1:{port}/voices"
+    )
     assert "hunter2" not in line
 
 
@@ -436,9 +505,16 @@ async def test_the_running_line_comes_once_the_port_answers(tmp_path: Path, fake
     out = tmp_path / "stdout.txt"
     with out.open("wb") as stdout:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=stdout, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=stdout,
+            stderr=asyncio.subprocess.DEVNULL,
         )
     try:
+
         def says_it_runs() -> bool:
             assert process.returncode is None, "the bot stopped before saying it runs"
             return b"running in HTTP mode" in out.read_bytes()
@@ -509,8 +585,9 @@ def log_lines(stderr: str) -> list[dict]:
 @pytest.mark.process
 async def test_at_debug_only_our_own_lines_are_written(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
-    env = make_env(slack, revring, LOG_LEVEL="debug", DATABASE_URL="sqlite:///voices.sqlite3",
-                   PORT=str(unused_tcp_port))
+    env = make_env(
+        slack, revring, LOG_LEVEL="debug", DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(unused_tcp_port)
+    )
     _stdout, stderr = await run_until_healthy_then_stop(tmp_path, clean_env(**env), unused_tcp_port)
     lines = log_lines(stderr)
     assert {"level": "debug", "logger": "bot.app", "msg": "database opened"}.items() <= lines[0].items()
@@ -518,11 +595,11 @@ async def test_at_debug_only_our_own_lines_are_written(tmp_path: Path, fakes: Fa
 
 
 @pytest.mark.process
-async def test_debug_all_adds_the_libraries_lines_without_secrets(tmp_path: Path, fakes: Fakes,
-                                                                  unused_tcp_port: int):
+async def test_debug_all_adds_the_libraries_lines_without_secrets(tmp_path: Path, fakes: Fakes, unused_tcp_port: int):
     slack, revring = fakes
-    env = make_env(slack, revring, LOG_LEVEL="debug-all", DATABASE_URL="sqlite:///voices.sqlite3",
-                   PORT=str(unused_tcp_port))
+    env = make_env(
+        slack, revring, LOG_LEVEL="debug-all", DATABASE_URL="sqlite:///voices.sqlite3", PORT=str(unused_tcp_port)
+    )
     _stdout, stderr = await run_until_healthy_then_stop(tmp_path, clean_env(**env), unused_tcp_port)
     loggers = {line["logger"].split(".")[0] for line in log_lines(stderr)}
     assert {"bot", "aiosqlite", "slack_sdk"} <= loggers

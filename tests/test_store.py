@@ -25,8 +25,9 @@ async def test_a_waiting_command_expires_and_is_taken_once(open_store: OpenStore
 
 async def test_recent_audio_is_kept_whole_replaced_by_newer_and_taken_once(open_store: OpenStore):
     store = await open_store([1000.0])
-    file = SharedFile("F1", "a.m4a", "A clip", "audio/mp4", "m4a", 1234, "https://files.slack.com/x", "slack_audio",
-                      12000)
+    file = SharedFile(
+        "F1", "a.m4a", "A clip", "audio/mp4", "m4a", 1234, "https://files.slack.com/x", "slack_audio", 12000
+    )
     await store.save_recent_audio(RecentAudio("T", "C", "U", replace(file, id="F0"), "1.1", "1.1"))
     await store.save_recent_audio(RecentAudio("T", "C", "U", file, "1.2", "1.0"))
     assert await store.take_recent_audio("T", "C", "U") == RecentAudio("T", "C", "U", file, "1.2", "1.0")
@@ -170,8 +171,9 @@ async def test_old_finished_jobs_are_forgotten_but_unfinished_ones_kept(open_sto
 async def test_a_design_candidate_is_kept_for_its_hour_in_its_workspace_then_forgotten(open_store: OpenStore):
     now = [1000.0]
     store = await open_store(now)
-    kept = await store.add_candidate(team_id="T", user_id="U", file_id="F0UP0001", index=2, channel_id="C",
-                                     thread_ts="1.1", keep_seconds=3600)
+    kept = await store.add_candidate(
+        team_id="T", user_id="U", file_id="F0UP0001", index=2, channel_id="C", thread_ts="1.1", keep_seconds=3600
+    )
     assert (kept.created_at, kept.expires_at) == (1000.0, 4600.0)
     found = await store.get_candidate("T", kept.id)
     assert found == kept and not found.expired

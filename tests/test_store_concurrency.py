@@ -21,10 +21,12 @@ LEASE = 30.0
 
 async def test_the_same_file_is_admitted_once_however_many_instances_ask_at_once(open_store: OpenStore):
     stores = [await open_store(), await open_store()]
-    results = await asyncio.gather(*(
-        stores[n % 2].admit(request("F1", user=f"U{n}"), per_user_per_hour=10, runner=f"run-{n % 2}")
-        for n in range(20)
-    ))
+    results = await asyncio.gather(
+        *(
+            stores[n % 2].admit(request("F1", user=f"U{n}"), per_user_per_hour=10, runner=f"run-{n % 2}")
+            for n in range(20)
+        )
+    )
     assert Counter(result.outcome for result in results) == {Admission.ACCEPTED: 1, Admission.DUPLICATE: 19}
     [accepted] = [result.job for result in results if result.job]
     assert {result.existing.id for result in results if result.existing} == {accepted.id}
@@ -32,9 +34,9 @@ async def test_the_same_file_is_admitted_once_however_many_instances_ask_at_once
 
 async def test_the_hourly_limit_is_never_exceeded_by_requests_arriving_together(open_store: OpenStore):
     stores = [await open_store(), await open_store()]
-    results = await asyncio.gather(*(
-        stores[n % 2].admit(request(f"F{n}"), per_user_per_hour=3, runner=f"run-{n % 2}") for n in range(20)
-    ))
+    results = await asyncio.gather(
+        *(stores[n % 2].admit(request(f"F{n}"), per_user_per_hour=3, runner=f"run-{n % 2}") for n in range(20))
+    )
     assert Counter(result.outcome for result in results) == {Admission.ACCEPTED: 3, Admission.RATE_LIMITED: 17}
 
 
@@ -42,9 +44,9 @@ async def test_a_double_clicked_try_again_on_two_instances_reopens_once(open_sto
     stores = [await open_store(), await open_store()]
     job = (await stores[0].admit(request(), per_user_per_hour=10, runner="run-0")).job
     await stores[0].update_job(replace(job, stage=Stage.FAILED), fence=job.fence)
-    results = await asyncio.gather(*(
-        stores[n % 2].reopen_job(job.id, per_user_per_hour=10, runner=f"run-{n % 2}") for n in range(6)
-    ))
+    results = await asyncio.gather(
+        *(stores[n % 2].reopen_job(job.id, per_user_per_hour=10, runner=f"run-{n % 2}") for n in range(6))
+    )
     assert Counter(result.outcome for result in results) == {Admission.ACCEPTED: 1, Admission.DUPLICATE: 5}
     assert (await stores[1].get_job(job.id)).retries == 1
 
@@ -90,17 +92,26 @@ async def test_plain_driver_calls_and_sqlalchemy_transactions_at_once_never_inte
     """The busy path's plain driver calls (admissions, claims) and SQLAlchemy's own transactions (design candidates,
     keys, several statements each) on one store at the same moment: each is whole, none fails, nothing is lost."""
     store = await open_store()
-    results = await asyncio.gather(*(
-        call
-        for n in range(30)
-        for call in (
-            store.admit(request(f"F{n}", user=f"U{n}"), per_user_per_hour=10, runner="run-0"),
-            store.add_candidate(team_id="T1", user_id=f"U{n}", file_id=f"D{n}", index=n, channel_id="C1",
-                                thread_ts="1.1", keep_seconds=3600),
-            store.claim(f"event:{n}"),
-            store.save_revring_key(f"T{n}", f"cipher-{n}", f"U{n}"),
+    results = await asyncio.gather(
+        *(
+            call
+            for n in range(30)
+            for call in (
+                store.admit(request(f"F{n}", user=f"U{n}"), per_user_per_hour=10, runner="run-0"),
+                store.add_candidate(
+                    team_id="T1",
+                    user_id=f"U{n}",
+                    file_id=f"D{n}",
+                    index=n,
+                    channel_id="C1",
+                    thread_ts="1.1",
+                    keep_seconds=3600,
+                ),
+                store.claim(f"event:{n}"),
+                store.save_revring_key(f"T{n}", f"cipher-{n}", f"U{n}"),
+            )
         )
-    ))
+    )
     admitted, candidates, claimed = results[0::4], results[1::4], results[2::4]
     assert all(result.outcome is Admission.ACCEPTED for result in admitted)
     assert all(await asyncio.gather(*(store.get_candidate("T1", c.id) for c in candidates)))

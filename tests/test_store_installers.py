@@ -31,20 +31,28 @@ async def test_a_database_from_before_takes_each_first_installer_from_the_instal
 ):
     store = await open_store()
     rows = [  # (enterprise, team, org-wide, installer, when): reinstalls keep a row each
-        (None, "T1", False, "U1", datetime(2024, 1, 1)), (None, "T1", False, "U2", datetime(2024, 2, 1)),
-        ("E1", None, True, "U9", datetime(2024, 3, 1)), ("E1", None, True, "U8", datetime(2024, 4, 1)),
+        (None, "T1", False, "U1", datetime(2024, 1, 1)),
+        (None, "T1", False, "U2", datetime(2024, 2, 1)),
+        ("E1", None, True, "U9", datetime(2024, 3, 1)),
+        ("E1", None, True, "U8", datetime(2024, 4, 1)),
         ("E1", "T5", False, "U5", datetime(2024, 5, 1)),
     ]
     async with store.engine.begin() as conn:  # the database as version 5 of the schema left it
-        for undone in ("DROP TABLE installers",  # made by version 6, then what version 7 made
-                       "DROP TABLE design_starts", "ALTER TABLE design_candidates DROP COLUMN enterprise_id",
-                       "UPDATE schema_version SET version = 5"):
+        for undone in (
+            "DROP TABLE installers",  # made by version 6, then what version 7 made
+            "DROP TABLE design_starts",
+            "ALTER TABLE design_candidates DROP COLUMN enterprise_id",
+            "UPDATE schema_version SET version = 5",
+        ):
             await conn.execute(text(undone))
         for enterprise_id, team_id, org_wide, user_id, when in reversed(rows):
-            await conn.execute(text(
-                "INSERT INTO slack_installations (client_id, app_id, enterprise_id, team_id, user_id, "
-                "is_enterprise_install, installed_at) VALUES ('1.2', 'A1', :e, :t, :u, :w, :at)"),
-                {"e": enterprise_id, "t": team_id, "u": user_id, "w": org_wide, "at": when})
+            await conn.execute(
+                text(
+                    "INSERT INTO slack_installations (client_id, app_id, enterprise_id, team_id, user_id, "
+                    "is_enterprise_install, installed_at) VALUES ('1.2', 'A1', :e, :t, :u, :w, :at)"
+                ),
+                {"e": enterprise_id, "t": team_id, "u": user_id, "w": org_wide, "at": when},
+            )
     await store.close()
     upgraded = await open_store()
     assert [await upgraded.first_installer(owner) for owner in ("T1", "E1", "T5")] == ["U1", "U9", "U5"]
@@ -66,8 +74,9 @@ async def test_of_two_changing_one_key_at_once_each_is_told_whose_key_it_replace
     for owner in ("T1", "T2", "T3", "T4"):
         if owner in ("T3", "T4"):  # a key already there; else both connect the first one
             await first.save_revring_key(owner, "cipher-0", "U0")
-        previous = await asyncio.gather(first.save_revring_key(owner, "cipher-a", "UA"),
-                                        second.save_revring_key(owner, "cipher-b", "UB"))
+        previous = await asyncio.gather(
+            first.save_revring_key(owner, "cipher-a", "UA"), second.save_revring_key(owner, "cipher-b", "UB")
+        )
         last = (await first.revring_key(owner)).connected_by
         earlier = "UA" if last == "UB" else "UB"
         start = "U0" if owner in ("T3", "T4") else None

@@ -84,9 +84,7 @@ async def test_an_answer_not_yet_shown_is_taken_over_once_its_lease_runs_out(ope
     assert await store.job_counts() == {"waiting": 0, "running": 0}
 
 
-async def test_the_queued_message_is_recorded_as_the_job_is_handed_back_and_kept_by_later_writes(
-    open_store: OpenStore
-):
+async def test_the_queued_message_is_recorded_as_the_job_is_handed_back_and_kept_by_later_writes(open_store: OpenStore):
     store = await open_store([1000.0])
     job = (await store.admit(request(), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
     assert await store.release(job.id, 2, ("C1", "1.2")) is False  # not its fence: nothing is written

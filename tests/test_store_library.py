@@ -9,8 +9,7 @@ from bot.store import AgentChange, SQLStore, Stage
 from tests.store_backends import RUN, OpenStore, request
 
 
-async def _voice(store: SQLStore, file_id: str, user: str = "U1", voice_id: str | None = None,
-                 team: str = "T1") -> str:
+async def _voice(store: SQLStore, file_id: str, user: str = "U1", voice_id: str | None = None, team: str = "T1") -> str:
     admitted = await store.admit(replace(request(file_id, user), team_id=team), per_user_per_hour=100, runner=RUN)
     job = admitted.job
     if voice_id is not None:

@@ -25,9 +25,11 @@ def test_database_url_forms_and_how_they_are_shown():
         assert database.url.password == "s3cret"
         assert database.display() == "postgresql://voice:***@db.internal:5433/cloner"
     assert parse_database_url("postgres://voice:p%40ss@db/cloner").display() == "postgresql://voice:***@db/cloner"
-    for bad, says in (("mysql://voice:pw@db/x", "must start with sqlite:/// or postgresql://"),
-                      ("sqlite:///", "names no file"),
-                      ("postgresql://user:pw@/nodb", "needs a host and a database")):
+    for bad, says in (
+        ("mysql://voice:pw@db/x", "must start with sqlite:/// or postgresql://"),
+        ("sqlite:///", "names no file"),
+        ("postgresql://user:pw@/nodb", "needs a host and a database"),
+    ):
         with pytest.raises(ValueError, match=says) as error:
             parse_database_url(bad)
         assert "\n" not in str(error.value) and "pw" not in str(error.value)
@@ -60,8 +62,9 @@ async def test_postgres_out_of_reach_at_start_is_one_line_without_the_password(p
     proxy.cut()
     try:
         with pytest.raises(StoreUnavailable) as refused:
-            await SQLStore.open(f"postgresql://postgres:s3cret@127.0.0.1:{port}/postgres", 600,
-                                statement_timeout_seconds=2)
+            await SQLStore.open(
+                f"postgresql://postgres:s3cret@127.0.0.1:{port}/postgres", 600, statement_timeout_seconds=2
+            )
         message = str(refused.value)
         assert "s3cret" not in message and "\n" not in message
         assert f"postgresql://postgres:***@127.0.0.1:{port}/postgres" in message
@@ -79,8 +82,13 @@ async def test_postgres_going_away_is_unavailable_and_the_store_reconnects_by_it
     try:
         await store.ping()
         proxy.cut()  # the server restarts: every connection in the pool is gone
-        for attempt in (store.ping(), store.claim("event:Ev1"), store.get_job("x"),
-                        store.admit(request(), per_user_per_hour=10, runner=RUN), store.take_next(RUN, 30)):
+        for attempt in (
+            store.ping(),
+            store.claim("event:Ev1"),
+            store.get_job("x"),
+            store.admit(request(), per_user_per_hour=10, runner=RUN),
+            store.take_next(RUN, 30),
+        ):
             with pytest.raises(StoreUnavailable, match="cannot be used right now"):
                 await attempt
         proxy.restore()

@@ -28,18 +28,51 @@ _LAYOUT_OF_0_1_0 = [
     "data TEXT NOT NULL)",
     "CREATE INDEX jobs_by_file ON jobs (team_id, file_id, created_at)",
 ]
-_FILE = {"id": "F1", "name": "a.wav", "title": "a.wav", "mimetype": "audio/wav", "filetype": "wav", "size": 10,
-         "url_private_download": "https://files.slack.com/a.wav", "subtype": "", "duration_ms": None}
-_REQUEST = {"team_id": "T1", "channel_id": "C1", "user_id": "U1", "file": _FILE, "message_ts": "1.1",
-            "thread_ts": "1.1", "name": "Rachel", "language": "en"}
+_FILE = {
+    "id": "F1",
+    "name": "a.wav",
+    "title": "a.wav",
+    "mimetype": "audio/wav",
+    "filetype": "wav",
+    "size": 10,
+    "url_private_download": "https://files.slack.com/a.wav",
+    "subtype": "",
+    "duration_ms": None,
+}
+_REQUEST = {
+    "team_id": "T1",
+    "channel_id": "C1",
+    "user_id": "U1",
+    "file": _FILE,
+    "message_ts": "1.1",
+    "thread_ts": "1.1",
+    "name": "Rachel",
+    "language": "en",
+}
 
 
 def _legacy_job(job_id: str, stage: str, created_at: float, **more: object) -> dict[str, object]:
-    data = {"id": job_id, "request": {**_REQUEST, "file": {**_FILE, "id": f"F-{job_id}"}}, "stage": stage,
-            "created_at": created_at, "reply_channel": "C1", "reply_ts": "1.5", "voice_id": None,
-            "voice_status": None, "failure": None, **more}
-    return {"id": job_id, "team": "T1", "user": "U1", "file": f"F-{job_id}", "stage": stage, "created": created_at,
-            "data": json.dumps(data)}
+    data = {
+        "id": job_id,
+        "request": {**_REQUEST, "file": {**_FILE, "id": f"F-{job_id}"}},
+        "stage": stage,
+        "created_at": created_at,
+        "reply_channel": "C1",
+        "reply_ts": "1.5",
+        "voice_id": None,
+        "voice_status": None,
+        "failure": None,
+        **more,
+    }
+    return {
+        "id": job_id,
+        "team": "T1",
+        "user": "U1",
+        "file": f"F-{job_id}",
+        "stage": stage,
+        "created": created_at,
+        "data": json.dumps(data),
+    }
 
 
 async def _run(database_url: str, *statements: str, rows: list[dict[str, object]] = ()) -> list[tuple]:
@@ -51,9 +84,13 @@ async def _run(database_url: str, *statements: str, rows: list[dict[str, object]
             for statement in statements:
                 result = await conn.execute(text(statement))
             for row in rows:
-                await conn.execute(text(
-                    "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "
-                    "VALUES (:id, :team, :user, :file, :stage, :created, :created, :data)"), row)
+                await conn.execute(
+                    text(
+                        "INSERT INTO jobs (id, team_id, user_id, file_id, stage, created_at, updated_at, data) "
+                        "VALUES (:id, :team, :user, :file, :stage, :created, :created, :data)"
+                    ),
+                    row,
+                )
             return list(result.all()) if result is not None and result.returns_rows else []
     finally:
         await engine.dispose()
@@ -63,30 +100,38 @@ async def _layout(database_url: str) -> dict[str, set[str]]:
     engine = create_async_engine(parse_database_url(database_url).url)
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(lambda sync: {
-                table: {column["name"] for column in inspect(sync).get_columns(table)}
-                for table in inspect(sync).get_table_names()
-            })
+            return await conn.run_sync(
+                lambda sync: {
+                    table: {column["name"] for column in inspect(sync).get_columns(table)}
+                    for table in inspect(sync).get_table_names()
+                }
+            )
     finally:
         await engine.dispose()
 
 
 async def _make_0_1_0(database_url: str) -> None:
     await _run(
-        database_url, *_LAYOUT_OF_0_1_0,
-        "INSERT INTO pending VALUES ('T', 'C', 'U', '{\"team_id\": \"T\", \"channel_id\": \"C\", \"user_id\": \"U\", "
-        "\"name\": \"Rachel\", \"language\": \"en\"}', 4400)",
+        database_url,
+        *_LAYOUT_OF_0_1_0,
+        'INSERT INTO pending VALUES (\'T\', \'C\', \'U\', \'{"team_id": "T", "channel_id": "C", "user_id": "U", '
+        '"name": "Rachel", "language": "en"}\', 4400)',
         rows=[
             _legacy_job("running", "downloading", 900.0),
-            _legacy_job("retried", "failed", 800.0, retries=1, retried_at=[950.0],
-                        answer={"text": "failed", "blocks": [], "ok": False}),
+            _legacy_job(
+                "retried",
+                "failed",
+                800.0,
+                retries=1,
+                retried_at=[950.0],
+                answer={"text": "failed", "blocks": [], "ok": False},
+            ),
             _legacy_job("old", "done", 100.0, voice_id="voice-1", voice_status="ready"),  # before retries existed
         ],
     )
 
 
-async def test_a_database_from_0_1_0_is_upgraded_in_place_and_keeps_every_job(database_url: str,
-                                                                              open_store: OpenStore):
+async def test_a_database_from_0_1_0_is_upgraded_in_place_and_keeps_every_job(database_url: str, open_store: OpenStore):
     await _make_0_1_0(database_url)
     now = [4500.0]
     store = await open_store(now)

@@ -49,7 +49,10 @@ async def test_forgetting_an_org_takes_every_workspace_of_the_org(open_store: Op
     assert await store.forget_workspace(None, "E1") == 2
     assert await store.revring_key("E1") is None
     assert [await store.take_pending(team, "C1", "U1") is not None for team in ("T1", "T2", "T3")] == [
-        False, False, True]
+        False,
+        False,
+        True,
+    ]
     assert (await store.recent_jobs("T3", 10))[0].request.enterprise_id is None
 
 

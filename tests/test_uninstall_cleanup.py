@@ -70,14 +70,22 @@ class Apps:
         """Share a clip in the team's channel mentioning the bot; the answer with the voice, once it is there."""
         channel, file_id = f"C0{team[2:]}", f"F0{team[2:]}"
         file = hosted(self.slack, file_id, token=token)
-        event = slack_payloads.file_share_event([file], text="<@UBOT> Rachel", channel=channel,
-                                                ts=f"1700000500.{len(self.slack.calls):06d}")
-        await self.post(slack_payloads.event_callback(event, event_id=f"Ev0{file_id}", event_time=int(time.time()),
-                                                      team=team), grid=grid, org_wide=org_wide)
+        event = slack_payloads.file_share_event(
+            [file], text="<@UBOT> Rachel", channel=channel, ts=f"1700000500.{len(self.slack.calls):06d}"
+        )
+        await self.post(
+            slack_payloads.event_callback(event, event_id=f"Ev0{file_id}", event_time=int(time.time()), team=team),
+            grid=grid,
+            org_wide=org_wide,
+        )
 
         def answered() -> list[dict[str, Any]]:
-            return [call.args for call in self.slack.calls_to("chat.update") if call.args.get("channel") == channel
-                    and ids.USE_IN_AGENT_ACTION in json.dumps(call.args.get("blocks"))]
+            return [
+                call.args
+                for call in self.slack.calls_to("chat.update")
+                if call.args.get("channel") == channel
+                and ids.USE_IN_AGENT_ACTION in json.dumps(call.args.get("blocks"))
+            ]
 
         await self.slack.wait_until(lambda: bool(answered()))
         return answered()[0]
@@ -85,16 +93,23 @@ class Apps:
     async def design(self, team: str, *, grid: bool = False, org_wide: bool = False) -> None:
         """`/clone-voice design` in the team's channel; back once its candidates are kept."""
         shown = len([c for c in self.slack.calls_to("chat.update") if "Save as a voice…" in c.args["text"]])
-        command = slack_payloads.slash_command("design a warm voice", response_url=self.bot.response_url,
-                                               channel=f"C0{team[2:]}", team=team)
+        command = slack_payloads.slash_command(
+            "design a warm voice", response_url=self.bot.response_url, channel=f"C0{team[2:]}", team=team
+        )
         await self.post(command, grid=grid, org_wide=org_wide)
-        await self.slack.wait_until(lambda: len([c for c in self.slack.calls_to("chat.update")
-                                                 if "Save as a voice…" in c.args["text"]]) > shown)
+        await self.slack.wait_until(
+            lambda: len([c for c in self.slack.calls_to("chat.update") if "Save as a voice…" in c.args["text"]]) > shown
+        )
 
     async def use_in_agent(self, answer: dict[str, Any], team: str, agent_id: str) -> None:
         """The voice's maker puts it on an agent from its answer's *Use in an agent* button."""
-        [button] = [element for block in answer["blocks"] if block["type"] == "actions"
-                    for element in block["elements"] if element["action_id"] == ids.USE_IN_AGENT_ACTION]
+        [button] = [
+            element
+            for block in answer["blocks"]
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if element["action_id"] == ids.USE_IN_AGENT_ACTION
+        ]
         updated = len(self.slack.calls_to("views.update"))
         click = self.bot.click_payload(button, answer["channel"], message_ts=answer["ts"], user=USER)
         await self.post(slack_payloads.in_workspace(click, team), grid=False, org_wide=False)
@@ -116,8 +131,9 @@ async def apps(database_url: str) -> AsyncIterator[Apps]:
     slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, SERVER_KEY: "Solo"})
     await slack.start()
     await revring.start()
-    env = distribution_env(slack, revring, DATABASE_URL=database_url, REVRING_API_KEY=SERVER_KEY,
-                           REVRING_API_KEY_WORKSPACES="T0SOLO")
+    env = distribution_env(
+        slack, revring, DATABASE_URL=database_url, REVRING_API_KEY=SERVER_KEY, REVRING_API_KEY_WORKSPACES="T0SOLO"
+    )
     runner, url = await start_bot(Settings.from_env(env))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         yield Apps(slack, revring, BotClient(url, session, SIGNING_SECRET, f"{slack.url}/response"), runner)
@@ -155,10 +171,27 @@ async def test_a_workspace_uninstall_takes_its_agent_changes_design_candidates_a
 
 
 async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installed_on_its_own(apps: Apps):
-    org = apps.slack.add_workspace(Workspace(None, "Acme Org", "xoxb-org-bot-token-444", "code-org", "U0ORGADMIN",
-                                             enterprise=dict(slack_payloads.ENTERPRISE), org_wide=True))
-    solo = apps.slack.add_workspace(Workspace("T0SOLO", "Solo", "xoxb-solo-bot-token-555", "code-solo",
-                                              "U0SOLOOWNER", enterprise=dict(slack_payloads.ENTERPRISE)))
+    org = apps.slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
+    solo = apps.slack.add_workspace(
+        Workspace(
+            "T0SOLO",
+            "Solo",
+            "xoxb-solo-bot-token-555",
+            "code-solo",
+            "U0SOLOOWNER",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+        )
+    )
     await _installed(apps, org, solo)
     await Person(apps.slack, apps.bot, org, "U0ORGADMIN", team=ORG_TEAM).connect(ACME_KEY)
     await apps.clone(org.bot_token, ORG_TEAM, org_wide=True)
@@ -181,6 +214,7 @@ async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installe
 
 async def _forgotten(apps: Apps, installations: str) -> None:
     """Wait until the installation is gone: the bot forgets the rest first, in one transaction."""
+
     async def gone() -> bool:
         return await apps.rows(installations) == [(0,)]
 

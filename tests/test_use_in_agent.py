@@ -30,8 +30,10 @@ async def dialog_for(harness: Harness, made: Made, *, user: str = USER) -> dict:
 async def choose(harness: Harness, dialog: dict, agent_id: str, *, user: str = USER) -> str:
     """Submit the dialog with `agent_id` chosen; return the text the dialog ends on."""
     element = next(b for b in dialog["blocks"] if b.get("block_id") == ids.AGENT_BLOCK)["element"]
-    option = next((o for o in element.get("options", []) if o["value"] == agent_id),
-                  {"text": {"type": "plain_text", "text": agent_id}, "value": agent_id})
+    option = next(
+        (o for o in element.get("options", []) if o["value"] == agent_id),
+        {"text": {"type": "plain_text", "text": agent_id}, "value": agent_id},
+    )
     values = {ids.AGENT_BLOCK: {element["action_id"]: {"type": element["type"], "selected_option": option}}}
     updated = len(harness.slack.calls_to("views.update"))
     answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=dialog, user=user))
@@ -106,14 +108,30 @@ async def test_a_workspace_admin_may(harness: Harness):
 
 async def test_a_voice_that_is_not_ready_is_refused_with_its_status(harness: Harness):
     harness.revring.add_agent("Support line", "revring-adam")
-    harness.revring.answers = [web.json_response(
-        {"data": {"id": "voice-slow", "displayName": "Rachel", "language": "en", "source": "cloned",
-                  "status": "processing"}}, status=201)]
+    harness.revring.answers = [
+        web.json_response(
+            {
+                "data": {
+                    "id": "voice-slow",
+                    "displayName": "Rachel",
+                    "language": "en",
+                    "source": "cloned",
+                    "status": "processing",
+                }
+            },
+            status=201,
+        )
+    ]
     file = harness.slack.host_file(HostedFile("F1", "a.wav", "audio/wav", WAV))
     await harness.bot.share_file(file, text="<@UBOT> Rachel")
     [answer] = await harness.slack.wait_for("chat.update")
-    button = next(e for b in answer.args["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == ids.USE_IN_AGENT_ACTION)
+    button = next(
+        e
+        for b in answer.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.USE_IN_AGENT_ACTION
+    )
     await harness.bot.click(button, answer.args["channel"], message_ts=answer.args["ts"])
     refusal = await harness.slack.wait_for_response()
     assert "RevRing says its status is *processing*, not ready" in refusal["text"]
@@ -131,13 +149,16 @@ async def test_405_says_the_account_cannot_update_agents_and_shows_the_voice_id(
     assert harness.revring.agent(agent.id).voice_id == "revring-adam"
 
 
-@pytest.mark.parametrize(("mode", "words"), [
-    ("invalid_body", "RevRing refused to give agent *Support line* the voice: voiceId: Unknown voice"),
-    ("billing_inactive", "billing is inactive"),
-    ("not_found", "That agent no longer exists in RevRing"),
-    ("rate_limited", "RevRing is busy right now"),
-    ("server_error", "it may or may not have happened"),
-])
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("invalid_body", "RevRing refused to give agent *Support line* the voice: voiceId: Unknown voice"),
+        ("billing_inactive", "billing is inactive"),
+        ("not_found", "That agent no longer exists in RevRing"),
+        ("rate_limited", "RevRing is busy right now"),
+        ("server_error", "it may or may not have happened"),
+    ],
+)
 async def test_revrings_failures_on_the_update_are_told_in_the_dialog(harness: Harness, mode: str, words: str):
     agent = harness.revring.add_agent("Support line", "revring-adam")
     made = await clone(harness, "Rachel", file_id="F1")
@@ -172,8 +193,9 @@ async def test_past_100_agents_the_dialog_searches(harness: Harness):
     element = next(b for b in dialog["blocks"] if b.get("block_id") == ids.AGENT_BLOCK)["element"]
     assert element["type"] == "external_select" and "options" not in element
     found = await harness.bot.interaction(slack_payloads.block_suggestion("supp", dialog))
-    assert found.body == {"options": [{"text": {"type": "plain_text", "text": "Support line (now: revring-adam)"},
-                                       "value": support.id}]}
+    assert found.body == {
+        "options": [{"text": {"type": "plain_text", "text": "Support line (now: revring-adam)"}, "value": support.id}]
+    }
     everything = await harness.bot.interaction(slack_payloads.block_suggestion("", dialog))
     assert len(everything.body["options"]) == 100
     await choose(harness, dialog, support.id)

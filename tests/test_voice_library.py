@@ -30,7 +30,9 @@ async def test_opening_home_shows_the_voices_made_so_far_newest_first(harness: H
     # The link to the thread is Slack's own permalink of the answer message (chat.getPermalink, no scope needed).
     permalink_calls = harness.slack.calls_to("chat.getPermalink")
     assert {(c.args["channel"], c.args["message_ts"]) for c in permalink_calls} == {
-        (rachel.channel, rachel.ts), (adam.channel, adam.ts)}
+        (rachel.channel, rachel.ts),
+        (adam.channel, adam.ts),
+    }
     assert f"<https://acme.slack.com/archives/{rachel.channel}/p{rachel.ts.replace('.', '')}|thread>" in shown
     assert [b["text"]["text"] for b in home_buttons(home, ids.OPEN_DIALOG_ACTION)] == ["Clone a voice"]
     assert [b["text"]["text"] for b in home_buttons(home, ids.DESIGN_DIALOG_ACTION)] == ["Design a voice"]

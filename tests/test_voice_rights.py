@@ -79,20 +79,23 @@ async def click_in_grid(harness: Harness, made: Made, action: str, user: str, te
     (the app installed on that workspace); what they are told, or None when the bot acted instead (the voice's
     message edited, or a dialog opened)."""
     payload = slack_payloads.in_enterprise_grid(
-        harness.bot.click_payload(made.buttons[action], made.channel, message_ts=made.ts, user=user))
+        harness.bot.click_payload(made.buttons[action], made.channel, message_ts=made.ts, user=user)
+    )
     payload["user"]["team_id"] = team
     responses = len(harness.slack.responses)
     acted = len(harness.slack.calls_to("chat.update")) + len(harness.slack.calls_to("views.open"))
     await harness.bot.interaction(payload)
-    await harness.slack.wait_until(lambda: len(harness.slack.responses) > responses or len(
-        harness.slack.calls_to("chat.update")) + len(harness.slack.calls_to("views.open")) > acted)
+    await harness.slack.wait_until(
+        lambda: (
+            len(harness.slack.responses) > responses
+            or len(harness.slack.calls_to("chat.update")) + len(harness.slack.calls_to("views.open")) > acted
+        )
+    )
     return str(harness.slack.responses[-1]["text"]) if len(harness.slack.responses) > responses else None
 
 
 @pytest.mark.parametrize("harness", [{"ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
-async def test_in_an_org_an_admin_counts_for_their_own_workspace_or_the_whole_org_never_for_a_sibling(
-    harness: Harness
-):
+async def test_in_an_org_an_admin_counts_for_their_own_workspace_or_the_whole_org_never_for_a_sibling(harness: Harness):
     slack = harness.slack
     slack.enterprise = dict(slack_payloads.ENTERPRISE)  # our workspace, T0TEAM, is in the org E0ACME
     made = await clone(harness, "Rachel", file_id="F1")
@@ -132,7 +135,10 @@ async def test_in_an_org_a_sibling_workspaces_admin_cannot_use_the_voice_in_an_a
     assert harness.slack.calls_to("views.open") == [] and harness.revring.agent_reads == 0
     # An admin of the voice's own workspace may: the dialog opens.
     harness.slack.workspace_admins.add("U0ADMIN")
-    payload = slack_payloads.in_enterprise_grid(harness.bot.click_payload(
-        made.buttons[ids.USE_IN_AGENT_ACTION], made.channel, message_ts=made.ts, user="U0ADMIN"))
+    payload = slack_payloads.in_enterprise_grid(
+        harness.bot.click_payload(
+            made.buttons[ids.USE_IN_AGENT_ACTION], made.channel, message_ts=made.ts, user="U0ADMIN"
+        )
+    )
     await harness.bot.interaction(payload)
     await harness.slack.wait_for("views.open")

@@ -62,8 +62,11 @@ class AccessPolicy:
                 return access_text.external_user_refused()
         if (settings.allowed_user_ids or settings.allowed_usergroup_id) and not await self._is_allowed(client, actor):
             return access_text.person_not_allowed(contact)
-        if (settings.allowed_channel_ids and not actor.outside_conversations
-                and actor.channel_id not in settings.allowed_channel_ids):
+        if (
+            settings.allowed_channel_ids
+            and not actor.outside_conversations
+            and actor.channel_id not in settings.allowed_channel_ids
+        ):
             return access_text.channel_not_allowed(contact)
         return None
 
@@ -79,11 +82,14 @@ class AccessPolicy:
         except SLACK_FAILURES as error:
             if error_code(error) in _NO_SUCH_USER:
                 return False
-            log.warning("users.info failed; the request is refused until Slack answers",
-                        extra={"user": actor.user_id, "slack_error": error_code(error)})
+            log.warning(
+                "users.info failed; the request is refused until Slack answers",
+                extra={"user": actor.user_id, "slack_error": error_code(error)},
+            )
             return None
-        member = one_of_its_own(response.get("user") or {}, actor.installation_team_id,
-                                actor.installation_enterprise_id)
+        member = one_of_its_own(
+            response.get("user") or {}, actor.installation_team_id, actor.installation_enterprise_id
+        )
         self._members[key] = (time.monotonic(), member)
         return member
 
@@ -95,16 +101,17 @@ class AccessPolicy:
             return False
         return actor.user_id in await self._group_members(client, actor.installation, group)
 
-    async def _group_members(self, client: AsyncWebClient, installation: Installation,
-                             group: str) -> frozenset[str]:
+    async def _group_members(self, client: AsyncWebClient, installation: Installation, group: str) -> frozenset[str]:
         cached = self._groups.get(installation)
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
         try:
             response = await client.usergroups_users_list(usergroup=group)
         except SLACK_FAILURES as error:
-            log.warning("usergroups.users.list failed; nobody is let in through the group",
-                        extra={"slack_error": error_code(error)})
+            log.warning(
+                "usergroups.users.list failed; nobody is let in through the group",
+                extra={"slack_error": error_code(error)},
+            )
             return frozenset()
         members = frozenset(str(user) for user in response.get("users") or [])
         self._groups[installation] = (time.monotonic(), members)

@@ -32,8 +32,7 @@ log = logging.getLogger(__name__)
 _ADMIN_FLAGS = ("is_admin", "is_owner", "is_primary_owner")
 
 
-async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None,
-                  org_wide: bool = False) -> bool | None:
+async def may_act(client: AsyncWebClient, where: Where, *, owner_id: str | None, org_wide: bool = False) -> bool | None:
     """May `where.user_id` act on a thing of `where`'s workspace (`org_wide`: of its whole org)? True for `owner_id`
     (None: the thing is nobody's own, only admins may), and for an admin or owner of what the thing belongs to;
     None when Slack could not say (refuse then)."""

@@ -37,8 +37,11 @@ async def run_checks(settings: Settings, out: TextIO) -> bool:
             text = text.translate(_PLAIN).encode(encoding, "replace").decode(encoding)
         print(text, file=out, flush=True)
 
-    mode = "distribution to many workspaces" if settings.distribution else (
-        "Socket Mode" if settings.socket_mode else "HTTP mode")
+    mode = (
+        "distribution to many workspaces"
+        if settings.distribution
+        else ("Socket Mode" if settings.socket_mode else "HTTP mode")
+    )
     say(f"Checking Voice Cloner's settings ({mode}):")
     results: list[Result] = []
 
@@ -78,8 +81,9 @@ async def _check_distribution(settings: Settings, report: Callable[[Result], Non
             report(await check_revring(settings, session, fallback))
         report(workspaces.server_key_serves(settings))
     else:
-        report(Result(fallback, None,
-                      "not set: a workspace clones only once its admin connects RevRing in the Home tab."))
+        report(
+            Result(fallback, None, "not set: a workspace clones only once its admin connects RevRing in the Home tab.")
+        )
     if settings.database.sqlite_path is not None:
         database = await check_database(settings)
         if not database.ok:

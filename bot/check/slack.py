@@ -52,7 +52,9 @@ def compare_scopes(name: str, header: str | None) -> Result:
     """Slack's `x-oauth-scopes` header (`chat:write,commands,...`) against the scopes the bot needs."""
     if header is None:
         return Result(
-            name, False, "Slack did not say which scopes the token has (no x-oauth-scopes header).",
+            name,
+            False,
+            "Slack did not say which scopes the token has (no x-oauth-scopes header).",
             f"make sure SLACK_API_URL points at Slack's Web API (default {DEFAULT_SLACK_API_URL}); "
             f"compare OAuth & Permissions at {APPS} with {SCOPES_SOURCE} by hand.",
         )
@@ -73,7 +75,8 @@ def check_signing_secret(settings: Settings) -> Result:
     name = "Signing secret"
     if settings.slack_signing_secret is None:
         return Result(
-            name, None,
+            name,
+            None,
             "not set. Socket Mode does not need it, but HTTP mode will (and /slack/events is not served without it): "
             f"it is under Basic Information → App Credentials at {APPS}.",
         )
@@ -84,7 +87,8 @@ def check_signing_secret(settings: Settings) -> Result:
     if length != 32:
         detail += "; Slack's are usually 32 long, check you copied all of it"
     return Result(
-        name, True,
+        name,
+        True,
         f"{detail}. Only Slack can confirm it, by signing a request: if the bot answers Slack with 401, "
         f"copy it again from Basic Information → App Credentials at {APPS}.",
     )
@@ -95,7 +99,8 @@ async def check_app_token(settings: Settings, session: aiohttp.ClientSession) ->
     name = "Socket Mode token"
     if not settings.slack_app_token:
         return Result(
-            name, None,
+            name,
+            None,
             f"not set, so the bot runs in HTTP mode: the app's Request URLs must reach "
             f"https://YOUR-HOST/slack/events, served here on port {settings.port}.",
         )

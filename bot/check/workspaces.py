@@ -21,10 +21,14 @@ from bot.workspaces.key_vault import KeyVault
 def app_credentials(settings: Settings) -> Result:
     """Only their shape can be checked here: Slack proves them when a workspace installs."""
     client_id, secret = settings.slack_client_id or "", settings.slack_client_secret or ""
-    return Result("Slack app credentials", True, (
-        f"client id {client_id} and a client secret of {len(secret)} hex digits are well-formed; Slack confirms them "
-        "when a workspace installs the app (a wrong pair makes /slack/oauth_redirect say it was not installed)"
-    ))
+    return Result(
+        "Slack app credentials",
+        True,
+        (
+            f"client id {client_id} and a client secret of {len(secret)} hex digits are well-formed; Slack confirms "
+            "them when a workspace installs the app (a wrong pair makes /slack/oauth_redirect say it was not installed)"
+        ),
+    )
 
 
 def encryption_key(settings: Settings) -> Result:
@@ -39,13 +43,21 @@ def server_key_serves(settings: Settings) -> Result:
     name = "Workspaces the server's RevRing key serves"
     listed = settings.server_key_workspaces
     if listed is None:
-        return Result(name, True, "every workspace that installs the app and connects no key of its own "
-                                  "(REVRING_API_KEY_WORKSPACES=*)")
+        return Result(
+            name,
+            True,
+            "every workspace that installs the app and connects no key of its own (REVRING_API_KEY_WORKSPACES=*)",
+        )
     if not listed:
-        return Result(name, None, "none: REVRING_API_KEY_WORKSPACES is not set, so each workspace connects its own "
-                                  "key in the Home tab (list team or enterprise ids there, or *, to lend this key)")
-    return Result(name, True, f"{', '.join(sorted(listed))}, when they connect no key of their own "
-                              "(REVRING_API_KEY_WORKSPACES)")
+        return Result(
+            name,
+            None,
+            "none: REVRING_API_KEY_WORKSPACES is not set, so each workspace connects its own "
+            "key in the Home tab (list team or enterprise ids there, or *, to lend this key)",
+        )
+    return Result(
+        name, True, f"{', '.join(sorted(listed))}, when they connect no key of their own (REVRING_API_KEY_WORKSPACES)"
+    )
 
 
 async def workspaces(settings: Settings) -> Result:
@@ -63,27 +75,42 @@ async def _workspaces(settings: Settings) -> tuple[bool | None, str, str]:
     try:
         async with engine.connect() as conn:
             if not await conn.run_sync(lambda sync: inspect(sync).has_table("revring_keys")):
-                return None, ("the database is reachable and has no workspaces yet: the bot sets it up when it "
-                              "first starts"), ""
-            installed = select(slack_bots.c.enterprise_id, slack_bots.c.team_id).where(
-                slack_bots.c.bot_token.is_not(None)).distinct().subquery()
+                return (
+                    None,
+                    ("the database is reachable and has no workspaces yet: the bot sets it up when it first starts"),
+                    "",
+                )
+            installed = (
+                select(slack_bots.c.enterprise_id, slack_bots.c.team_id)
+                .where(slack_bots.c.bot_token.is_not(None))
+                .distinct()
+                .subquery()
+            )
             count = (await conn.execute(select(func.count()).select_from(installed))).scalar_one()
             stored = (await conn.execute(select(revring_keys.c.ciphertext))).scalars().all()
     except Exception as error:
         if not is_database_down(error):
             raise
-        return False, f"the database at {database.display()} cannot be reached ({type(error).__name__}).", (
-            "check DATABASE_URL and that the database is running."
+        return (
+            False,
+            f"the database at {database.display()} cannot be reached ({type(error).__name__}).",
+            ("check DATABASE_URL and that the database is running."),
         )
     finally:
         await engine.dispose()
     vault = KeyVault(settings.encryption_key or "")
     unreadable = sum(1 for ciphertext in stored if vault.decrypt(ciphertext) is None)
-    detail = (f"{count} workspace{'s' if count != 1 else ''} installed, {len(stored)} with RevRing connected "
-              f"(reachable at {database.display()})")
+    detail = (
+        f"{count} workspace{'s' if count != 1 else ''} installed, {len(stored)} with RevRing connected "
+        f"(reachable at {database.display()})"
+    )
     if unreadable:
-        return False, f"{detail}; ENCRYPTION_KEY cannot decrypt {unreadable} of the stored RevRing keys.", (
-            "put back the key they were encrypted with (after the new one, comma-separated), or have those "
-            "workspaces' admins connect RevRing again in the Home tab."
+        return (
+            False,
+            f"{detail}; ENCRYPTION_KEY cannot decrypt {unreadable} of the stored RevRing keys.",
+            (
+                "put back the key they were encrypted with (after the new one, comma-separated), or have those "
+                "workspaces' admins connect RevRing again in the Home tab."
+            ),
         )
     return True, detail, ""

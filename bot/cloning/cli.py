@@ -45,17 +45,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", type=_recording, help="the recording: one speaker, about 10–30 s")
     parser.add_argument("--name", required=True, type=_voice_name, help="the voice's name in RevRing")
     parser.add_argument(
-        "--language", metavar="CODE", type=_language,
+        "--language",
+        metavar="CODE",
+        type=_language,
         help="the voice's language, such as en, es or pt-BR "
         f"(default: REVRING_DEFAULT_LANGUAGE, else {DEFAULT_LANGUAGE})",
     )
     parser.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help='print one JSON object: {"voiceId", "name", "language", "status", "note", "recording"}, '
         'or {"error", "retryable", "recording"} (still exit status 1)',
     )
-    parser.add_argument("--anyway", action="store_true",
-                        help="clone a recording the quality check finds poor (QUALITY_CHECK=ask) as it is")
+    parser.add_argument(
+        "--anyway",
+        action="store_true",
+        help="clone a recording the quality check finds poor (QUALITY_CHECK=ask) as it is",
+    )
 
 
 def add_inspect_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,8 +99,9 @@ def main(args: argparse.Namespace) -> int:
         if not args.json:
             _say("\n".join(_report_lines(report)), sys.stderr)
 
-    outcome = asyncio.run(clone(settings, args.path, name=args.name, language=language, anyway=args.anyway,
-                                on_report=show))
+    outcome = asyncio.run(
+        clone(settings, args.path, name=args.name, language=language, anyway=args.anyway, on_report=show)
+    )
     if isinstance(outcome, Held | Explained):
         text = cli_text.cli_held() if isinstance(outcome, Held) else mrkdwn.plain(outcome.text)
         report = outcome.report if isinstance(outcome, Held) else None
@@ -115,8 +122,15 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-async def clone(settings: CloneSettings, path: Path, *, name: str, language: str, anyway: bool = False,
-                on_report: Callable[[Report], None] | None = None) -> Cloned | Held | Explained:
+async def clone(
+    settings: CloneSettings,
+    path: Path,
+    *,
+    name: str,
+    language: str,
+    anyway: bool = False,
+    on_report: Callable[[Report], None] | None = None,
+) -> Cloned | Held | Explained:
     """Check the file at `path` and create the voice from it: what was made, or why not, in a Slack clone's words.
     `on_report` is told the recording report before anything is sent."""
     sending = False

@@ -10,8 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -20,6 +19,7 @@ from bot.cloning.failures import Explained
 from bot.cloning.outbox import OnAnswered, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.cloning.presenter import SlackPresenter
+from bot.cloning.retries import Retried, Retry
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
 from bot.messages import clone as clone_text
@@ -35,23 +35,6 @@ from bot.workspaces.slack_clients import SlackClients
 
 log = logging.getLogger(__name__)
 
-class Retry(Enum):
-    STARTED = "started"
-    ALREADY_RUNNING = "already_running"  # a double click, or a retry that already started
-    ALREADY_CLONED = "already_cloned"  # the same file has made a voice since: that is the answer
-    FILE_BUSY = "file_busy"  # another request for the same file is running
-    RATE_LIMITED = "rate_limited"  # a Try again counts toward the hourly limit like any clone
-    NOT_YOURS = "not_yours"
-    NOT_HELD = "not_held"  # *Clone anyway* on a job the quality check did not hold back
-    UNKNOWN = "unknown"  # the bot no longer has the request
-
-
-@dataclass(frozen=True)
-class Retried:
-    outcome: Retry
-    voice: Job | None = None  # ALREADY_CLONED: the job that made the voice
-    retry_after_seconds: float = 0.0  # RATE_LIMITED
-
 
 class Cloner:
     """Takes requests in as jobs in the shared store, runs them (at most `max_concurrent_clones` here at once), and
@@ -61,8 +44,15 @@ class Cloner:
     `on_answered` runs beside, after each answer is shown; its failures are logged and never touch the job."""
 
     def __init__(
-        self, settings: Settings, store: JobQueue, pipeline: Pipeline, metrics: Metrics, *,
-        accounts: RevRingAccounts, slack_clients: SlackClients, shared_database: bool = False,
+        self,
+        settings: Settings,
+        store: JobQueue,
+        pipeline: Pipeline,
+        metrics: Metrics,
+        *,
+        accounts: RevRingAccounts,
+        slack_clients: SlackClients,
+        shared_database: bool = False,
         on_answered: OnAnswered | None = None,
     ) -> None:
         self._settings = settings
@@ -77,11 +67,21 @@ class Cloner:
         self._runner = uuid.uuid4().hex
         self._tasks = Tasks()
         self._slack = SlackPresenter(self._tasks.spawn, metrics)
-        self._outbox = Outbox(store, self._slack, self._tasks, runner=self._runner,
-                              lease_seconds=self._lease_seconds, on_answered=on_answered)
+        self._outbox = Outbox(
+            store,
+            self._slack,
+            self._tasks,
+            runner=self._runner,
+            lease_seconds=self._lease_seconds,
+            on_answered=on_answered,
+        )
         self._scheduler = Scheduler(
-            store, self._runner, capacity=settings.max_concurrent_clones, lease_seconds=self._lease_seconds,
-            tasks=self._tasks, run=self._work,
+            store,
+            self._runner,
+            capacity=settings.max_concurrent_clones,
+            lease_seconds=self._lease_seconds,
+            tasks=self._tasks,
+            run=self._work,
         )
 
     # --- the instance ----------------------------------------------------------------------------------
@@ -95,8 +95,9 @@ class Cloner:
             try:
                 ended = await self._store.expire_leases_of_others(self._runner)
             except StoreUnavailable as error:
-                log.warning("cannot take over earlier jobs yet: the database is unreachable",
-                            extra={"cause": str(error)})
+                log.warning(
+                    "cannot take over earlier jobs yet: the database is unreachable", extra={"cause": str(error)}
+                )
             else:
                 if ended:
                     log.info("taking over the jobs an earlier run left", extra={"count": ended})
@@ -119,7 +120,9 @@ class Cloner:
     async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
         """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
         admitted = await self._store.admit(
-            request, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner,
+            request,
+            per_user_per_hour=self._settings.clones_per_hour,
+            runner=self._runner,
             lease_seconds=self._lease_seconds,
         )
         if admitted.job is not None:
@@ -129,9 +132,10 @@ class Cloner:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
 
-    async def retry(self, client: AsyncWebClient, job_id: str, user_id: str, team_id: str | None = None, *,
-                    anyway: bool = False) -> Retried:
-        """"Try again": run a failed job again from its record, for the person who asked for it, once, under the
+    async def retry(
+        self, client: AsyncWebClient, job_id: str, user_id: str, team_id: str | None = None, *, anyway: bool = False
+    ) -> Retried:
+        """ "Try again": run a failed job again from its record, for the person who asked for it, once, under the
         rules of a new request (the same file, the hourly limit). A job of another workspace is not there.
         `anyway` (*Clone anyway*): a take the quality check held back, sent this time as it is."""
         job = await self._store.get_job(job_id)
@@ -142,7 +146,9 @@ class Cloner:
         if anyway and job.stage in RETRYABLE and job.failure != quality.HELD_BACK:
             return Retried(Retry.NOT_HELD)
         admitted = await self._store.reopen_job(
-            job_id, per_user_per_hour=self._settings.clones_per_hour, runner=self._runner,
+            job_id,
+            per_user_per_hour=self._settings.clones_per_hour,
+            runner=self._runner,
             lease_seconds=self._lease_seconds,
             request=replace(job.request, recording_accepted=True) if anyway else None,
         )
@@ -164,8 +170,7 @@ class Cloner:
         """A job this runner has just taken in: run it in a free slot here, or else tell the person how many are
         ahead and hand it to whichever instance has room first (this one included)."""
         if self._tasks.closing:
-            log.info("job recorded during shutdown; another instance or the next start runs it",
-                     extra={"job": job.id})
+            log.info("job recorded during shutdown; another instance or the next start runs it", extra={"job": job.id})
             self._tasks.spawn(self._hand_over(job))
         elif not self._scheduler.start(job):
             self._tasks.spawn(self._queue(client, job))
@@ -222,8 +227,9 @@ class Cloner:
     async def run(self, client: AsyncWebClient, job: Job) -> None:
         request = job.request
         started = time.monotonic()
-        logs.bind(job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id,
-                  file=request.file.id)
+        logs.bind(
+            job=job.id, team=request.team_id, channel=request.channel_id, user=request.user_id, file=request.file.id
+        )
         log.info("clone started", extra={"stage": str(job.stage)})
         revring = await self._accounts.client_for(request.team_id, request.enterprise_id)
         if revring is None:
@@ -251,8 +257,11 @@ class Cloner:
                 await self._slack.progress(client, job, heard_text)  # what Slack heard, once it is known
             async with self._pipeline.clip(client, file) as clip:
                 # A designed voice's preview is what RevRing itself made: there is no recording to judge.
-                report = None if request.designed else await quality.report_for(
-                    clip.audio, self._settings.audio_limits, check)
+                report = (
+                    None
+                    if request.designed
+                    else await quality.report_for(clip.audio, self._settings.audio_limits, check)
+                )
                 if quality.holds_back(report, check, accepted=request.recording_accepted):
                     voice = None
                 else:
@@ -293,9 +302,16 @@ class Cloner:
         # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
         note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
         job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
-        blocks = clone_text.voice_ready_blocks(request.name, voice.id, language, voice.status, note=note,
-                                               job_id=job.id, agent_updates=self._settings.agent_updates,
-                                               heard=heard is not None and language == heard)
+        blocks = clone_text.voice_ready_blocks(
+            request.name,
+            voice.id,
+            language,
+            voice.status,
+            note=note,
+            job_id=job.id,
+            agent_updates=self._settings.agent_updates,
+            heard=heard is not None and language == heard,
+        )
         if report is not None:
             blocks[3:3] = recording_text.report_blocks(report)  # under the language and status
         answer = Answer(clone_text.voice_ready_text(request.name, voice.id, language, voice.status), blocks, ok=True)
@@ -309,8 +325,11 @@ class Cloner:
         with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
         request = job.request
         language = request.language if request.language_given else None
-        answer = Answer(recording_text.held_text(request.name, report),
-                        recording_text.held_blocks(request.name, report, job_id=job.id, language=language), ok=False)
+        answer = Answer(
+            recording_text.held_text(request.name, report),
+            recording_text.held_blocks(request.name, report, job_id=job.id, language=language),
+            ok=False,
+        )
         await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
@@ -318,4 +337,3 @@ class Cloner:
         blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
         job = replace(job, stage=stage, failure=failure.cause[:200])
         await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))
-

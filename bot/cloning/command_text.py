@@ -54,7 +54,7 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
     if any(word.lower() in _HELP_WORDS for word in words[:1]):
         return ParsedCommand(Intent.HELP)
     if words and words[0].lower() == "design":
-        return ParsedCommand(Intent.DESIGN, description=typed[len(words[0]):].strip())
+        return ParsedCommand(Intent.DESIGN, description=typed[len(words[0]) :].strip())
     if len(words) == 1 and words[0].lower() in ("list", "--list", "voices"):
         return ParsedCommand(Intent.LIST)
     language, given = default_language, False

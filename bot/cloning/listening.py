@@ -38,8 +38,11 @@ _OVERSAMPLE = 4
 _TAPS = 48
 # FFmpeg sample format (planar or not) -> numpy type, the value of silence and of full scale.
 _SAMPLE_TYPES: dict[str, tuple[type, float, float]] = {
-    "u8": (np.uint8, 128.0, 128.0), "s16": (np.int16, 0.0, 32768.0), "s32": (np.int32, 0.0, 2.0**31),
-    "flt": (np.float32, 0.0, 1.0), "dbl": (np.float64, 0.0, 1.0),
+    "u8": (np.uint8, 128.0, 128.0),
+    "s16": (np.int16, 0.0, 32768.0),
+    "s32": (np.int32, 0.0, 2.0**31),
+    "flt": (np.float32, 0.0, 1.0),
+    "dbl": (np.float64, 0.0, 1.0),
 }
 # A block whose sample peak lies this far below the highest true peak so far cannot hold the true peak (4×
 # oversampling finds at most about 3 dB between samples), so it is not oversampled: most blocks of speech are not.
@@ -80,8 +83,9 @@ def _reader(frame: av.AudioFrame) -> Reader:
     kind = _SAMPLE_TYPES.get(frame.format.name.removesuffix("p"))
     if kind is None:
         planar = av.AudioResampler(format="fltp")
-        return lambda frame: np.concatenate([_reader(out)(out) for out in planar.resample(frame)] or
-                                            [np.zeros((1, 0), dtype=np.float32)], axis=1)
+        return lambda frame: np.concatenate(
+            [_reader(out)(out) for out in planar.resample(frame)] or [np.zeros((1, 0), dtype=np.float32)], axis=1
+        )
     dtype, zero, full_scale = kind
     channels = len(frame.layout.channels)
 
@@ -89,7 +93,8 @@ def _reader(frame: av.AudioFrame) -> Reader:
         if frame.format.is_planar:
             planes = frame.planes[:channels]
             raw: np.ndarray = np.stack(
-                [np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in planes])
+                [np.frombuffer(memoryview(plane), dtype=dtype, count=frame.samples) for plane in planes]
+            )
         else:
             raw = np.frombuffer(memoryview(frame.planes[0]), dtype=dtype, count=frame.samples * channels)
             raw = raw.reshape(-1, channels).T
@@ -108,12 +113,16 @@ class _LowRate:
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate, self.pts = sample_rate, 0
         graph = self.graph = av.filter.Graph()
-        self.source = graph.add_abuffer(format="fltp", sample_rate=sample_rate, layout="mono",
-                                        time_base=Fraction(1, sample_rate))
+        self.source = graph.add_abuffer(
+            format="fltp", sample_rate=sample_rate, layout="mono", time_base=Fraction(1, sample_rate)
+        )
         split = graph.add("asplit", "2")
         pcm = [graph.add("aformat", "sample_fmts=s16"), graph.add("abuffersink")]
-        weighted = [*(graph.add(name, options) for name, options in K_WEIGHTING),
-                    graph.add("aformat", "sample_fmts=flt"), graph.add("abuffersink")]
+        weighted = [
+            *(graph.add(name, options) for name, options in K_WEIGHTING),
+            graph.add("aformat", "sample_fmts=flt"),
+            graph.add("abuffersink"),
+        ]
         resample = graph.add("aresample", f"{RATE}:filter_size=8")
         self.source.link_to(resample)
         resample.link_to(split)

@@ -32,8 +32,16 @@ class Outbox:
     """Writes jobs under this runner's fence and shows their answers. `on_answered` runs beside, after each answer
     is shown; its failures are logged and never touch the job."""
 
-    def __init__(self, store: JobQueue, presenter: SlackPresenter, tasks: Tasks, *, runner: str,
-                 lease_seconds: float, on_answered: OnAnswered | None = None) -> None:
+    def __init__(
+        self,
+        store: JobQueue,
+        presenter: SlackPresenter,
+        tasks: Tasks,
+        *,
+        runner: str,
+        lease_seconds: float,
+        on_answered: OnAnswered | None = None,
+    ) -> None:
         self._store = store
         self._slack = presenter
         self._tasks = tasks
@@ -47,8 +55,9 @@ class Outbox:
             try:
                 written = await self._store.update_job(job, job.fence)
             except StoreUnavailable as error:
-                log.warning("job not recorded yet: the database is unreachable; trying again",
-                            extra={"cause": str(error)})
+                log.warning(
+                    "job not recorded yet: the database is unreachable; trying again", extra={"cause": str(error)}
+                )
                 await asyncio.sleep(STORE_RETRY_SECONDS)
                 continue
             if not written:
@@ -78,8 +87,10 @@ class Outbox:
             pass
         fence = await self._adopt(job)
         if fence is None:
-            log.warning("voice made, but the job went on without this runner; not answered here",
-                        extra={"job": job.id, "voice": job.voice_id})
+            log.warning(
+                "voice made, but the job went on without this runner; not answered here",
+                extra={"job": job.id, "voice": job.voice_id},
+            )
             return False
         log.info("voice made after the lease ran out: the job is taken back to answer with it", extra={"job": job.id})
         try:
@@ -91,11 +102,13 @@ class Outbox:
     async def _adopt(self, job: Job) -> int | None:
         while True:
             try:
-                return await self._store.adopt(job.id, retries=job.retries, runner=self._runner,
-                                               lease_seconds=self._lease_seconds)
+                return await self._store.adopt(
+                    job.id, retries=job.retries, runner=self._runner, lease_seconds=self._lease_seconds
+                )
             except StoreUnavailable as error:
-                log.warning("voice not recorded yet: the database is unreachable; trying again",
-                            extra={"cause": str(error)})
+                log.warning(
+                    "voice not recorded yet: the database is unreachable; trying again", extra={"cause": str(error)}
+                )
                 await asyncio.sleep(STORE_RETRY_SECONDS)
 
     async def deliver(self, client: AsyncWebClient, job: Job) -> None:

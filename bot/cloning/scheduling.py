@@ -54,8 +54,10 @@ class Tasks:
             for task in pending:
                 task.cancel()
             if pending:
-                log.warning("clones cut off by shutdown; they resume elsewhere or on the next start",
-                            extra={"count": len(pending)})
+                log.warning(
+                    "clones cut off by shutdown; they resume elsewhere or on the next start",
+                    extra={"count": len(pending)},
+                )
                 await asyncio.gather(*pending, return_exceptions=True)
 
 

@@ -40,7 +40,7 @@ HELP = {
     "SLACK_CLIENT_SECRET": f"the Client Secret under Basic Information > App Credentials in {_WHERE_SLACK}",
     "ENCRYPTION_KEY": (
         "one or more Fernet keys separated by commas (the first encrypts new values); make one with "
-        "python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\""
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
     ),
 }
 # Distribution mode (any workspace installs the app through OAuth) needs all of these and no SLACK_BOT_TOKEN.
@@ -48,9 +48,13 @@ DISTRIBUTION_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "ENCRYPTION_K
 _NOT_NEEDED_WHEN = {"SLACK_SIGNING_SECRET": " (HTTP mode needs it; Socket Mode, with SLACK_APP_TOKEN set, does not)"}
 # The audio length settings and the AudioLimits field each sets (AudioLimits holds their defaults): the lengths
 # shortest first, each at most the next, then the excerpt.
-_AUDIO = {"MIN_AUDIO_SECONDS": "min_seconds", "IDEAL_MIN_AUDIO_SECONDS": "ideal_min_seconds",
-          "IDEAL_MAX_AUDIO_SECONDS": "ideal_max_seconds", "MAX_AUDIO_SECONDS": "max_seconds",
-          "EXCERPT_SECONDS": "excerpt_seconds"}
+_AUDIO = {
+    "MIN_AUDIO_SECONDS": "min_seconds",
+    "IDEAL_MIN_AUDIO_SECONDS": "ideal_min_seconds",
+    "IDEAL_MAX_AUDIO_SECONDS": "ideal_max_seconds",
+    "MAX_AUDIO_SECONDS": "max_seconds",
+    "EXCERPT_SECONDS": "excerpt_seconds",
+}
 _AUDIO_ORDER = tuple(_AUDIO)[:4]
 
 
@@ -85,11 +89,15 @@ class Reader:
 
     def declared(self, cls: type, *, only: Container[str] | None = None, skip: Container[str] = ()) -> dict[str, Any]:
         """The fields of `cls` declared with `_setting` (`only` those, or all but `skip`), read in declared order."""
-        return {f.name: f.metadata["read"](self, f.default) for f in fields(cls)
-                if "read" in f.metadata and (f.name in only if only is not None else f.name not in skip)}
+        return {
+            f.name: f.metadata["read"](self, f.default)
+            for f in fields(cls)
+            if "read" in f.metadata and (f.name in only if only is not None else f.name not in skip)
+        }
 
-    def secret(self, name: str, *, prefix: str = "", pattern: str = "", shape: str = "",
-               required: bool = True) -> str | None:
+    def secret(
+        self, name: str, *, prefix: str = "", pattern: str = "", shape: str = "", required: bool = True
+    ) -> str | None:
         """A token or key. Its value never appears in a message."""
         value = self.get(name)
         if value is None:
@@ -105,7 +113,7 @@ class Reader:
         return value
 
     def mode(self) -> str:
-        """"single" (one workspace, SLACK_BOT_TOKEN), "distribution" (OAuth), or "mixed": both kinds of settings, or
+        """ "single" (one workspace, SLACK_BOT_TOKEN), "distribution" (OAuth), or "mixed": both kinds of settings, or
         only some of distribution's, which is one problem that says what to add or remove."""
         token = self.get("SLACK_BOT_TOKEN") is not None
         given = [name for name in DISTRIBUTION_SETTINGS if self.get(name) is not None]

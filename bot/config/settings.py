@@ -62,8 +62,11 @@ class AgentUpdates(StrEnum):
 
 
 # The old true/false spellings keep working.
-_AGENT_UPDATES = {**dict.fromkeys(("on", "true", "yes", "1"), AgentUpdates.ON), "admins": AgentUpdates.ADMINS,
-                  **dict.fromkeys(("off", "false", "no", "0"), AgentUpdates.OFF)}
+_AGENT_UPDATES = {
+    **dict.fromkeys(("on", "true", "yes", "1"), AgentUpdates.ON),
+    "admins": AgentUpdates.ADMINS,
+    **dict.fromkeys(("off", "false", "no", "0"), AgentUpdates.OFF),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,13 +78,16 @@ class CloneSettings:
     revring_api_url: str = _url("REVRING_API_URL", DEFAULT_REVRING_API_URL)
     revring_timeout_seconds: int = _number("REVRING_TIMEOUT", 120, 1, 900)
     default_language: str = _setting(
-        DEFAULT_LANGUAGE, lambda read, default: read.language("REVRING_DEFAULT_LANGUAGE", default))
+        DEFAULT_LANGUAGE, lambda read, default: read.language("REVRING_DEFAULT_LANGUAGE", default)
+    )
     max_audio_mb: int = _number("MAX_AUDIO_MB", 25, 1, 1024)
     audio_limits: AudioLimits = _setting(  # noqa: RUF009 (frozen: one shared default is safe)
-        AudioLimits(), lambda read, default: read.audio_limits(default))
+        AudioLimits(), lambda read, default: read.audio_limits(default)
+    )
     # What a poor recording does: ask first (Clone anyway), clone with tips (warn), or no check (off).
     quality_check: QualityCheck = _setting(  # noqa: RUF009 (an enum member: immutable)
-        QualityCheck.ASK, lambda read, default: read.enum_choice("QUALITY_CHECK", default))
+        QualityCheck.ASK, lambda read, default: read.enum_choice("QUALITY_CHECK", default)
+    )
 
     @property
     def max_audio_bytes(self) -> int:
@@ -125,11 +131,14 @@ class Settings(CloneSettings):
     slack_api_url_is_custom: bool = False
     port: int = _number("PORT", 3000, 1, 65535)
     database_url: str = _setting(  # may hold a password
-        f"sqlite:///{DEFAULT_SQLITE_FILE}", lambda read, default: read.database_url("DATABASE_URL", default),
-        shown=False)
+        f"sqlite:///{DEFAULT_SQLITE_FILE}",
+        lambda read, default: read.database_url("DATABASE_URL", default),
+        shown=False,
+    )
     database_pool_size: int = _number("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 1000)
     database_statement_timeout_seconds: int = _number(
-        "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600)
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS", int(DEFAULT_STATEMENT_TIMEOUT_SECONDS), 1, 3600
+    )
     max_concurrent_clones: int = _number("MAX_CONCURRENT_CLONES", 4, 1, 256)
     clones_per_hour: int = _number("CLONES_PER_HOUR", 10, 1, 10000)
     designs_per_hour: int = _number("DESIGNS_PER_HOUR", 10, 1, 10000)  # per person, like CLONES_PER_HOUR
@@ -145,10 +154,12 @@ class Settings(CloneSettings):
     job_lease_seconds: int = _number("JOB_LEASE_SECONDS", 30, 5, 3600)
     agent_updates_mode: AgentUpdates = _setting(  # noqa: RUF009 (an enum member: immutable)
         AgentUpdates.ON,
-        lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"))
+        lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"),
+    )
     # Distribution mode: the team and enterprise ids REVRING_API_KEY serves (EVERY_WORKSPACE: any); none when unset.
     revring_api_key_workspaces: frozenset[str] = _setting(
-        frozenset(), lambda read, _: read.workspace_ids("REVRING_API_KEY_WORKSPACES"))
+        frozenset(), lambda read, _: read.workspace_ids("REVRING_API_KEY_WORKSPACES")
+    )
     # Both from LOG_LEVEL (default DEFAULT_LOG_LEVEL), read last.
     log_level: int
     library_log_level: int
@@ -194,9 +205,15 @@ class Settings(CloneSettings):
     def secrets(self) -> list[str]:
         """Every secret setting that is set, for scrubbing them from logs (a database password among them)."""
         password = self.database.url.password
-        values = (self.slack_bot_token, self.slack_signing_secret, self.revring_api_key, self.slack_app_token,
-                  password if isinstance(password, str) else None, self.slack_client_secret,
-                  *(self.encryption_key or "").split(","))
+        values = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.revring_api_key,
+            self.slack_app_token,
+            password if isinstance(password, str) else None,
+            self.slack_client_secret,
+            *(self.encryption_key or "").split(","),
+        )
         return [value.strip() for value in values if value and value.strip()]
 
     @property
@@ -209,8 +226,10 @@ class Settings(CloneSettings):
                 f"will, and /slack/events is not served without it. It is {HELP['SLACK_SIGNING_SECRET']}."
             )
         if not self.distribution and self.revring_api_key_workspaces:
-            warnings.append("REVRING_API_KEY_WORKSPACES applies only in distribution mode: with SLACK_BOT_TOKEN, "
-                            "REVRING_API_KEY serves the one workspace.")
+            warnings.append(
+                "REVRING_API_KEY_WORKSPACES applies only in distribution mode: with SLACK_BOT_TOKEN, "
+                "REVRING_API_KEY serves the one workspace."
+            )
         if self.distribution and self.revring_api_key and not self.revring_api_key_workspaces:
             warnings.append(
                 "REVRING_API_KEY is set but serves no workspace, since REVRING_API_KEY_WORKSPACES is not: each "
@@ -229,8 +248,12 @@ class Settings(CloneSettings):
             # Mixed settings are one problem already (said by `mode`); a missing token is not another.
             slack_bot_token=read.secret("SLACK_BOT_TOKEN", prefix="xoxb-") if mode == "single" else None,
             # Socket Mode receives Slack's requests over its own authenticated websocket: no signature to check.
-            slack_signing_secret=read.secret("SLACK_SIGNING_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
-                                             shape="it is a string of hex digits", required=not socket_mode),
+            slack_signing_secret=read.secret(
+                "SLACK_SIGNING_SECRET",
+                pattern=r"[0-9a-fA-F]{16,128}",
+                shape="it is a string of hex digits",
+                required=not socket_mode,
+            ),
             slack_app_token=read.secret("SLACK_APP_TOKEN", prefix="xapp-", required=False),
             **read.declared(cls, only=("slack_api_url",)),
             slack_api_url_is_custom=read.get("SLACK_API_URL") is not None,
@@ -239,15 +262,21 @@ class Settings(CloneSettings):
         values.update(read.declared(cls, skip=values))
         if mode == "distribution":
             values.update(
-                slack_client_id=read.secret("SLACK_CLIENT_ID", pattern=r"[0-9]+\.[0-9]+",
-                                            shape="it is two numbers joined by a dot, such as 1234567890.9876543210"),
-                slack_client_secret=read.secret("SLACK_CLIENT_SECRET", pattern=r"[0-9a-fA-F]{16,128}",
-                                                shape="it is a string of hex digits"),
+                slack_client_id=read.secret(
+                    "SLACK_CLIENT_ID",
+                    pattern=r"[0-9]+\.[0-9]+",
+                    shape="it is two numbers joined by a dot, such as 1234567890.9876543210",
+                ),
+                slack_client_secret=read.secret(
+                    "SLACK_CLIENT_SECRET", pattern=r"[0-9a-fA-F]{16,128}", shape="it is a string of hex digits"
+                ),
                 encryption_key=read.fernet_keys("ENCRYPTION_KEY"),
             )
             if values["revring_api_key_workspaces"] and not values["revring_api_key"]:
-                read.problems.append("REVRING_API_KEY_WORKSPACES lists the workspaces REVRING_API_KEY serves, but "
-                                     "REVRING_API_KEY is not set: set it, or remove REVRING_API_KEY_WORKSPACES.")
+                read.problems.append(
+                    "REVRING_API_KEY_WORKSPACES lists the workspaces REVRING_API_KEY serves, but "
+                    "REVRING_API_KEY is not set: set it, or remove REVRING_API_KEY_WORKSPACES."
+                )
         values["log_level"], values["library_log_level"] = read.log_levels("LOG_LEVEL", DEFAULT_LOG_LEVEL)
         if read.problems:
             raise ConfigError(read.problems)

@@ -65,7 +65,9 @@ async def open_design_dialog(client: AsyncWebClient, trigger_id: str, user_id: s
     view = design_text.design_dialog(
         # The same shape as the clone dialog's target, so the access guard reads the conversation the same way.
         metadata=json.dumps({"channel_id": user_id}, separators=(",", ":")),
-        max_chars=MAX_INSTRUCTION_LENGTH, max_candidates=MAX_CANDIDATES, default_count=DEFAULT_CANDIDATES,
+        max_chars=MAX_INSTRUCTION_LENGTH,
+        max_candidates=MAX_CANDIDATES,
+        default_count=DEFAULT_CANDIDATES,
     )
     return await _open(client, trigger_id, view)
 

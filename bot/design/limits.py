@@ -46,8 +46,9 @@ class DesignSlot:
     def __enter__(self) -> DesignSlot:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.release()
 
 
@@ -68,8 +69,12 @@ class DesignLimits:
         self.running += 1  # before the await below, so that concurrent requests cannot take the same slot
         slot = DesignSlot(self)
         try:
-            wait = await self._store.start_design(team_id=where.team_id, enterprise_id=where.enterprise_id,
-                                                  user_id=where.user_id, per_user_per_hour=self.per_hour)
+            wait = await self._store.start_design(
+                team_id=where.team_id,
+                enterprise_id=where.enterprise_id,
+                user_id=where.user_id,
+                per_user_per_hour=self.per_hour,
+            )
         except BaseException:
             slot.release()
             raise

@@ -87,8 +87,9 @@ async def design_voices(
 
 
 async def _start_thread(client: AsyncWebClient, request: DesignRequest) -> DesignThread | None:
-    text = design_text.design_thread_text(request.user_id, request.description, request.count,
-                                          design_text.design_working())
+    text = design_text.design_thread_text(
+        request.user_id, request.description, request.count, design_text.design_working()
+    )
     blocks = clone_text.progress_blocks(text)
     try:
         response = await client.chat_postMessage(channel=request.channel_id, text=text, blocks=blocks)
@@ -107,7 +108,11 @@ async def _start_thread(client: AsyncWebClient, request: DesignRequest) -> Desig
 
 
 async def _show(
-    client: AsyncWebClient, store: DesignCandidates, request: DesignRequest, thread: DesignThread, number: int,
+    client: AsyncWebClient,
+    store: DesignCandidates,
+    request: DesignRequest,
+    thread: DesignThread,
+    number: int,
     candidate: Candidate,
 ) -> bool:
     """Upload one preview into the thread, keep it, and put its button under it; False when it could not be."""
@@ -119,7 +124,10 @@ async def _show(
         return False
     try:
         uploaded = await client.files_upload_v2(
-            channel=thread.channel, thread_ts=thread.ts, file=candidate.audio, title=f"Candidate {number}",
+            channel=thread.channel,
+            thread_ts=thread.ts,
+            file=candidate.audio,
+            title=f"Candidate {number}",
             filename=f"voice-design-{number}.{audio.extension}",
         )
         file_id = str((uploaded.get("file") or {}).get("id") or "")
@@ -131,8 +139,13 @@ async def _show(
         return False
     try:
         kept = await store.add_candidate(
-            team_id=request.team_id, user_id=request.user_id, file_id=file_id, index=number,
-            channel_id=thread.channel, thread_ts=thread.ts, keep_seconds=CANDIDATE_SECONDS,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            file_id=file_id,
+            index=number,
+            channel_id=thread.channel,
+            thread_ts=thread.ts,
+            keep_seconds=CANDIDATE_SECONDS,
             enterprise_id=request.enterprise_id,
         )
     except StoreUnavailable as error:
@@ -141,7 +154,9 @@ async def _show(
         return False
     try:
         await client.chat_postMessage(
-            channel=thread.channel, thread_ts=thread.ts, text=design_text.candidate_text(number, candidate.duration_ms),
+            channel=thread.channel,
+            thread_ts=thread.ts,
+            text=design_text.candidate_text(number, candidate.duration_ms),
             blocks=design_text.candidate_blocks(number, candidate.duration_ms, kept.id),
         )
     except SLACK_FAILURES as error:
@@ -153,15 +168,17 @@ async def _show(
 async def _set_status(client: AsyncWebClient, thread: DesignThread, request: DesignRequest, status: str) -> None:
     text = design_text.design_thread_text(request.user_id, request.description, request.count, status)
     try:
-        await client.chat_update(channel=thread.channel, ts=thread.ts, text=text,
-                                 blocks=clone_text.progress_blocks(text))
+        await client.chat_update(
+            channel=thread.channel, ts=thread.ts, text=text, blocks=clone_text.progress_blocks(text)
+        )
     except SLACK_FAILURES as error:
         log.warning("design thread not updated", extra={"slack_error": error_code(error)})
 
 
 async def _note(client: AsyncWebClient, thread: DesignThread, text: str) -> None:
     try:
-        await client.chat_postMessage(channel=thread.channel, thread_ts=thread.ts, text=text,
-                                      blocks=clone_text.progress_blocks(text))
+        await client.chat_postMessage(
+            channel=thread.channel, thread_ts=thread.ts, text=text, blocks=clone_text.progress_blocks(text)
+        )
     except SLACK_FAILURES as error:
         log.warning("design note not posted", extra={"slack_error": error_code(error)})

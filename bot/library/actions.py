@@ -39,8 +39,16 @@ from bot.workspaces.revring_accounts import RevRingAccounts
 log = logging.getLogger(__name__)
 
 
-async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *, verb: str,
-                          needs_ready: bool = False, admins_only: bool = False) -> Job:
+async def voice_to_manage(
+    store: RequestStore,
+    client: AsyncWebClient,
+    where: Where,
+    job_id: str,
+    *,
+    verb: str,
+    needs_ready: bool = False,
+    admins_only: bool = False,
+) -> Job:
     """The voice `job_id` of this workspace, if `where.user_id` may `verb` it (its maker or an admin; `admins_only`:
     an admin); else raises `Refused`."""
     job = await store.voice_of(where.team_id, job_id) if job_id else None
@@ -55,15 +63,17 @@ async def voice_to_manage(store: RequestStore, client: AsyncWebClient, where: Wh
     return job
 
 
-async def voice_to_give(store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *,
-                        agent_updates: AgentUpdates) -> Job:
+async def voice_to_give(
+    store: RequestStore, client: AsyncWebClient, where: Where, job_id: str, *, agent_updates: AgentUpdates
+) -> Job:
     """The voice `job_id`, ready, if `where.user_id` may give it to an agent (or see the agents it could go to), as
     AGENT_UPDATES (`agent_updates`) says: on, its maker or an admin; admins, an admin; off, nobody. Else raises
     `Refused`. Checked on the click, on every search of the dialog, and on its submission."""
     if agent_updates is AgentUpdates.OFF:
         raise AgentUpdatesOff()
-    return await voice_to_manage(store, client, where, job_id, verb="use", needs_ready=True,
-                                 admins_only=agent_updates is AgentUpdates.ADMINS)
+    return await voice_to_manage(
+        store, client, where, job_id, verb="use", needs_ready=True, admins_only=agent_updates is AgentUpdates.ADMINS
+    )
 
 
 async def _check_rights(client: AsyncWebClient, where: Where, *, owner_id: str | None, verb: str) -> None:
@@ -99,12 +109,22 @@ def voice_thread(job: Job) -> tuple[str, str] | None:
 async def agent_labels(store: RequestStore, where: Where, agents: list[Agent]) -> list[tuple[str, str]]:
     """(agent id, "Support line (now: Rachel)") for each agent: the current voice by name when it is one of ours."""
     names = await store.voice_names(where.team_id, sorted({a.voice_id for a in agents if a.voice_id}))
-    return [(agent.id, agents_text.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
-            for agent in agents]
+    return [
+        (agent.id, agents_text.agent_option_label(agent.name, names.get(agent.voice_id or "", agent.voice_id)))
+        for agent in agents
+    ]
 
 
-async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                     job_id: str, agent_id: str, *, agent_updates: AgentUpdates) -> str:
+async def give_voice(
+    store: RequestStore,
+    accounts: RevRingAccounts,
+    client: AsyncWebClient,
+    where: Where,
+    job_id: str,
+    agent_id: str,
+    *,
+    agent_updates: AgentUpdates,
+) -> str:
     """Set the agent's voiceId to the voice's, record the change, post it in the voice's thread with *Undo*.
     Returns what the dialog shows at the end. `agent_updates`: AGENT_UPDATES (off: nothing is changed; admins: only
     admins may)."""
@@ -129,15 +149,25 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
         explained = voice_failures.explain(error, what, voice_id=job.voice_id)
         log.info("agent not given the voice", extra={"cause": explained.cause})
         return explained.text
-    change = AgentChange(uuid.uuid4().hex[:16], where.team_id, job.id, agent.id, agent.name, job.voice_id,
-                         agent.voice_id, where.user_id, time.time())
+    change = AgentChange(
+        uuid.uuid4().hex[:16],
+        where.team_id,
+        job.id,
+        agent.id,
+        agent.name,
+        job.voice_id,
+        agent.voice_id,
+        where.user_id,
+        time.time(),
+    )
     await store.record_agent_change(change)
     log.info("agent given a voice", extra={"agent": agent.id, "voice": job.voice_id})
     thread = voice_thread(job)
     if thread is not None:
         text = agents_text.agent_now_speaks(agent.name, name, change.previous_voice_id)
-        blocks = agents_text.agent_now_speaks_blocks(agent.name, name, change.previous_voice_id, change.id,
-                                                  where.user_id)
+        blocks = agents_text.agent_now_speaks_blocks(
+            agent.name, name, change.previous_voice_id, change.id, where.user_id
+        )
         try:
             await client.chat_postMessage(channel=thread[0], thread_ts=thread[1], text=text, blocks=blocks)
         except SLACK_FAILURES as error:
@@ -145,9 +175,16 @@ async def give_voice(store: RequestStore, accounts: RevRingAccounts, client: Asy
     return agents_text.agent_change_done(agent.name, name, change.previous_voice_id)
 
 
-async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                      change_id: str, message: tuple[str, str] | None, *,
-                      agent_updates: AgentUpdates = AgentUpdates.ON) -> str | None:
+async def undo_change(
+    store: RequestStore,
+    accounts: RevRingAccounts,
+    client: AsyncWebClient,
+    where: Where,
+    change_id: str,
+    message: tuple[str, str] | None,
+    *,
+    agent_updates: AgentUpdates = AgentUpdates.ON,
+) -> str | None:
     """Put the agent's old voice back, once; edit the change's message (`message`: channel, ts) to say so. Who may,
     as AGENT_UPDATES (`agent_updates`) says: whoever made the change, the voice's maker, or an admin (`admins`: an
     admin; `off`: nobody, an Undo left in a thread from before changes no agent)."""
@@ -175,16 +212,18 @@ async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: As
         await revring.update_agent_voice(change.agent_id, change.previous_voice_id)
     except RevRingError as error:
         await store.release_undo(where.team_id, change.id)
-        explained = voice_failures.explain(error, library_failures.undo_change(change.agent_name),
-                                           voice_id=change.previous_voice_id)
+        explained = voice_failures.explain(
+            error, library_failures.undo_change(change.agent_name), voice_id=change.previous_voice_id
+        )
         log.info("agent change not undone", extra={"cause": explained.cause})
         return explained.text
     log.info("agent change undone", extra={"agent": change.agent_id})
     text = agents_text.agent_change_undone(change.agent_name, change.previous_voice_id, where.user_id)
     if message is not None:
         try:
-            await client.chat_update(channel=message[0], ts=message[1], text=text,
-                                     blocks=clone_text.progress_blocks(text))
+            await client.chat_update(
+                channel=message[0], ts=message[1], text=text, blocks=clone_text.progress_blocks(text)
+            )
         except SLACK_FAILURES as error:
             log.warning("undo not shown in the thread", extra={"slack_error": error_code(error)})
             return text
@@ -194,8 +233,9 @@ async def undo_change(store: RequestStore, accounts: RevRingAccounts, client: As
 # --- Delete a voice ---------------------------------------------------------------------------------
 
 
-async def delete_voice(store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where,
-                       job_id: str) -> str | None:
+async def delete_voice(
+    store: RequestStore, accounts: RevRingAccounts, client: AsyncWebClient, where: Where, job_id: str
+) -> str | None:
     """DELETE the voice at RevRing, once (a double click finds it claimed), and edit its message to say who deleted
     it and when; a failure gives the claim back, so it can be tried again."""
     try:
@@ -219,9 +259,12 @@ async def delete_voice(store: RequestStore, accounts: RevRingAccounts, client: A
     text = library_text.voice_deleted(job.request.name, job.voice_id, where.user_id, when)
     if job.reply_channel and job.reply_ts:
         try:
-            await client.chat_update(channel=job.reply_channel, ts=job.reply_ts, text=text,
-                                     blocks=library_text.voice_deleted_blocks(job.request.name, job.voice_id,
-                                                                          where.user_id, when))
+            await client.chat_update(
+                channel=job.reply_channel,
+                ts=job.reply_ts,
+                text=text,
+                blocks=library_text.voice_deleted_blocks(job.request.name, job.voice_id, where.user_id, when),
+            )
         except SLACK_FAILURES as error:
             log.warning("deletion not shown in the thread", extra={"slack_error": error_code(error)})
             return text

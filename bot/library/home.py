@@ -34,15 +34,25 @@ REFRESH_SECONDS = 3.0  # a person's Home is refreshed after their clones at most
 
 
 async def publish_home(
-    client: AsyncWebClient, user_id: str, *, team_id: str, store: VoiceLibrary, settings: Settings,
-    state: HomeState = HomeState(), refusal: str | None = None, connection: list[dict[str, Any]] | None = None,
+    client: AsyncWebClient,
+    user_id: str,
+    *,
+    team_id: str,
+    store: VoiceLibrary,
+    settings: Settings,
+    state: HomeState = HomeState(),
+    refusal: str | None = None,
+    connection: list[dict[str, Any]] | None = None,
 ) -> bool:
     """views.publish `user_id`'s Home: the RevRing connection (`connection`, when given) and then the library as
     `state` asks (or, for someone who may not use the bot, `refusal` alone). False when the store or Slack failed
     (logged)."""
     try:
-        library = ([library_text.home_refused_blocks(refusal)] if refusal is not None
-                   else await _sections(client, user_id, team_id, store, settings, state))
+        library = (
+            [library_text.home_refused_blocks(refusal)]
+            if refusal is not None
+            else await _sections(client, user_id, team_id, store, settings, state)
+        )
         sections = ([connection] if connection else []) + library
     except StoreUnavailable as error:
         log.warning("home not published: the database is unreachable", extra={"cause": str(error)})
@@ -55,8 +65,9 @@ async def publish_home(
     return True
 
 
-async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: VoiceLibrary, settings: Settings,
-                    state: HomeState) -> list[list[dict[str, Any]]]:
+async def _sections(
+    client: AsyncWebClient, user_id: str, team_id: str, store: VoiceLibrary, settings: Settings, state: HomeState
+) -> list[list[dict[str, Any]]]:
     size = library_text.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
     jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
@@ -66,8 +77,9 @@ async def _sections(client: AsyncWebClient, user_id: str, team_id: str, store: V
     jobs = await _with_permalinks(client, store, jobs)
     return [
         library_text.home_intro_blocks(),
-        library_text.library_blocks(jobs, total=total, mine=state.mine, page=state.page,
-                                agent_updates=settings.agent_updates),
+        library_text.library_blocks(
+            jobs, total=total, mine=state.mine, page=state.page, agent_updates=settings.agent_updates
+        ),
     ]
 
 
@@ -96,8 +108,14 @@ class HomeTab:
     given to the Cloner, when a clone made a voice (its requester's Home shows it: their library, first page; at
     most once every REFRESH_SECONDS per person)."""
 
-    def __init__(self, store: VoiceLibrary, settings: Settings, connection: RevRingConnection, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        store: VoiceLibrary,
+        settings: Settings,
+        connection: RevRingConnection,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._store = store
         self._settings = settings
         self._connection = connection
@@ -106,11 +124,20 @@ class HomeTab:
         self._refreshed: dict[Where, float] = {}  # when each person's Home was last refreshed after a clone
         self._due: dict[Where, asyncio.Task[None]] = {}  # a refresh waiting for the end of the interval
 
-    async def publish(self, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState(),
-                      refusal: str | None = None) -> bool:
+    async def publish(
+        self, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState(), refusal: str | None = None
+    ) -> bool:
         connection = await self._connection.blocks(client, where)
-        return await publish_home(client, where.user_id, team_id=where.team_id, store=self._store,
-                                  settings=self._settings, state=state, refusal=refusal, connection=connection)
+        return await publish_home(
+            client,
+            where.user_id,
+            team_id=where.team_id,
+            store=self._store,
+            settings=self._settings,
+            state=state,
+            refusal=refusal,
+            connection=connection,
+        )
 
     async def __call__(self, client: AsyncWebClient, job: Job) -> None:
         """After an answer: a voice made refreshes its requester's Home, now or at the end of the interval."""

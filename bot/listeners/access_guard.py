@@ -22,19 +22,28 @@ from bot.records import Where
 def installation_of(context: AsyncBoltContext) -> Installation:
     """The installation that answers the request (its team and org): what Slack tells the bot is of that one."""
     result = context.authorize_result
-    return ((result.team_id if result else None) or context.team_id,
-            (result.enterprise_id if result else None) or context.enterprise_id)
+    return (
+        (result.team_id if result else None) or context.team_id,
+        (result.enterprise_id if result else None) or context.enterprise_id,
+    )
 
 
-def actor_of(context: AsyncBoltContext, user_id: str, channel_id: str | None, *,
-             outside_conversations: bool = False) -> Actor:
+def actor_of(
+    context: AsyncBoltContext, user_id: str, channel_id: str | None, *, outside_conversations: bool = False
+) -> Actor:
     team_id, enterprise_id = installation_of(context)
-    return Actor(user_id=user_id, channel_id=channel_id, installation_team_id=team_id,
-                 installation_enterprise_id=enterprise_id, outside_conversations=outside_conversations)
+    return Actor(
+        user_id=user_id,
+        channel_id=channel_id,
+        installation_team_id=team_id,
+        installation_enterprise_id=enterprise_id,
+        outside_conversations=outside_conversations,
+    )
 
 
-async def publish_home(context: AsyncBoltContext, client: AsyncWebClient, where: Where, *,
-                       state: HomeState = HomeState()) -> None:
+async def publish_home(
+    context: AsyncBoltContext, client: AsyncWebClient, where: Where, *, state: HomeState = HomeState()
+) -> None:
     """Publish `where.user_id`'s Home as they may see it: the library, or to someone who may not use the bot why not.
     Where the Home is published without the guard having let the person in (the Home tab opened, the RevRing key's
     buttons and dialog, which skip the guard), this is how it is published."""

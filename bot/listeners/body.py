@@ -101,27 +101,60 @@ def incoming(context: AsyncBoltContext) -> Incoming:
 # --- the records a request makes ----------------------------------------------------------------------------
 
 
-def clone_request(asked: Incoming, file: SharedFile, *, channel_id: str, message_ts: str | None,
-                  thread_ts: str | None, name: str, language: str, designed: bool = False,
-                  language_given: bool = True) -> CloneRequest:
+def clone_request(
+    asked: Incoming,
+    file: SharedFile,
+    *,
+    channel_id: str,
+    message_ts: str | None,
+    thread_ts: str | None,
+    name: str,
+    language: str,
+    designed: bool = False,
+    language_given: bool = True,
+) -> CloneRequest:
     """Every flow's clone request (the command taking audio just shared, a file shared with a mention or after the
     command, the dialog, the message shortcut's dialog, a designed candidate saved): the workspace, the org and the
     person come from the request itself, so the org that holds the installation and the key is never left out."""
     where = asked.where
-    return CloneRequest(team_id=where.team_id, channel_id=channel_id, user_id=where.user_id, file=file,
-                        message_ts=message_ts, thread_ts=thread_ts, name=name, language=language, designed=designed,
-                        enterprise_id=where.enterprise_id, language_given=language_given)
+    return CloneRequest(
+        team_id=where.team_id,
+        channel_id=channel_id,
+        user_id=where.user_id,
+        file=file,
+        message_ts=message_ts,
+        thread_ts=thread_ts,
+        name=name,
+        language=language,
+        designed=designed,
+        enterprise_id=where.enterprise_id,
+        language_given=language_given,
+    )
 
 
-def pending_command(asked: Incoming, channel_id: str, *, name: str, language: str,
-                    language_given: bool = True) -> PendingCommand:
+def pending_command(
+    asked: Incoming, channel_id: str, *, name: str, language: str, language_given: bool = True
+) -> PendingCommand:
     where = asked.where
-    return PendingCommand(where.team_id, channel_id, where.user_id, name=name, language=language,
-                          enterprise_id=where.enterprise_id, language_given=language_given)
+    return PendingCommand(
+        where.team_id,
+        channel_id,
+        where.user_id,
+        name=name,
+        language=language,
+        enterprise_id=where.enterprise_id,
+        language_given=language_given,
+    )
 
 
-def recent_audio(asked: Incoming, channel_id: str, file: SharedFile, *, message_ts: str,
-                 thread_ts: str) -> RecentAudio:
+def recent_audio(asked: Incoming, channel_id: str, file: SharedFile, *, message_ts: str, thread_ts: str) -> RecentAudio:
     where = asked.where
-    return RecentAudio(where.team_id, channel_id, where.user_id, file, message_ts=message_ts, thread_ts=thread_ts,
-                       enterprise_id=where.enterprise_id)
+    return RecentAudio(
+        where.team_id,
+        channel_id,
+        where.user_id,
+        file,
+        message_ts=message_ts,
+        thread_ts=thread_ts,
+        enterprise_id=where.enterprise_id,
+    )

@@ -26,8 +26,9 @@ from bot.store import StoreUnavailable
 log = logging.getLogger(__name__)
 
 
-async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext, client: AsyncWebClient,
-                 acknowledged: bool) -> BoltResponse | None:
+async def answer(
+    error: StoreUnavailable, body: dict, context: AsyncBoltContext, client: AsyncWebClient, acknowledged: bool
+) -> BoltResponse | None:
     """Tell the person; the response to acknowledge with when the request was not acknowledged yet."""
     shared = context.get(CONTEXT_KEY)
     if shared is not None:
@@ -45,8 +46,12 @@ async def answer(error: StoreUnavailable, body: dict, context: AsyncBoltContext,
     try:
         if context.response_url and context.respond is not None:
             await context.respond(text=text, response_type="ephemeral", replace_original=False)
-        elif (kind == "event_callback" and asked.channel_id and asked.user_id
-              and _asked_for_a_clone(body.get("event") or {}, context.bot_user_id)):
+        elif (
+            kind == "event_callback"
+            and asked.channel_id
+            and asked.user_id
+            and _asked_for_a_clone(body.get("event") or {}, context.bot_user_id)
+        ):
             await client.chat_postEphemeral(channel=asked.channel_id, user=asked.user_id, text=text)
     except (SlackClientError, OSError, TimeoutError):
         log.warning("could not tell the person the database is unreachable", exc_info=True)
@@ -62,7 +67,7 @@ def _asked_for_a_clone(event: dict, bot_user_id: str | None) -> bool:
 
 
 def _cause(error: BaseException) -> str:
-    """"timeout" when the database was there but too slow (a lock, a statement timeout), else "unavailable"."""
+    """ "timeout" when the database was there but too slow (a lock, a statement timeout), else "unavailable"."""
     seen: BaseException | None = error
     for _ in range(8):  # the error, SQLAlchemy's, the driver's, and what that one wraps
         if seen is None:

@@ -20,8 +20,9 @@ MAX_STATIC_OPTIONS = 100
 
 
 def agents_loading_modal(name: str) -> dict[str, Any]:
-    return notice_modal(AGENT_DIALOG_TITLE, f":hourglass_flowing_sand: Looking up your RevRing agents for "
-                                            f"{bold(name)}…")
+    return notice_modal(
+        AGENT_DIALOG_TITLE, f":hourglass_flowing_sand: Looking up your RevRing agents for {bold(name)}…"
+    )
 
 
 def _agent_option(agent_id: str, label: str) -> dict[str, Any]:
@@ -42,8 +43,7 @@ def agent_options(labels: list[tuple[str, str]]) -> list[dict[str, Any]]:
 def agent_dialog(name: str, metadata: str, labels: list[tuple[str, str]]) -> dict[str, Any]:
     """Pick the agent: a static select, or a searchable external one past Slack's 100 options."""
     if len(labels) <= MAX_STATIC_OPTIONS:
-        element: dict[str, Any] = {"type": "static_select", "action_id": FIELD_ACTION,
-                                   "options": agent_options(labels)}
+        element: dict[str, Any] = {"type": "static_select", "action_id": FIELD_ACTION, "options": agent_options(labels)}
     else:
         element = {"type": "external_select", "action_id": AGENT_SEARCH_ACTION, "min_query_length": 0}
     element["placeholder"] = {"type": "plain_text", "text": "Choose an agent"}
@@ -55,11 +55,22 @@ def agent_dialog(name: str, metadata: str, labels: list[tuple[str, str]]) -> dic
         "submit": {"type": "plain_text", "text": "Use this voice"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": (
-                f"Which RevRing agent should speak with {bold(name)}? Its current voice is replaced; "
-                "you can undo it from the voice's thread.")}},
-            {"type": "input", "block_id": AGENT_BLOCK, "label": {"type": "plain_text", "text": "Agent"},
-             "element": element},
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": (
+                        f"Which RevRing agent should speak with {bold(name)}? Its current voice is replaced; "
+                        "you can undo it from the voice's thread."
+                    ),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": AGENT_BLOCK,
+                "label": {"type": "plain_text", "text": "Agent"},
+                "element": element,
+            },
         ],
     }
 
@@ -88,18 +99,35 @@ def agent_now_speaks(agent_name: str, name: str, previous_voice_id: str | None) 
     return f"Agent {bold(agent_name)} now speaks with {bold(name)} ({before})"
 
 
-def agent_now_speaks_blocks(agent_name: str, name: str, previous_voice_id: str | None, change_id: str,
-                            user_id: str) -> list[dict[str, Any]]:
+def agent_now_speaks_blocks(
+    agent_name: str, name: str, previous_voice_id: str | None, change_id: str, user_id: str
+) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": (
-            f":telephone_receiver: {agent_now_speaks(agent_name, name, previous_voice_id)}, "
-            f"set by {person(user_id)}.")}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": (
+                    f":telephone_receiver: {agent_now_speaks(agent_name, name, previous_voice_id)}, "
+                    f"set by {person(user_id)}."
+                ),
+            },
+        },
     ]
     if previous_voice_id:
-        blocks.append({"type": "actions", "elements": [
-            {"type": "button", "action_id": UNDO_AGENT_CHANGE_ACTION, "value": change_id,
-             "text": {"type": "plain_text", "text": "Undo"}},
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": UNDO_AGENT_CHANGE_ACTION,
+                        "value": change_id,
+                        "text": {"type": "plain_text", "text": "Undo"},
+                    },
+                ],
+            }
+        )
     return blocks
 
 
@@ -140,8 +168,10 @@ def agent_updates_off() -> str:
 
 def agent_updates_admins_only() -> str:
     """AGENT_UPDATES=admins: giving voices to agents (and undoing it) is for admins."""
-    return ("Only a workspace admin or owner can give voices to agents here, or undo that (the bot's `AGENT_UPDATES` "
-            "setting is `admins`).")
+    return (
+        "Only a workspace admin or owner can give voices to agents here, or undo that (the bot's `AGENT_UPDATES` "
+        "setting is `admins`)."
+    )
 
 
 def agent_updates_not_allowed(voice_id: str) -> str:

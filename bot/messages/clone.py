@@ -37,10 +37,7 @@ def usage(minutes: int, max_mb: int) -> str:
 
 
 def bad_language(code: str) -> str:
-    return (
-        f"`{escape(code)}` isn't a language code I know. "
-        "Use a code such as `lang=en`, `lang=es` or `lang=pt-BR`."
-    )
+    return f"`{escape(code)}` isn't a language code I know. Use a code such as `lang=en`, `lang=es` or `lang=pt-BR`."
 
 
 def waiting_for_file(name: str, language: str, minutes: int) -> str:
@@ -123,15 +120,19 @@ def progress_blocks(text: str) -> list[dict[str, Any]]:
 
 
 def voice_ready_text(name: str, voice_id: str, language: str, status: str) -> str:
-    return (
-        f"Voice {bold(name)} created: `{escape(voice_id)}` "
-        f"(language `{escape(language)}`, status {escape(status)})"
-    )
+    return f"Voice {bold(name)} created: `{escape(voice_id)}` (language `{escape(language)}`, status {escape(status)})"
 
 
 def voice_ready_blocks(
-    name: str, voice_id: str, language: str, status: str, *, note: str | None = None, job_id: str | None = None,
-    agent_updates: bool = True, heard: bool = False,
+    name: str,
+    voice_id: str,
+    language: str,
+    status: str,
+    *,
+    note: str | None = None,
+    job_id: str | None = None,
+    agent_updates: bool = True,
+    heard: bool = False,
 ) -> list[dict[str, Any]]:
     """`heard`: the language is the one Slack's transcription of the clip heard."""
     headline = {
@@ -143,15 +144,15 @@ def voice_ready_blocks(
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {
             "type": "rich_text",
-            "elements": [
-                {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": voice_id}]}
-            ],
+            "elements": [{"type": "rich_text_preformatted", "elements": [{"type": "text", "text": voice_id}]}],
         },
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*Language*\n`{escape(language)}`"
-                                           + (" (from Slack's transcription)" if heard else "")},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Language*\n`{escape(language)}`" + (" (from Slack's transcription)" if heard else ""),
+                },
                 {"type": "mrkdwn", "text": f"*Status*\n{escape(status)}"},
             ],
         },

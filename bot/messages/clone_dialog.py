@@ -35,12 +35,18 @@ CONSENT_TEXT = "I have this speaker's permission to clone their voice"
 
 
 def clone_dialog(
-    *, default_language: str, metadata: str, name: str = "", language: str | None = None,
+    *,
+    default_language: str,
+    metadata: str,
+    name: str = "",
+    language: str | None = None,
     fixed_file_title: str | None = None,
 ) -> dict[str, Any]:
     """The modal: voice name, language, the audio (a file input, or the shortcut's file), consent."""
     name_input: dict[str, Any] = {
-        "type": "plain_text_input", "action_id": FIELD_ACTION, "max_length": 100,
+        "type": "plain_text_input",
+        "action_id": FIELD_ACTION,
+        "max_length": 100,
         "placeholder": {"type": "plain_text", "text": "e.g. Rachel"},
     }
     if name:
@@ -52,7 +58,10 @@ def clone_dialog(
             "label": {"type": "plain_text", "text": "Audio file"},
             "hint": {"type": "plain_text", "text": "One speaker, about 10–30 seconds."},
             "element": {
-                "type": "file_input", "action_id": FIELD_ACTION, "filetypes": DIALOG_FILETYPES, "max_files": 1,
+                "type": "file_input",
+                "action_id": FIELD_ACTION,
+                "filetypes": DIALOG_FILETYPES,
+                "max_files": 1,
             },
         }
     else:
@@ -70,8 +79,10 @@ def clone_dialog(
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             {
-                "type": "input", "block_id": NAME_BLOCK,
-                "label": {"type": "plain_text", "text": "Voice name"}, "element": name_input,
+                "type": "input",
+                "block_id": NAME_BLOCK,
+                "label": {"type": "plain_text", "text": "Voice name"},
+                "element": name_input,
             },
             language_block(default_language, language, optional=language is None),
             audio_block,
@@ -82,9 +93,7 @@ def clone_dialog(
                 "element": {
                     "type": "checkboxes",
                     "action_id": FIELD_ACTION,
-                    "options": [
-                        {"text": {"type": "plain_text", "text": CONSENT_TEXT}, "value": "yes"}
-                    ],
+                    "options": [{"text": {"type": "plain_text", "text": CONSENT_TEXT}, "value": "yes"}],
                 },
             },
         ],

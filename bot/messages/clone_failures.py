@@ -60,10 +60,7 @@ def download_failed() -> str:
 
 
 def revring_invalid_body(details: dict[str, Any]) -> str:
-    return (
-        f"RevRing didn't accept this sample: {said(details)}. "
-        "Check the name and the recording, then try again."
-    )
+    return f"RevRing didn't accept this sample: {said(details)}. Check the name and the recording, then try again."
 
 
 def revring_too_large(details: Any) -> str:

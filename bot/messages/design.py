@@ -178,7 +178,9 @@ def design_dialog(*, metadata: str, max_chars: int, max_candidates: int, default
                 "label": {"type": "plain_text", "text": "Describe the voice"},
                 "hint": {"type": "plain_text", "text": "Age, tone, pace, accent, the feel of it."},
                 "element": {
-                    "type": "plain_text_input", "action_id": FIELD_ACTION, "multiline": True,
+                    "type": "plain_text_input",
+                    "action_id": FIELD_ACTION,
+                    "multiline": True,
                     "max_length": max_chars,
                     "placeholder": {"type": "plain_text", "text": f"e.g. {DESIGN_EXAMPLE}"[:150]},
                 },
@@ -196,8 +198,12 @@ def design_dialog(*, metadata: str, max_chars: int, max_candidates: int, default
             },
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": "The previews arrive in your DM with me; save the one you "
-                                                        "like within an hour."}],
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "The previews arrive in your DM with me; save the one you like within an hour.",
+                    }
+                ],
             },
         ],
     }
@@ -215,10 +221,13 @@ def save_candidate_dialog(*, metadata: str, number: int, default_language: str) 
         "blocks": [
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f":art: Candidate {number} of the design"}]},
             {
-                "type": "input", "block_id": NAME_BLOCK,
+                "type": "input",
+                "block_id": NAME_BLOCK,
                 "label": {"type": "plain_text", "text": "Voice name"},
                 "element": {
-                    "type": "plain_text_input", "action_id": FIELD_ACTION, "max_length": 100,
+                    "type": "plain_text_input",
+                    "action_id": FIELD_ACTION,
+                    "max_length": 100,
                     "placeholder": {"type": "plain_text", "text": "e.g. Support line"},
                 },
             },

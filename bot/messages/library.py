@@ -55,10 +55,19 @@ def home_intro_blocks() -> list[dict[str, Any]]:
         {
             "type": "actions",
             "elements": [
-                {"type": "button", "action_id": OPEN_DIALOG_ACTION, "value": "{}", "style": "primary",
-                 "text": {"type": "plain_text", "text": "Clone a voice"}},
-                {"type": "button", "action_id": DESIGN_DIALOG_ACTION, "value": "{}",
-                 "text": {"type": "plain_text", "text": "Design a voice"}},
+                {
+                    "type": "button",
+                    "action_id": OPEN_DIALOG_ACTION,
+                    "value": "{}",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Clone a voice"},
+                },
+                {
+                    "type": "button",
+                    "action_id": DESIGN_DIALOG_ACTION,
+                    "value": "{}",
+                    "text": {"type": "plain_text", "text": "Design a voice"},
+                },
             ],
         },
     ]
@@ -80,35 +89,48 @@ def library_entry_blocks(job: Job, *, agent_updates: bool) -> list[dict[str, Any
     ]
 
 
-def library_blocks(
-    jobs: list[Job], *, total: int, mine: bool, page: int, agent_updates: bool
-) -> list[dict[str, Any]]:
+def library_blocks(jobs: list[Job], *, total: int, mine: bool, page: int, agent_updates: bool) -> list[dict[str, Any]]:
     """The library section: Mine / Everyone, where this page is, its voices, and Newer / Older."""
 
     def show(action: str, label: str, *, to_mine: bool, to_page: int, primary: bool = False) -> dict[str, Any]:
-        button: dict[str, Any] = {"type": "button", "action_id": action, "text": {"type": "plain_text", "text": label},
-                                  "value": HomeState(to_mine, to_page).encode()}
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action,
+            "text": {"type": "plain_text", "text": label},
+            "value": HomeState(to_mine, to_page).encode(),
+        }
         if primary:
             button["style"] = "primary"
         return button
 
     mine_action, everyone_action, newer_action, older_action = HOME_SHOW_ACTIONS
     blocks: list[dict[str, Any]] = [
-        {"type": "actions", "elements": [
-            show(mine_action, "Mine", to_mine=True, to_page=0, primary=mine),
-            show(everyone_action, "Everyone", to_mine=False, to_page=0, primary=not mine),
-        ]},
+        {
+            "type": "actions",
+            "elements": [
+                show(mine_action, "Mine", to_mine=True, to_page=0, primary=mine),
+                show(everyone_action, "Everyone", to_mine=False, to_page=0, primary=not mine),
+            ],
+        },
     ]
     if not jobs:
-        empty = ("You haven't cloned a voice here yet." if mine
-                 else "No voices have been cloned from this workspace yet.")
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{empty} Press *Clone a voice* to "
-                                                   "make one."}})
+        empty = (
+            "You haven't cloned a voice here yet." if mine else "No voices have been cloned from this workspace yet."
+        )
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{empty} Press *Clone a voice* to make one."}}
+        )
         return blocks
     first = page * LIBRARY_PAGE_SIZE + 1
     whose = "your voices" if mine else "voices of this workspace"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-        f"Newest first: {first}–{first + len(jobs) - 1} of {total} {whose}")}]})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": (f"Newest first: {first}–{first + len(jobs) - 1} of {total} {whose}")}
+            ],
+        }
+    )
     for job in jobs:
         blocks.extend(library_entry_blocks(job, agent_updates=agent_updates))
     paging = []
@@ -129,19 +151,30 @@ def voice_buttons(job_id: str, name: str, *, agent_updates: bool) -> dict[str, A
     """*Use in an agent* (unless AGENT_UPDATES is off) and *Delete*, behind Slack's confirmation, for one voice."""
     elements: list[dict[str, Any]] = []
     if agent_updates:
-        elements.append({"type": "button", "action_id": USE_IN_AGENT_ACTION, "value": job_id,
-                         "text": {"type": "plain_text", "text": "Use in an agent"}})
-    elements.append({
-        "type": "button", "action_id": DELETE_VOICE_ACTION, "value": job_id, "style": "danger",
-        "text": {"type": "plain_text", "text": "Delete"},
-        "confirm": {
-            "title": {"type": "plain_text", "text": "Delete this voice?"},
-            "text": {"type": "plain_text", "text": delete_confirmation(name)},
-            "confirm": {"type": "plain_text", "text": "Delete"},
-            "deny": {"type": "plain_text", "text": "Cancel"},
+        elements.append(
+            {
+                "type": "button",
+                "action_id": USE_IN_AGENT_ACTION,
+                "value": job_id,
+                "text": {"type": "plain_text", "text": "Use in an agent"},
+            }
+        )
+    elements.append(
+        {
+            "type": "button",
+            "action_id": DELETE_VOICE_ACTION,
+            "value": job_id,
             "style": "danger",
-        },
-    })
+            "text": {"type": "plain_text", "text": "Delete"},
+            "confirm": {
+                "title": {"type": "plain_text", "text": "Delete this voice?"},
+                "text": {"type": "plain_text", "text": delete_confirmation(name)},
+                "confirm": {"type": "plain_text", "text": "Delete"},
+                "deny": {"type": "plain_text", "text": "Cancel"},
+                "style": "danger",
+            },
+        }
+    )
     return {"type": "actions", "elements": elements}
 
 

@@ -15,7 +15,8 @@ def install_succeeded_page(team_name: str, slack_url: str) -> str:
         "Voice Cloner is installed",
         f"Voice Cloner is now installed in {_text(team_name)}. Open the app's Home tab in Slack to connect RevRing, "
         "then share an audio clip and mention the bot to clone a voice.",
-        slack_url, "Open Slack",
+        slack_url,
+        "Open Slack",
     )
 
 
@@ -23,8 +24,9 @@ def install_failed_page(reason: str, install_url: str) -> str:
     return _page(
         "Voice Cloner was not installed",
         f"The installation did not finish ({_text(reason)}). Nothing was installed. Start again from the "
-        f"<a href=\"{escape(install_url)}\">install page</a>; if this keeps happening, ask the app's operator.",
-        "https://slack.com/", "Back to Slack",
+        f'<a href="{escape(install_url)}">install page</a>; if this keeps happening, ask the app\'s operator.',
+        "https://slack.com/",
+        "Back to Slack",
     )
 
 

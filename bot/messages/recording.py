@@ -46,38 +46,49 @@ def tip(problem: Problem, report: Report) -> str:
     snr = f"SNR {m.snr_db or 0:.0f} dB"
     match problem:
         case Problem.LITTLE_SPEECH:
-            return (f"Too little speech ({m.speech_seconds:.1f} s): a clone needs at least "
-                    f"{report.min_speech_seconds:.0f} s of talking, and {ideal} works best. Talk for longer.")
+            return (
+                f"Too little speech ({m.speech_seconds:.1f} s): a clone needs at least "
+                f"{report.min_speech_seconds:.0f} s of talking, and {ideal} works best. Talk for longer."
+            )
         case Problem.SHORT_SPEECH:
             return f"Only {m.speech_seconds:.1f} s of speech: {ideal} of talking makes a better voice."
         case Problem.LONG_PAUSE:
-            return (f"A long silence ({m.longest_pause_seconds:.1f} s): the voice learns your pauses too, so keep "
-                    "talking, or trim the silence.")
+            return (
+                f"A long silence ({m.longest_pause_seconds:.1f} s): the voice learns your pauses too, so keep "
+                "talking, or trim the silence."
+            )
         case Problem.TOO_QUIET:
-            return (f"Very quiet ({_loudness(report)}): move much closer to the microphone, or turn its input "
-                    "level up.")
+            return f"Very quiet ({_loudness(report)}): move much closer to the microphone, or turn its input level up."
         case Problem.QUIET:
             return f"A little quiet ({_loudness(report)}): move closer to the microphone."
         case Problem.LOUD:
             return f"A little loud ({_loudness(report)}): move back a little from the microphone."
         case Problem.CLIPPED:
-            return (f"Clipped: {clipped} of the samples hit the top of the range (peaks {peak}), which distorts "
-                    "the voice. Turn the input level down or move back from the microphone, then record again.")
+            return (
+                f"Clipped: {clipped} of the samples hit the top of the range (peaks {peak}), which distorts "
+                "the voice. Turn the input level down or move back from the microphone, then record again."
+            )
         case Problem.SOME_CLIPPING:
             return f"A little clipping ({clipped} of the samples): turn the input level down a touch."
         case Problem.HOT_PEAKS:
             return f"Peaks reach {peak}: turn the input level down a little, so they stay around −3 dB."
         case Problem.NOISY:
-            return (f"Loud background noise ({snr}): the clone would copy it. Record in a quieter room, close to "
-                    "the microphone.")
+            return (
+                f"Loud background noise ({snr}): the clone would copy it. Record in a quieter room, close to "
+                "the microphone."
+            )
         case Problem.SOME_NOISE:
             return f"Background noise ({snr}): a quieter room or a closer mic."
         case Problem.PHONE_BAND:
-            return (f"It sounds like a phone call ({_band(report)}), which loses the detail of a voice. Record "
-                    "with a voice-memo app or a computer instead of over a call.")
+            return (
+                f"It sounds like a phone call ({_band(report)}), which loses the detail of a voice. Record "
+                "with a voice-memo app or a computer instead of over a call."
+            )
         case Problem.LOW_RATE:
-            return (f"Recorded at {m.sample_rate / 1000:g} kHz: 16 kHz or more keeps the detail of a voice; check "
-                    "the recorder's quality setting.")
+            return (
+                f"Recorded at {m.sample_rate / 1000:g} kHz: 16 kHz or more keeps the detail of a voice; check "
+                "the recorder's quality setting."
+            )
     return ""
 
 
@@ -97,8 +108,9 @@ def report_lines(report: Report) -> list[str]:
     m = report.measures
     pause = f"longest pause {m.longest_pause_seconds:.1f} s"
     floor = "digital silence" if m.noise_floor_dbfs <= -100 else f"{_signed(m.noise_floor_dbfs)} dBFS"
-    band = (f"phone band, {_band(report)}" if report.phone_band
-            else f"full band ({_signed(m.high_band_db)} dB above 4 kHz)")
+    band = (
+        f"phone band, {_band(report)}" if report.phone_band else f"full band ({_signed(m.high_band_db)} dB above 4 kHz)"
+    )
     lines = [
         f"Recording: {report.verdict}",
         f"  speech     {m.speech_seconds:.1f} s of {m.seconds:.1f} s, {pause}",
@@ -135,10 +147,18 @@ def held_blocks(name: str, report: Report, *, job_id: str, language: str | None)
         {
             "type": "actions",
             "elements": [
-                {"type": "button", "action_id": CLONE_ANYWAY_ACTION, "value": job_id,
-                 "text": {"type": "plain_text", "text": "Clone anyway"}},
-                {"type": "button", "action_id": OPEN_DIALOG_ACTION, "value": dialog_value,
-                 "text": {"type": "plain_text", "text": "Upload a new take"}},
+                {
+                    "type": "button",
+                    "action_id": CLONE_ANYWAY_ACTION,
+                    "value": job_id,
+                    "text": {"type": "plain_text", "text": "Clone anyway"},
+                },
+                {
+                    "type": "button",
+                    "action_id": OPEN_DIALOG_ACTION,
+                    "value": dialog_value,
+                    "text": {"type": "plain_text", "text": "Upload a new take"},
+                },
             ],
         },
     ]
@@ -149,11 +169,9 @@ def held_text(name: str, report: Report) -> str:
     return f"I haven't cloned {bold(name)} yet: {headline(report)}"
 
 
-
 def anyway_not_yours() -> str:
     return (
-        "Only the person who asked for this clone can clone this recording anyway. "
-        "Start your own with `/clone-voice`."
+        "Only the person who asked for this clone can clone this recording anyway. Start your own with `/clone-voice`."
     )
 
 

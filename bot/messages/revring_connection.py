@@ -24,8 +24,9 @@ def _whose(org_wide: bool) -> str:
     return "your organisation's" if org_wide else "this workspace's"
 
 
-def revring_connected_own(shown: str, connected_by: str | None = None, connected_at: float | None = None, *,
-                          org_wide: bool = False) -> str:
+def revring_connected_own(
+    shown: str, connected_by: str | None = None, connected_at: float | None = None, *, org_wide: bool = False
+) -> str:
     who = f", connected by {person(connected_by)}" if connected_by else ""
     when = f" on {local_time(connected_at)}" if connected_at else ""
     return f":white_check_mark: Connected to RevRing with {_whose(org_wide)} API key `{shown}`{who}{when}."
@@ -44,8 +45,10 @@ def revring_status_not_connected() -> str:
 
 def revring_who_may_change(*, org_wide: bool = False) -> str:
     if org_wide:
-        return ("Only an admin or owner of the organisation, or the person who first installed the app on it, can "
-                "change the connection.")
+        return (
+            "Only an admin or owner of the organisation, or the person who first installed the app on it, can "
+            "change the connection."
+        )
     return "Only a workspace admin or owner, or the person who first installed the app, can change the connection."
 
 
@@ -55,15 +58,19 @@ def _scope(org_wide: bool) -> str:
 
 def key_replaced_notice(changed_by: str, *, org_wide: bool = False) -> str:
     """A DM to whoever had connected the key that `changed_by` just replaced (the key itself is never told)."""
-    return (f":information_source: {person(changed_by)} replaced the RevRing API key you had connected for "
-            f"{_scope(org_wide)}: voices cloned from now on go to the new key's RevRing organisation. If you did not "
-            "expect this, talk to your Slack admins.")
+    return (
+        f":information_source: {person(changed_by)} replaced the RevRing API key you had connected for "
+        f"{_scope(org_wide)}: voices cloned from now on go to the new key's RevRing organisation. If you did not "
+        "expect this, talk to your Slack admins."
+    )
 
 
 def key_removed_notice(changed_by: str, *, org_wide: bool = False) -> str:
     """A DM to whoever had connected the key that `changed_by` just removed."""
-    return (f":information_source: {person(changed_by)} removed the RevRing API key you had connected for "
-            f"{_scope(org_wide)}: nobody there can clone voices until a key is connected again.")
+    return (
+        f":information_source: {person(changed_by)} removed the RevRing API key you had connected for "
+        f"{_scope(org_wide)}: nobody there can clone voices until a key is connected again."
+    )
 
 
 def revring_remove_confirm() -> dict[str, Any]:
@@ -76,9 +83,15 @@ def revring_remove_confirm() -> dict[str, Any]:
     }
 
 
-def revring_connection_blocks(*, own_key: str | None, server_key: bool, can_manage: bool,
-                              connected_by: str | None = None, connected_at: float | None = None,
-                              org_wide: bool = False) -> list[dict[str, Any]]:
+def revring_connection_blocks(
+    *,
+    own_key: str | None,
+    server_key: bool,
+    can_manage: bool,
+    connected_by: str | None = None,
+    connected_at: float | None = None,
+    org_wide: bool = False,
+) -> list[dict[str, Any]]:
     """The section: a header, the status (`own_key` is the workspace's own key, masked, when it connected one, with
     who connected it when; `server_key` when the app's own key serves it), and the buttons for those who may use
     them."""
@@ -98,17 +111,26 @@ def revring_connection_blocks(*, own_key: str | None, server_key: bool, can_mana
         return blocks
     own = own_key is not None
     label = REVRING_REPLACE_BUTTON if own else REVRING_CONNECT_BUTTON
-    buttons: list[dict[str, Any]] = [{
-        "type": "button", "action_id": REVRING_CONNECT_ACTION, "value": "replace" if own else "connect",
-        "text": {"type": "plain_text", "text": label},
-        **({} if own else {"style": "primary"}),
-    }]
+    buttons: list[dict[str, Any]] = [
+        {
+            "type": "button",
+            "action_id": REVRING_CONNECT_ACTION,
+            "value": "replace" if own else "connect",
+            "text": {"type": "plain_text", "text": label},
+            **({} if own else {"style": "primary"}),
+        }
+    ]
     if own:
-        buttons.append({
-            "type": "button", "action_id": REVRING_REMOVE_ACTION, "value": "remove", "style": "danger",
-            "text": {"type": "plain_text", "text": REVRING_REMOVE_BUTTON},
-            "confirm": revring_remove_confirm(),
-        })
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": REVRING_REMOVE_ACTION,
+                "value": "remove",
+                "style": "danger",
+                "text": {"type": "plain_text", "text": REVRING_REMOVE_BUTTON},
+                "confirm": revring_remove_confirm(),
+            }
+        )
     blocks.append({"type": "actions", "elements": buttons})
     return blocks
 
@@ -137,13 +159,15 @@ def key_dialog() -> dict[str, Any]:
         "title": {"type": "plain_text", "text": REVRING_KEY_DIALOG_TITLE},
         "submit": {"type": "plain_text", "text": REVRING_KEY_DIALOG_SUBMIT},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [{
-            "type": "input", "block_id": REVRING_KEY_BLOCK,
-            "label": {"type": "plain_text", "text": REVRING_KEY_LABEL},
-            "hint": {"type": "plain_text", "text": REVRING_KEY_HINT},
-            "element": {"type": "plain_text_input", "action_id": FIELD_ACTION, "min_length": 8,
-                        "max_length": 200},
-        }],
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": REVRING_KEY_BLOCK,
+                "label": {"type": "plain_text", "text": REVRING_KEY_LABEL},
+                "hint": {"type": "plain_text", "text": REVRING_KEY_HINT},
+                "element": {"type": "plain_text_input", "action_id": FIELD_ACTION, "min_length": 8, "max_length": 200},
+            }
+        ],
     }
 
 

@@ -19,8 +19,10 @@ def said(details: Any) -> str:
 def _plain_details(details: Any, prefix: str = "") -> str:
     """Flatten RevRing's `details` object ({"voice": ["too short"]}) into one readable line."""
     if isinstance(details, dict):
-        parts = [_plain_details(value, f"{prefix}{key}: " if not prefix else f"{prefix}{key} ")
-                 for key, value in details.items()]
+        parts = [
+            _plain_details(value, f"{prefix}{key}: " if not prefix else f"{prefix}{key} ")
+            for key, value in details.items()
+        ]
         return "; ".join(part for part in parts if part)
     if isinstance(details, list):
         return prefix + ", ".join(_plain_details(item) for item in details) if details else ""

@@ -95,8 +95,9 @@ class JsonFormatter(logging.Formatter):
 _LEVEL_READ_DIRECTLY = ("slack_sdk", "slack_bolt")
 
 
-def configure(secrets: Iterable[str | None], level: int = logging.INFO, library_level: int = logging.WARNING
-              ) -> SecretFilter:
+def configure(
+    secrets: Iterable[str | None], level: int = logging.INFO, library_level: int = logging.WARNING
+) -> SecretFilter:
     """Send every log line, as JSON, to stderr, scrubbed of `secrets` and of Slack tokens; the filter is returned
     so that secrets learned later (each workspace's RevRing key) are scrubbed too.
 

@@ -29,19 +29,33 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self._clones = Counter("voice_cloner_clones", "Clones this instance finished, by outcome.",
-                               ["outcome"], registry=self.registry)
-        self._duration = Histogram("voice_cloner_clone_duration_seconds",
-                                   "Time from a clone's start (waiting for a slot included) to its outcome.",
-                                   ["outcome"], buckets=DURATION_BUCKETS, registry=self.registry)
-        self._jobs = Gauge("voice_cloner_jobs", "Unfinished jobs in the database, read when scraped.",
-                           ["state"], registry=self.registry)
-        self._takeovers = Counter("voice_cloner_takeovers",
-                                  "Jobs this instance took over from one (or an earlier run) that left them.",
-                                  registry=self.registry)
-        self._upstream = Counter("voice_cloner_upstream_failures",
-                                 "Failures of Slack, RevRing or the database seen by this instance, by cause.",
-                                 ["service", "cause"], registry=self.registry)
+        self._clones = Counter(
+            "voice_cloner_clones", "Clones this instance finished, by outcome.", ["outcome"], registry=self.registry
+        )
+        self._duration = Histogram(
+            "voice_cloner_clone_duration_seconds",
+            "Time from a clone's start (waiting for a slot included) to its outcome.",
+            ["outcome"],
+            buckets=DURATION_BUCKETS,
+            registry=self.registry,
+        )
+        self._jobs = Gauge(
+            "voice_cloner_jobs",
+            "Unfinished jobs in the database, read when scraped.",
+            ["state"],
+            registry=self.registry,
+        )
+        self._takeovers = Counter(
+            "voice_cloner_takeovers",
+            "Jobs this instance took over from one (or an earlier run) that left them.",
+            registry=self.registry,
+        )
+        self._upstream = Counter(
+            "voice_cloner_upstream_failures",
+            "Failures of Slack, RevRing or the database seen by this instance, by cause.",
+            ["service", "cause"],
+            registry=self.registry,
+        )
         for outcome in OUTCOMES:  # present at 0 from the start, so a rate over them is defined
             self._clones.labels(outcome)
 

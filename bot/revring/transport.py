@@ -139,21 +139,32 @@ class Transport:
                     timeout=self._timeout,
                     allow_redirects=False,  # the key goes to REVRING_API_URL and nowhere else
                 ) as response:
-                    log.info("revring answered", extra={"revring_call": f"{method} {path}",
-                                                        "revring_status": response.status,
-                                                        "seconds": round(time.monotonic() - started, 3)})
+                    log.info(
+                        "revring answered",
+                        extra={
+                            "revring_call": f"{method} {path}",
+                            "revring_status": response.status,
+                            "seconds": round(time.monotonic() - started, 3),
+                        },
+                    )
                     if response.status == 429:
                         raise _RateLimited(retry_after(response.headers.get("Retry-After")))
                     if response.status >= 500:
-                        raise _NoAnswer(f"HTTP {response.status} ({response.content_type})", "server_error",
-                                        status=response.status)
+                        raise _NoAnswer(
+                            f"HTTP {response.status} ({response.content_type})", "server_error", status=response.status
+                        )
                     return await _read(response, limit)
             except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
                 raise  # no connection, so nothing was sent: the caller may try again
             except (TimeoutError, aiohttp.ClientError) as error:
-                log.info("revring did not answer", extra={"revring_call": f"{method} {path}",
-                                                          "cause": type(error).__name__,
-                                                          "seconds": round(time.monotonic() - started, 3)})
+                log.info(
+                    "revring did not answer",
+                    extra={
+                        "revring_call": f"{method} {path}",
+                        "cause": type(error).__name__,
+                        "seconds": round(time.monotonic() - started, 3),
+                    },
+                )
                 reason = "timeout" if isinstance(error, TimeoutError) else "dropped"
                 raise _NoAnswer(f"{type(error).__name__} talking to RevRing", reason) from error
 
@@ -243,4 +254,3 @@ async def _read(response: aiohttp.ClientResponse, limit: int) -> Answer:
     except ValueError:
         body = None
     return Answer(status, content_type, body)
-

@@ -99,8 +99,10 @@ async def download_slack_file(
                 if response.status in (403, 404, 410):
                     raise FileOutOfReach(f"HTTP {response.status} from the file host")
                 if response.status != 200:
-                    raise DownloadFailed(f"HTTP {response.status} from the file host",
-                                         "ratelimited" if response.status == 429 else "error")
+                    raise DownloadFailed(
+                        f"HTTP {response.status} from the file host",
+                        "ratelimited" if response.status == 429 else "error",
+                    )
                 if response.content_type == "text/html":
                     raise FileNotAccessible("file host answered with an HTML page")
                 if response.content_length is not None and response.content_length > max_bytes:

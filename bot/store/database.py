@@ -57,7 +57,7 @@ def parse_database_url(raw: str | None) -> Database:
         return Database(URL.create("sqlite+aiosqlite", database=path))
     if scheme in _POSTGRES_SCHEMES:
         try:
-            url = make_url("postgresql" + raw[len(scheme):])
+            url = make_url("postgresql" + raw[len(scheme) :])
         except sqlalchemy.exc.ArgumentError:
             raise ValueError(
                 "DATABASE_URL is not a PostgreSQL URL SQLAlchemy can read; use postgresql://USER:PASSWORD@HOST:PORT/DB."
@@ -85,8 +85,18 @@ DATABASE_DOWN: tuple[type[BaseException], ...] = (
 
 # SQLite reports a mistake in a statement (no such table) as an OperationalError too; these codes are the file
 # being busy, locked, unreadable or full.
-_SQLITE_DOWN = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_READONLY",
-                "SQLITE_PROTOCOL", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_PERM")
+_SQLITE_DOWN = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_PROTOCOL",
+    "SQLITE_NOTADB",
+    "SQLITE_CORRUPT",
+    "SQLITE_PERM",
+)
 
 
 # PostgreSQL's SQLSTATE classes for a lost connection (08), too few resources (53), a statement stopped by the
@@ -148,8 +158,13 @@ def create_engine(database: Database, *, pool_size: int, statement_timeout_secon
     # lock held by another process (`python -m bot check`); busy_timeout is how long it waits for it.
     # Every use ends its transaction (COMMIT or ROLLBACK), so the pool need not roll back again on return.
     engine = create_async_engine(
-        database.url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
-        pool_reset_on_return=None, hide_parameters=True,
+        database.url,
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+        pool_reset_on_return=None,
+        hide_parameters=True,
     )
     busy_ms = int(statement_timeout_seconds * 1000)
 

@@ -12,16 +12,25 @@ class DesignCandidates(Protocol):
     """The previews of designed voices, per workspace. Raises StoreUnavailable (bot.store.errors) while the database
     is down."""
 
-    async def start_design(self, *, team_id: str, enterprise_id: str | None, user_id: str,
-                           per_user_per_hour: int) -> float | None:
+    async def start_design(
+        self, *, team_id: str, enterprise_id: str | None, user_id: str, per_user_per_hour: int
+    ) -> float | None:
         """Count a design the person asks for now, unless they asked for `per_user_per_hour` in the last hour: then
         nothing is counted and the seconds until they may ask again are returned. Holds under any number of
         concurrent callers, on any number of instances."""
         ...
 
     async def add_candidate(
-        self, *, team_id: str, user_id: str, file_id: str, index: int, channel_id: str, thread_ts: str,
-        keep_seconds: float, enterprise_id: str | None = None,
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        file_id: str,
+        index: int,
+        channel_id: str,
+        thread_ts: str,
+        keep_seconds: float,
+        enterprise_id: str | None = None,
     ) -> DesignCandidate:
         """Keep a designed voice's uploaded preview for `keep_seconds` from now; returns it with its new id."""
         ...

@@ -28,7 +28,12 @@ class JobQueue(Protocol):
         ...
 
     async def reopen_job(
-        self, job_id: str, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...,
+        self,
+        job_id: str,
+        *,
+        per_user_per_hour: int,
+        runner: str,
+        lease_seconds: float = ...,
         request: CloneRequest | None = None,
     ) -> Admitted | None:
         """Try again: move a failed or interrupted job back to RECEIVED, taken by `runner` (fence + 1), under the

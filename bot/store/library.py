@@ -13,8 +13,9 @@ class VoiceLibrary(Protocol):
     Raises StoreUnavailable (bot.store.errors) while the database is down.
     """
 
-    async def voice_library(self, team_id: str, *, user_id: str | None, offset: int, limit: int
-                            ) -> tuple[list[Job], int]:
+    async def voice_library(
+        self, team_id: str, *, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[Job], int]:
         """The workspace's voices (jobs that made one, not deleted), newest first: `limit` of them from `offset`,
         and how many there are in all. With `user_id`, only the ones that person made."""
         ...

@@ -106,34 +106,60 @@ async def _2_jobs_in_columns(conn: AsyncConnection) -> None:
         job = json.loads(data)
         request = job["request"]
         retried_at = [float(when) for when in job.get("retried_at") or ()]
-        rows.append({
-            "id": job["id"], "team_id": request["team_id"], "user_id": request["user_id"],
-            "file_id": request["file"]["id"], "request": json.dumps(request, separators=(",", ":")),
-            "stage": job["stage"], "created_at": job["created_at"],
-            "queued_at": max([job["created_at"], *retried_at]), "updated_at": updated_at,
-            "reply_channel": job.get("reply_channel"), "reply_ts": job.get("reply_ts"),
-            "voice_id": job.get("voice_id"), "voice_status": job.get("voice_status"), "failure": job.get("failure"),
-            "answer": json.dumps(job["answer"], separators=(",", ":")) if job.get("answer") else None,
-            "retries": int(job.get("retries") or 0), "owner": owner,
-            # Whoever held it was an earlier run of the bot: its lease has run out.
-            "lease_until": 0.0 if owner is not None else None, "fence": 1 if owner is not None else 0,
-        })
-        starts.append({"job_id": job["id"], "team_id": request["team_id"], "user_id": request["user_id"],
-                       "started_at": job["created_at"], "retry": 0})
+        rows.append(
+            {
+                "id": job["id"],
+                "team_id": request["team_id"],
+                "user_id": request["user_id"],
+                "file_id": request["file"]["id"],
+                "request": json.dumps(request, separators=(",", ":")),
+                "stage": job["stage"],
+                "created_at": job["created_at"],
+                "queued_at": max([job["created_at"], *retried_at]),
+                "updated_at": updated_at,
+                "reply_channel": job.get("reply_channel"),
+                "reply_ts": job.get("reply_ts"),
+                "voice_id": job.get("voice_id"),
+                "voice_status": job.get("voice_status"),
+                "failure": job.get("failure"),
+                "answer": json.dumps(job["answer"], separators=(",", ":")) if job.get("answer") else None,
+                "retries": int(job.get("retries") or 0),
+                "owner": owner,
+                # Whoever held it was an earlier run of the bot: its lease has run out.
+                "lease_until": 0.0 if owner is not None else None,
+                "fence": 1 if owner is not None else 0,
+            }
+        )
+        starts.append(
+            {
+                "job_id": job["id"],
+                "team_id": request["team_id"],
+                "user_id": request["user_id"],
+                "started_at": job["created_at"],
+                "retry": 0,
+            }
+        )
         starts.extend({**starts[-1], "started_at": when, "retry": 1} for when in retried_at)
     if rows:
-        await conn.execute(text(
-            "INSERT INTO jobs_v2 (id, team_id, user_id, file_id, request, stage, created_at, queued_at, updated_at, "
-            "reply_channel, reply_ts, voice_id, voice_status, failure, answer, retries, owner, lease_until, fence) "
-            "VALUES (:id, :team_id, :user_id, :file_id, :request, :stage, :created_at, :queued_at, :updated_at, "
-            ":reply_channel, :reply_ts, :voice_id, :voice_status, :failure, :answer, :retries, :owner, :lease_until, "
-            ":fence)"
-        ), rows)
+        await conn.execute(
+            text(
+                "INSERT INTO jobs_v2 (id, team_id, user_id, file_id, request, stage, created_at, queued_at, "
+                "updated_at, reply_channel, reply_ts, voice_id, voice_status, failure, answer, retries, owner, "
+                "lease_until, fence) "
+                "VALUES (:id, :team_id, :user_id, :file_id, :request, :stage, :created_at, :queued_at, :updated_at, "
+                ":reply_channel, :reply_ts, :voice_id, :voice_status, :failure, :answer, :retries, :owner, "
+                ":lease_until, :fence)"
+            ),
+            rows,
+        )
     if starts:
-        await conn.execute(text(
-            "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
-            "VALUES (:job_id, :team_id, :user_id, :started_at, :retry)"
-        ), starts)
+        await conn.execute(
+            text(
+                "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
+                "VALUES (:job_id, :team_id, :user_id, :started_at, :retry)"
+            ),
+            starts,
+        )
     await conn.execute(text("DROP TABLE jobs"))
     await conn.execute(text("ALTER TABLE jobs_v2 RENAME TO jobs"))
     await _script(conn, _JOBS_INDEXES)
@@ -176,27 +202,40 @@ async def _5_distribution(conn: AsyncConnection) -> None:
     """Distribution mode: installations and OAuth states (slack_sdk's layout), RevRing keys per workspace, and the
     org of each waiting command, recent audio and job."""
     postgres = conn.dialect.name == "postgresql"
-    await _script(conn, _DISTRIBUTION.format(
-        id="SERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT",
-        time="TIMESTAMP WITHOUT TIME ZONE" if postgres else "DATETIME",
-    ))
+    await _script(
+        conn,
+        _DISTRIBUTION.format(
+            id="SERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT",
+            time="TIMESTAMP WITHOUT TIME ZONE" if postgres else "DATETIME",
+        ),
+    )
 
 
 async def _6_first_installers(conn: AsyncConnection) -> None:
     """Who first installed the app in each workspace (or org), so that a reinstall by someone else grants nothing:
     for the installations kept so far, the earliest one's installer (an uninstall deletes them all)."""
-    await conn.execute(text("CREATE TABLE installers (owner TEXT NOT NULL, user_id TEXT NOT NULL, "
-                            "CONSTRAINT installers_pk PRIMARY KEY (owner))"))
-    found = await conn.execute(text("SELECT enterprise_id, team_id, is_enterprise_install, user_id "
-                                    "FROM slack_installations ORDER BY installed_at, id"))
+    await conn.execute(
+        text(
+            "CREATE TABLE installers (owner TEXT NOT NULL, user_id TEXT NOT NULL, "
+            "CONSTRAINT installers_pk PRIMARY KEY (owner))"
+        )
+    )
+    found = await conn.execute(
+        text(
+            "SELECT enterprise_id, team_id, is_enterprise_install, user_id "
+            "FROM slack_installations ORDER BY installed_at, id"
+        )
+    )
     first: dict[str, str] = {}
     for enterprise_id, team_id, org_wide, user_id in found.all():
         owner = enterprise_id if org_wide else team_id
         if owner and user_id:
             first.setdefault(owner, user_id)
     if first:
-        await conn.execute(text("INSERT INTO installers (owner, user_id) VALUES (:owner, :user_id)"),
-                           [{"owner": owner, "user_id": user_id} for owner, user_id in first.items()])
+        await conn.execute(
+            text("INSERT INTO installers (owner, user_id) VALUES (:owner, :user_id)"),
+            [{"owner": owner, "user_id": user_id} for owner, user_id in first.items()],
+        )
 
 
 _DESIGN_LIMITS = """
@@ -213,6 +252,11 @@ async def _7_design_limits(conn: AsyncConnection) -> None:
 
 
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
-    _1_layout_of_0_1, _2_jobs_in_columns, _3_design_candidates, _4_library, _5_distribution, _6_first_installers,
+    _1_layout_of_0_1,
+    _2_jobs_in_columns,
+    _3_design_candidates,
+    _4_library,
+    _5_distribution,
+    _6_first_installers,
     _7_design_limits,
 )

@@ -74,7 +74,10 @@ def agent_change(row: Mapping[Any, Any]) -> AgentChange:
 def job_progress(job: Job) -> dict[str, Any]:
     """The columns the pipeline moves forward (the reply only once it is known: it is never unset)."""
     values: dict[str, Any] = {
-        "stage": str(job.stage), "voice_id": job.voice_id, "voice_status": job.voice_status, "failure": job.failure,
+        "stage": str(job.stage),
+        "voice_id": job.voice_id,
+        "voice_status": job.voice_status,
+        "failure": job.failure,
         "answer": answer_to_text(job.answer),
         # The request too: a run may settle its language (from a Slack clip's transcription) on the way.
         "request": dump(dataclasses.asdict(job.request)),

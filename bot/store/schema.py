@@ -17,103 +17,158 @@ from bot.store.migrations import MIGRATIONS
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 pending = Table(
-    "pending", metadata,
-    Column("team_id", Text, primary_key=True), Column("channel_id", Text, primary_key=True),
-    Column("user_id", Text, primary_key=True), Column("data", Text, nullable=False),
+    "pending",
+    metadata,
+    Column("team_id", Text, primary_key=True),
+    Column("channel_id", Text, primary_key=True),
+    Column("user_id", Text, primary_key=True),
+    Column("data", Text, nullable=False),
     Column("saved_at", Double, nullable=False),
 )
 recent_audio = Table(
-    "recent_audio", metadata,
-    Column("team_id", Text, primary_key=True), Column("channel_id", Text, primary_key=True),
-    Column("user_id", Text, primary_key=True), Column("data", Text, nullable=False),
+    "recent_audio",
+    metadata,
+    Column("team_id", Text, primary_key=True),
+    Column("channel_id", Text, primary_key=True),
+    Column("user_id", Text, primary_key=True),
+    Column("data", Text, nullable=False),
     Column("saved_at", Double, nullable=False),
 )
 claims = Table("claims", metadata, Column("key", Text, primary_key=True), Column("claimed_at", Double, nullable=False))
 jobs = Table(
-    "jobs", metadata,
+    "jobs",
+    metadata,
     Column("id", Text, primary_key=True),
-    Column("team_id", Text, nullable=False), Column("user_id", Text, nullable=False),
+    Column("team_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
     Column("file_id", Text, nullable=False),
     Column("request", Text, nullable=False),  # the CloneRequest as JSON: written once, never changed
     Column("stage", Text, nullable=False),
     Column("created_at", Double, nullable=False),
     Column("queued_at", Double, nullable=False),  # when it last joined the queue: admitted, or a Try again
     Column("updated_at", Double, nullable=False),
-    Column("reply_channel", Text), Column("reply_ts", Text),
-    Column("voice_id", Text), Column("voice_status", Text), Column("failure", Text),
+    Column("reply_channel", Text),
+    Column("reply_ts", Text),
+    Column("voice_id", Text),
+    Column("voice_status", Text),
+    Column("failure", Text),
     Column("answer", Text),  # JSON of the answer while Slack has not shown it; NULL otherwise
     Column("retries", Integer, nullable=False),
-    Column("owner", Text), Column("lease_until", Double), Column("fence", Integer, nullable=False),
-    Column("deleted_by", Text), Column("deleted_at", Double),  # the voice deleted from RevRing through the bot
+    Column("owner", Text),
+    Column("lease_until", Double),
+    Column("fence", Integer, nullable=False),
+    Column("deleted_by", Text),
+    Column("deleted_at", Double),  # the voice deleted from RevRing through the bot
     Column("permalink", Text),  # Slack's link to the job's message, kept once asked for
 )
 # Every start of a clone (a new job, or a Try again of one): what the hourly limit counts.
 clone_starts = Table(
-    "clone_starts", metadata,
-    Column("job_id", Text, nullable=False), Column("team_id", Text, nullable=False),
-    Column("user_id", Text, nullable=False), Column("started_at", Double, nullable=False),
+    "clone_starts",
+    metadata,
+    Column("job_id", Text, nullable=False),
+    Column("team_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("started_at", Double, nullable=False),
     Column("retry", Integer, nullable=False),  # 1 for a Try again
 )
 # Designed voices' previews that can still be saved (`/clone-voice design`), each for an hour.
 design_candidates = Table(
-    "design_candidates", metadata,
+    "design_candidates",
+    metadata,
     Column("id", Text, primary_key=True),
-    Column("team_id", Text, nullable=False), Column("user_id", Text, nullable=False),
-    Column("file_id", Text, nullable=False), Column("candidate_index", Integer, nullable=False),
-    Column("channel_id", Text, nullable=False), Column("thread_ts", Text, nullable=False),
-    Column("created_at", Double, nullable=False), Column("expires_at", Double, nullable=False),
+    Column("team_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("file_id", Text, nullable=False),
+    Column("candidate_index", Integer, nullable=False),
+    Column("channel_id", Text, nullable=False),
+    Column("thread_ts", Text, nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("expires_at", Double, nullable=False),
     Column("enterprise_id", Text),  # migration 7: so an org-wide uninstall finds them
 )
 # Every design asked of RevRing (migration 7): what DESIGNS_PER_HOUR counts.
 design_starts = Table(
-    "design_starts", metadata,
-    Column("team_id", Text, nullable=False), Column("enterprise_id", Text), Column("user_id", Text, nullable=False),
+    "design_starts",
+    metadata,
+    Column("team_id", Text, nullable=False),
+    Column("enterprise_id", Text),
+    Column("user_id", Text, nullable=False),
     Column("started_at", Double, nullable=False),
 )
 
 # *Use in an agent*: each change of an agent's voice, and its *Undo*.
 agent_changes = Table(
-    "agent_changes", metadata,
+    "agent_changes",
+    metadata,
     Column("id", Text, primary_key=True),
-    Column("team_id", Text, nullable=False), Column("job_id", Text, nullable=False),
-    Column("agent_id", Text, nullable=False), Column("agent_name", Text, nullable=False),
-    Column("voice_id", Text, nullable=False), Column("previous_voice_id", Text),
-    Column("changed_by", Text, nullable=False), Column("changed_at", Double, nullable=False),
-    Column("undone_by", Text), Column("undone_at", Double),
+    Column("team_id", Text, nullable=False),
+    Column("job_id", Text, nullable=False),
+    Column("agent_id", Text, nullable=False),
+    Column("agent_name", Text, nullable=False),
+    Column("voice_id", Text, nullable=False),
+    Column("previous_voice_id", Text),
+    Column("changed_by", Text, nullable=False),
+    Column("changed_at", Double, nullable=False),
+    Column("undone_by", Text),
+    Column("undone_at", Double),
 )
 for _table in (pending, recent_audio, jobs):  # an Enterprise Grid org, so an org-wide uninstall finds its rows
     _table.append_column(Column("enterprise_id", Text))
 # Distribution mode: each workspace's (or org's) RevRing key, encrypted (workspaces.key_vault); `owner` is the
 # team id, or the enterprise id for an org-wide install.
 revring_keys = Table(
-    "revring_keys", metadata,
-    Column("owner", Text, primary_key=True), Column("ciphertext", Text, nullable=False),
-    Column("connected_by", Text, nullable=False), Column("connected_at", Double, nullable=False),
+    "revring_keys",
+    metadata,
+    Column("owner", Text, primary_key=True),
+    Column("ciphertext", Text, nullable=False),
+    Column("connected_by", Text, nullable=False),
+    Column("connected_at", Double, nullable=False),
 )
 # Distribution mode: who first installed the app in each workspace (or org: `owner` as for keys). The installer
 # privilege stays theirs across reinstalls by anyone else; an uninstall forgets it.
 installers = Table(
-    "installers", metadata,
-    Column("owner", Text, primary_key=True), Column("user_id", Text, nullable=False),
+    "installers",
+    metadata,
+    Column("owner", Text, primary_key=True),
+    Column("user_id", Text, nullable=False),
 )
 # Distribution mode: slack_sdk's SQLAlchemy installation and OAuth state stores read and write these; the layout is
 # theirs (slack_sdk 3.48), created by migration 5 (bot.store.migrations) so that it is versioned with the rest.
-_SLACK_COMMON = ("client_id", "app_id", "enterprise_id", "enterprise_name", "team_id", "team_name", "bot_token",
-                 "bot_id", "bot_user_id", "bot_scopes", "bot_refresh_token")
+_SLACK_COMMON = (
+    "client_id",
+    "app_id",
+    "enterprise_id",
+    "enterprise_name",
+    "team_id",
+    "team_name",
+    "bot_token",
+    "bot_id",
+    "bot_user_id",
+    "bot_scopes",
+    "bot_refresh_token",
+)
 slack_installations = Table(
-    "slack_installations", metadata,
+    "slack_installations",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     *(Column(name, String) for name in (*_SLACK_COMMON[:6], "enterprise_url", *_SLACK_COMMON[6:])),
-    Column("bot_token_expires_at", DateTime), Column("user_id", String, nullable=False),
-    Column("user_token", String), Column("user_scopes", String), Column("user_refresh_token", String),
-    Column("user_token_expires_at", DateTime), Column("incoming_webhook_url", String),
-    Column("incoming_webhook_channel", String), Column("incoming_webhook_channel_id", String),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String, nullable=False),
+    Column("user_token", String),
+    Column("user_scopes", String),
+    Column("user_refresh_token", String),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String),
+    Column("incoming_webhook_channel", String),
+    Column("incoming_webhook_channel_id", String),
     Column("incoming_webhook_configuration_url", String),
-    Column("is_enterprise_install", Boolean, nullable=False), Column("token_type", String),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String),
     Column("installed_at", DateTime, nullable=False),
 )
 slack_bots = Table(
-    "slack_bots", metadata,
+    "slack_bots",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     *(Column(name, String) for name in _SLACK_COMMON),
     Column("bot_token_expires_at", DateTime),
@@ -121,9 +176,11 @@ slack_bots = Table(
     Column("installed_at", DateTime, nullable=False),
 )
 slack_oauth_states = Table(
-    "slack_oauth_states", metadata,
+    "slack_oauth_states",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("state", String, nullable=False), Column("expire_at", DateTime, nullable=False),
+    Column("state", String, nullable=False),
+    Column("expire_at", DateTime, nullable=False),
 )
 
 LATEST = len(MIGRATIONS)

@@ -35,8 +35,9 @@ class InstallationStore(AsyncSQLAlchemyInstallationStore):
         self._workspaces = store
 
     async def async_save(self, installation: Installation) -> None:
-        owner = owner_of(installation.team_id, installation.enterprise_id,
-                         org_wide=bool(installation.is_enterprise_install))
+        owner = owner_of(
+            installation.team_id, installation.enterprise_id, org_wide=bool(installation.is_enterprise_install)
+        )
         if owner and installation.user_id:
             await self._workspaces.remember_installer(owner, installation.user_id)
         await super().async_save(installation)

@@ -48,8 +48,9 @@ def probe(path: str) -> Verdict:
 
 def _existing(file: Path) -> Verdict:
     try:
-        with contextlib.closing(sqlite3.connect(f"{file.as_uri()}?mode=rw", uri=True, timeout=5,
-                                                isolation_level=None)) as db:
+        with contextlib.closing(
+            sqlite3.connect(f"{file.as_uri()}?mode=rw", uri=True, timeout=5, isolation_level=None)
+        ) as db:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -60,13 +61,17 @@ def _existing(file: Path) -> Verdict:
         reason = str(error)
         if "not a database" in reason:
             return Verdict(
-                False, f"{file} is not a SQLite database.",
+                False,
+                f"{file} is not a SQLite database.",
                 "move that file away (the bot then creates a new database), or point DATABASE_URL at another file.",
             )
         if "locked" in reason:
             return Verdict(True, f"{file} opens; another process (a running bot?) is writing to it right now.")
-        return Verdict(False, f"{file} cannot be opened for writing ({reason}).",
-                       f"make it and its folder writable for the user the bot runs as, or {FIX}")
+        return Verdict(
+            False,
+            f"{file} cannot be opened for writing ({reason}).",
+            f"make it and its folder writable for the user the bot runs as, or {FIX}",
+        )
     return Verdict(True, f"{file} opens and can be written.")
 
 
@@ -81,8 +86,11 @@ def _to_be_created(file: Path) -> Verdict:
         os.close(handle)
         os.unlink(name)
     except OSError as error:
-        return Verdict(False, f"{file} cannot be created: writing in {folder} failed ({error.strerror or error}).",
-                       f"make that folder writable for the user the bot runs as, or {FIX}")
+        return Verdict(
+            False,
+            f"{file} cannot be created: writing in {folder} failed ({error.strerror or error}).",
+            f"make that folder writable for the user the bot runs as, or {FIX}",
+        )
     if folder != file.parent:
         return Verdict(True, f"{file} will be created, with the folder {file.parent}.")
     return Verdict(True, f"{file} will be created.")

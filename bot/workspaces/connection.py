@@ -45,9 +45,13 @@ def revring_connection_blocks(status: KeyStatus, *, can_manage: bool, org_wide: 
     those who may use them."""
     own = status.connection is Connection.OWN_KEY
     return connection_text.revring_connection_blocks(
-        own_key=(status.shown or "") if own else None, server_key=status.connection is Connection.SERVER_KEY,
-        can_manage=can_manage, connected_by=status.connected_by, connected_at=status.connected_at,
-        org_wide=org_wide)
+        own_key=(status.shown or "") if own else None,
+        server_key=status.connection is Connection.SERVER_KEY,
+        can_manage=can_manage,
+        connected_by=status.connected_by,
+        connected_at=status.connected_at,
+        org_wide=org_wide,
+    )
 
 
 class RevRingConnection:
@@ -106,13 +110,18 @@ class RevRingConnection:
         if change.previous is None or change.previous == change.by:
             return
         org_wide = change.holder.org_wide
-        text = (connection_text.key_removed_notice(change.by, org_wide=org_wide) if change.removed
-                else connection_text.key_replaced_notice(change.by, org_wide=org_wide))
+        text = (
+            connection_text.key_removed_notice(change.by, org_wide=org_wide)
+            if change.removed
+            else connection_text.key_replaced_notice(change.by, org_wide=org_wide)
+        )
         try:
             await client.chat_postMessage(channel=change.previous, text=text)
         except SLACK_FAILURES as error:
-            log.warning("the key change was not told to who had connected the key",
-                        extra={"user": change.previous, "slack_error": error_code(error)})
+            log.warning(
+                "the key change was not told to who had connected the key",
+                extra={"user": change.previous, "slack_error": error_code(error)},
+            )
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
 
-def oauth_settings(settings: Settings, installations: AsyncInstallationStore,
-                   states: AsyncOAuthStateStore) -> AsyncOAuthSettings:
+def oauth_settings(
+    settings: Settings, installations: AsyncInstallationStore, states: AsyncOAuthStateStore
+) -> AsyncOAuthSettings:
     """/slack/install sets the state cookie and sends the browser straight on to Slack's consent screen."""
     assert settings.slack_client_id and settings.slack_client_secret
     return AsyncOAuthSettings(
@@ -80,6 +81,8 @@ async def _not_installed(args: AsyncFailureArgs) -> BoltResponse:
 
 def _page(status: int, html: str, settings: AsyncOAuthSettings) -> BoltResponse:
     # The state cookie has done its job either way.
-    headers = {"Content-Type": "text/html; charset=utf-8",
-               "Set-Cookie": [settings.state_utils.build_set_cookie_for_deletion()]}
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Set-Cookie": [settings.state_utils.build_set_cookie_for_deletion()],
+    }
     return BoltResponse(status=status, body=html, headers=headers)

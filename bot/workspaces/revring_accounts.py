@@ -46,11 +46,16 @@ class RevRingAccounts:
     one workspace. `on_key` is told every key read from the vault or typed into the key dialog, before it is used
     (the logs scrub it). `default_serves` are the team and enterprise ids `default_key` serves; None for any."""
 
-    def __init__(self, default_key: str | None, make_client: Callable[[str], RevRingClient],
-                 store: Workspaces | None = None, vault: KeyVault | None = None,
-                 on_key: Callable[[str], None] = lambda _key: None,
-                 installations: AsyncInstallationStore | None = None,
-                 default_serves: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        default_key: str | None,
+        make_client: Callable[[str], RevRingClient],
+        store: Workspaces | None = None,
+        vault: KeyVault | None = None,
+        on_key: Callable[[str], None] = lambda _key: None,
+        installations: AsyncInstallationStore | None = None,
+        default_serves: frozenset[str] | None = None,
+    ) -> None:
         self._default = make_client(default_key) if default_key else None
         self._default_serves = default_serves
         self._make_client = make_client
@@ -121,6 +126,8 @@ class RevRingAccounts:
         if key is not None:
             self._on_key(key)
         if key is None:
-            log.error("a RevRing key cannot be decrypted with ENCRYPTION_KEY; was a key removed from it?",
-                      extra={"owner": found[0]})
+            log.error(
+                "a RevRing key cannot be decrypted with ENCRYPTION_KEY; was a key removed from it?",
+                extra={"owner": found[0]},
+            )
         return key, stored

@@ -28,29 +28,32 @@ class SlackClients:
         return with_token(self._base, bot.bot_token)
 
 
-async def find_bot(installations: AsyncInstallationStore, team_id: str | None,
-                   enterprise_id: str | None) -> Bot | None:
+async def find_bot(installations: AsyncInstallationStore, team_id: str | None, enterprise_id: str | None) -> Bot | None:
     """The workspace's own installation, else its org's (an org-wide install serves every workspace of the org)."""
     if team_id:
         bot = await installations.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
         if bot is not None:
             return bot
     if enterprise_id:
-        return await installations.async_find_bot(enterprise_id=enterprise_id, team_id=None,
-                                                  is_enterprise_install=True)
+        return await installations.async_find_bot(enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True)
     return None
 
 
 def with_token(base: AsyncWebClient, token: str) -> AsyncWebClient:
     """`base` (its session, API URL, retry handlers) with another bot token, as Bolt builds one per request."""
     return AsyncWebClient(
-        token=token, base_url=base.base_url, timeout=base.timeout, session=base.session, logger=base.logger,
+        token=token,
+        base_url=base.base_url,
+        timeout=base.timeout,
+        session=base.session,
+        logger=base.logger,
         retry_handlers=list(base.retry_handlers or []),
     )
 
 
-async def find_installation(installations: AsyncInstallationStore | None, team_id: str | None,
-                            enterprise_id: str | None) -> Installation | None:
+async def find_installation(
+    installations: AsyncInstallationStore | None, team_id: str | None, enterprise_id: str | None
+) -> Installation | None:
     """The installation serving the workspace, as `find_bot` finds it (the workspace's own, else its org's)."""
     if installations is None:
         return None
@@ -59,6 +62,7 @@ async def find_installation(installations: AsyncInstallationStore | None, team_i
         if found is not None:
             return found
     if enterprise_id:
-        return await installations.async_find_installation(enterprise_id=enterprise_id, team_id=None,
-                                                           is_enterprise_install=True)
+        return await installations.async_find_installation(
+            enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
+        )
     return None

@@ -38,9 +38,23 @@ ROUTES = ("create_voice", "list_agents", "update_agent", "delete_voice", "design
 # After acting: "bad_json" (success status, body not JSON), "html_ok" (200 HTML page), "no_content" (204),
 # "done_then_server_error" (500).
 MODES = (
-    "redirect", "invalid_body", "billing_inactive", "not_found", "not_allowed", "too_large", "unprocessable",
-    "rate_limited", "server_error", "html", "reset", "huge", "slow",
-    "bad_json", "html_ok", "no_content", "done_then_server_error",
+    "redirect",
+    "invalid_body",
+    "billing_inactive",
+    "not_found",
+    "not_allowed",
+    "too_large",
+    "unprocessable",
+    "rate_limited",
+    "server_error",
+    "html",
+    "reset",
+    "huge",
+    "slow",
+    "bad_json",
+    "html_ok",
+    "no_content",
+    "done_then_server_error",
 )
 
 _INVALID_DETAILS = {
@@ -106,13 +120,15 @@ class FakeRevRing(LoopbackServer):
         self._voice_ids = itertools.count(1)
         self._agent_ids = itertools.count(1)
         self.app.middlewares.append(self._record_and_answer)
-        self.app.add_routes([
-            web.post("/v1/voices", self._create_voice),
-            web.get("/v1/agents", self._list_agents),
-            web.patch("/v1/agents/{agent_id}", self._update_agent),
-            web.delete("/v1/voices/{voice_id}", self._delete_voice),
-            web.post("/v1/voices/design", self._design_voice),
-        ])
+        self.app.add_routes(
+            [
+                web.post("/v1/voices", self._create_voice),
+                web.get("/v1/agents", self._list_agents),
+                web.patch("/v1/agents/{agent_id}", self._update_agent),
+                web.delete("/v1/voices/{voice_id}", self._delete_voice),
+                web.post("/v1/voices/design", self._design_voice),
+            ]
+        )
 
     @property
     def api_url(self) -> str:
@@ -131,8 +147,9 @@ class FakeRevRing(LoopbackServer):
     def organisation(self, key: str | None = None) -> Organisation:
         return self.keys[key or self.api_key]
 
-    def add_agent(self, name: str, voice_id: str | None = "revring-rachel", *, key: str | None = None,
-                  status: str = "active") -> FakeAgent:
+    def add_agent(
+        self, name: str, voice_id: str | None = "revring-rachel", *, key: str | None = None, status: str = "active"
+    ) -> FakeAgent:
         organisation = self.organisation(key)
         agent = FakeAgent(f"agent-{next(self._agent_ids):04d}", name, voice_id, organisation.name, status)
         organisation.agents[agent.id] = agent
@@ -242,8 +259,12 @@ class FakeRevRing(LoopbackServer):
         previews = [preview_wav(index, self.preview_seconds) for index in range(n)]
         self.designs.append(DesignRequest(instruction, n, request.headers["x-api-key"], [a for a, _ in previews]))
         candidates = [
-            {"index": index, "audioBase64": base64.b64encode(audio).decode(), "durationMs": duration_ms,
-             "sampleRate": 8000}
+            {
+                "index": index,
+                "audioBase64": base64.b64encode(audio).decode(),
+                "durationMs": duration_ms,
+                "sampleRate": 8000,
+            }
             for index, (audio, duration_ms) in enumerate(previews)
         ]
         return _after(mode, 200, {"data": {"candidates": candidates}})
@@ -252,8 +273,14 @@ class FakeRevRing(LoopbackServer):
 
     @web.middleware
     async def _record_and_answer(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        seen = SeenRequest(request.method, request.path, request.raw_path, request.headers.get("x-api-key"),
-                           request.headers.get("Accept"), request.content_type)
+        seen = SeenRequest(
+            request.method,
+            request.path,
+            request.raw_path,
+            request.headers.get("x-api-key"),
+            request.headers.get("Accept"),
+            request.content_type,
+        )
         if request.content_type == "application/json" and request.can_read_body:
             try:
                 seen.json = json.loads(await request.read())
@@ -299,8 +326,9 @@ class FakeRevRing(LoopbackServer):
         elif mode == "huge":
             raise _Answered(await self._huge(request))
         elif mode == "rate_limited":
-            raise _Answered(web.json_response({"error": "rate_limited"}, status=429,
-                                              headers={"Retry-After": self.retry_after}))
+            raise _Answered(
+                web.json_response({"error": "rate_limited"}, status=429, headers={"Retry-After": self.retry_after})
+            )
         elif mode in _EARLY:
             raise _Answered(_EARLY[mode](route))
         elif mode not in MODES and mode != "":
@@ -322,8 +350,7 @@ class FakeRevRing(LoopbackServer):
             pass  # the client stopped reading, as it should
         return response
 
-    def _store_voice(self, organisation: Organisation, key: str, name: str, language: str,
-                     content: bytes) -> FakeVoice:
+    def _store_voice(self, organisation: Organisation, key: str, name: str, language: str, content: bytes) -> FakeVoice:
         voice = FakeVoice(f"voice-{next(self._voice_ids):04d}", name, language, key, organisation.name, content)
         organisation.voices[voice.id] = voice
         return voice
@@ -344,12 +371,15 @@ _EARLY = {
     "not_allowed": lambda route: web.json_response({"error": "method_not_allowed"}, status=405),
     # Undocumented; shaped like the documented errors.
     "too_large": lambda route: web.json_response(
-        {"error": "payload_too_large", "details": {"voice": ["larger than the 10 MB allowed"]}}, status=413),
+        {"error": "payload_too_large", "details": {"voice": ["larger than the 10 MB allowed"]}}, status=413
+    ),
     "unprocessable": lambda route: web.json_response(
-        {"error": "unprocessable", "details": {"voice": ["no speech found in <stream 0> & <stream 1>"]}}, status=422),
+        {"error": "unprocessable", "details": {"voice": ["no speech found in <stream 0> & <stream 1>"]}}, status=422
+    ),
     "server_error": lambda route: web.json_response({"error": "internal"}, status=500),
-    "html": lambda route: web.Response(text="<html><body>Bad gateway</body></html>", status=502,
-                                       content_type="text/html"),
+    "html": lambda route: web.Response(
+        text="<html><body>Bad gateway</body></html>", status=502, content_type="text/html"
+    ),
 }
 
 

@@ -275,20 +275,31 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "invalid_code"}
         workspace.code = f"used-{workspace.code}"  # a code works once
         return {
-            "ok": True, "app_id": "A0APP", "authed_user": {"id": workspace.installer},
-            "scope": ",".join(self.granted_scopes), "token_type": "bot", "access_token": workspace.bot_token,
+            "ok": True,
+            "app_id": "A0APP",
+            "authed_user": {"id": workspace.installer},
+            "scope": ",".join(self.granted_scopes),
+            "token_type": "bot",
+            "access_token": workspace.bot_token,
             "bot_user_id": workspace.bot_user_id,
             "team": None if workspace.org_wide else {"id": workspace.team_id, "name": workspace.team_name},
-            "enterprise": workspace.enterprise, "is_enterprise_install": workspace.org_wide,
+            "enterprise": workspace.enterprise,
+            "is_enterprise_install": workspace.org_wide,
         }
 
     def _answer(self, method: str, args: dict[str, Any], workspace: Workspace | None = None) -> dict[str, Any]:
         if method == "auth.test" and workspace is not None:
             enterprise = workspace.enterprise or {}
             return {
-                "ok": True, "url": f"https://{workspace.team_name.lower()}.slack.com/", "team": workspace.team_name,
-                "user": "voice-cloner", "team_id": workspace.team_id, "user_id": workspace.bot_user_id,
-                "bot_id": "BBOT", "enterprise_id": enterprise.get("id"), "is_enterprise_install": workspace.org_wide,
+                "ok": True,
+                "url": f"https://{workspace.team_name.lower()}.slack.com/",
+                "team": workspace.team_name,
+                "user": "voice-cloner",
+                "team_id": workspace.team_id,
+                "user_id": workspace.bot_user_id,
+                "bot_id": "BBOT",
+                "enterprise_id": enterprise.get("id"),
+                "is_enterprise_install": workspace.org_wide,
             }
         if method == "auth.test":
             return {
@@ -332,8 +343,11 @@ class FakeSlack(LoopbackServer):
             return {"ok": True, "view": self.homes[user]}
         if method == "chat.getPermalink":
             channel, ts = str(args.get("channel")), str(args.get("message_ts"))
-            return {"ok": True, "channel": channel,
-                    "permalink": f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+            }
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts}
@@ -430,8 +444,9 @@ class FakeSlack(LoopbackServer):
             assert upload is not None and upload.content is not None
             extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
             mimetype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
-            self.files[upload.file_id] = HostedFile(upload.file_id, upload.filename, mimetype, upload.content,
-                                                    filetype=extension, token=token)
+            self.files[upload.file_id] = HostedFile(
+                upload.file_id, upload.filename, mimetype, upload.content, filetype=extension, token=token
+            )
             upload.completed, upload.title = True, item.get("title") or upload.filename
             upload.channel_id, upload.thread_ts = channel, thread_ts
             completed.append({"id": upload.file_id, "title": upload.title})
@@ -486,7 +501,7 @@ class FakeSlack(LoopbackServer):
             response.enable_chunked_encoding()
         await response.prepare(request)
         for start in range(0, len(body), 64 * 1024):
-            await response.write(body[start:start + 64 * 1024])
+            await response.write(body[start : start + 64 * 1024])
         await response.write_eof()
         return response
 

@@ -26,8 +26,15 @@ class FakeVoice:
     status: str = "ready"
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "displayName": self.display_name, "language": self.language, "source": self.source,
-                "status": self.status, "gender": None, "category": None}
+        return {
+            "id": self.id,
+            "displayName": self.display_name,
+            "language": self.language,
+            "source": self.source,
+            "status": self.status,
+            "gender": None,
+            "category": None,
+        }
 
 
 @dataclass
@@ -40,9 +47,18 @@ class FakeAgent:
 
     def as_json(self) -> dict[str, Any]:
         # Real agents carry their whole configuration; a few of those fields keep the client honest about extras.
-        return {"id": self.id, "name": self.name, "status": self.status, "voiceId": self.voice_id,
-                "language": "en", "direction": "inbound", "folderId": None, "systemPrompt": "You are helpful.",
-                "createdAt": "2025-01-06T09:30:00.000Z", "updatedAt": "2025-01-06T09:30:00.000Z"}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "voiceId": self.voice_id,
+            "language": "en",
+            "direction": "inbound",
+            "folderId": None,
+            "systemPrompt": "You are helpful.",
+            "createdAt": "2025-01-06T09:30:00.000Z",
+            "updatedAt": "2025-01-06T09:30:00.000Z",
+        }
 
 
 @dataclass

@@ -27,12 +27,25 @@ def users_info(slack: FakeSlack, user: str, workspace: Workspace | None) -> dict
     team = slack.user_teams.get(user, home)
     name = user.lower()
     admin = user in slack.admins or user in slack.owners
-    person.update(id=user, team_id=team, name=name, real_name=name, is_stranger=user in slack.strangers,
-                  is_admin=admin or user in slack.workspace_admins, is_owner=user in slack.owners)
+    person.update(
+        id=user,
+        team_id=team,
+        name=name,
+        real_name=name,
+        is_stranger=user in slack.strangers,
+        is_admin=admin or user in slack.workspace_admins,
+        is_owner=user in slack.owners,
+    )
     person["profile"].update(real_name=name, display_name=name, team=team)
     if org is None:
         del person["enterprise_user"]
     else:
-        person["enterprise_user"].update(id=user, enterprise_id=org["id"], enterprise_name=org["name"],
-                                         is_admin=admin, is_owner=user in slack.owners, teams=[team])
+        person["enterprise_user"].update(
+            id=user,
+            enterprise_id=org["id"],
+            enterprise_name=org["name"],
+            is_admin=admin,
+            is_owner=user in slack.owners,
+            teams=[team],
+        )
     return answer

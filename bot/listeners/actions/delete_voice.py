@@ -10,14 +10,16 @@ from bot.listeners.tell import tell
 from bot.messages.library import HomeState
 
 
-async def handle_delete_voice(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
-                              respond: AsyncRespond):
+async def handle_delete_voice(
+    ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
     """*Delete* (after Slack's confirmation), on the voice's message or in the library."""
     await ack()
     shared = services(context)
     asked = incoming(context)
-    text = await voice_actions.delete_voice(shared.store, shared.revring, client, asked.where,
-                                            str(action.get("value") or ""))
+    text = await voice_actions.delete_voice(
+        shared.store, shared.revring, client, asked.where, str(action.get("value") or "")
+    )
     if text is not None:
         await tell(client, asked, respond, text)
     if asked.view.get("type") == "home":  # the library drops it (or shows it again, after a failure)

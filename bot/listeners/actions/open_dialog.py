@@ -14,7 +14,7 @@ from bot.messages import clone_dialog as dialog_text
 async def handle_open_dialog(
     ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
 ):
-    """"Upload in a dialog instead": the same dialog, with the name already typed."""
+    """ "Upload in a dialog instead": the same dialog, with the name already typed."""
     await ack()
     settings = services(context).settings
     asked = incoming(context)

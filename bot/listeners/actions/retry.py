@@ -3,15 +3,16 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning.cloner import Retried, Retry
+from bot.cloning.retries import Retried, Retry
 from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import clone as clone_text
 
 
-async def handle_retry(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
-                       respond: AsyncRespond):
-    """"Try again" on a failed clone: run the same job again from its record (downloading anew)."""
+async def handle_retry(
+    ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
+    """ "Try again" on a failed clone: run the same job again from its record (downloading anew)."""
     await ack()
     shared = services(context)
     asked = incoming(context)

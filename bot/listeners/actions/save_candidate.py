@@ -10,8 +10,9 @@ from bot.messages import clone_dialog as dialog_text
 from bot.messages import design as design_text
 
 
-async def handle_save_candidate(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
-                                respond: AsyncRespond):
+async def handle_save_candidate(
+    ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
     """*Save as a voice…* under a designed candidate: ask for the name and language, unless its hour is over or the
     person may not save it."""
     await ack()

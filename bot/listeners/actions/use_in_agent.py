@@ -20,16 +20,22 @@ from bot.slack.api_errors import SLACK_FAILURES, error_code
 log = logging.getLogger(__name__)
 
 
-async def handle_use_in_agent(ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext,
-                              respond: AsyncRespond):
+async def handle_use_in_agent(
+    ack: AsyncAck, action: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
+):
     """*Use in an agent*: check the voice and the person, open the dialog at once (a trigger lives 3 seconds), then
     fill it with the workspace's agents."""
     await ack()
     shared = services(context)
     asked = incoming(context)
     try:  # with AGENT_UPDATES=off the button is hidden; an old message may still carry it
-        job = await voice_actions.voice_to_give(shared.store, client, asked.where, str(action.get("value") or ""),
-                                                agent_updates=shared.settings.agent_updates_mode)
+        job = await voice_actions.voice_to_give(
+            shared.store,
+            client,
+            asked.where,
+            str(action.get("value") or ""),
+            agent_updates=shared.settings.agent_updates_mode,
+        )
         revring = await voice_actions.revring_for(shared.revring, asked.where)
     except voice_failures.Refused as refused:
         await tell(client, asked, respond, voice_failures.refusal(refused))

@@ -44,7 +44,10 @@ async def handle_clone_voice(
     if parsed.intent is Intent.DIALOG:
         await ack()
         opened = await open_clone_dialog(
-            client, asked.trigger_id or "", settings, DialogTarget(channel_id),
+            client,
+            asked.trigger_id or "",
+            settings,
+            DialogTarget(channel_id),
             language=parsed.language if parsed.language_given else None,
         )
         if not opened:
@@ -57,9 +60,16 @@ async def handle_clone_voice(
     member = await shared.membership.includes_bot(client, installation_of(context), channel_id)
     recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
     if recent is not None:
-        request = clone_request(asked, recent.file, channel_id=channel_id, message_ts=recent.message_ts,
-                                thread_ts=recent.thread_ts, name=parsed.name, language=parsed.language,
-                                language_given=parsed.language_given)
+        request = clone_request(
+            asked,
+            recent.file,
+            channel_id=channel_id,
+            message_ts=recent.message_ts,
+            thread_ts=recent.thread_ts,
+            name=parsed.name,
+            language=parsed.language,
+            language_given=parsed.language_given,
+        )
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:
             await ack(clone_text.using_recent_file(recent.file.title, parsed.name, parsed.language))
@@ -73,10 +83,12 @@ async def handle_clone_voice(
         text = clone_text.not_a_member(parsed.name)
         await ack(text=text, blocks=clone_text.not_a_member_blocks(parsed.name, button_value))
         return
-    await shared.store.save_pending(pending_command(asked, channel_id, name=parsed.name, language=parsed.language,
-                                                    language_given=parsed.language_given))
+    await shared.store.save_pending(
+        pending_command(
+            asked, channel_id, name=parsed.name, language=parsed.language, language_given=parsed.language_given
+        )
+    )
     await ack(
         text=clone_text.waiting_for_file(parsed.name, parsed.language, minutes),
         blocks=clone_text.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),
     )
-

@@ -37,8 +37,14 @@ async def design_from_command(
         return
     with slot:
         await ack(design_text.design_started(DEFAULT_CANDIDATES))
-        request = DesignRequest(asked.team_id, asked.user_id, asked.channel_id or asked.user_id, description,
-                                DEFAULT_CANDIDATES, asked.enterprise_id)
+        request = DesignRequest(
+            asked.team_id,
+            asked.user_id,
+            asked.channel_id or asked.user_id,
+            description,
+            DEFAULT_CANDIDATES,
+            asked.enterprise_id,
+        )
         thread = await design_voices(client, revring, shared.store, shared.metrics, request)
     if thread is None:
         await respond(design_text.design_not_posted())

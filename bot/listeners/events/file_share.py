@@ -28,8 +28,16 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     audio = next((f for f in files if looks_like_audio(f)), None)
 
     def request(file: SharedFile, name: str, language: str, given: bool) -> CloneRequest:
-        return clone_request(asked, file, channel_id=channel_id, message_ts=message_ts, thread_ts=thread_ts,
-                             name=name, language=language, language_given=given)
+        return clone_request(
+            asked,
+            file,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            thread_ts=thread_ts,
+            name=name,
+            language=language,
+            language_given=given,
+        )
 
     mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
     text = event.get("text") or ""
@@ -51,8 +59,13 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
     pending = await shared.store.take_pending(team_id, channel_id, user_id)
     if pending is not None:
         # Access was checked when the command was typed; nothing slow may come between taking it and the job.
-        await _clone(shared, client, context,
-                     request(audio or files[0], pending.name, pending.language, pending.language_given), checked=True)
+        await _clone(
+            shared,
+            client,
+            context,
+            request(audio or files[0], pending.name, pending.language, pending.language_given),
+            checked=True,
+        )
         return
     if audio is not None:
         await shared.store.save_recent_audio(
@@ -63,8 +76,8 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
 async def _clone(
     shared: Services, client: AsyncWebClient, context: AsyncBoltContext, request: CloneRequest, *, checked: bool = False
 ) -> None:
-    refusal = None if checked else await shared.access.refusal(
-        client, actor_of(context, request.user_id, request.channel_id)
+    refusal = (
+        None if checked else await shared.access.refusal(client, actor_of(context, request.user_id, request.channel_id))
     )
     if refusal is not None:
         await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, text=refusal)

@@ -23,8 +23,13 @@ async def handle_agent_search(ack: AsyncAck, options: dict, client: AsyncWebClie
     query = str(options.get("value") or "").casefold().strip()
     agents: list[Agent] = []
     try:
-        await voice_actions.voice_to_give(shared.store, client, where, str(asked.view.get("private_metadata") or ""),
-                                          agent_updates=shared.settings.agent_updates_mode)
+        await voice_actions.voice_to_give(
+            shared.store,
+            client,
+            where,
+            str(asked.view.get("private_metadata") or ""),
+            agent_updates=shared.settings.agent_updates_mode,
+        )
         revring = await voice_actions.revring_for(shared.revring, where)
         agents = await revring.list_agents()
     except Refused:

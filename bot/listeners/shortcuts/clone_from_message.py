@@ -15,7 +15,7 @@ from bot.slack.shapes import looks_like_audio, shared_file
 async def handle_clone_from_message(
     ack: AsyncAck, shortcut: dict, client: AsyncWebClient, context: AsyncBoltContext, respond: AsyncRespond
 ):
-    """"Clone voice from audio" on a message: the dialog with that message's audio already chosen."""
+    """ "Clone voice from audio" on a message: the dialog with that message's audio already chosen."""
     await ack()
     message = shortcut.get("message") or {}
     files = [shared_file(f) for f in message.get("files") or [] if isinstance(f, dict)]

@@ -37,11 +37,19 @@ async def handle_agent_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient,
     if not await shared.store.claim(f"agent-dialog:{where.team_id}:{view.get('id')}"):
         await ack()
         return
-    await ack(response_action="update",
-              view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.agent_working()))
-    text = await voice_actions.give_voice(shared.store, shared.revring, client, where,
-                                          str(view.get("private_metadata") or ""), agent_id,
-                                          agent_updates=shared.settings.agent_updates_mode)
+    await ack(
+        response_action="update",
+        view=library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, agents_text.agent_working()),
+    )
+    text = await voice_actions.give_voice(
+        shared.store,
+        shared.revring,
+        client,
+        where,
+        str(view.get("private_metadata") or ""),
+        agent_id,
+        agent_updates=shared.settings.agent_updates_mode,
+    )
     try:
         notice = library_text.notice_modal(agents_text.AGENT_DIALOG_TITLE, text)
         await client.views_update(view_id=view["id"], view=notice)

@@ -20,9 +20,16 @@ async def handle_clone_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient,
     if submission is None:
         await ack(response_action="errors", errors=errors)
         return
-    request = clone_request(asked, submission.file, channel_id=target.channel_id or asked.user_id,
-                            message_ts=target.message_ts, thread_ts=target.thread_ts, name=submission.name,
-                            language=submission.language, language_given=submission.language_given)
+    request = clone_request(
+        asked,
+        submission.file,
+        channel_id=target.channel_id or asked.user_id,
+        message_ts=target.message_ts,
+        thread_ts=target.thread_ts,
+        name=submission.name,
+        language=submission.language,
+        language_given=submission.language_given,
+    )
     admitted = await shared.cloner.submit(client, request)
     # The shortcut's file has no input of its own to carry an error; the name field does.
     block = ids.NAME_BLOCK if target.file_id else ids.AUDIO_BLOCK

@@ -36,6 +36,7 @@ async def handle_design_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient
         return
     with slot:
         await ack()
-        request = DesignRequest(where.team_id, where.user_id, where.user_id, design.description, design.count,
-                                where.enterprise_id)
+        request = DesignRequest(
+            where.team_id, where.user_id, where.user_id, design.description, design.count, where.enterprise_id
+        )
         await design_voices(client, revring, shared.store, shared.metrics, request)

@@ -33,9 +33,16 @@ async def handle_save_candidate_dialog(ack: AsyncAck, view: dict, client: AsyncW
         await ack(response_action="errors", errors={ids.NAME_BLOCK: connection_text.revring_not_connected()})
         return
     # The preview is a Slack file like any shared recording (completed with files.info when cloning).
-    request = clone_request(asked, SharedFile(candidate.file_id), channel_id=candidate.channel_id,
-                            message_ts=target.message_ts, thread_ts=candidate.thread_ts, name=save.name,
-                            language=save.language, designed=True)
+    request = clone_request(
+        asked,
+        SharedFile(candidate.file_id),
+        channel_id=candidate.channel_id,
+        message_ts=target.message_ts,
+        thread_ts=candidate.thread_ts,
+        name=save.name,
+        language=save.language,
+        designed=True,
+    )
     admitted = await shared.cloner.submit(client, request)
     if admitted.outcome is Admission.DUPLICATE:
         await ack(response_action="errors", errors={ids.NAME_BLOCK: design_text.candidate_already_saving()})

@@ -38,38 +38,50 @@ _CLAIM = (
 class SQLInbox(SQLAggregate):
     """Inbox in SQLite or PostgreSQL. Waiting commands and recent audio expire after `ttl_seconds`."""
 
-    def __init__(self, database: Database, engine: AsyncEngine, *, ttl_seconds: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, database: Database, engine: AsyncEngine, *, ttl_seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
         SQLAggregate.__init__(self, database, engine, clock=clock)
         self.ttl_seconds = ttl_seconds
 
     async def save_pending(self, command: PendingCommand) -> None:
-        await self._put("pending", (command.team_id, command.channel_id, command.user_id), asdict(command),
-                        command.enterprise_id)
+        await self._put(
+            "pending", (command.team_id, command.channel_id, command.user_id), asdict(command), command.enterprise_id
+        )
 
     async def take_pending(self, team_id: str, channel_id: str, user_id: str) -> PendingCommand | None:
         data = await self._take("pending", (team_id, channel_id, user_id))
         return rows.pending_command(data) if data else None
 
     async def save_recent_audio(self, audio: RecentAudio) -> None:
-        await self._put("recent_audio", (audio.team_id, audio.channel_id, audio.user_id), asdict(audio),
-                        audio.enterprise_id)
+        await self._put(
+            "recent_audio", (audio.team_id, audio.channel_id, audio.user_id), asdict(audio), audio.enterprise_id
+        )
 
     async def take_recent_audio(self, team_id: str, channel_id: str, user_id: str) -> RecentAudio | None:
         data = await self._take("recent_audio", (team_id, channel_id, user_id))
         return rows.recent_audio(data) if data else None
 
-    async def _put(self, table: str, key: tuple[str, str, str], data: dict[str, Any],
-                   enterprise_id: str | None) -> None:
-        await self._one(Command(_PUTS[table], {
-            "team_id": key[0], "channel_id": key[1], "user_id": key[2], "data": rows.dump(data),
-            "saved_at": self.clock(), "enterprise_id": enterprise_id,
-        }))
+    async def _put(
+        self, table: str, key: tuple[str, str, str], data: dict[str, Any], enterprise_id: str | None
+    ) -> None:
+        await self._one(
+            Command(
+                _PUTS[table],
+                {
+                    "team_id": key[0],
+                    "channel_id": key[1],
+                    "user_id": key[2],
+                    "data": rows.dump(data),
+                    "saved_at": self.clock(),
+                    "enterprise_id": enterprise_id,
+                },
+            )
+        )
 
     async def _take(self, table: str, key: tuple[str, str, str]) -> str | None:
         """Read and delete in one statement, so two requests can never take the same entry."""
-        taken = await self._one(Query(_TAKES[table],
-                                      {"team_id": key[0], "channel_id": key[1], "user_id": key[2]}))
+        taken = await self._one(Query(_TAKES[table], {"team_id": key[0], "channel_id": key[1], "user_id": key[2]}))
         if not taken or self.clock() - taken[0]["saved_at"] > self.ttl_seconds:
             return None
         return taken[0]["data"]

@@ -80,7 +80,8 @@ _REPLY = ", reply_channel = :reply_channel, reply_ts = :reply_ts"
 _UPDATES = {  # (with the reply, fenced) -> the statement; the reply is written only once known (never unset)
     (reply, fenced): f"UPDATE jobs SET {_PROGRESS}{_REPLY if reply else ''}, updated_at = :now "  # noqa: S608
     f"WHERE {_HELD if fenced else 'id = :id'}"
-    for reply in (False, True) for fenced in (False, True)
+    for reply in (False, True)
+    for fenced in (False, True)
 }
 _TAKE_OLDEST = f"SELECT id, owner FROM jobs WHERE {_TAKEABLE} ORDER BY queued_at, id LIMIT 1"  # noqa: S608
 _TAKE = "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 WHERE id = :id RETURNING *"
@@ -116,40 +117,71 @@ _COUNTS = (
 class SQLJobQueue(SQLAggregate):
     """JobQueue in SQLite or PostgreSQL. The same file is not cloned twice within `dedupe_seconds`."""
 
-    def __init__(self, database: Database, engine: AsyncEngine, *, dedupe_seconds: float = 600.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        database: Database,
+        engine: AsyncEngine,
+        *,
+        dedupe_seconds: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         SQLAggregate.__init__(self, database, engine, clock=clock)
         self.dedupe_seconds = dedupe_seconds
 
     # --- admission ---------------------------------------------------------------------------------
 
-    async def admit(self, request: CloneRequest, *, per_user_per_hour: int, runner: str,
-                    lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Admitted:
+    async def admit(
+        self,
+        request: CloneRequest,
+        *,
+        per_user_per_hour: int,
+        runner: str,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> Admitted:
         return await self._run(self._admit(request, uuid.uuid4().hex[:16], per_user_per_hour, runner, lease_seconds))
 
-    def _admit(self, request: CloneRequest, job_id: str, limit: int, runner: str, lease_seconds: float
-               ) -> Plan[Admitted]:
+    def _admit(
+        self, request: CloneRequest, job_id: str, limit: int, runner: str, lease_seconds: float
+    ) -> Plan[Admitted]:
         yield from self._lock_rules(request)
         now = self.clock()
         refusal = yield from self._refusal(request, job_id, created_at=now, now=now, limit=limit)
         if refusal is not None:
             return refusal
-        yield Command(_INSERT_JOB, {
-            "id": job_id, "team_id": request.team_id, "enterprise_id": request.enterprise_id,
-            "user_id": request.user_id, "file_id": request.file.id, "request": rows.dump(asdict(request)),
-            "stage": str(Stage.RECEIVED), "now": now, "owner": runner, "lease_until": now + lease_seconds,
-        })
+        yield Command(
+            _INSERT_JOB,
+            {
+                "id": job_id,
+                "team_id": request.team_id,
+                "enterprise_id": request.enterprise_id,
+                "user_id": request.user_id,
+                "file_id": request.file.id,
+                "request": rows.dump(asdict(request)),
+                "stage": str(Stage.RECEIVED),
+                "now": now,
+                "owner": runner,
+                "lease_until": now + lease_seconds,
+            },
+        )
         yield from self._count_start(job_id, request, now, retry=False)
-        return Admitted(Admission.ACCEPTED, Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now,
-                                                fence=1))
+        return Admitted(
+            Admission.ACCEPTED, Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now, fence=1)
+        )
 
-    async def reopen_job(self, job_id: str, *, per_user_per_hour: int, runner: str,
-                         lease_seconds: float = DEFAULT_LEASE_SECONDS,
-                         request: CloneRequest | None = None) -> Admitted | None:
+    async def reopen_job(
+        self,
+        job_id: str,
+        *,
+        per_user_per_hour: int,
+        runner: str,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        request: CloneRequest | None = None,
+    ) -> Admitted | None:
         return await self._run(self._reopen(job_id, per_user_per_hour, runner, lease_seconds, request))
 
-    def _reopen(self, job_id: str, limit: int, runner: str, lease_seconds: float,
-                request: CloneRequest | None) -> Plan[Admitted | None]:
+    def _reopen(
+        self, job_id: str, limit: int, runner: str, lease_seconds: float, request: CloneRequest | None
+    ) -> Plan[Admitted | None]:
         found = yield from read_job(job_id)
         if found is None:
             return None
@@ -160,8 +192,7 @@ class SQLJobQueue(SQLAggregate):
         if current.stage not in RETRYABLE:
             return Admitted(Admission.DUPLICATE, existing=current)  # running again already, or done
         now = self.clock()
-        refusal = yield from self._refusal(current.request, job_id, created_at=current.created_at, now=now,
-                                           limit=limit)
+        refusal = yield from self._refusal(current.request, job_id, created_at=current.created_at, now=now, limit=limit)
         if refusal is not None:
             return refusal
         values = {"id": job_id, "now": now, "owner": runner, "lease_until": now + lease_seconds}
@@ -181,28 +212,39 @@ class SQLJobQueue(SQLAggregate):
         for space, key in ((_FILE_LOCK, request.file.id), (_PERSON_LOCK, request.user_id)):
             yield Query(_LOCK, {"space": space, "key": f"{request.team_id}\x1f{key}"})
 
-    def _refusal(self, request: CloneRequest, job_id: str, *, created_at: float, now: float, limit: int
-                 ) -> Plan[Admitted | None]:
+    def _refusal(
+        self, request: CloneRequest, job_id: str, *, created_at: float, now: float, limit: int
+    ) -> Plan[Admitted | None]:
         """Why `request` may not start now, or None. The same file: another job of it is running, or made a voice
         recently or since this request was made. The person: `limit` clones started in the last hour."""
-        same_file = yield Query(_SAME_FILE, {
-            "team_id": request.team_id, "file_id": request.file.id, "id": job_id,
-            "recent": now - self.dedupe_seconds, "created_at": created_at,
-        })
+        same_file = yield Query(
+            _SAME_FILE,
+            {
+                "team_id": request.team_id,
+                "file_id": request.file.id,
+                "id": job_id,
+                "recent": now - self.dedupe_seconds,
+                "created_at": created_at,
+            },
+        )
         if same_file:
             return Admitted(Admission.DUPLICATE, existing=(yield from read_jobs(same_file))[0])
         if limit <= 0:
             return Admitted(Admission.RATE_LIMITED, retry_after_seconds=_HOUR)
-        reached = yield Query(_LIMIT_REACHED, {"team_id": request.team_id, "user_id": request.user_id,
-                                               "since": now - _HOUR, "skip": limit - 1})
+        reached = yield Query(
+            _LIMIT_REACHED,
+            {"team_id": request.team_id, "user_id": request.user_id, "since": now - _HOUR, "skip": limit - 1},
+        )
         if not reached:
             return None
         return Admitted(Admission.RATE_LIMITED, retry_after_seconds=max(reached[0]["started_at"] + _HOUR - now, 0))
 
     @staticmethod
     def _count_start(job_id: str, request: CloneRequest, now: float, *, retry: bool) -> Plan[None]:
-        yield Command(_COUNT_START, {"job_id": job_id, "team_id": request.team_id, "user_id": request.user_id,
-                                     "now": now, "retry": int(retry)})
+        yield Command(
+            _COUNT_START,
+            {"job_id": job_id, "team_id": request.team_id, "user_id": request.user_id, "now": now, "retry": int(retry)},
+        )
 
     # --- running jobs ------------------------------------------------------------------------------
 
@@ -227,8 +269,12 @@ class SQLJobQueue(SQLAggregate):
         return None if ends is None else max(ends - self.clock(), 0.0)
 
     async def renew(self, job_id: str, fence: int, lease_seconds: float) -> bool:
-        return await self._one(Command(_RENEW, {"id": job_id, "fence": fence,
-                                                "lease_until": self.clock() + lease_seconds})) == 1
+        return (
+            await self._one(
+                Command(_RENEW, {"id": job_id, "fence": fence, "lease_until": self.clock() + lease_seconds})
+            )
+            == 1
+        )
 
     async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
         if reply is None:
@@ -242,8 +288,11 @@ class SQLJobQueue(SQLAggregate):
         return await self._one(Command(writing, values)) == 1
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
-        adopted = await self._one(Query(_ADOPT, {"id": job_id, "retries": retries, "owner": runner,
-                                                 "lease_until": self.clock() + lease_seconds}))
+        adopted = await self._one(
+            Query(
+                _ADOPT, {"id": job_id, "retries": retries, "owner": runner, "lease_until": self.clock() + lease_seconds}
+            )
+        )
         return int(adopted[0]["fence"]) if adopted else None
 
     async def expire_leases_of_others(self, runner: str) -> int:
@@ -268,6 +317,8 @@ class SQLJobQueue(SQLAggregate):
 
     @staticmethod
     def _recent_jobs(team_id: str, limit: int) -> Plan[list[Job]]:
-        found = yield Query("SELECT * FROM jobs WHERE team_id = :team_id ORDER BY created_at DESC LIMIT :limit",
-                            {"team_id": team_id, "limit": limit})
+        found = yield Query(
+            "SELECT * FROM jobs WHERE team_id = :team_id ORDER BY created_at DESC LIMIT :limit",
+            {"team_id": team_id, "limit": limit},
+        )
         return (yield from read_jobs(found))

@@ -28,8 +28,9 @@ def _voices(team_id: str) -> tuple[ColumnElement[bool], ...]:
 class SQLVoiceLibrary(SQLAggregate):
     """VoiceLibrary in SQLite or PostgreSQL."""
 
-    async def voice_library(self, team_id: str, *, user_id: str | None, offset: int, limit: int
-                            ) -> tuple[list[Job], int]:
+    async def voice_library(
+        self, team_id: str, *, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[Job], int]:
         return await self._run(_library_page(team_id, user_id, offset, limit), writes=False)
 
     async def voice_of(self, team_id: str, job_id: str) -> Job | None:
@@ -48,15 +49,21 @@ class SQLVoiceLibrary(SQLAggregate):
         await self._one(Command("UPDATE jobs SET permalink = :url WHERE id = :id", {"id": job_id, "url": url}))
 
     async def claim_deletion(self, team_id: str, job_id: str, user_id: str) -> bool:
-        claiming = update(jobs).where(jobs.c.id == job_id, *_voices(team_id)).values(
-            deleted_by=user_id, deleted_at=self.clock())
+        claiming = (
+            update(jobs)
+            .where(jobs.c.id == job_id, *_voices(team_id))
+            .values(deleted_by=user_id, deleted_at=self.clock())
+        )
         async with self._transaction() as conn:
             return (await conn.execute(claiming)).rowcount == 1
 
     async def release_deletion(self, team_id: str, job_id: str) -> None:
         async with self._transaction() as conn:
-            await conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.team_id == team_id)
-                               .values(deleted_by=None, deleted_at=None))
+            await conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.team_id == team_id)
+                .values(deleted_by=None, deleted_at=None)
+            )
 
     # --- voices put on RevRing agents, and undone --------------------------------------------------
 
@@ -66,22 +73,35 @@ class SQLVoiceLibrary(SQLAggregate):
 
     async def agent_change(self, team_id: str, change_id: str) -> AgentChange | None:
         async with self._transaction() as conn:
-            row = (await conn.execute(select(agent_changes).where(
-                agent_changes.c.id == change_id, agent_changes.c.team_id == team_id))).mappings().first()
+            row = (
+                (
+                    await conn.execute(
+                        select(agent_changes).where(agent_changes.c.id == change_id, agent_changes.c.team_id == team_id)
+                    )
+                )
+                .mappings()
+                .first()
+            )
         return None if row is None else rows.agent_change(row)
 
     async def claim_undo(self, team_id: str, change_id: str, user_id: str) -> bool:
-        claiming = update(agent_changes).where(
-            agent_changes.c.id == change_id, agent_changes.c.team_id == team_id, agent_changes.c.undone_at.is_(None)
-        ).values(undone_by=user_id, undone_at=self.clock())
+        claiming = (
+            update(agent_changes)
+            .where(
+                agent_changes.c.id == change_id, agent_changes.c.team_id == team_id, agent_changes.c.undone_at.is_(None)
+            )
+            .values(undone_by=user_id, undone_at=self.clock())
+        )
         async with self._transaction() as conn:
             return (await conn.execute(claiming)).rowcount == 1
 
     async def release_undo(self, team_id: str, change_id: str) -> None:
         async with self._transaction() as conn:
-            await conn.execute(update(agent_changes).where(
-                agent_changes.c.id == change_id, agent_changes.c.team_id == team_id
-            ).values(undone_by=None, undone_at=None))
+            await conn.execute(
+                update(agent_changes)
+                .where(agent_changes.c.id == change_id, agent_changes.c.team_id == team_id)
+                .values(undone_by=None, undone_at=None)
+            )
 
 
 def _library_page(team_id: str, user_id: str | None, offset: int, limit: int) -> Plan[tuple[list[Job], int]]:

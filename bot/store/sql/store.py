@@ -49,8 +49,15 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
     """RequestStore in SQLite or PostgreSQL. Waiting commands and recent audio expire after `ttl_seconds`; the
     same file is not cloned twice within `dedupe_seconds`."""
 
-    def __init__(self, database: Database, engine: AsyncEngine, ttl_seconds: float, *,
-                 dedupe_seconds: float = 600.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        database: Database,
+        engine: AsyncEngine,
+        ttl_seconds: float,
+        *,
+        dedupe_seconds: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         # The aggregates with settings of their own; each sets the shared database, engine and clock alike.
         SQLInbox.__init__(self, database, engine, ttl_seconds=ttl_seconds, clock=clock)
         SQLJobQueue.__init__(self, database, engine, dedupe_seconds=dedupe_seconds, clock=clock)
@@ -105,14 +112,16 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
         now = self.clock()
         # slack_sdk writes a state's expiry in UTC without a time zone.
         states_expired = datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
-        old_finished = select(jobs.c.id).where(jobs.c.created_at < job_cutoff,
-                                               jobs.c.stage.not_in([str(s) for s in UNFINISHED]))
+        old_finished = select(jobs.c.id).where(
+            jobs.c.created_at < job_cutoff, jobs.c.stage.not_in([str(s) for s in UNFINISHED])
+        )
         async with self._transaction() as conn:
             for table in (pending, recent_audio):
                 await conn.execute(delete(table).where(table.c.saved_at < now - self.ttl_seconds))
             await conn.execute(delete(claims).where(claims.c.claimed_at < now - CLAIM_SECONDS))
-            await conn.execute(delete(design_candidates)
-                               .where(design_candidates.c.expires_at < now - CANDIDATE_KEPT_EXPIRED))
+            await conn.execute(
+                delete(design_candidates).where(design_candidates.c.expires_at < now - CANDIDATE_KEPT_EXPIRED)
+            )
             await conn.execute(delete(design_starts).where(design_starts.c.started_at <= now - DESIGN_WINDOW_SECONDS))
             await conn.execute(delete(slack_oauth_states).where(slack_oauth_states.c.expire_at <= states_expired))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
@@ -124,4 +133,3 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
     def engine(self) -> AsyncEngine:
         """The engine slack_sdk's installation and OAuth state stores share (bot.store.slack_oauth)."""
         return self._engine
-

@@ -35,8 +35,12 @@ class SQLWorkspaces(SQLAggregate):
         row = {"ciphertext": ciphertext, "connected_by": connected_by, "connected_at": self.clock()}
         # A new row, else (the row exists: on PostgreSQL a concurrent first insert is waited for) the old one, locked,
         # read and replaced; SQLite's BEGIN IMMEDIATE already keeps this transaction alone.
-        first = self._insert(revring_keys).values(owner=owner, **row).on_conflict_do_nothing(
-            index_elements=[revring_keys.c.owner]).returning(revring_keys.c.owner)
+        first = (
+            self._insert(revring_keys)
+            .values(owner=owner, **row)
+            .on_conflict_do_nothing(index_elements=[revring_keys.c.owner])
+            .returning(revring_keys.c.owner)
+        )
         of_owner = revring_keys.c.owner == owner
         async with self._transaction() as conn:
             if (await conn.execute(first)).first() is not None:
@@ -58,8 +62,11 @@ class SQLWorkspaces(SQLAggregate):
             return (await conn.execute(removing)).scalar()
 
     async def remember_installer(self, owner: str, user_id: str) -> None:
-        kept = self._insert(installers).values(owner=owner, user_id=user_id).on_conflict_do_nothing(
-            index_elements=[installers.c.owner])
+        kept = (
+            self._insert(installers)
+            .values(owner=owner, user_id=user_id)
+            .on_conflict_do_nothing(index_elements=[installers.c.owner])
+        )
         async with self._transaction() as conn:
             await conn.execute(kept)
 
@@ -74,10 +81,13 @@ class SQLWorkspaces(SQLAggregate):
         elif enterprise_id:
             # An org-wide install: every workspace of the org, but those that installed the app on their own, whose
             # requests their own installation serves (bot.workspaces.slack_clients.find_bot) and goes on serving.
-            installed_alone = select(slack_bots.c.team_id).where(slack_bots.c.enterprise_id == enterprise_id,
-                                                                 slack_bots.c.team_id.is_not(None))
-            owner, of = enterprise_id, lambda table: and_(table.c.enterprise_id == enterprise_id,
-                                                          table.c.team_id.not_in(installed_alone))
+            installed_alone = select(slack_bots.c.team_id).where(
+                slack_bots.c.enterprise_id == enterprise_id, slack_bots.c.team_id.is_not(None)
+            )
+            owner, of = (
+                enterprise_id,
+                lambda table: and_(table.c.enterprise_id == enterprise_id, table.c.team_id.not_in(installed_alone)),
+            )
         else:
             return 0
         async with self._transaction() as conn:
