@@ -167,7 +167,8 @@ class Several:
             "one whose audio is held open at the fake RevRing (stage uploading) and one whose download the fake Slack "
             "holds (stage downloading); once both are held it is killed with SIGKILL, a moment after the jobs started "
             "(before the first lease renewal, so nearly a whole lease is left: close to the worst case). The survivor "
-            "polls for takeable jobs every second. A fresh victim per kill; the survivor stays. The answer for the "
+            "looks for takeable jobs every second and when a lease it waits on is due to end. A fresh victim per "
+            "kill; the survivor stays. The answer for the "
             f'upload cut off: "{self.interrupted_text[:90]}…"'
         )
 

@@ -118,13 +118,15 @@ async def download_slack_file(
 
 
 async def _stream_to_file(response: aiohttp.ClientResponse, dest: Path, max_bytes: int) -> int:
-    """Write the body to `dest` as it arrives, a batch of up to CHUNK_BYTES at a time off the event loop (a small
-    file: opened, written and closed in one step)."""
+    """Write the body to `dest` as it arrives, off the event loop: chunks of less than half of CHUNK_BYTES are
+    gathered first, and the last ones are written with the close (a small file is opened, written and closed in
+    one step; a large one is written a chunk at a time, holding no more than before)."""
     written = 0
     first = True
     file = _File(dest)
     batch: list[bytes] = []
     batched = 0
+    expected = response.content_length  # the last chunk is known by it (not with gzip or chunked framing)
     try:
         async for chunk in response.content.iter_chunked(CHUNK_BYTES):
             if first:
@@ -136,7 +138,7 @@ async def _stream_to_file(response: aiohttp.ClientResponse, dest: Path, max_byte
                 raise FileTooLarge(written, max_bytes)
             batch.append(chunk)
             batched += len(chunk)
-            if batched >= CHUNK_BYTES:
+            if batched >= CHUNK_BYTES // 2 and written != expected:
                 await asyncio.to_thread(file.write, batch)
                 batch, batched = [], 0
         await asyncio.to_thread(file.finish, batch)
