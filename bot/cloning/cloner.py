@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning import failures, quality
+from bot.cloning import failures, quality, workflow_step
 from bot.cloning.failures import Explained
-from bot.cloning.outbox import OnAnswered, Outbox
+from bot.cloning.outbox import AnswerHooks, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.cloning.presenter import SlackPresenter
 from bot.cloning.retries import Retried, Retry
@@ -41,7 +41,7 @@ class Cloner:
     always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
     this is the only process, so what an earlier run held is taken over at once on start. Each job runs with its own
     workspace's Slack client (`slack_clients`) and RevRing key (`accounts`), whichever instance runs it.
-    `on_answered` runs beside, after each answer is shown; its failures are logged and never touch the job."""
+    `on_answered`: what else happens with each answer once it is shown (see `AnswerHooks`)."""
 
     def __init__(
         self,
@@ -53,7 +53,7 @@ class Cloner:
         accounts: RevRingAccounts,
         slack_clients: SlackClients,
         shared_database: bool = False,
-        on_answered: OnAnswered | None = None,
+        on_answered: AnswerHooks | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -73,7 +73,7 @@ class Cloner:
             self._tasks,
             runner=self._runner,
             lease_seconds=self._lease_seconds,
-            on_answered=on_answered,
+            hooks=on_answered,
         )
         self._scheduler = Scheduler(
             store,
@@ -208,6 +208,9 @@ class Cloner:
             except LeaseLost:
                 pass  # its record went with the workspace
             return
+        if (late := workflow_step.queued_too_long(job, self._settings.step_queue_seconds)) is not None:
+            await self.fail(client, job, late)  # its workflow step would otherwise wait on and on
+            return
         await self._resume(client, job)
 
     async def _resume(self, client: AsyncWebClient, job: Job) -> None:
@@ -323,13 +326,7 @@ class Cloner:
     async def _hold(self, client: AsyncWebClient, job: Job, report: Report) -> None:
         """QUALITY_CHECK=ask and a poor take: nothing was sent. The answer says what is wrong and how to fix it,
         with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
-        request = job.request
-        language = request.language if request.language_given else None
-        answer = Answer(
-            recording_text.held_text(request.name, report),
-            recording_text.held_blocks(request.name, report, job_id=job.id, language=language),
-            ok=False,
-        )
+        answer = recording_text.held_answer(job.request, report, job_id=job.id)
         await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:

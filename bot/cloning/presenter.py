@@ -37,6 +37,8 @@ class SlackPresenter:
     async def progress(self, client: AsyncWebClient, job: Job, text: str) -> Reply | None:
         """Show `text` in the job's one message: edit it if it exists, else post it. Returns where a new message was
         posted (to be remembered with the job), None when the existing one was edited or nothing could be posted."""
+        if not job.request.channel_id:
+            return None  # a workflow step that named no channel: no message at all
         blocks = clone_text.progress_blocks(text)
         if job.reply_channel and job.reply_ts:
             try:
@@ -50,6 +52,8 @@ class SlackPresenter:
     async def answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> bool:
         """Edit the progress message into the answer (or post it if there is none) and set the reaction; False when
         Slack could not be made to show it."""
+        if not job.request.channel_id:
+            return True  # a workflow step that named no channel: its answer goes to the step alone
         delivered = False
         if job.reply_channel and job.reply_ts:
             try:

@@ -10,6 +10,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
+from bot.cloning.workflow_step import StepCompletion
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
@@ -33,6 +34,7 @@ class Services:
     home: HomeTab
     connection: RevRingConnection  # the Home tab's RevRing key: who may change it, and each change told
     designs: DesignLimits
+    steps: StepCompletion  # Workflow Builder steps: seals each run's token, and ends the run with its job's answer
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
 
 

@@ -8,7 +8,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.records import AgentChange, Answer, CloneRequest, Job, PendingCommand, RecentAudio, SharedFile, Stage
+from bot.records import (
+    AgentChange,
+    Answer,
+    CloneRequest,
+    Job,
+    PendingCommand,
+    RecentAudio,
+    SharedFile,
+    Stage,
+    StepRun,
+)
 
 
 def dump(data: Any) -> str:
@@ -26,7 +36,14 @@ def shared_file(data: Mapping[str, Any]) -> SharedFile:
 
 def clone_request(text: str) -> CloneRequest:
     data = json.loads(text)
-    return CloneRequest(**{**_known(CloneRequest, data), "file": shared_file(data["file"])})
+    step = data.get("step")
+    return CloneRequest(
+        **{
+            **_known(CloneRequest, data),
+            "file": shared_file(data["file"]),
+            "step": StepRun(**_known(StepRun, step)) if isinstance(step, dict) else None,
+        }
+    )
 
 
 def pending_command(text: str) -> PendingCommand:

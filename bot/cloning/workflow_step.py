@@ -1,0 +1,125 @@
+"""A clone asked for by a Workflow Builder step ("Clone a voice", `functions.clone_voice` in manifest.yml): how its
+job ends the step. The request carries the step run (`CloneRequest.step`); the job runs as any other, and its answer,
+once shown (in the workflow's progress channel, or nowhere when it named none), is handed to the step: completed with
+the voice's outputs, or failed with the sentence a person would read in the thread.
+
+The execution's own token (Slack's `bot_access_token`) completes the step, as Bolt's `complete` / `fail` would in
+the listener. It is a secret: it is kept in the job's record only encrypted (ENCRYPTION_KEY in distribution mode;
+with one workspace, a key derived from SLACK_BOT_TOKEN, which every instance holds and the database does not), so a
+restart or another instance can still complete the step, and it is never logged. Slack revokes it once the step is
+completed, and after 15 minutes at the latest, so handing an answer on twice cannot complete a step twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cloning import quality
+from bot.cloning.failures import Explained
+from bot.messages import mrkdwn
+from bot.messages import workflow as workflow_text
+from bot.records import Job, Stage
+from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.workspaces.key_vault import KeyVault
+from bot.workspaces.slack_clients import with_token
+
+log = logging.getLogger(__name__)
+
+CALLBACK_ID = "clone_voice"  # manifest.yml's `functions` key, and the Bolt listener's
+SEAL_PURPOSE = "voice-cloner workflow step tokens"  # HKDF info: what the derived key is for
+# Slack's answers that say the step cannot be completed any more, by anyone: it was completed (its token revoked)
+# or timed out, or the call itself is wrong. Handing the answer on again would change nothing.
+_OVER = {
+    "function_execution_not_found",
+    "execution_not_in_running_state",
+    "parameter_validation_failed",
+    "invalid_arguments",
+    "access_denied",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+}
+
+
+def token_vault(bot_token: str | None, encryption_key: str | None) -> KeyVault:
+    """Where step tokens are sealed: ENCRYPTION_KEY when it is set (distribution mode), else a key derived from the
+    one workspace's bot token."""
+    if encryption_key:
+        return KeyVault(encryption_key)
+    assert bot_token, "one workspace has a bot token"
+    return KeyVault.derived(bot_token, SEAL_PURPOSE)
+
+
+def outputs(job: Job) -> dict[str, str]:
+    """The step's outputs (manifest.yml's `output_parameters`) for a job that made its voice."""
+    request = job.request
+    return {
+        "voice_id": job.voice_id or "",
+        "voice_name": request.name,
+        "language": request.language,
+        "status": job.voice_status or "",
+    }
+
+
+def error_text(job: Job) -> str:
+    """Why the step failed, as plain text: the answer's sentence, and for a poor take held back how to clone it."""
+    text = mrkdwn.plain(job.answer.text if job.answer is not None else "")
+    if job.failure == quality.HELD_BACK:
+        text = f"{text} {workflow_text.clone_anyway_hint()}"
+    return text
+
+
+class StepCompletion:
+    """Hands each shown answer of a step's job to its step (`bot.cloning.outbox.AnswerHooks.hand_on`)."""
+
+    def __init__(self, vault: KeyVault) -> None:
+        self._vault = vault
+
+    def seal(self, token: str | None) -> str | None:
+        return self._vault.encrypt(token) if token else None
+
+    async def hand_on(self, client: AsyncWebClient, job: Job) -> bool:
+        """Complete or fail the job's step; False when Slack could not be reached (tried again later), True when it
+        is done, or can never be (the step ended already, the token is gone)."""
+        step = job.request.step
+        if step is None or job.answer is None:
+            return True
+        token = self._vault.decrypt(step.sealed_token) if step.sealed_token else None
+        if step.sealed_token and token is None:
+            log.warning("the step's token cannot be decrypted; completing it with the bot token", extra={"job": job.id})
+        step_client = with_token(client, token) if token else client
+        try:
+            if job.stage is Stage.DONE and job.voice_id:
+                await AsyncComplete(step_client, step.execution_id)(outputs=outputs(job))
+            else:
+                await AsyncFail(step_client, step.execution_id)(error=error_text(job))
+        except SLACK_FAILURES as error:
+            code = error_code(error)
+            if code in _OVER:
+                log.warning("workflow step not completed: Slack refused", extra={"job": job.id, "slack_error": code})
+                return True
+            log.warning("workflow step not completed yet", extra={"job": job.id, "slack_error": code})
+            return False
+        log.info("workflow step completed", extra={"job": job.id, "ok": job.stage is Stage.DONE})
+        return True
+
+
+def queued_too_long(job: Job, limit_seconds: int, now: float | None = None) -> Explained | None:
+    """A step's job that waited (for a free slot, or to be taken over) more than `limit_seconds` since it was asked
+    for, and has not started: it ends here with that reason rather than keep the workflow waiting. None otherwise,
+    and for every other job (a person can see the queue; a *Try again* is a person's clone)."""
+    if job.request.step is None or job.retries or job.stage is not Stage.RECEIVED or job.answer is not None:
+        return None
+    if job.fence <= 1:  # started at once, when it was taken in
+        return None
+    waited = (time.time() if now is None else now) - job.created_at
+    if waited <= limit_seconds:
+        return None
+    text = workflow_text.queued_too_long(job.request.name, limit_seconds)
+    return Explained(text, "workflow step queued too long", retryable=True)
