@@ -68,11 +68,16 @@ def outputs(job: Job) -> dict[str, str]:
 
 
 def error_text(job: Job) -> str:
-    """Why the step failed, as plain text: the answer's sentence, and for a poor take held back how to clone it."""
-    text = mrkdwn.plain(job.answer.text if job.answer is not None else "")
-    if job.failure == quality.HELD_BACK:
-        text = f"{text} {workflow_text.clone_anyway_hint()}"
-    return text
+    """Why the step failed, as plain text: the answer's sentence; for a poor take held back, its verdict, the tips the
+    thread shows under it (one per problem, with its number) and how to clone it anyway."""
+    if job.answer is None:
+        return ""
+    if job.failure != quality.HELD_BACK:
+        return mrkdwn.plain(job.answer.text)
+    first = job.answer.blocks[0] if job.answer.blocks else {}
+    shown = str((first.get("text") or {}).get("text") or "")
+    tips = [line.removeprefix("• ") for line in shown.splitlines() if line.startswith("• ")]
+    return mrkdwn.plain(" ".join([job.answer.text, *tips, workflow_text.clone_anyway_hint()]))
 
 
 class StepCompletion:
