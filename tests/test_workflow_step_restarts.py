@@ -30,7 +30,14 @@ async def process(
     fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
 ) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
     slack, revring = fakes
-    env = make_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3", PORT=str(unused_tcp_port))
+    # debug-all: every line Bolt and the Slack SDK write too, which must not show the run's token either.
+    env = make_env(
+        slack,
+        revring,
+        DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
+        PORT=str(unused_tcp_port),
+        LOG_LEVEL="debug-all",
+    )
     bot = BotProcess(env, tmp_path)
     async with aiohttp.ClientSession() as session:
         yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
