@@ -26,7 +26,7 @@ from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
 from bot.cloning.outbox import AnswerHooks
 from bot.cloning.pipeline import Pipeline
-from bot.cloning.workflow_step import StepCompletion, token_vault
+from bot.cloning.workflow_step import StepCompletion, StepDeadlines, token_vault
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
@@ -179,6 +179,10 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             on_answered=AnswerHooks(hand_on=steps.hand_on, beside=home),
         )
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
+        deadlines = StepDeadlines(
+            store, cloner.fail, limit_seconds=settings.step_queue_seconds, lease_seconds=settings.job_lease_seconds
+        )
+        resources.push_async_callback(deadlines.close)
         designs = DesignLimits(store, per_hour=settings.designs_per_hour, at_once=settings.max_concurrent_clones)
         shared = Services(
             settings,
@@ -192,6 +196,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             connection,
             designs,
             steps,
+            deadlines,
             installations,
         )
         bolt = build_bolt_app(settings, client, shared, oauth)

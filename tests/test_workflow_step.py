@@ -165,19 +165,32 @@ async def test_a_poor_recording_fails_the_step_unless_the_workflow_says_clone_an
 # --- never waiting forever ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("harness", [{"STEP_QUEUE_SECONDS": "0", "MAX_CONCURRENT_CLONES": "1"}], indirect=True)
-async def test_a_run_queued_past_its_limit_fails_the_step_and_sends_nothing(harness: Harness):
+@pytest.mark.parametrize("harness", [{"STEP_QUEUE_SECONDS": "1", "MAX_CONCURRENT_CLONES": "1"}], indirect=True)
+async def test_a_run_still_waiting_at_its_limit_fails_on_time_though_every_slot_stays_busy(harness: Harness):
     harness.revring.answers = ["slow"]
     await harness.bot.share_file(hosted(harness, "F0BUSY"), text="<@UBOT> Busy")
     await asyncio.wait_for(harness.revring.slow_started.wait(), 10)
     hosted(harness, "F0STEP")
-    execution, _ = await run_step(harness.bot, harness.slack, step_inputs("F0STEP"))
-    await harness.settled()  # taken in, and waiting for the one slot
-    assert await clones(harness) == ["Busy", "Rachel"]
+    inputs = step_inputs("F0STEP", progress_channel=CHANNEL)
+    execution, _ = await run_step(harness.bot, harness.slack, inputs)
+    await completion(harness.slack)  # while the one slot is still taken by "Busy"
+    assert not harness.revring.release_slow.is_set()
+    assert execution.error == plain(workflow_text.queued_too_long("Rachel", 1))
+    # The channel's one message, "queued", became the same words.
+    [queued] = [
+        c
+        for c in harness.slack.calls_to("chat.postMessage")
+        if c.args["channel"] == CHANNEL and "Rachel" in c.args["text"]
+    ]
+    [told] = [c for c in harness.slack.calls_to("chat.update") if c.args["ts"] == queued.answer["ts"]]
+    assert told.args["text"] == workflow_text.queued_too_long("Rachel", 1)
     harness.revring.release_slow.set()
-    await completion(harness.slack)
-    assert execution.error == plain(workflow_text.queued_too_long("Rachel", 0))
-    assert [voice.display_name for voice in harness.revring.received] == ["Busy"]
+    await harness.slack.wait_until(
+        lambda: any("Busy" in text and "voice-" in text for text in harness.slack.thread_texts())
+    )
+    await harness.settled()
+    assert [voice.display_name for voice in harness.revring.received] == ["Busy"]  # the run's job never ran
+    assert len(await completion(harness.slack)) == 1
 
 
 # --- the fake refuses what Slack refuses ----------------------------------------------------------------------

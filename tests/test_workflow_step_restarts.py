@@ -12,6 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.messages import mrkdwn
+from bot.messages import workflow as workflow_text
 from tests import test_several_instances as several
 from tests.bot_process import BotProcess
 from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env
@@ -43,8 +45,11 @@ async def process(
         yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
     if bot.returncode is None:
         await bot.stop()
+    revring.release_slow.set()
     if slack.stall_downloads is not None:
         slack.stall_downloads.set()
+    for held in slack.held.values():
+        held.set()
 
 
 def assert_no_secret(output: bytes, *secrets: str) -> None:
@@ -98,3 +103,28 @@ async def test_a_completion_slack_fails_is_handed_on_again_once_the_lease_runs_o
     [_, done] = await harness.slack.wait_for("functions.completeSuccess", 2, timeout=20)
     assert done.answer == {"ok": True} and execution.outputs == VOICE
     assert len(harness.revring.received) == 1  # the voice was made once; only its answer was handed on again
+
+
+@pytest.mark.process
+async def test_a_run_whose_instance_died_while_it_waited_fails_when_next_taken_past_its_limit(process):
+    slack, revring, bot, client = process
+    bot.settings.update(MAX_CONCURRENT_CLONES="1", STEP_QUEUE_SECONDS="0")
+    revring.answers = ["slow"]
+    await bot.start()
+    await client.share_file(hosted(slack, "F0BUSY"), text="<@UBOT> Busy")  # holds the one slot
+    await asyncio.wait_for(revring.slow_started.wait(), 10)
+    # The run's job is queued; Slack is slow to post its "queued" message, so the job is still held when the bot dies:
+    # this instance's own watch over its limit could not take it.
+    slack.held["chat.postMessage"] = asyncio.Event()
+    hosted(slack, "F0STEP")
+    execution, _ = await run_step(client, slack, step_inputs("F0STEP", progress_channel="C0VOICES"))
+    await slack.wait_for("chat.postMessage", 2)
+    await bot.stop(signal.SIGKILL)
+    assert slack.executions.completions() == []
+
+    slack.held["chat.postMessage"].set()
+    await bot.start()
+    [ended] = await completion(slack)
+    assert ended.method == "functions.completeError" and ended.token == execution.token
+    assert execution.error == mrkdwn.plain(workflow_text.queued_too_long("Rachel", 0))
+    assert revring.attempts == 1  # only "Busy" ever reached RevRing

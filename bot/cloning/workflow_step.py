@@ -12,8 +12,11 @@ completed, and after 15 minutes at the latest, so handing an answer on twice can
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+import uuid
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.context.complete.async_complete import AsyncComplete
 from slack_bolt.context.fail.async_fail import AsyncFail
@@ -21,10 +24,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning import quality
 from bot.cloning.failures import Explained
+from bot.cloning.scheduling import LeaseLost
 from bot.messages import mrkdwn
 from bot.messages import workflow as workflow_text
 from bot.records import Job, Stage
 from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.store import JobQueue, StoreUnavailable
 from bot.workspaces.key_vault import KeyVault
 from bot.workspaces.slack_clients import with_token
 
@@ -124,7 +129,55 @@ def queued_too_long(job: Job, limit_seconds: int, now: float | None = None) -> E
     if job.fence <= 1:  # started at once, when it was taken in
         return None
     waited = (time.time() if now is None else now) - job.created_at
-    if waited <= limit_seconds:
-        return None
+    return _too_long(job, limit_seconds) if waited > limit_seconds else None
+
+
+def _too_long(job: Job, limit_seconds: int) -> Explained:
     text = workflow_text.queued_too_long(job.request.name, limit_seconds)
     return Explained(text, "workflow step queued too long", retryable=True)
+
+
+# Ends a job with a failure, as Cloner.fail does: its answer recorded under the job's fence, then shown and handed on.
+Fail = Callable[[AsyncWebClient, Job, Explained], Awaitable[None]]
+
+
+class StepDeadlines:
+    """Keeps the step's limit on time on the instance that took the run in: when STEP_QUEUE_SECONDS have passed and
+    the run's job still waits (every slot busy), it takes that one job and fails it with the reason, without a slot.
+    If this instance stops first, the limit is applied when the job is next taken (`queued_too_long`, in Cloner)."""
+
+    def __init__(self, store: JobQueue, fail: Fail, *, limit_seconds: int, lease_seconds: float) -> None:
+        self._store = store
+        self._fail = fail
+        self._limit = limit_seconds
+        self._lease_seconds = lease_seconds
+        self._runner = uuid.uuid4().hex  # holds a job only while failing it
+        self._waiting: set[asyncio.Task[None]] = set()
+
+    def watch(self, client: AsyncWebClient, job: Job) -> None:
+        """From now until the limit, the job of a step run just taken in (`client`: its workspace's bot token)."""
+        if job.request.step is None:
+            return
+        task = asyncio.create_task(self._at_the_limit(client, job))
+        self._waiting.add(task)
+        task.add_done_callback(self._waiting.discard)
+
+    async def _at_the_limit(self, client: AsyncWebClient, job: Job) -> None:
+        await asyncio.sleep(max(job.created_at + self._limit - time.time(), 0.0))
+        try:
+            waiting = await self._store.take_waiting(job.id, runner=self._runner, lease_seconds=self._lease_seconds)
+        except StoreUnavailable:
+            log.warning("step's limit not applied yet: the database is unreachable", extra={"job": job.id})
+            return  # applied when the job is taken
+        if waiting is None:
+            return  # it started (or ended) in time
+        log.info("workflow step's job waited past its limit", extra={"job": job.id, "seconds": self._limit})
+        try:
+            await self._fail(client, waiting, _too_long(waiting, self._limit))
+        except LeaseLost:
+            pass  # someone else has it now, and ends it
+
+    async def close(self) -> None:
+        for task in list(self._waiting):
+            task.cancel()
+        await asyncio.gather(*self._waiting, return_exceptions=True)

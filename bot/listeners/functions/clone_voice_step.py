@@ -91,6 +91,8 @@ async def _start(
         sealed_token=shared.steps.seal(step.token),
     )
     admitted = await shared.cloner.submit(bot, request)
+    if admitted.job is not None:
+        shared.step_deadlines.watch(bot, admitted.job)
     return await _not_started(shared, step, admitted, complete)
 
 

@@ -100,6 +100,11 @@ _ADOPT = (
     "WHERE id = :id AND retries = :retries AND voice_id IS NULL "
     f"AND stage IN ('{Stage.UPLOADING}', '{Stage.INTERRUPTED}') RETURNING fence"
 )
+_TAKE_WAITING = (
+    "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 "  # noqa: S608
+    f"WHERE id = :id AND stage = '{Stage.RECEIVED}' AND answer IS NULL AND (owner IS NULL OR lease_until < :now) "
+    "RETURNING *"
+)
 _EXPIRE_OTHERS = (
     f"UPDATE jobs SET lease_until = 0.0 WHERE (stage IN ({_UNFINISHED}) OR answer IS NOT NULL) "  # noqa: S608
     "AND owner IS NOT NULL AND owner <> :owner"
@@ -294,6 +299,16 @@ class SQLJobQueue(SQLAggregate):
             )
         )
         return int(adopted[0]["fence"]) if adopted else None
+
+    async def take_waiting(self, job_id: str, *, runner: str, lease_seconds: float) -> Job | None:
+        return await self._run(self._take_waiting(job_id, runner, lease_seconds))
+
+    def _take_waiting(self, job_id: str, runner: str, lease_seconds: float) -> Plan[Job | None]:
+        now = self.clock()
+        taken = yield Query(
+            _TAKE_WAITING, {"id": job_id, "owner": runner, "lease_until": now + lease_seconds, "now": now}
+        )
+        return (yield from read_jobs(taken))[0] if taken else None
 
     async def expire_leases_of_others(self, runner: str) -> int:
         return await self._one(Command(_EXPIRE_OTHERS, {"owner": runner}))
