@@ -94,6 +94,19 @@ async def test_another_run_on_a_recording_just_cloned_completes_with_that_voice(
     assert len(harness.revring.received) == 1
 
 
+async def test_the_event_is_acknowledged_before_the_run_is_taken_in(harness: Harness):
+    hosted(harness, "F0STEP")
+    harness.slack.held["files.info"] = release = asyncio.Event()
+    try:  # run_step checks the 200, which comes while the bot still waits for files.info
+        execution, _ = await asyncio.wait_for(run_step(harness.bot, harness.slack, step_inputs("F0STEP")), 5)
+        await harness.slack.wait_for("files.info")
+        assert harness.slack.executions.completions() == []
+    finally:
+        release.set()
+    await completion(harness.slack)
+    assert execution.outputs == VOICE
+
+
 # --- the same checks as any clone, failing the step in the same words -------------------------------------
 
 
