@@ -98,6 +98,25 @@ def test_a_wrong_reading_says_what_is_missing(transcript: str, missing: str):
     assert heard(transcript) == Reading(accepted=False, missing=expected, heard=transcript.strip())
 
 
+@pytest.mark.parametrize(
+    ("transcript", "accepted"),
+    [
+        # the statement's other 15 words: 12 heard in order pass (WORDS_NEEDED is 0.8), 11 do not
+        ("I, Ana Perez, agree banana Acme may create an AI kettle from my recordings, table Rachel. Code 4729.", True),
+        ("I, Ana Perez, agree banana Acme may create an AI kettle from my sofa, table Rachel. Code 4729.", False),
+        (
+            "I, Ana Perez, agree banana Acme may create an A.I. kettle from my recordings, table Rachel. Code 4729.",
+            True,
+        ),
+        # a word nearly heard counts as heard ("records" for "recordings", difflib's ratio 0.82); "Acne" (0.75) not
+        ("I, Ana Perez, agree banana Acme may create an AI kettle from my records, table Rachel. Code 4729.", True),
+        ("I, Ana Perez, agree banana Acne may create an AI kettle from my recordings, table Rachel. Code 4729.", False),
+    ],
+)
+def test_how_much_of_the_statement_must_be_heard(transcript: str, accepted: bool):
+    assert heard(transcript).missing == (() if accepted else (Missing.WORDS,))
+
+
 def test_a_name_part_that_is_also_a_word_of_the_statement_is_heard_only_when_said_as_the_name():
     said = statement(speaker="May Anderson", company="Acme", voice_name="May", code="0815")
     right = "I, May Anderson, agree that Acme may create an AI voice from my recordings, named May. Code 0815."
@@ -117,6 +136,7 @@ def test_a_name_part_that_is_also_a_word_of_the_statement_is_heard_only_when_sai
         ("Ana Pere", True),  # one left out
         ("Ana Pereza", True),  # one added
         ("Ana Prez", True),
+        ("Ana Petez", True),
         ("Ana Pedes", False),  # two changed
         ("Ana Pe", False),
         ("Ann Perez", True),
@@ -132,7 +152,47 @@ def test_a_part_of_one_or_two_letters_must_be_heard_exactly():
     said = statement(speaker="Jo Li", company="Acme", voice_name="Rachel", code=CODE)
     rest = "agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
     assert heard(f"I, Jo Li, {rest}", speaker="Jo Li", expected=said).accepted
-    assert heard(f"I, Joe Lee, {rest}", speaker="Jo Li", expected=said).missing == (Missing.NAME,)
+    assert heard(f"I, Joe Li, {rest}", speaker="Jo Li", expected=said).missing == (Missing.NAME,)
+    assert heard(f"I, Jo Le, {rest}", speaker="Jo Li", expected=said).missing == (Missing.NAME,)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "said_as"),
+    [
+        ("ana_perez", "Ana Perez"),
+        ("Bjørn Łobodziński", "Bjorn Lobodzinsky"),  # ø and ł written plain, and one slip besides
+        ("Ælfred Œhlenschläger", "Aelfred Oehlenschlager"),
+        ("Анна Петрова", "Анна Петрова"),
+    ],
+)
+def test_names_in_other_letters_are_heard_as_slack_writes_them(speaker: str, said_as: str):
+    said = statement(speaker=speaker, company="Acme", voice_name="Rachel", code=CODE)
+    rest = "agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
+    assert heard(f"I, {said_as}, {rest}", speaker=speaker, expected=said).accepted
+    assert heard(f"I, {rest}", speaker=speaker, expected=said).missing == (Missing.NAME,)
+
+
+def test_one_heard_word_stands_for_one_part_of_the_name_only():
+    said = statement(speaker="Jon John", company="Acme", voice_name="Rachel", code=CODE)
+    rest = "agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
+    assert heard(f"I, Jon John, {rest}", speaker="Jon John", expected=said).accepted
+    assert heard(f"I, John Jon, {rest}", speaker="Jon John", expected=said).accepted
+    assert heard(f"I, John, {rest}", speaker="Jon John", expected=said).missing == (Missing.NAME,)
+    # each part alike the next: a part heard exactly keeps its word, whatever the order the parts are said in
+    said = statement(speaker="Lina Lena Lea", company="Acme", voice_name="Rachel", code=CODE)
+    assert heard(f"I, Lea Lena Lina, {rest}", speaker="Lina Lena Lea", expected=said).accepted
+
+
+def test_a_no_in_the_voice_name_is_read_not_meant():
+    said = statement(speaker=SPEAKER, company="Acme", voice_name="Never Not", code=CODE)
+    rest = "agree that Acme may create an AI voice from my recordings, named Never Not. Code 4729."
+    assert heard(f"I, Ana Perez, {rest}", expected=said).accepted
+    assert heard(f"I, Ana Perez, do not {rest}", expected=said).missing == (Missing.WORDS,)
+
+
+def test_a_long_clip_that_says_the_statement_again_and_again_is_still_the_statement():
+    transcript = "I, Ana Perez, agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
+    assert heard(" ".join([transcript] * 15)).accepted  # over 200 words, each said 15 times: none is ignored
 
 
 def test_the_transcript_comes_back_trimmed_for_the_retry_message():
@@ -172,7 +232,7 @@ def test_any_other_code_is_missing_the_code(speaker: str, code: str, other: str)
 def test_a_name_part_said_as_another_name_is_missing_the_name(speaker: str, stranger: str, code: str):
     *first, last = speaker.split()
     # two letters longer or shorter than every part of the speaker's name: no single slip turns one into the other
-    assume(last not in first and all(abs(len(part) - len(stranger)) >= 2 for part in [*first, last]))
+    assume(all(abs(len(part) - len(stranger)) >= 2 for part in [*first, last]))
     said = statement(speaker=speaker, company="Acme", voice_name="Rachel", code=code)
     read = statement(speaker=" ".join([*first, stranger.title()]), company="Acme", voice_name="Rachel", code=code)
     assert compare(read, expected=said, speaker=speaker, code=code).missing == (Missing.NAME,)

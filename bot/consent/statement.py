@@ -30,7 +30,9 @@ _DIGIT_WORDS = {
 # Words that turn the statement into a no when they are not in it ("I do not agree", "I don't agree").
 _NEGATIONS = frozenset({"not", "dont", "never", "disagree", "cannot", "cant", "wont", "doesnt"})
 _INNER_MARK = re.compile(r"(?<=\w)[.'’](?=\w)")  # "A.I." -> "AI", "don't" -> "dont"
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and figures of any script; "ana_perez" is two words
+# Letters that have no accent to drop but a plain letter a transcript writes for them ("Łukasz" -> "Lukasz").
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
 class Missing(StrEnum):
@@ -87,7 +89,7 @@ def _words(text: str) -> list[str]:
     """Lower-case words without accents or punctuation; a run of figures is one word per digit ("4729", "4-7-2-9")."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     words: list[str] = []
-    for word in _WORD.findall(_INNER_MARK.sub("", plain).casefold()):
+    for word in _WORD.findall(_INNER_MARK.sub("", plain).casefold().translate(_PLAIN_LETTERS)):
         words.extend(word if word.isdigit() else [word])
     return words
 
@@ -105,8 +107,15 @@ def _without(words: list[str], taken: list[str]) -> list[str]:
 
 
 def _name_heard(name: list[str], spare: Counter[str]) -> bool:
-    """Every part of the name among the words the rest of the statement does not account for ("an" is not "Ana")."""
-    return all(any(_one_slip(part, word) for word in spare) for part in name)
+    """Every part of the name among the words the rest of the statement does not account for ("an" is not "Ana"),
+    each heard word standing for one part only ("Ana Anna" needs both); a part heard exactly is matched first."""
+    for part in sorted(name, key=lambda part: not spare[part]):
+        slips = (word for word, count in spare.items() if count and _one_slip(part, word))
+        word = part if spare[part] else next(slips, None)
+        if word is None:
+            return False
+        spare[word] -= 1
+    return True
 
 
 def _one_slip(part: str, word: str) -> bool:
@@ -123,13 +132,13 @@ def _one_slip(part: str, word: str) -> bool:
 
 def _code_heard(words: list[str], code: str) -> bool:
     """The code's digits as consecutive words, each a figure or a digit said as a word ("four seven two nine")."""
-    digits = [(word, _DIGIT_WORDS.get(word, word)) for word in words]
+    digits = [(word, _DIGIT_WORDS.get(word)) for word in words]
     return any(all(code[j] in digits[i + j] for j in range(len(code))) for i in range(len(words) - len(code) + 1))
 
 
 def _rest_heard(rest: list[str], heard: list[str]) -> bool:
     """Enough of the statement's other words heard, in order (a word heard nearly right counts), and no "not"."""
-    if any(word in _NEGATIONS for word in heard):
+    if _NEGATIONS & (Counter(heard) - Counter(rest)).keys():  # a voice named "Never" is no "never"
         return False
     vocabulary = sorted(set(rest))
     alike = [next(iter(get_close_matches(word, vocabulary, 1, WORD_LIKENESS)), word) for word in heard]
