@@ -119,14 +119,13 @@ def _name_heard(name: list[str], spare: Counter[str]) -> bool:
 
 
 def _one_slip(part: str, word: str) -> bool:
-    """`word` is `part`, or `part` with one letter changed, added or left out (parts of one or two letters: exact)."""
-    if part == word:
-        return True
-    if len(part) < 3 or abs(len(part) - len(word)) > 1:
+    """`word` is `part` with at most one letter changed, added or left out; never for a part of one or two letters
+    (`_name_heard` looks for those exactly). Past the first letter that differs, the rest must be the same."""
+    if len(part) < 3:
         return False
     shorter, longer = sorted((part, word), key=len)
     start = next((i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter))
-    skip = 1 if len(shorter) == len(longer) else 0
+    skip = 1 if len(shorter) == len(longer) else 0  # a letter changed, else one added (or, so seen, left out)
     return shorter[start + skip :] == longer[start + 1 :]
 
 
