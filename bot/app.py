@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
 from bot.cloning.outbox import AnswerHooks
-from bot.cloning.pipeline import Pipeline
+from bot.cloning.pipeline import Pipeline, work_folder
 from bot.cloning.workflow_step import StepCompletion, StepDeadlines, token_vault
 from bot.config import Settings
 from bot.design.limits import DesignLimits
@@ -171,7 +171,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         cloner = Cloner(
             settings,
             store,
-            Pipeline(settings, session),
+            Pipeline(settings, session, await resources.enter_async_context(work_folder())),
             health.metrics,
             accounts=accounts,
             slack_clients=SlackClients(client, installations),
