@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning import failures, quality
+from bot.cloning import answers, failures, quality
 from bot.cloning.failures import Explained
 from bot.cloning.outbox import OnAnswered, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
@@ -23,11 +23,10 @@ from bot.cloning.retries import Retried, Retry
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
 from bot.messages import clone as clone_text
-from bot.messages import recording as recording_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.recording import Report
-from bot.records import RETRYABLE, Admission, Admitted, Answer, CloneRequest, Job, Stage
+from bot.records import RETRYABLE, Admission, Admitted, CloneRequest, Job, Stage
 from bot.slack.shapes import heard_language
 from bot.store import JobQueue, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
@@ -298,42 +297,15 @@ class Cloner:
             return
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
         self._metrics.clone_finished("done", seconds)
-        language = voice.language or request.language
-        # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
-        note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
-        job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
-        blocks = clone_text.voice_ready_blocks(
-            request.name,
-            voice.id,
-            language,
-            voice.status,
-            note=note,
-            job_id=job.id,
-            agent_updates=self._settings.agent_updates,
-            heard=heard is not None and language == heard,
-        )
-        if report is not None:
-            blocks[3:3] = recording_text.report_blocks(report)  # under the language and status
-        answer = Answer(clone_text.voice_ready_text(request.name, voice.id, language, voice.status), blocks, ok=True)
+        job, answer = answers.voice_made(self._settings, job, voice, clip.audio, report, heard)
         # Shielded: once the voice exists its answer is written and shown, even if this runner's lease keeper gives
         # up on the job meanwhile (the database was down past the lease): see Outbox.answer_with_voice.
         if not await asyncio.shield(self._tasks.spawn(self._outbox.answer_with_voice(client, job, answer))):
             raise LeaseLost(job.id)
 
     async def _hold(self, client: AsyncWebClient, job: Job, report: Report) -> None:
-        """QUALITY_CHECK=ask and a poor take: nothing was sent. The answer says what is wrong and how to fix it,
-        with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
-        request = job.request
-        language = request.language if request.language_given else None
-        answer = Answer(
-            recording_text.held_text(request.name, report),
-            recording_text.held_blocks(request.name, report, job_id=job.id, language=language),
-            ok=False,
-        )
-        await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
+        await self._outbox.answer(client, *answers.held_back(job, report))
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""
-        blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
-        job = replace(job, stage=stage, failure=failure.cause[:200])
-        await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))
+        await self._outbox.answer(client, *answers.failed(job, failure, stage))

@@ -8,6 +8,7 @@ from bot.config.settings import (
     DEFAULT_SLACK_API_URL,
     AgentUpdates,
     CloneSettings,
+    ConsentMode,
     Settings,
     display_url,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "LANGUAGE_PATTERN",
     "AgentUpdates",
     "CloneSettings",
+    "ConsentMode",
     "ConfigError",
     "Settings",
     "display_url",
