@@ -54,6 +54,7 @@ class PendingCommand:
     language: str
     enterprise_id: str | None = None  # the Enterprise Grid org, if any
     language_given: bool = True  # False: nobody chose it (`language` is the default), a clip's transcription may
+    speaker_id: str | None = None  # `voice=@ana` (CONSENT on): whose voice the file will be
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ BOT_EVENTS = [
     "message.im",
     "message.mpim",
     "file_shared",
+    "file_change",
     "app_home_opened",
     "app_uninstalled",
     "tokens_revoked",

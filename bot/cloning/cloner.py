@@ -22,13 +22,15 @@ from bot.cloning.presenter import SlackPresenter
 from bot.cloning.retries import Retried, Retry
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
+from bot.consent.desk import FAILURES as CONSENT_FAILURES
+from bot.consent.desk import ConsentDesk
 from bot.messages import clone as clone_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.recording import Report
 from bot.records import RETRYABLE, Admission, Admitted, CloneRequest, Job, Stage
 from bot.slack.shapes import heard_language
-from bot.store import JobQueue, StoreUnavailable
+from bot.store import RequestStore, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
 
@@ -45,7 +47,7 @@ class Cloner:
     def __init__(
         self,
         settings: Settings,
-        store: JobQueue,
+        store: RequestStore,
         pipeline: Pipeline,
         metrics: Metrics,
         *,
@@ -82,6 +84,18 @@ class Cloner:
             tasks=self._tasks,
             run=self._work,
         )
+        # CONSENT on: requests wait for their speaker's yes here before they join the queue.
+        self.consent = ConsentDesk(
+            settings,
+            store,
+            self._slack,
+            self._tasks,
+            slack_clients,
+            runner=self._runner,
+            lease_seconds=self._lease_seconds,
+            start=self._begin,
+            wake=self._scheduler.wake,
+        )
 
     # --- the instance ----------------------------------------------------------------------------------
 
@@ -117,16 +131,21 @@ class Cloner:
     # --- taking work in --------------------------------------------------------------------------------
 
     async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
-        """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
+        """Write the job record, then start it (or, CONSENT on, ask its speaker); a duplicate or a person over the
+        limit starts nothing."""
         admitted = await self._store.admit(
             request,
             per_user_per_hour=self._settings.clones_per_hour,
             runner=self._runner,
             lease_seconds=self._lease_seconds,
+            consent=self.consent.new_consent(request),
         )
         if admitted.job is not None:
             self._slack.react(client, request, add=clone_text.REACTION_WORKING)
-            self._begin(client, admitted.job)
+            if admitted.job.stage is Stage.AWAITING_CONSENT:
+                self._tasks.spawn(self.consent.ask(client, admitted.job))
+            else:
+                self._begin(client, admitted.job)
         else:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
@@ -142,6 +161,8 @@ class Cloner:
             return Retried(Retry.UNKNOWN)
         if job.request.user_id != user_id:
             return Retried(Retry.NOT_YOURS)
+        if job.failure in CONSENT_FAILURES:  # consent is per request: a new request asks the speaker again
+            return Retried(Retry.NO_CONSENT)
         if anyway and job.stage in RETRYABLE and job.failure != quality.HELD_BACK:
             return Retried(Retry.NOT_HELD)
         admitted = await self._store.reopen_job(

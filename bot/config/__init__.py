@@ -20,8 +20,8 @@ __all__ = [
     "LANGUAGE_PATTERN",
     "AgentUpdates",
     "CloneSettings",
-    "ConsentMode",
     "ConfigError",
+    "ConsentMode",
     "Settings",
     "display_url",
 ]

@@ -29,13 +29,13 @@ from bot.records import (
     SharedFile,
     Stage,
 )
+from bot.store.consents import ConsentBook
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_STATEMENT_TIMEOUT_SECONDS,
     Database,
     parse_database_url,
 )
-from bot.store.consents import ConsentBook
 from bot.store.design import DesignCandidates
 from bot.store.errors import SchemaTooNew, StoreUnavailable
 from bot.store.inbox import CLAIM_SECONDS, Inbox

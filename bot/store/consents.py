@@ -20,6 +20,11 @@ class ConsentBook(Protocol):
         the last clip and its transcript, the button offered), only while the consent still waits."""
         ...
 
+    async def note_reply(self, job_id: str, channel: str, ts: str) -> None:
+        """The job's one message in its thread (posted while it waits), unless it has one already: whoever runs the
+        job once the speaker agrees edits it. Only the reply is written (never the job's stage)."""
+        ...
+
     async def waiting_consents(self, team_id: str, speaker_id: str) -> list[Consent]:
         """The consents `speaker_id` of `team_id` is asked for and has not answered, newest first."""
         ...

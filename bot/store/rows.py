@@ -101,7 +101,7 @@ def job_progress(job: Job) -> dict[str, Any]:
 
 def consent(row: Mapping[Any, Any]) -> Consent:
     """A row of `consents` (every column), from either driver (sqlite3.Row, asyncpg.Record)."""
-    data = _known(Consent, {key: row[key] for key in row.keys()})  # noqa: SIM118 (sqlite3.Row is not iterable by key)
+    data = _known(Consent, {key: row[key] for key in row.keys()})
     return Consent(
         **{
             **data,

@@ -50,10 +50,18 @@ class SQLConsentBook(SQLAggregate):
     async def note_consent(self, consent: Consent) -> bool:
         return await self._one(Command(_NOTE, rows.consent_values(consent))) == 1
 
+    async def note_reply(self, job_id: str, channel: str, ts: str) -> None:
+        await self._one(
+            Command(
+                "UPDATE jobs SET reply_channel = :channel, reply_ts = :ts WHERE id = :job_id AND reply_ts IS NULL",
+                {"job_id": job_id, "channel": channel, "ts": ts},
+            )
+        )
+
     async def waiting_consents(self, team_id: str, speaker_id: str) -> list[Consent]:
         found = await self._one(
             Query(
-                "SELECT * FROM consents WHERE team_id = :team_id AND speaker_id = :speaker_id "
+                "SELECT * FROM consents WHERE team_id = :team_id AND speaker_id = :speaker_id "  # noqa: S608
                 f"AND status = '{ConsentStatus.WAITING}' ORDER BY asked_at DESC",
                 {"team_id": team_id, "speaker_id": speaker_id},
             )
@@ -63,7 +71,7 @@ class SQLConsentBook(SQLAggregate):
     async def consent_by_clip(self, team_id: str, file_id: str) -> Consent | None:
         found = await self._one(
             Query(
-                "SELECT * FROM consents WHERE team_id = :team_id AND clip_file_id = :file_id "
+                "SELECT * FROM consents WHERE team_id = :team_id AND clip_file_id = :file_id "  # noqa: S608
                 f"AND status = '{ConsentStatus.WAITING}'",
                 {"team_id": team_id, "file_id": file_id},
             )
