@@ -13,6 +13,7 @@ from bot.records import ConsentStatus, ConsentWay, Stage
 from tests.conftest import CHANNEL, TEAM, USER, Harness
 from tests.consent_flow import ANA, ask_for, asked, buttons, click, the_consent, thread_messages
 from tests.helpers import clones
+from tests.voices import open_home, texts
 
 SPEAKER = pytest.mark.parametrize("harness", [{"CONSENT": "speaker"}], indirect=True)
 
@@ -56,6 +57,8 @@ async def test_nothing_is_cloned_until_the_speaker_agrees_and_only_she_can(harne
     assert len(harness.revring.received) == 1
     listed = await harness.bot.command("list")
     assert "Consent: agreed by <@U0ANA> with the button" in listed.text
+    home = await open_home(harness)
+    assert "Consent: agreed by <@U0ANA> with the button" in texts(home)
 
 
 @SPEAKER

@@ -84,8 +84,9 @@ class ConsentDesk:
         return self._settings.consent is not ConsentMode.OFF
 
     def new_consent(self, request: CloneRequest) -> Consent | None:
-        """The consent a new request waits for (None with CONSENT=off); the store sets its job and its times."""
-        if not self.on:
+        """The consent a new request waits for (None with CONSENT=off, and for a designed voice's preview: nobody's
+        voice); the store sets its job and its times."""
+        if not self.on or request.designed:
             return None
         now = time.time()
         return Consent(
