@@ -39,6 +39,7 @@ class SharedFile:
     heard_locale: str = ""
     heard_words: str = ""
     heard_more: bool = False  # Slack heard more than `heard_words`
+    transcript_url: str = ""  # the whole transcription, a WebVTT file on Slack's file host (`vtt`), when Slack has one
     permalink: str = ""  # Slack's link to the file (the speaker asked for consent is shown the clip)
     user: str = ""  # who shared it in Slack (a consent clip must be the speaker's own)
 

@@ -34,8 +34,9 @@ def reading(code: str, *, name: str = "u0ana") -> str:
     return f"I {name} agree that Acme may create an AI voice from my recordings named Rachel. Code {spoken}"
 
 
-def clip(harness: Harness, file_id: str, *states: dict[str, Any], by: str = ANA) -> dict[str, Any]:
-    """A clip recorded in Slack by `by`, whose transcription goes through `states` (none: Slack made none)."""
+def clip(harness: Harness, file_id: str, *states: dict[str, Any], by: str = ANA, **extra: Any) -> dict[str, Any]:
+    """A clip recorded in Slack by `by`, whose transcription goes through `states` (none: Slack made none); `extra`:
+    more of its fields (its `vtt`)."""
     hosted = HostedFile(
         file_id,
         "audio_message.m4a",
@@ -44,7 +45,7 @@ def clip(harness: Harness, file_id: str, *states: dict[str, Any], by: str = ANA)
         filetype="m4a",
         subtype="slack_audio",
         transcription=list(states),
-        extra={"user": by, "duration_ms": 9000},
+        extra={"user": by, "duration_ms": 9000, **extra},
     )
     return harness.slack.host_file(hosted)
 
@@ -93,6 +94,24 @@ async def test_a_wrong_reading_then_a_right_one(harness: Harness):
     assert len(harness.revring.received) == 1
     listed = await harness.bot.command("list")
     assert "Consent: recorded by <@U0ANA>" in listed.text
+
+
+@RECORDED
+async def test_a_reading_longer_than_slacks_preview_is_read_whole_from_its_transcript(harness: Harness):
+    await ask_for(harness)
+    code = code_in(await asked(harness))
+    await harness.settled()
+    said = reading(code)
+    cut = said.index(" named")
+    vtt = f"WEBVTT\n\n00:00:00.000 --> 00:00:04.200\n{said[:cut]}\n\n00:00:04.200 --> 00:00:08.900\n{said[cut + 1 :]}\n"
+    transcript = harness.slack.host_file(HostedFile("F0SAYVTT", "file.vtt", "text/vtt", vtt.encode()))
+    preview = slack_payloads.transcription(content=said[:cut], has_more=True)  # the code is past what Slack shows
+    file = clip(harness, "F0SAY", slack_payloads.transcription("processing"), preview, vtt=transcript["url_private"])
+    await say(harness, file)
+    await harness.slack.wait_until(lambda: "voice-" in thread_messages(harness)[-1])
+    consent = await the_consent(harness)
+    assert (consent.way, consent.transcript) == (ConsentWay.RECORDED, said)
+    assert harness.slack.download_auth[0] == "Bearer xoxb-test-bot-token-1234567890"  # as a file is downloaded
 
 
 @RECORDED

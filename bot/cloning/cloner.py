@@ -95,6 +95,7 @@ class Cloner:
             lease_seconds=self._lease_seconds,
             start=self._begin,
             wake=self._scheduler.wake,
+            transcript=pipeline.transcript,
         )
 
     # --- the instance ----------------------------------------------------------------------------------

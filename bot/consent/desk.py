@@ -21,7 +21,7 @@ from bot.access.rights import may_act
 from bot.cloning.presenter import SlackPresenter
 from bot.cloning.scheduling import Tasks
 from bot.config import ConsentMode, Settings
-from bot.consent.listening import ClipListener
+from bot.consent.listening import ClipListener, Transcript
 from bot.consent.statement import new_code, statement
 from bot.messages import clone as clone_text
 from bot.messages import consent as consent_text
@@ -53,7 +53,7 @@ Start = Callable[[AsyncWebClient, Job], None]
 
 class ConsentDesk:
     """Asks for consent and takes the answers. `start` runs a job the speaker agreed to (taken by `runner`);
-    `wake` tells the scheduler an answer waits to be shown."""
+    `wake` tells the scheduler an answer waits to be shown; `transcript` reads a clip's whole transcription."""
 
     def __init__(
         self,
@@ -67,6 +67,7 @@ class ConsentDesk:
         lease_seconds: float,
         start: Start,
         wake: Callable[[], None],
+        transcript: Transcript,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -77,7 +78,7 @@ class ConsentDesk:
         self._lease_seconds = lease_seconds
         self._start = start
         self._wake = wake
-        self.clips = ClipListener(store, tasks, agree=self._agree)
+        self.clips = ClipListener(store, tasks, agree=self._agree, transcript=transcript)
 
     @property
     def on(self) -> bool:
@@ -105,7 +106,14 @@ class ConsentDesk:
     # --- asking ---------------------------------------------------------------------------------------------
 
     async def ask(self, client: AsyncWebClient, job: Job) -> None:
-        """The request's thread says what it waits for; the speaker (or an admin) is asked."""
+        """The request's thread says what it waits for; the speaker (or an admin) is asked. (Beside the request: a
+        database outage is logged, and the request ends unanswered by the speaker when its time is up.)"""
+        try:
+            await self._ask(client, job)
+        except StoreUnavailable as error:
+            log.warning("consent not asked: the database is unreachable", extra={"job": job.id, "cause": str(error)})
+
+    async def _ask(self, client: AsyncWebClient, job: Job) -> None:
         consent = await self._store.consent_for(job.id)
         if consent is None or consent.status is not ConsentStatus.WAITING:
             return

@@ -40,15 +40,18 @@ class _Store(ConsentBook, Inbox, Protocol):
 
 
 Agree = Callable[[AsyncWebClient, Consent], Awaitable[bool]]
+Transcript = Callable[[AsyncWebClient, SharedFile], Awaitable[str | None]]
 
 
 class ClipListener:
-    """Hears the clips speakers record; `agree` records a yes and starts the clone (bot.consent.desk)."""
+    """Hears the clips speakers record; `agree` records a yes and starts the clone (bot.consent.desk); `transcript`
+    reads the whole of a clip's transcription when the words Slack shows of it are not all it heard."""
 
-    def __init__(self, store: _Store, tasks: Tasks, *, agree: Agree) -> None:
+    def __init__(self, store: _Store, tasks: Tasks, *, agree: Agree, transcript: Transcript) -> None:
         self._store = store
         self._tasks = tasks
         self._agree = agree
+        self._transcript = transcript
         self._heard: dict[str, asyncio.Event] = {}  # clip id -> set when its transcription arrived by file_change
 
     async def take(
@@ -109,7 +112,8 @@ class ClipListener:
             if await self._store.note_consent(replace(consent, button_offered=True)):
                 await _say(client, where, None, consent_text.no_transcript(), consent_text.no_transcript_blocks(job_id))
             return
-        heard = " ".join(file.heard_words.split())
+        whole = await self._transcript(client, file) if file.heard_more else None
+        heard = " ".join((whole or file.heard_words).split())
         reading = compare(heard, expected=consent.statement, speaker=consent.speaker_name, code=consent.code)
         consent = replace(consent, transcript=heard)
         if reading.accepted:
