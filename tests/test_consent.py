@@ -10,9 +10,10 @@ import pytest
 
 from bot.messages import ids
 from bot.records import ConsentStatus, ConsentWay, Stage
+from tests import slack_payloads
 from tests.conftest import CHANNEL, TEAM, USER, Harness
 from tests.consent_flow import ANA, ask_for, asked, buttons, click, the_consent, thread_messages
-from tests.helpers import clones
+from tests.helpers import clones, hosted, option
 from tests.voices import open_home, texts
 
 SPEAKER = pytest.mark.parametrize("harness", [{"CONSENT": "speaker"}], indirect=True)
@@ -115,7 +116,7 @@ async def test_no_answer_within_consent_hours_ends_the_request(harness: Harness)
 @SPEAKER
 async def test_my_own_voice_is_one_click_in_the_same_thread(harness: Harness):
     await harness.bot.command("Rachel voice=me")
-    _, ts = await harness.bot.share_file(__import__("tests.helpers").helpers.hosted(harness))
+    _, ts = await harness.bot.share_file(hosted(harness))
     await harness.settled()
     await harness.slack.wait_until(lambda: "please confirm it is your voice" in str(harness.slack.calls[-1].args))
     [here] = [c for c in harness.slack.calls_to("chat.postMessage") if c.args.get("channel") == CHANNEL]
@@ -140,9 +141,6 @@ async def test_someone_outside_slack_needs_an_admins_attestation(harness: Harnes
     view = dialog.args["view"]
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[ids.SPEAKER_BLOCK]["element"]["type"] == "users_select" and ids.CONSENT_BLOCK not in blocks
-    from tests import slack_payloads
-    from tests.helpers import hosted, option
-
     file = hosted(harness)
     values = {
         ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": "Narrator"}},
@@ -180,3 +178,18 @@ async def test_someone_outside_slack_needs_an_admins_attestation(harness: Harnes
         None,
     )
     assert len(harness.revring.received) == 1
+
+
+@SPEAKER
+async def test_declining_my_own_voice_ends_the_request_in_that_message(harness: Harness):
+    await harness.bot.share_file(hosted(harness), text="<@UBOT> Rachel voice=me")
+    await harness.settled()
+    await harness.slack.wait_until(lambda: "please confirm it is your voice" in str(harness.slack.calls[-1].args))
+    here = harness.slack.calls[-1]
+    _, told = await click(harness, here, ids.CONSENT_DECLINE_ACTION, user=USER)
+    assert told is None
+    await harness.slack.wait_until(lambda: "did not agree" in thread_messages(harness)[-1])
+    await harness.settled()
+    assert thread_messages(harness)[-1].startswith("<@U0ALICE> did not agree to an AI voice named *Rachel*")
+    assert {c.args["ts"] for c in harness.slack.calls_to("chat.update")} == {here.answer["ts"]}
+    assert harness.revring.received == []

@@ -122,10 +122,10 @@ class ConsentDesk:
         company = await _company(client)
         said = statement(speaker=speaker_name, company=company, voice_name=request.name, code=consent.code)
         consent = replace(consent, speaker_name=speaker_name, statement=said)
-        here = consent.mode == ConsentMode.SPEAKER and consent.speaker_id == request.user_id
+        here = _asked_in_thread(consent)
         if consent.outside:
             blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, hours)
-        elif here:  # voice=me: one click, in the request's own thread
+        elif here:  # voice=me: one click
             blocks = consent_text.ask_here_blocks(request.name, said, job.id, hours)
         else:
             blocks = clone_text.progress_blocks(consent_text.waiting(request.name, consent.speaker_id))
@@ -133,9 +133,9 @@ class ConsentDesk:
         reply = await self._slack.post(client, request, text, blocks)
         if reply is not None:
             await self._store.note_reply(job.id, reply.channel, reply.ts)
-            if consent.outside or here:
+            if here:
                 consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
-        if not (consent.outside or here):
+        if not here:
             consent = await self._ask_speaker(client, job, consent)
         await self._store.note_consent(consent)
         log.info("consent asked", extra={"job": job.id, "mode": consent.mode, "outside": consent.outside})
@@ -199,7 +199,7 @@ class ConsentDesk:
         if job is None:
             return False
         log.info("consent given", extra={"job": job.id, "way": str(consent.way)})
-        if (consent.dm_channel, consent.dm_ts) != (job.reply_channel, job.reply_ts):  # the thread shows the clone
+        if not _asked_in_thread(consent):  # else the asking message is the thread's, which shows the clone now
             text = consent_text.agreed(consent.voice_name, consent.way, time.time())
             await self._edit(client, consent, text, clone_text.progress_blocks(text))
         self._start(client, job)
@@ -218,7 +218,7 @@ class ConsentDesk:
             return False
         log.info("consent not given", extra={"job": consent.job_id, "status": str(consent.status)})
         self._wake()
-        if client is not None and not consent.outside:
+        if client is not None and not _asked_in_thread(consent):  # else the thread's message says it
             said = consent_text.ended_for_speaker(name, consent.status)
             await self._edit(client, consent, said, clone_text.progress_blocks(said))
         return True
@@ -256,6 +256,12 @@ class ConsentDesk:
             except StoreUnavailable as error:
                 log.warning("consents not swept: the database is unreachable", extra={"cause": str(error)})
             await asyncio.sleep(SWEEP_SECONDS)
+
+
+def _asked_in_thread(consent: Consent) -> bool:
+    """Asked in the request's own thread, not in a DM: someone outside Slack (an admin attests), or the person asking
+    with CONSENT=speaker (one click)."""
+    return consent.outside or (consent.mode == ConsentMode.SPEAKER and consent.speaker_id == consent.requested_by)
 
 
 async def _real_name(client: AsyncWebClient, user_id: str) -> str:
