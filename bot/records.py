@@ -202,6 +202,7 @@ class ConsentStatus(StrEnum):
     AGREED = "agreed"
     DECLINED = "declined"
     EXPIRED = "expired"  # no answer within CONSENT_HOURS
+    UNREACHABLE = "unreachable"  # Slack would not let the bot message the speaker: nobody could be asked
 
 
 class ConsentWay(StrEnum):

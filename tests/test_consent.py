@@ -193,3 +193,16 @@ async def test_declining_my_own_voice_ends_the_request_in_that_message(harness: 
     assert thread_messages(harness)[-1].startswith("<@U0ALICE> did not agree to an AI voice named *Rachel*")
     assert {c.args["ts"] for c in harness.slack.calls_to("chat.update")} == {here.answer["ts"]}
     assert harness.revring.received == []
+
+
+@SPEAKER
+async def test_a_speaker_slack_will_not_let_the_bot_message_ends_the_request_at_once(harness: Harness):
+    harness.slack.cannot_post_in[ANA] = "cannot_dm_bot"
+    await ask_for(harness)
+    await harness.settled()
+    await harness.slack.wait_until(lambda: "couldn't ask" in str(thread_messages(harness)[-1:]))
+    assert thread_messages(harness)[-1].startswith(
+        "I couldn't ask <@U0ANA> for their consent to *Rachel*: Slack would not let me message them (`cannot_dm_bot`)."
+    )
+    assert (await the_consent(harness)).status is ConsentStatus.UNREACHABLE
+    assert harness.revring.received == []

@@ -34,8 +34,9 @@ from bot.workspaces.slack_clients import SlackClients
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60.0  # how often each instance ends the requests whose speaker did not answer in time
-DECLINED, EXPIRED = "consent declined", "consent expired"  # the job's failure: it is not tried again
-FAILURES = (DECLINED, EXPIRED)
+# The job's failure when nobody agreed: it is not tried again (a new request asks again).
+DECLINED, EXPIRED, UNREACHABLE = "consent declined", "consent expired", "consent not asked"
+FAILURES = (DECLINED, EXPIRED, UNREACHABLE)
 
 
 class ConsentStore(ConsentBook, Inbox, Protocol):
@@ -136,11 +137,16 @@ class ConsentDesk:
             if here:
                 consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
         if not here:
-            consent = await self._ask_speaker(client, job, consent)
+            consent, refused = await self._ask_speaker(client, job, consent)
+            if refused is not None:  # nobody can agree: the request ends now, and says why
+                await self._store.note_consent(consent)
+                await self._end(client, replace(consent, status=ConsentStatus.UNREACHABLE), refused)
+                return
         await self._store.note_consent(consent)
         log.info("consent asked", extra={"job": job.id, "mode": consent.mode, "outside": consent.outside})
 
-    async def _ask_speaker(self, client: AsyncWebClient, job: Job, consent: Consent) -> Consent:
+    async def _ask_speaker(self, client: AsyncWebClient, job: Job, consent: Consent) -> tuple[Consent, str | None]:
+        """The DM to the speaker, and where it went; or Slack's refusal of it."""
         request = job.request
         blocks = consent_text.ask_blocks(
             requester=request.user_id,
@@ -159,8 +165,8 @@ class ConsentDesk:
             )
         except SLACK_FAILURES as error:
             log.warning("the speaker was not asked", extra={"job": job.id, "slack_error": error_code(error)})
-            return consent
-        return replace(consent, dm_channel=str(posted.get("channel") or ""), dm_ts=str(posted.get("ts") or ""))
+            return consent, error_code(error)
+        return replace(consent, dm_channel=str(posted.get("channel") or ""), dm_ts=str(posted.get("ts") or "")), None
 
     # --- answers --------------------------------------------------------------------------------------------
 
@@ -205,12 +211,14 @@ class ConsentDesk:
         self._start(client, job)
         return True
 
-    async def _end(self, client: AsyncWebClient | None, consent: Consent) -> bool:
-        """Declined or expired: the job ends with its answer in the request's thread (shown by the next runner that
-        looks, this one at once); the speaker's message says so."""
+    async def _end(self, client: AsyncWebClient | None, consent: Consent, refused: str = "") -> bool:
+        """Declined, expired or the speaker unreachable (Slack's `refused`): the job ends with its answer in the
+        request's thread (shown by the next runner that looks, this one at once); the speaker's message says so."""
         hours = self._settings.consent_hours
         name = consent.voice_name
-        if consent.status is ConsentStatus.EXPIRED:
+        if consent.status is ConsentStatus.UNREACHABLE:
+            text, failure = consent_text.unreachable(name, consent.speaker_id, refused), UNREACHABLE
+        elif consent.status is ConsentStatus.EXPIRED:
             text, failure = consent_text.expired(name, consent, hours), EXPIRED
         else:
             text, failure = consent_text.declined(name, consent), DECLINED

@@ -169,6 +169,14 @@ def expired(name: str, consent: Consent, hours: int) -> str:
     )
 
 
+def unreachable(name: str, speaker_id: str | None, refused: str) -> str:
+    return (
+        f"I couldn't ask {person(speaker_id)} for their consent to {bold(name)}: Slack would not let me message them "
+        f"(`{escape(refused)}`). Nothing was sent to RevRing and this request has ended. Check that you named the "
+        "right person (a member of this workspace, not a bot) and ask again."
+    )
+
+
 # --- refusals -----------------------------------------------------------------------------------------------
 
 
@@ -214,6 +222,8 @@ def record_line(consent: Consent) -> str:
     when = local_time(consent.decided_at or consent.asked_at)
     if consent.status is ConsentStatus.EXPIRED:
         return f"Consent: expired unanswered {when}"
+    if consent.status is ConsentStatus.UNREACHABLE:
+        return f"Consent: {person(consent.speaker_id)} could not be asked {when}"
     if consent.status is ConsentStatus.DECLINED:
         return f"Consent: declined by {person(consent.decided_by)} {when}"
     line = _WAYS[consent.way or ConsentWay.BUTTON].format(who=person(consent.decided_by))
