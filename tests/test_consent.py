@@ -206,3 +206,15 @@ async def test_a_speaker_slack_will_not_let_the_bot_message_ends_the_request_at_
     )
     assert (await the_consent(harness)).status is ConsentStatus.UNREACHABLE
     assert harness.revring.received == []
+
+
+@SPEAKER
+async def test_the_command_names_the_speaker(harness: Harness):
+    answer = await harness.bot.command("Rachel voice=@ana")  # an app made from an older manifest: plain text
+    assert answer.text.startswith("I couldn't tell who “@ana” is.")
+    await harness.bot.command("Rachel voice=<@U0ANA|ana>")
+    await harness.bot.share_file(hosted(harness))  # the file after the command
+    dm = await asked(harness)
+    assert "named *Rachel*" in str(dm.args["blocks"])
+    await harness.settled()
+    assert (await the_consent(harness)).speaker_id == ANA
