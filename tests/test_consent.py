@@ -218,3 +218,14 @@ async def test_the_command_names_the_speaker(harness: Harness):
     assert "named *Rachel*" in str(dm.args["blocks"])
     await harness.settled()
     assert (await the_consent(harness)).speaker_id == ANA
+
+
+@SPEAKER
+async def test_a_waiting_request_is_counted_apart_in_the_metrics(harness: Harness):
+    await ask_for(harness)
+    await asked(harness)
+    await harness.settled()
+    async with harness.bot.session.get(f"{harness.bot.url}/metrics") as response:
+        scraped = await response.text()
+    assert 'voice_cloner_jobs{state="awaiting_consent"} 1.0' in scraped
+    assert 'voice_cloner_jobs{state="waiting"} 0.0' in scraped

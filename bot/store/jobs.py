@@ -101,7 +101,8 @@ class JobQueue(Protocol):
         ...
 
     async def job_counts(self) -> dict[str, int]:
-        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease}."""
+        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease,
+        "awaiting_consent": waiting for their speaker's yes (CONSENT on)}."""
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:

@@ -112,7 +112,8 @@ _QUEUE_POSITION = (
 )
 _COUNTS = (
     "SELECT COALESCE(SUM(CASE WHEN owner IS NOT NULL AND lease_until >= :now THEN 1 ELSE 0 END), 0) "  # noqa: S608
-    f"AS running, COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_UNFINISHED})"
+    f"AS running, COALESCE(SUM(CASE WHEN stage = '{Stage.AWAITING_CONSENT}' THEN 1 ELSE 0 END), 0) AS awaiting, "
+    f"COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_BUSY})"
 )
 
 
@@ -320,8 +321,9 @@ class SQLJobQueue(SQLAggregate):
 
     async def job_counts(self) -> dict[str, int]:
         counted = await self._one(Query(_COUNTS, {"now": self.clock()}))
-        running, unfinished = int(counted[0]["running"]), int(counted[0]["unfinished"])
-        return {"waiting": unfinished - running, "running": running}
+        running, awaiting = int(counted[0]["running"]), int(counted[0]["awaiting"])
+        waiting = int(counted[0]["unfinished"]) - running - awaiting
+        return {"waiting": waiting, "running": running, "awaiting_consent": awaiting}
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
         return await self._run(self._recent_jobs(team_id, limit), writes=False)
