@@ -20,6 +20,7 @@ from typing import Protocol
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.scheduling import Tasks
+from bot.config import ConsentMode
 from bot.consent.statement import compare
 from bot.messages import consent as consent_text
 from bot.records import Consent, ConsentStatus, ConsentWay, SharedFile, Where
@@ -59,7 +60,8 @@ class ClipListener:
     ) -> bool:
         """A file `where.user_id` shared in their DM with the bot: True when it answers a consent they are asked for
         with CONSENT=recorded (it is then heard beside, and nothing else is done with the file)."""
-        waiting = [c for c in await self._store.waiting_consents(where.team_id, where.user_id) if c.mode == "recorded"]
+        asked = await self._store.waiting_consents(where.team_id, where.user_id)
+        waiting = [consent for consent in asked if consent.mode == ConsentMode.RECORDED]
         if not waiting:
             return False
         consent = next((c for c in waiting if thread_ts and c.dm_ts == thread_ts), waiting[0])
