@@ -229,3 +229,23 @@ async def test_a_waiting_request_is_counted_apart_in_the_metrics(harness: Harnes
         scraped = await response.text()
     assert 'voice_cloner_jobs{state="awaiting_consent"} 1.0' in scraped
     assert 'voice_cloner_jobs{state="waiting"} 0.0' in scraped
+
+
+@SPEAKER
+async def test_the_shortcuts_dialog_names_the_speaker_and_links_the_recording(harness: Harness):
+    file = hosted(harness, "F0CLIP", name="ana_intro.wav")
+    message = {"type": "message", "user": ANA, "ts": "1699990000.000100", "text": "", "files": [file]}
+    await harness.bot.interaction(slack_payloads.message_action(message, response_url=harness.bot.response_url))
+    [opened] = await harness.slack.wait_for("views.open")
+    view = opened.args["view"]
+    values = {
+        ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": "Ana"}},
+        ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("en")}},
+        ids.SPEAKER_BLOCK: {ids.FIELD_ACTION: {"type": "users_select", "selected_user": ANA}},
+        ids.OUTSIDE_BLOCK: {ids.FIELD_ACTION: {"type": "checkboxes", "selected_options": []}},
+    }
+    await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
+    dm = await asked(harness)
+    assert f"<{file['permalink']}|the recording>" in str(dm.args["blocks"])  # the file was chosen by id alone
+    await harness.settled()
+    assert (await the_consent(harness)).speaker_id == ANA and harness.revring.received == []

@@ -28,6 +28,7 @@ from bot.messages import consent as consent_text
 from bot.messages import library as library_text
 from bot.records import Answer, CloneRequest, Consent, ConsentStatus, ConsentWay, Job, SharedFile, Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
+from bot.slack.shapes import shared_file
 from bot.store import ConsentBook, Inbox, StoreUnavailable
 from bot.workspaces.slack_clients import SlackClients
 
@@ -123,6 +124,7 @@ class ConsentDesk:
         company = await _company(client)
         said = statement(speaker=speaker_name, company=company, voice_name=request.name, code=consent.code)
         consent = replace(consent, speaker_name=speaker_name, statement=said)
+        await self._store.note_consent(consent)  # the statement is in the record before anyone can answer it
         here = _asked_in_thread(consent)
         if consent.outside:
             blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, hours)
@@ -151,7 +153,7 @@ class ConsentDesk:
         blocks = consent_text.ask_blocks(
             requester=request.user_id,
             name=request.name,
-            clip_url=request.file.permalink,
+            clip_url=request.file.permalink or await _permalink(client, request.file.id),
             statement=consent.statement,
             recorded=consent.mode == ConsentMode.RECORDED,
             job_id=job.id,
@@ -264,6 +266,16 @@ class ConsentDesk:
             except StoreUnavailable as error:
                 log.warning("consents not swept: the database is unreachable", extra={"cause": str(error)})
             await asyncio.sleep(SWEEP_SECONDS)
+
+
+async def _permalink(client: AsyncWebClient, file_id: str) -> str:
+    """Slack's link to a file the request carries by id only (a message shortcut's dialog): files.info."""
+    try:
+        response = await client.files_info(file=file_id)
+    except SLACK_FAILURES as error:
+        log.info("no link to the recording", extra={"slack_error": error_code(error)})
+        return ""
+    return shared_file(response.get("file") or {}).permalink
 
 
 def _asked_in_thread(consent: Consent) -> bool:
