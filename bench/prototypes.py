@@ -2,13 +2,10 @@
 
 Nothing in bot/ is changed: each prototype patches the running process only, so a fix can be measured before it is
 written properly (`python -m bench --prototype NAMES`). The prototypes of the fixes that have since landed in bot/
-(member-cache, decode-cap, react-bg, pool, store-unlocked; see BENCHMARKS.md) were removed with them.
+(member-cache, decode-cap, react-bg, pool, store-unlocked, ack-inline, events-bg; see BENCHMARKS.md) were
+removed with them.
 NAMES is a comma-separated list of:
 
-  ack-inline   Bolt's `process_before_response=True`: the command's answer goes out when the listener returns,
-               instead of Bolt polling `ack.response` every 10 ms (slack_bolt/listener/asyncio_runner.py).
-  events-bg    The file_share listener hands its work (dedupe claim, admission) to a task and returns at once, so
-               with ack-inline an event's answer never waits for SQLite.
   pcm-header   For PCM audio (WAV), take the length from the header instead of decoding every packet.
   chunk64k     Download in 64 KiB chunks instead of 256 KiB (less read buffer per download).
   tracemalloc  Trace Python allocations; log the peak and, near it, the biggest allocation sites (slow: diagnosis only).
@@ -23,31 +20,6 @@ import sys
 import time
 
 _trace_log = logging.getLogger("bench.trace")
-
-
-def ack_inline() -> None:
-    from slack_bolt.app.async_app import AsyncApp
-
-    import bot.app
-
-    bot.app.AsyncApp = functools.partial(AsyncApp, process_before_response=True)
-
-
-def events_bg() -> None:
-    import asyncio
-
-    import bot.listeners.events
-    from bot.listeners.events.file_share import handle_file_share as original
-
-    running: set[asyncio.Task] = set()
-
-    # Bolt passes arguments by parameter name, so the wrapper keeps the original's names.
-    async def handle_file_share(event, client, context):
-        task = asyncio.create_task(original(event, client, context))
-        running.add(task)
-        task.add_done_callback(running.discard)
-
-    bot.listeners.events.handle_file_share = handle_file_share
 
 
 def pcm_header() -> None:
@@ -137,8 +109,6 @@ def trace_malloc() -> None:
 
 
 PROTOTYPES = {
-    "ack-inline": ack_inline,
-    "events-bg": events_bg,
     "pcm-header": pcm_header,
     "chunk64k": chunk64k,
     "trace": trace,

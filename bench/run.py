@@ -241,20 +241,40 @@ class Bench:
 
     @contextlib.asynccontextmanager
     async def acks_meanwhile(self, client: BotClient) -> AsyncIterator[list[float]]:
-        """Send `/clone-voice Rachel` one after another for as long as the block runs; yield the latencies."""
+        """Send `/clone-voice Rachel` one after another for as long as the block runs, from a process of its own
+        (`bench/ack_sampler.py`: this process's event loop is busy being Slack and RevRing meanwhile); the list
+        yielded holds the latencies once the block has run."""
+        sampler = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.ack_sampler",
+            client.url,
+            SIGNING_SECRET,
+            client.response_url,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert sampler.stdin is not None and sampler.stdout is not None
         latencies: list[float] = []
-        stop = asyncio.Event()
-
-        async def sample() -> None:
-            while not stop.is_set():
-                latencies.append(await self.timed_command(client))
-
-        sampler = asyncio.create_task(sample())
         try:
+            if (await sampler.stdout.readline()).strip() != b"ready":
+                raise RuntimeError("the ack sampler did not start")
+            sampler.stdin.write(b"start\n")
+            await sampler.stdin.drain()
             yield latencies
+            sampler.stdin.write(b"stop\n")
+            await sampler.stdin.drain()
+            line = await asyncio.wait_for(sampler.stdout.readline(), 60)
+            if not line:
+                raise RuntimeError("the ack sampler stopped without its latencies (an ack failed)")
+            latencies += json.loads(line)
         finally:
-            stop.set()
-            await sampler
+            sampler.stdin.close()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sampler.wait(), 10)
+            if sampler.returncode is None:
+                sampler.kill()
+                await sampler.wait()
 
     # --- figure 6: the recording report's CPU (bench/quality.py) ---------------------------------------
 

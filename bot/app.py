@@ -272,8 +272,13 @@ def build_bolt_app(
     try:
         # Without a secret (Socket Mode only) Bolt must not read one from the environment either; its request
         # verification skips Socket Mode requests, and /slack/events is not served.
+        # Answered when the listener returns (each listener returns once it has acknowledged: listeners/answering.py).
         bolt = AsyncApp(
-            client=client, signing_secret=settings.slack_signing_secret or "", logger=bolt_logger, oauth_settings=oauth
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            logger=bolt_logger,
+            oauth_settings=oauth,
+            process_before_response=True,
         )
     finally:
         bolt_logger.setLevel(level)

@@ -243,6 +243,8 @@ class Harness:
         come. The clones they took in run on as jobs (helpers.clones lists them; wait for what they show in Slack)."""
         assert self.listeners is not None, "a harness without the running app cannot see its listeners"
         await self.listeners.settled()
+        # A listener answers as soon as it acknowledges and goes on in a task (bot/listeners/answering.py).
+        await asyncio.wait_for(self.services.unfinished.idle(), 10)
 
 
 def make_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[str, str]:

@@ -65,6 +65,12 @@ def speech(seconds: float = 20.0, *, text: str = SCRIPT, voice: str = "en-us") -
     return talk * (10 ** (-2 / 20) / np.abs(once).max())
 
 
+def read_aloud(text: str, fmt: str = "m4a", *, voice: str = "en-us") -> bytes:
+    """`text` said once in a quiet room, encoded as Slack keeps a clip recorded in it (`subtype: "slack_audio"`):
+    `m4a` from the apps, `webm-opus` from a browser."""
+    return encode(in_a_room(speech(_spoken(text, voice).size / RATE, text=text, voice=voice)), fmt)
+
+
 def in_a_room(samples: np.ndarray, noise_dbfs: float = ROOM_NOISE_DBFS, *, seed: int = 1) -> np.ndarray:
     """The take with the room's steady hiss under it (pink-ish noise at `noise_dbfs` RMS)."""
     white = np.random.default_rng(seed).standard_normal(samples.size)

@@ -279,6 +279,7 @@ async def test_an_expired_candidate_says_so_and_nothing_is_sent(harness: Harness
     first, second = save_buttons(harness)[:2]
     store = harness.services.store
     await click_save(harness, first)  # the dialog opens within the hour…
+    await harness.slack.wait_for("views.open")
     store.clock = lambda: time.time() + 3601  # …and the hour is over before it is submitted
     answer = await submit_save(harness)
     assert "has expired" in answer.body["errors"]["name"]

@@ -3,7 +3,6 @@ body Bolt itself could not read is the sender's fault (400), anything else is ou
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sysconfig
 import traceback
@@ -19,8 +18,6 @@ from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-BOLT_ACK_POLL_SECONDS = 0.05  # five times how often Bolt looks whether a listener has acknowledged
-
 
 async def refuse_what_bolt_cannot_read(
     error: Exception, response: BoltResponse | None, body: dict, context: AsyncBoltContext, client: AsyncWebClient
@@ -33,11 +30,6 @@ async def refuse_what_bolt_cannot_read(
     say, not ours, so there is no list of fields here: what tells the two apart is where the error was raised.
     In Socket Mode a non-200 answer is simply not acknowledged, as Bolt does with any failed request.
     """
-    if response is None:
-        # Already acknowledged. Once this handler returns, Bolt sets the acknowledgement back to None (slack_bolt's
-        # asyncio_runner), and its loop that waits for it looks only every 10 ms: an error raised at once after
-        # ack() would turn Slack's 200 into a 404 three seconds later. Waiting here first lets it see the 200.
-        await asyncio.sleep(BOLT_ACK_POLL_SECONDS)
     if isinstance(error, StoreUnavailable):
         return await store_trouble.answer(error, body, context, client, acknowledged=response is None)
     if response is not None and raised_inside_bolt(error):

@@ -3,7 +3,7 @@ factory know this bag: the code they call takes the objects it uses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -13,6 +13,7 @@ from bot.cloning.cloner import Cloner
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
+from bot.listeners.unfinished import Unfinished
 from bot.ops.metrics import Metrics
 from bot.store import RequestStore
 from bot.workspaces.connection import RevRingConnection
@@ -34,6 +35,7 @@ class Services:
     connection: RevRingConnection  # the Home tab's RevRing key: who may change it, and each change told
     designs: DesignLimits
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
+    unfinished: Unfinished = field(default_factory=Unfinished)  # listeners running on after their answer
 
 
 def services(context: AsyncBoltContext) -> Services:

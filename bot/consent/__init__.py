@@ -1,0 +1,1 @@
+"""Consent: the speaker's own yes before a voice is cloned."""
