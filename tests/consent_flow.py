@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.messages import ids
 from bot.records import Consent
+from tests import slack_payloads
 from tests.conftest import CHANNEL, TEAM, USER, Answer, Harness
 from tests.doubles.fake_slack import ApiCall
-from tests.helpers import hosted
+from tests.helpers import hosted, option
 
 ANA = "U0ANA"  # the speaker; users.info names her "u0ana"
 DM = "D0BOTDM"  # the fake's DM with the bot, whoever it is
@@ -21,6 +23,29 @@ async def ask_for(
     """Alice shares a recording mentioning the bot, the voice's name and its speaker; the message's ts."""
     _, ts = await harness.bot.share_file(hosted(harness, file_id), text=f"<@UBOT> {name} {speaker}".strip())
     return ts
+
+
+async def submit_dialog(
+    harness: Harness, name: str, *, speaker: str | None = None, outside: bool = False, grid: bool = False
+) -> dict[str, Any]:
+    """Alice opens the dialog (`/clone-voice`) and submits it with a recording, naming the voice `name` and whose
+    voice it is (`speaker`, or someone outside Slack); `grid`: in a workspace of an Enterprise Grid org. The view."""
+    opened = len(harness.slack.calls_to("views.open"))
+    await harness.bot.command("")
+    view = (await harness.slack.wait_for("views.open", opened + 1))[opened].args["view"]
+    chosen = [{"text": {"type": "plain_text", "text": "Someone outside Slack", "emoji": True}, "value": "outside"}]
+    values = {
+        ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": name}},
+        ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("en")}},
+        ids.AUDIO_BLOCK: {ids.FIELD_ACTION: {"type": "file_input", "files": [hosted(harness, f"F0{name.upper()}")]}},
+        ids.SPEAKER_BLOCK: {ids.FIELD_ACTION: {"type": "users_select", "selected_user": speaker}},
+        ids.OUTSIDE_BLOCK: {ids.FIELD_ACTION: {"type": "checkboxes", "selected_options": chosen if outside else []}},
+    }
+    submitted = slack_payloads.view_submission(values, view=view)
+    answer = await harness.bot.interaction(slack_payloads.in_enterprise_grid(submitted) if grid else submitted)
+    assert answer.status == 200
+    await harness.settled()
+    return view
 
 
 async def asked(harness: Harness, user: str = ANA, count: int = 1) -> ApiCall:
@@ -51,9 +76,10 @@ def code_in(call: ApiCall) -> str:
 
 
 async def click(
-    harness: Harness, call: ApiCall, action_id: str, *, user: str = ANA, team: str = TEAM
+    harness: Harness, call: ApiCall, action_id: str, *, user: str = ANA, team: str = TEAM, home: str | None = None
 ) -> tuple[Answer, str | None]:
-    """`user` clicks a button of `call`'s message; the answer and what they alone were told (None: nothing)."""
+    """`user` clicks a button of `call`'s message; the answer and what they alone were told (None: nothing).
+    `home`: the user's own workspace in an Enterprise Grid org, the app installed on `team` of that org."""
     before = len(harness.slack.responses)
     payload = harness.bot.click_payload(
         buttons(call)[action_id],
@@ -63,6 +89,9 @@ async def click(
     )
     if team != TEAM:
         payload["team"]["id"] = payload["user"]["team_id"] = team
+    if home is not None:
+        payload = slack_payloads.in_enterprise_grid(payload)
+        payload["user"]["team_id"] = home
     answer = await harness.bot.interaction(payload)
     await harness.settled()
     told = harness.slack.responses[before:]

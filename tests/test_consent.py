@@ -12,7 +12,7 @@ from bot.messages import ids
 from bot.records import ConsentStatus, ConsentWay, Stage
 from tests import slack_payloads
 from tests.conftest import CHANNEL, TEAM, USER, Harness
-from tests.consent_flow import ANA, ask_for, asked, buttons, click, the_consent, thread_messages
+from tests.consent_flow import ANA, ask_for, asked, buttons, click, submit_dialog, the_consent, thread_messages
 from tests.helpers import clones, hosted, option
 from tests.voices import open_home, texts
 
@@ -134,35 +134,14 @@ async def test_my_own_voice_is_one_click_in_the_same_thread(harness: Harness):
 
 @SPEAKER
 async def test_someone_outside_slack_needs_an_admins_attestation(harness: Harness):
-    # The dialog: "Whose voice is this?" set to someone outside Slack.
-    opened = await harness.bot.command("")
-    assert opened.status == 200
-    [dialog] = await harness.slack.wait_for("views.open")
-    view = dialog.args["view"]
+    view = await submit_dialog(harness, "Narrator", outside=True)
+    # The dialog asks "Whose voice is this?" instead of the checkbox ticked by whoever asks.
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[ids.SPEAKER_BLOCK]["element"]["type"] == "users_select" and ids.CONSENT_BLOCK not in blocks
-    file = hosted(harness)
-    values = {
-        ids.NAME_BLOCK: {ids.FIELD_ACTION: {"type": "plain_text_input", "value": "Narrator"}},
-        ids.LANGUAGE_BLOCK: {ids.FIELD_ACTION: {"type": "static_select", "selected_option": option("en")}},
-        ids.AUDIO_BLOCK: {ids.FIELD_ACTION: {"type": "file_input", "files": [file]}},
-        ids.SPEAKER_BLOCK: {ids.FIELD_ACTION: {"type": "users_select", "selected_user": None}},
-        ids.OUTSIDE_BLOCK: {
-            ids.FIELD_ACTION: {
-                "type": "checkboxes",
-                "selected_options": [
-                    {"text": {"type": "plain_text", "text": "Someone outside Slack", "emoji": True}, "value": "outside"}
-                ],
-            }
-        },
-    }
-    answer = await harness.bot.interaction(slack_payloads.view_submission(values, view=view))
-    assert answer.status == 200
-    await harness.settled()
     await harness.slack.wait_until(lambda: "Written consent is on file" in str(harness.slack.calls[-1].args))
     here = harness.slack.calls[-1]
     assert "*Narrator* is the voice of someone outside Slack" in str(here.args["blocks"])
-    # Alice (no admin) cannot attest; neither can anyone click *I agree* for someone outside Slack.
+    # Alice, who asks and is no admin, cannot attest.
     _, told = await click(harness, here, ids.CONSENT_ATTEST_ACTION, user=USER)
     assert told == "Only a workspace admin or owner can confirm that the speaker's written consent is on file."
     assert harness.revring.received == []
@@ -249,3 +228,33 @@ async def test_the_shortcuts_dialog_names_the_speaker_and_links_the_recording(ha
     assert f"<{file['permalink']}|the recording>" in str(dm.args["blocks"])  # the file was chosen by id alone
     await harness.settled()
     assert (await the_consent(harness)).speaker_id == ANA and harness.revring.received == []
+
+
+@pytest.mark.parametrize("harness", [{"CONSENT": "speaker", "ALLOW_EXTERNAL_USERS": "true"}], indirect=True)
+async def test_in_an_org_only_an_admin_of_this_workspace_or_the_org_attests(harness: Harness):
+    slack = harness.slack
+    slack.enterprise = dict(slack_payloads.ENTERPRISE)  # our workspace, T0TEAM, is in the org E0ACME
+    await submit_dialog(harness, "Narrator", outside=True, grid=True)
+    await slack.wait_until(lambda: "Written consent is on file" in str(slack.calls[-1].args))
+    here = slack.calls[-1]
+    refused = "Only a workspace admin or owner can confirm that the speaker's written consent is on file."
+    # An admin of the Sales workspace of the same org (user.is_admin, not enterprise_user.is_admin).
+    slack.workspace_admins.add("U0SALESADMIN")
+    slack.user_teams["U0SALESADMIN"] = "T0SALES"
+    _, told = await click(harness, here, ids.CONSENT_ATTEST_ACTION, user="U0SALESADMIN", home="T0SALES")
+    assert told == refused
+    # An owner of another organisation, met in a shared channel.
+    slack.strangers.add("U0MALLORY")
+    slack.owners.add("U0MALLORY")
+    slack.user_enterprises["U0MALLORY"] = {"id": "E0OTHER", "name": "Other Org"}
+    _, told = await click(harness, here, ids.CONSENT_ATTEST_ACTION, user="U0MALLORY", home=TEAM)
+    assert told == refused
+    assert harness.revring.received == []
+    # An admin of the organisation, whose own workspace is another of it.
+    slack.admins.add("U0ORGBOSS")
+    slack.user_teams["U0ORGBOSS"] = "T0SUPPORT"
+    _, told = await click(harness, here, ids.CONSENT_ATTEST_ACTION, user="U0ORGBOSS", home="T0SUPPORT")
+    assert told is None
+    await slack.wait_until(lambda: any("voice-" in text for text in slack.thread_texts()))
+    consent = await the_consent(harness)
+    assert (consent.way, consent.decided_by) == (ConsentWay.ATTESTED, "U0ORGBOSS")
