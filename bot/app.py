@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
-from bot.cloning.pipeline import Pipeline
+from bot.cloning.pipeline import Pipeline, work_folder
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
@@ -168,7 +168,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         cloner = Cloner(
             settings,
             store,
-            Pipeline(settings, session),
+            Pipeline(settings, session, await resources.enter_async_context(work_folder())),
             health.metrics,
             accounts=accounts,
             slack_clients=SlackClients(client, installations),

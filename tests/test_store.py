@@ -34,6 +34,25 @@ async def test_recent_audio_is_kept_whole_replaced_by_newer_and_taken_once(open_
     assert await store.take_recent_audio("T", "C", "U") is None
 
 
+async def test_a_command_takes_the_audio_shared_before_it_or_else_waits_for_the_next(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
+    file = SharedFile("F1", "a.wav", "A take", "audio/wav", "wav", 1234, "https://files.slack.com/x", None, None)
+    waiting = PendingCommand("T", "C", "U", "Rachel", "en")
+    await store.save_recent_audio(RecentAudio("T", "C", "U", file, "1.2", "1.2"))
+    # The audio is there: taken, and the command does not wait.
+    assert (await store.take_recent_audio_or_wait("T", "C", "U", waiting)).file == file
+    assert await store.take_pending("T", "C", "U") is None
+    # No audio (or only an expired one): the command waits, unless there is nothing to wait with.
+    assert await store.take_recent_audio_or_wait("T", "C", "U", None) is None
+    assert await store.take_pending("T", "C", "U") is None
+    await store.save_recent_audio(RecentAudio("T", "C", "U", file, "1.3", "1.3"))
+    now[0] += 601
+    assert await store.take_recent_audio_or_wait("T", "C", "U", waiting) is None
+    assert await store.take_pending("T", "C", "U") == waiting
+    assert await store.take_recent_audio("T", "C", "U") is None  # the expired one went too
+
+
 async def test_a_claim_holds_for_an_hour(open_store: OpenStore):
     now = [1000.0]
     store = await open_store(now)

@@ -108,14 +108,20 @@ class PreparedAudio:
 
 
 async def prepare_audio(
-    path: Path, workdir: Path, limits: AudioLimits, *, declared_duration_ms: int | None = None
+    path: Path,
+    workdir: Path,
+    limits: AudioLimits,
+    *,
+    declared_duration_ms: int | None = None,
+    excerpt_name: str = EXCERPT_NAME,
 ) -> PreparedAudio:
-    """Check the audio at `path` against `limits`; audio that is too long is cut to an excerpt in `workdir`.
+    """Check the audio at `path` against `limits`; audio that is too long is cut to an excerpt in `workdir`, named
+    `excerpt_name`.
 
     `declared_duration_ms` (e.g. Slack's `duration_ms`) is trusted for the length when given; otherwise the audio is
     measured. Raises `NotAudio` or `TooShort`.
     """
-    return await asyncio.to_thread(_prepare, path, workdir, limits, declared_duration_ms)
+    return await asyncio.to_thread(_prepare, path, workdir / excerpt_name, limits, declared_duration_ms)
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ class _Probe:
     length_known: bool  # decoded to the end, or the container states its length
 
 
-def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_ms: int | None) -> PreparedAudio:
+def _prepare(path: Path, excerpt: Path, limits: AudioLimits, declared_duration_ms: int | None) -> PreparedAudio:
     if declared_duration_ms is not None and declared_duration_ms / 1000 > MAX_STATED_SECONDS:
         raise NotAudio(f"declared length {declared_duration_ms / 1000:.0f} s is beyond any recording we take")
     # Past the maximum an excerpt is cut anyway, so a long file need not be decoded to its end.
@@ -147,10 +153,9 @@ def _prepare(path: Path, workdir: Path, limits: AudioLimits, declared_duration_m
         return PreparedAudio(path, probe.info, None if ideal else AudioNote.OUTSIDE_IDEAL, seconds)
 
     rate = min(probe.sample_rate, _EXCERPT_MAX_RATE)
-    workdir.mkdir(parents=True, exist_ok=True)
-    excerpt = workdir / EXCERPT_NAME
+    excerpt.parent.mkdir(parents=True, exist_ok=True)
     if excerpt == path:
-        excerpt = workdir / f"cut-{EXCERPT_NAME}"
+        excerpt = excerpt.with_name(f"cut-{excerpt.name}")
     # Start where the sound starts, but early enough that the excerpt is full length when the file allows it, and
     # within the first `max_seconds`: the sound is looked for only where the excerpt could start, so a long silent
     # file costs a minute of decoding, not its whole length.

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import shutil
 import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import webvtt
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning.audio import AudioLimits, AudioProblem, PreparedAudio, prepare_audio
+from bot.cloning.audio import EXCERPT_NAME, AudioLimits, AudioProblem, PreparedAudio, prepare_audio
 from bot.config import Settings
 from bot.records import SharedFile
 from bot.revring import RevRingClient, RevRingError, Voice
@@ -59,22 +60,33 @@ class Pipeline:
     """Downloads and checks a Slack file, and sends the result to RevRing: each with the credentials of the job's
     own workspace (its Slack client, its RevRing client), never another's."""
 
-    def __init__(self, settings: Settings, session: aiohttp.ClientSession) -> None:
+    def __init__(self, settings: Settings, session: aiohttp.ClientSession, workdir: Path) -> None:
+        """`workdir`: a private folder of this process's own (`work_folder`), where each clip's files live while
+        it is checked and sent."""
         self._settings = settings
         self._session = session
+        self._workdir = workdir
 
     @asynccontextmanager
     async def clip(self, client: AsyncWebClient, file: SharedFile) -> AsyncIterator[Clip]:
-        """The file downloaded (with `client`'s token) into a fresh work directory and checked; the directory goes
-        when the block ends."""
-        async with _work_directory() as workdir:
-            audio_path = workdir / "upload"
+        """The file downloaded (with `client`'s token) into the work folder under a name of its own, and checked;
+        its files go when the block ends (one thread hop: no folder of its own to make and remove)."""
+        name = uuid.uuid4().hex
+        audio_path = self._workdir / name
+        excerpt_name = f"{name}-{EXCERPT_NAME}"
+        try:
             file = await self._full_file(client, file)
             await self._download(file, audio_path, token=client.token or "")
             prepared = await prepare_audio(
-                audio_path, workdir / "prepared", self._settings.audio_limits, declared_duration_ms=file.duration_ms
+                audio_path,
+                self._workdir,
+                self._settings.audio_limits,
+                declared_duration_ms=file.duration_ms,
+                excerpt_name=excerpt_name,
             )
             yield Clip(file, prepared)
+        finally:
+            await asyncio.to_thread(_remove, audio_path, self._workdir / excerpt_name)
 
     async def transcribed(self, client: AsyncWebClient, file: SharedFile, *, wait: bool) -> SharedFile:
         """The file as Slack describes it (a Slack Connect stub completed with files.info), and with `wait`, a
@@ -98,22 +110,23 @@ class Pipeline:
         Slack), as one line of text; None when Slack has none or it cannot be read."""
         if not file.transcript_url:
             return None
-        async with _work_directory() as workdir:
-            path = workdir / "transcript.vtt"
-            try:
-                await download_slack_file(
-                    self._session,
-                    file.transcript_url,
-                    path,
-                    token=client.token or "",
-                    expected_size=None,
-                    max_bytes=TRANSCRIPT_MAX_BYTES,
-                    extra_token_hosts=self._settings.slack_token_hosts,
-                )
-            except SlackFileError as error:
-                log.info("transcript not read", extra={"cause": str(error)})
-                return None
+        path = self._workdir / f"{uuid.uuid4().hex}.vtt"
+        try:
+            await download_slack_file(
+                self._session,
+                file.transcript_url,
+                path,
+                token=client.token or "",
+                expected_size=None,
+                max_bytes=TRANSCRIPT_MAX_BYTES,
+                extra_token_hosts=self._settings.slack_token_hosts,
+            )
             text = await asyncio.to_thread(path.read_text, "utf-8", "replace")
+        except SlackFileError as error:
+            log.info("transcript not read", extra={"cause": str(error)})
+            return None
+        finally:
+            await asyncio.to_thread(_remove, path)
         try:
             captions = webvtt.from_string(text)
         except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError):
@@ -174,6 +187,18 @@ async def send_clip(
         filename=f"{_file_stem(file_name)}.{audio.info.extension}",
         content_type=audio.info.content_type,
     )
+
+
+@asynccontextmanager
+async def work_folder() -> AsyncIterator[Path]:
+    """A private folder (mode 0700) for the clips of this process, removed with what is left in it at the end."""
+    async with _work_directory() as workdir:
+        yield workdir
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 @asynccontextmanager

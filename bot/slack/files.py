@@ -161,7 +161,11 @@ class _File:
 
     def write(self, chunks: list[bytes]) -> None:
         if self._stream is None:
-            self._stream = self._path.open("wb")
+            try:
+                self._stream = self._path.open("wb")
+            except FileNotFoundError:  # its private folder went (a /tmp cleaner, say): made again, private
+                self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self._stream = self._path.open("wb")
         self._stream.writelines(chunks)
 
     def finish(self, chunks: list[bytes]) -> None:

@@ -26,6 +26,13 @@ class Inbox(Protocol):
         """The audio shared here, removed: of two concurrent takers, one gets it."""
         ...
 
+    async def take_recent_audio_or_wait(
+        self, team_id: str, channel_id: str, user_id: str, waiting: PendingCommand | None
+    ) -> RecentAudio | None:
+        """The audio shared here, removed; or when there is none, `waiting` saved (if given) for the next file. One
+        transaction: a `/clone-voice NAME` takes one round trip to the database."""
+        ...
+
     async def claim(self, key: str) -> bool:
         """True the first time `key` is claimed; False while an earlier claim holds (deduplication)."""
         ...

@@ -63,9 +63,17 @@ async def handle_clone_voice(
 
     team_id, user_id = asked.team_id, asked.user_id
     # The slow membership check comes first, so that taking the shared audio (or leaving the command for the
-    # file) follows at once and a file arriving meanwhile can't slip between the two.
+    # file) follows at once, in one transaction: a file arriving meanwhile can't slip between the two.
     member = await shared.membership.includes_bot(client, installation_of(context), channel_id)
-    recent = await shared.store.take_recent_audio(team_id, channel_id, user_id)
+    waiting = pending_command(
+        asked,
+        channel_id,
+        name=parsed.name,
+        language=parsed.language,
+        language_given=parsed.language_given,
+        speaker_id=speaker_id(parsed, user_id),
+    )
+    recent = await shared.store.take_recent_audio_or_wait(team_id, channel_id, user_id, waiting if member else None)
     if recent is not None:
         request = clone_request(
             asked,
@@ -91,16 +99,6 @@ async def handle_clone_voice(
         text = clone_text.not_a_member(parsed.name)
         await ack(text=text, blocks=clone_text.not_a_member_blocks(parsed.name, button_value))
         return
-    await shared.store.save_pending(
-        pending_command(
-            asked,
-            channel_id,
-            name=parsed.name,
-            language=parsed.language,
-            language_given=parsed.language_given,
-            speaker_id=speaker_id(parsed, user_id),
-        )
-    )
     await ack(
         text=clone_text.waiting_for_file(parsed.name, parsed.language, minutes),
         blocks=clone_text.waiting_for_file_blocks(parsed.name, parsed.language, minutes, button_value),

@@ -16,7 +16,7 @@ from bot.store import rows
 from bot.store.database import Database
 from bot.store.inbox import CLAIM_SECONDS
 from bot.store.sql.base import SQLAggregate
-from bot.store.sql.plain import Command, Query
+from bot.store.sql.plain import Command, Plan, Query
 
 _KEY = "team_id = :team_id AND channel_id = :channel_id AND user_id = :user_id"
 _PUT = (
@@ -62,26 +62,47 @@ class SQLInbox(SQLAggregate):
         data = await self._take("recent_audio", (team_id, channel_id, user_id))
         return rows.recent_audio(data) if data else None
 
+    async def take_recent_audio_or_wait(
+        self, team_id: str, channel_id: str, user_id: str, waiting: PendingCommand | None
+    ) -> RecentAudio | None:
+        data = await self._run(self._take_or_wait((team_id, channel_id, user_id), waiting))
+        return rows.recent_audio(data) if data else None
+
+    def _take_or_wait(self, key: tuple[str, str, str], waiting: PendingCommand | None) -> Plan[str | None]:
+        data = self._fresh((yield self._take_step("recent_audio", key)))
+        if data is None and waiting is not None:
+            yield self._put_step("pending", key, asdict(waiting), waiting.enterprise_id)
+        return data
+
     async def _put(
         self, table: str, key: tuple[str, str, str], data: dict[str, Any], enterprise_id: str | None
     ) -> None:
-        await self._one(
-            Command(
-                _PUTS[table],
-                {
-                    "team_id": key[0],
-                    "channel_id": key[1],
-                    "user_id": key[2],
-                    "data": rows.dump(data),
-                    "saved_at": self.clock(),
-                    "enterprise_id": enterprise_id,
-                },
-            )
+        await self._one(self._put_step(table, key, data, enterprise_id))
+
+    def _put_step(
+        self, table: str, key: tuple[str, str, str], data: dict[str, Any], enterprise_id: str | None
+    ) -> Command:
+        return Command(
+            _PUTS[table],
+            {
+                "team_id": key[0],
+                "channel_id": key[1],
+                "user_id": key[2],
+                "data": rows.dump(data),
+                "saved_at": self.clock(),
+                "enterprise_id": enterprise_id,
+            },
         )
 
     async def _take(self, table: str, key: tuple[str, str, str]) -> str | None:
         """Read and delete in one statement, so two requests can never take the same entry."""
-        taken = await self._one(Query(_TAKES[table], {"team_id": key[0], "channel_id": key[1], "user_id": key[2]}))
+        return self._fresh(await self._one(self._take_step(table, key)))
+
+    @staticmethod
+    def _take_step(table: str, key: tuple[str, str, str]) -> Query:
+        return Query(_TAKES[table], {"team_id": key[0], "channel_id": key[1], "user_id": key[2]})
+
+    def _fresh(self, taken: Any) -> str | None:
         if not taken or self.clock() - taken[0]["saved_at"] > self.ttl_seconds:
             return None
         return taken[0]["data"]
