@@ -11,6 +11,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from bot.check.slack import CONSENT_NEEDS
 from bot.scopes import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ BOT_EVENTS = [
     "message.im",
     "message.mpim",
     "file_shared",
+    "file_change",
     "app_home_opened",
     "app_uninstalled",
     "tokens_revoked",
@@ -94,6 +96,19 @@ def test_socket_mode_is_off(manifest: dict[str, Any]) -> None:
 @pytest.mark.parametrize("event", BOT_EVENTS)
 def test_bot_event_subscribed(manifest: dict[str, Any], event: str) -> None:
     assert event in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize("mode", list(CONSENT_NEEDS))
+def test_what_asking_speakers_needs_is_in_the_manifest(manifest: dict[str, Any], mode: Any) -> None:
+    scopes, events = CONSENT_NEEDS[mode]
+    assert set(scopes) <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert set(events) <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+
+
+def test_a_mention_in_the_command_arrives_as_a_slack_id(manifest: dict[str, Any]) -> None:
+    # `/clone-voice Rachel voice=@ana`: escaped, Slack sends the person picked as <@U…|ana>.
+    [command] = [c for c in manifest["features"]["slash_commands"] if c["command"] == COMMAND]
+    assert command["should_escape"] is True
 
 
 @pytest.mark.parametrize("scope", BOT_SCOPES)
