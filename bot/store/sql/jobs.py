@@ -261,7 +261,7 @@ class SQLJobQueue(SQLAggregate):
     # --- running jobs ------------------------------------------------------------------------------
 
     async def take_next(self, runner: str, lease_seconds: float) -> Job | None:
-        return await self._run(self._take_next(runner, lease_seconds))
+        return await self._run(self._take_next(runner, lease_seconds), background=True)
 
     def _take_next(self, runner: str, lease_seconds: float) -> Plan[Job | None]:
         now = self.clock()
@@ -276,7 +276,7 @@ class SQLJobQueue(SQLAggregate):
         return replace(job, taken_over=found[0]["owner"] is not None)
 
     async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
-        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}))
+        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}), background=True)
         ends = found[0]["ends"]
         return None if ends is None else max(ends - self.clock(), 0.0)
 
@@ -290,14 +290,14 @@ class SQLJobQueue(SQLAggregate):
 
     async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
         if reply is None:
-            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence})) == 1
+            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence}), background=True) == 1
         releasing = {"id": job_id, "fence": fence, "channel": reply[0], "ts": reply[1]}
-        return await self._one(Command(_RELEASE_WITH_REPLY, releasing)) == 1
+        return await self._one(Command(_RELEASE_WITH_REPLY, releasing), background=True) == 1
 
     async def update_job(self, job: Job, fence: int | None = None) -> bool:
         values: dict[str, Any] = {**rows.job_progress(job), "id": job.id, "fence": fence, "now": self.clock()}
         writing = _UPDATES["reply_channel" in values, fence is not None]
-        return await self._one(Command(writing, values)) == 1
+        return await self._one(Command(writing, values), background=True) == 1
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
         adopted = await self._one(
@@ -316,7 +316,7 @@ class SQLJobQueue(SQLAggregate):
         return await self._run(read_job(job_id), writes=False)
 
     async def queue_position(self, job_id: str) -> int:
-        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}))
+        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}), background=True)
         return int(counted[0]["ahead"])
 
     async def job_counts(self) -> dict[str, int]:
