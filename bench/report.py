@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.botproc import cpu_split
 
@@ -60,6 +62,30 @@ class CpuMeter:
     def stop(self, per: int = 1) -> CpuUse:
         loop, others = cpu_split(self.pid)
         return CpuUse(loop - self.loop, others - self.others).per(per)
+
+
+def _ticks(pid: int) -> tuple[int, int, int]:
+    """(parent pid, utime + stime, cutime + cstime) of `pid`, in clock ticks (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of process `root`, of its children now alive, and of those it has reaped (a PostgreSQL cluster:
+    the postmaster and its backends)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent, own, reaped = _ticks(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if int(entry.name) == root:
+            total += own + reaped
+        elif parent == root:
+            total += own
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def latency_text(values: list[float]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import statistics
 import time
@@ -20,7 +21,7 @@ import aiohttp
 
 from bench.botproc import Bot
 from bench.fakes import Clone
-from bench.report import CpuMeter, CpuUse, Row, latency_text, ms, percentile
+from bench.report import CpuMeter, CpuUse, Row, latency_text, ms, percentile, tree_cpu
 from tests.conftest import BotClient
 from tests.postgres import Cluster, create_database
 
@@ -272,10 +273,25 @@ class Several:
                 )
             )
         cpu = "; ".join(f"{b}, {i}: {rates[(b, i)]['cpu']}" for b, i in setups)
+
+        def everything(setup: tuple[str, int]) -> str:
+            run = rates[setup]
+            total = run["cpu"].total + run["database"] + run["fakes"]
+            return (
+                f"{setup[0]}, {setup[1]}: bots {ms(run['cpu'].total)} + PostgreSQL {ms(run['database'])} + fakes and "
+                f"load generator {ms(run['fakes'])} = {ms(total)}, so at most {2 / total:.0f} clones/s on 2 cores"
+            )
+
+        one = rates[("PostgreSQL", 1)]
+        bot, rest = one["cpu"].total, one["database"] + one["fakes"]
         self.bench.notes.append(
             "Figure 5c: MAX_CONCURRENT_CLONES=4 (the default) per instance; fresh bots and a fresh database per run; "
-            f"the setups take turns. Bot CPU per clone (all instances together): {cpu}. On 2 cores shared with the "
-            "fakes and the load generator, a second instance adds slots but not CPU."
+            f"the setups take turns. Bot CPU per clone (all instances together): {cpu}. The whole machine's CPU per "
+            f"clone, every process of the run: {'; '.join(everything(setup) for setup in setups)}. One instance is "
+            "one process (its event loop and threads share one GIL): at most 1 s / its CPU per clone; two on 2 cores "
+            "at most 2 s / (the bots' + PostgreSQL's + the fakes' CPU per clone). So here a second instance can add at "
+            f"most 2 × {ms(bot)} / ({ms(bot)} + {ms(rest)}) = {2 * bot / (bot + rest):.2f}× (if one instance were "
+            "CPU-bound)."
         )
 
     async def throughput_once(self, backend: str, instances: int, count: int, rep: int) -> dict:
@@ -289,6 +305,9 @@ class Several:
             for _bot, client in bots:
                 await bench.clone_and_wait(client, bench.small, "w")
             meters = [CpuMeter(bot.pid) for bot, _ in bots]
+            postmaster = self.postmaster() if backend == "PostgreSQL" else None
+            database_before = tree_cpu(postmaster) if postmaster else 0.0
+            ours = CpuMeter(os.getpid())  # the fakes and the load generator
             started = time.perf_counter()
             clones = await asyncio.gather(
                 *(bench.share(bots[i % instances][1], bench.small, "t") for i in range(count))
@@ -296,7 +315,12 @@ class Several:
             await bench.finished(list(clones), timeout=300)
             elapsed = max(c.finished_at for c in clones) - started
             cpu = sum_cpu(meters, count)
-        return {"rate": count / elapsed, "elapsed": elapsed, "cpu": cpu}
+            database = (tree_cpu(postmaster) - database_before) / count if postmaster else 0.0
+            fakes = ours.stop(count).total
+        return {"rate": count / elapsed, "elapsed": elapsed, "cpu": cpu, "database": database, "fakes": fakes}
+
+    def postmaster(self) -> int:
+        return int((self.cluster.data_dir / "postmaster.pid").read_text().split()[0])
 
 
 def sum_cpu(meters: list[CpuMeter], count: int) -> CpuUse:

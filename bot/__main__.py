@@ -1,8 +1,8 @@
-"""`python -m bot [run|check|clone|inspect]`: load settings, then start the bot in HTTP or Socket Mode, check the
-settings, clone a voice from a file without Slack, or check a recording.
+"""`python -m bot [run|check|clone|inspect|consent-log]`: load settings, then start the bot in HTTP or Socket Mode,
+check the settings, clone a voice from a file without Slack, check a recording, or list the speakers' consents.
 
 Nothing else lives here; the checks are in bot/check/ (imported only when `check` runs: the running bot never loads
-the diagnostics), the `clone` and `inspect` commands in bot/cloning/cli.py.
+the diagnostics), the `clone` and `inspect` commands in bot/cloning/cli.py, `consent-log` in bot/consent/log.py.
 """
 
 import argparse
@@ -16,6 +16,7 @@ from bot import __version__
 from bot.app import StartupError, Workspace, create_web_app
 from bot.cloning import cli as cli_clone
 from bot.config import ConfigError, Settings, display_url
+from bot.consent import log as consent_log
 from bot.ops import logs
 from bot.serving import serve
 
@@ -24,7 +25,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         usage="%(prog)s [-h] [--version] [run | check | clone PATH --name NAME [--language CODE] [--json] [--anyway]"
-        " | inspect PATH [--json]]",
+        " | inspect PATH [--json] | consent-log [--json] [--team T…]]",
         description="Voice Cloner: clone RevRing voices from audio shared in Slack. "
         "Settings come from the environment and a .env file in the working directory.",
     )
@@ -55,6 +56,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             "1 when the recording is poor or could not be used at all, 2 for bad arguments or settings.",
         )
     )
+    consent_log.add_arguments(
+        commands.add_parser(
+            "consent-log",
+            help="list the speakers' consents the bot recorded (who, how, when), for an auditor",
+            description="Print every consent asked for (CONSENT=speaker or recorded): the voice, its speaker, who "
+            "asked, and how it ended: who agreed and how (the button, a recorded clip and what Slack heard in it, an "
+            "admin's attestation), or declined, or expired. Reads only DATABASE_URL.",
+        )
+    )
     return parser.parse_args(argv)
 
 
@@ -67,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli_clone.main(args)
     if command == "inspect":
         return cli_clone.inspect_main(args)
+    if command == "consent-log":
+        return consent_log.main(args)
     try:
         settings = Settings.from_env()
     except ConfigError as error:

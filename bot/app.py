@@ -203,6 +203,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         web_app[BOLT] = bolt
         web_app[SERVICES] = shared
         cloner.start_working()
+        sweeping = asyncio.create_task(cloner.consent.keep_sweeping())  # requests whose speaker did not answer
+        resources.callback(sweeping.cancel)
         socket_mode = None
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)

@@ -39,6 +39,9 @@ class SharedFile:
     heard_locale: str = ""
     heard_words: str = ""
     heard_more: bool = False  # Slack heard more than `heard_words`
+    transcript_url: str = ""  # the whole transcription, a WebVTT file on Slack's file host (`vtt`), when Slack has one
+    permalink: str = ""  # Slack's link to the file (the speaker asked for consent is shown the clip)
+    user: str = ""  # who shared it in Slack (a consent clip must be the speaker's own)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class PendingCommand:
     language: str
     enterprise_id: str | None = None  # the Enterprise Grid org, if any
     language_given: bool = True  # False: nobody chose it (`language` is the default), a clip's transcription may
+    speaker_id: str | None = None  # `voice=@ana` (CONSENT on): whose voice the file will be
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,16 @@ class CloneRequest:
     # False: nobody chose the language (`language` is the default), so a Slack clip's transcription may choose it.
     language_given: bool = True
     recording_accepted: bool = False  # *Clone anyway*: the person chose to clone a take the quality check held back
+    # Whose voice it is (CONSENT on): a person of the workspace, None for the person asking; `speaker_outside`:
+    # someone outside Slack, whose written consent an admin attests.
+    speaker_id: str | None = None
+    speaker_outside: bool = False
     step: StepRun | None = None  # asked by a Workflow Builder step, which the answer completes (or fails)
+
+    @property
+    def speaker(self) -> str | None:
+        """The speaker's Slack user id; None for someone outside Slack."""
+        return None if self.speaker_outside else self.speaker_id or self.user_id
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,8 @@ class Stage(StrEnum):
     DONE = "done"
     FAILED = "failed"
     INTERRUPTED = "interrupted"  # cut off during the upload: RevRing may or may not have made the voice
+    # CONSENT on: the speaker has not agreed yet. Nobody runs it (nothing is downloaded or sent) until they do.
+    AWAITING_CONSENT = "awaiting_consent"
 
 
 UNFINISHED = (Stage.RECEIVED, Stage.DOWNLOADING, Stage.UPLOADING)
@@ -192,3 +207,51 @@ class AgentChange:
     changed_at: float
     undone_by: str | None = None
     undone_at: float | None = None
+
+
+class ConsentStatus(StrEnum):
+    WAITING = "waiting"
+    AGREED = "agreed"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # no answer within CONSENT_HOURS
+    UNREACHABLE = "unreachable"  # Slack would not let the bot message the speaker: nobody could be asked
+
+
+class ConsentWay(StrEnum):
+    """How the yes (or no) was given."""
+
+    BUTTON = "button"  # the speaker's *I agree* (CONSENT=speaker)
+    RECORDED = "recorded"  # the speaker read the statement in a Slack clip that Slack's transcription matched
+    BUTTON_NO_TRANSCRIPT = "button_no_transcript"  # CONSENT=recorded, but Slack made no transcription of the clip
+    ATTESTED = "attested"  # someone outside Slack: an admin attested that written consent is on file
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The speaker's consent to one clone request, kept with its job: what was asked and what was answered."""
+
+    job_id: str
+    team_id: str
+    enterprise_id: str | None
+    requested_by: str
+    speaker_id: str | None  # None: someone outside Slack
+    voice_name: str
+    mode: str  # CONSENT's value when asked: "speaker" or "recorded"
+    code: str  # the one-time code in the statement
+    asked_at: float
+    expires_at: float
+    status: ConsentStatus = ConsentStatus.WAITING
+    speaker_name: str = ""  # as the statement names them
+    statement: str = ""  # written once the speaker's name is known
+    dm_channel: str | None = None  # the message that asks (the speaker's DM, or the requester's thread)
+    dm_ts: str | None = None
+    button_offered: bool = False  # CONSENT=recorded: Slack made no transcription, the speaker may click instead
+    way: ConsentWay | None = None
+    decided_by: str | None = None  # the speaker, or the admin who attested (or declined)
+    decided_at: float | None = None
+    clip_file_id: str | None = None  # the last clip the speaker recorded, and what Slack heard in it
+    transcript: str = ""
+
+    @property
+    def outside(self) -> bool:
+        return self.speaker_id is None

@@ -348,6 +348,13 @@ def transcription(status: str = "complete", **values: Any) -> dict[str, Any]:
     return heard if status == "complete" else {"status": status}
 
 
+def file_change_event(file_id: str) -> dict[str, Any]:
+    """The `file_change` event Slack sends when a file changed (a clip's transcription done): ids only."""
+    event = fixture("event_callback_file_change")["event"]
+    event.update(file_id=file_id, file={"id": file_id})
+    return event
+
+
 def app_uninstalled(*, event_id: str, event_time: int, team: str = TEAM) -> dict[str, Any]:
     """The envelope Slack sends once a workspace removed the app."""
     envelope = fixture("event_callback_app_uninstalled")

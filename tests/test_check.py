@@ -74,6 +74,24 @@ async def test_missing_scopes_are_listed_with_the_fix(fakes: Fakes):
     assert "1 check failed" in text
 
 
+async def test_consent_names_what_asking_speakers_needs(fakes: Fakes):
+    slack, revring = fakes
+    passed, text = await check(slack, revring, CONSENT="recorded")
+    assert passed, text
+    assert line(text, "Consent (CONSENT=recorded)") == (
+        "✓ Consent (CONSENT=recorded): the token has chat:write, users:read, im:history, files:read; the app must "
+        "receive the message.im and file_change events (manifest.yml subscribes them)"
+    )
+    slack.granted_scopes = [s for s in BOT_SCOPES if s != "im:history"]
+    passed, text = await check(slack, revring, CONSENT="recorded")
+    assert not passed
+    assert line(text, "Consent (CONSENT=recorded)").startswith(
+        "✗ Consent (CONSENT=recorded): asking speakers needs im:history, which the token lacks. Fix: add im:history"
+    )
+    passed, text = await check(slack, revring)
+    assert "Consent" not in text  # CONSENT=off asks nobody
+
+
 async def test_extra_granted_scopes_are_fine(fakes: Fakes):
     slack, revring = fakes
     slack.granted_scopes = [*BOT_SCOPES, "users:read.email"]

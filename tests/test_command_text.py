@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cloning.command_text import Intent, parse_clone_text
+from bot.cloning.command_text import Intent, parse_clone_text, speaker_id
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,27 @@ def test_design_takes_the_description_as_typed(typed: str, description: str):
 def test_a_quoted_name_that_starts_with_design_is_a_clone():
     parsed = parse_clone_text("“Design Team”", "en")
     assert (parsed.intent, parsed.name) == (Intent.CLONE, "Design Team")
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "speaker"),
+    [
+        ("Rachel voice=<@U0ANA|ana>", "Rachel", "U0ANA"),  # a person picked as you type @, escaped by Slack
+        ("Rachel Green voice=<@U0ANA>", "Rachel Green", "U0ANA"),
+        ("Rachel voice=me", "Rachel", "me"),
+        ("Rachel VOICE=ME lang=es", "Rachel", "me"),
+        ("Rachel <@W0ANA|ana>", "Rachel", "W0ANA"),  # a second mention, as in `@Voice Cloner Rachel @ana`
+        ("Rachel", "Rachel", ""),
+        ("Rachel &lt;@U0ANA&gt;", "Rachel <@U0ANA>", ""),  # typed characters, not a mention: part of the name
+    ],
+)
+def test_whose_voice(typed: str, name: str, speaker: str):
+    parsed = parse_clone_text(typed, "en")
+    assert (parsed.intent, parsed.name, parsed.speaker) == (Intent.CLONE, name, speaker)
+    assert speaker_id(parsed, "U0ALICE") == {"": None, "me": "U0ALICE"}.get(speaker, speaker)
+
+
+@pytest.mark.parametrize("typed", ["Rachel voice=@ana", "Rachel voice=", "Rachel speaker=ana"])
+def test_a_speaker_the_bot_cannot_tell(typed: str):
+    parsed = parse_clone_text(typed, "en")
+    assert parsed.intent is Intent.BAD_SPEAKER

@@ -12,6 +12,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from bot.audio_formats import SLACK_FILETYPES
+from bot.check.slack import CONSENT_NEEDS
 from bot.cloning.workflow_step import CALLBACK_ID
 from bot.scopes import BOT_SCOPES
 
@@ -29,6 +30,7 @@ BOT_EVENTS = [
     "message.im",
     "message.mpim",
     "file_shared",
+    "file_change",
     "app_home_opened",
     "app_uninstalled",
     "tokens_revoked",
@@ -170,6 +172,19 @@ def test_socket_mode_is_off(manifest: dict[str, Any]) -> None:
 @pytest.mark.parametrize("event", BOT_EVENTS)
 def test_bot_event_subscribed(manifest: dict[str, Any], event: str) -> None:
     assert event in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize("mode", list(CONSENT_NEEDS))
+def test_what_asking_speakers_needs_is_in_the_manifest(manifest: dict[str, Any], mode: Any) -> None:
+    scopes, events = CONSENT_NEEDS[mode]
+    assert set(scopes) <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert set(events) <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+
+
+def test_a_mention_in_the_command_arrives_as_a_slack_id(manifest: dict[str, Any]) -> None:
+    # `/clone-voice Rachel voice=@ana`: escaped, Slack sends the person picked as <@U…|ana>.
+    [command] = [c for c in manifest["features"]["slash_commands"] if c["command"] == COMMAND]
+    assert command["should_escape"] is True
 
 
 @pytest.mark.parametrize("scope", BOT_SCOPES)

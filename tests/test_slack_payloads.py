@@ -231,7 +231,7 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
     ),
     # files.info on a clip recorded in Slack, once Slack has transcribed it (the share event says "processing").
     "files_info_slack_audio": ({"ok", "file"}, set()),
-    # The Home tab, and a workspace removing the app.
+    # The Home tab, a workspace removing the app, and a file changing (a clip's transcription done: ids only).
     **{
         name: (
             {
@@ -253,6 +253,7 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
             "event_callback_app_home_opened",
             "event_callback_app_uninstalled",
             "event_callback_tokens_revoked",
+            "event_callback_file_change",
         )
     },
 }

@@ -17,10 +17,10 @@ async def test_a_job_is_born_taken_and_goes_back_to_waiting_when_released(open_s
     job = (await store.admit(request(), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
     assert job.fence == 1
     assert await store.take_next("run-2", LEASE) is None  # held under a live lease
-    assert await store.job_counts() == {"waiting": 0, "running": 1}
+    assert await store.job_counts() == {"waiting": 0, "running": 1, "awaiting_consent": 0}
     assert await store.release(job.id, fence=2) is False  # not the fence it was taken with
     assert await store.release(job.id, fence=1) is True
-    assert await store.job_counts() == {"waiting": 1, "running": 0}
+    assert await store.job_counts() == {"waiting": 1, "running": 0, "awaiting_consent": 0}
     assert await store.renew(job.id, 1, LEASE) is False  # released: the runner must not go on
     taken = await store.take_next("run-2", LEASE)
     assert taken == replace(job, fence=2) and taken.taken_over is False  # handed back, not taken over
@@ -53,9 +53,9 @@ async def test_a_lease_that_runs_out_hands_the_job_over_with_its_stage_and_a_new
     assert await store.renew(job.id, 1, LEASE) is True  # renewed in time: still its own
     now[0] += LEASE - 1
     assert await store.take_next("run-2", LEASE) is None
-    assert await store.job_counts() == {"waiting": 0, "running": 1}
+    assert await store.job_counts() == {"waiting": 0, "running": 1, "awaiting_consent": 0}
     now[0] += 2
-    assert await store.job_counts() == {"waiting": 1, "running": 0}
+    assert await store.job_counts() == {"waiting": 1, "running": 0, "awaiting_consent": 0}
     taken = await store.take_next("run-2", LEASE)
     assert taken.stage is Stage.UPLOADING and taken.fence == 2  # "cut off during the upload"
     assert taken.taken_over is True  # its holder stopped renewing
@@ -81,7 +81,7 @@ async def test_an_answer_not_yet_shown_is_taken_over_once_its_lease_runs_out(ope
     await store.update_job(replace(taken, answer=None), fence=taken.fence)  # shown
     await store.release(taken.id, taken.fence)
     assert await store.take_next("run-3", LEASE) is None  # nothing left to do
-    assert await store.job_counts() == {"waiting": 0, "running": 0}
+    assert await store.job_counts() == {"waiting": 0, "running": 0, "awaiting_consent": 0}
 
 
 async def test_the_queued_message_is_recorded_as_the_job_is_handed_back_and_kept_by_later_writes(open_store: OpenStore):

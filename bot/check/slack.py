@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.check.result import APPS, TIMEOUT_SECONDS, Result, reason
-from bot.config import DEFAULT_SLACK_API_URL, Settings, display_url
+from bot.config import DEFAULT_SLACK_API_URL, ConsentMode, Settings, display_url
 from bot.scopes import BOT_SCOPES
 from bot.slack.api_errors import error_code
 
@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 
 # Where the scopes insisted on are listed (tests/test_manifest.py keeps manifest.yml asking for the same).
 SCOPES_SOURCE = "bot/scopes.py"
+# What asking speakers for consent needs of Slack: the scopes (checked on the token) and the bot events (Slack's API
+# cannot be asked which events an app gets: manifest.yml subscribes them, tests/test_manifest.py keeps it so).
+CONSENT_NEEDS: dict[ConsentMode, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ConsentMode.SPEAKER: (("chat:write", "users:read"), ()),
+    ConsentMode.RECORDED: (("chat:write", "users:read", "im:history", "files:read"), ("message.im", "file_change")),
+}
 _TOKEN_REFUSED = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 
 
@@ -45,7 +51,27 @@ async def check_bot_token(settings: Settings, session: aiohttp.ClientSession) ->
     team = answer.get("team") or answer.get("team_id") or "?"
     user = answer.get("user") or answer.get("user_id") or "?"
     token_ok = Result(name, True, f"workspace {team}, bot @{user}")
-    return [token_ok, compare_scopes(scopes_name, answer.headers.get("x-oauth-scopes"))]
+    header = answer.headers.get("x-oauth-scopes")
+    consent = [] if settings.consent is ConsentMode.OFF else [check_consent(settings.consent, header)]
+    return [token_ok, compare_scopes(scopes_name, header), *consent]
+
+
+def check_consent(mode: ConsentMode, header: str | None) -> Result:
+    """CONSENT=speaker or recorded: the scopes asking the speaker needs, and the events it relies on."""
+    name = f"Consent (CONSENT={mode})"
+    scopes, events = CONSENT_NEEDS[mode]
+    granted = {scope.strip() for scope in (header or "").split(",") if scope.strip()}
+    missing = [scope for scope in scopes if scope not in granted]
+    if header is not None and missing:
+        fix = (
+            f"add {', '.join(missing)} under OAuth & Permissions → Bot Token Scopes at {APPS} (or paste manifest.yml "
+            "again), then reinstall the app."
+        )
+        return Result(name, False, f"asking speakers needs {', '.join(missing)}, which the token lacks.", fix)
+    detail = f"the token has {', '.join(scopes)}" if header is not None else f"it needs {', '.join(scopes)}"
+    if events:
+        detail += f"; the app must receive the {' and '.join(events)} events (manifest.yml subscribes them)"
+    return Result(name, True, detail)
 
 
 def compare_scopes(name: str, header: str | None) -> Result:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning import failures, quality, workflow_step
+from bot.cloning import answers, failures, quality, workflow_step
 from bot.cloning.failures import Explained
 from bot.cloning.outbox import AnswerHooks, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
@@ -22,14 +22,15 @@ from bot.cloning.presenter import SlackPresenter
 from bot.cloning.retries import Retried, Retry
 from bot.cloning.scheduling import LeaseLost, Scheduler, Tasks
 from bot.config import Settings
+from bot.consent.desk import FAILURES as CONSENT_FAILURES
+from bot.consent.desk import ConsentDesk
 from bot.messages import clone as clone_text
-from bot.messages import recording as recording_text
 from bot.ops import logs
 from bot.ops.metrics import Metrics
 from bot.recording import Report
-from bot.records import RETRYABLE, Admission, Admitted, Answer, CloneRequest, Job, Stage
+from bot.records import RETRYABLE, Admission, Admitted, CloneRequest, Job, Stage
 from bot.slack.shapes import heard_language
-from bot.store import JobQueue, StoreUnavailable
+from bot.store import RequestStore, StoreUnavailable
 from bot.workspaces.revring_accounts import RevRingAccounts
 from bot.workspaces.slack_clients import SlackClients
 
@@ -46,7 +47,7 @@ class Cloner:
     def __init__(
         self,
         settings: Settings,
-        store: JobQueue,
+        store: RequestStore,
         pipeline: Pipeline,
         metrics: Metrics,
         *,
@@ -83,6 +84,19 @@ class Cloner:
             tasks=self._tasks,
             run=self._work,
         )
+        # CONSENT on: requests wait for their speaker's yes here before they join the queue.
+        self.consent = ConsentDesk(
+            settings,
+            store,
+            self._slack,
+            self._tasks,
+            slack_clients,
+            runner=self._runner,
+            lease_seconds=self._lease_seconds,
+            start=self._begin,
+            wake=self._scheduler.wake,
+            transcript=pipeline.transcript,
+        )
 
     # --- the instance ----------------------------------------------------------------------------------
 
@@ -118,16 +132,21 @@ class Cloner:
     # --- taking work in --------------------------------------------------------------------------------
 
     async def submit(self, client: AsyncWebClient, request: CloneRequest) -> Admitted:
-        """Write the job record, then start it; a duplicate or a person over the limit starts nothing."""
+        """Write the job record, then start it (or, CONSENT on, ask its speaker); a duplicate or a person over the
+        limit starts nothing."""
         admitted = await self._store.admit(
             request,
             per_user_per_hour=self._settings.clones_per_hour,
             runner=self._runner,
             lease_seconds=self._lease_seconds,
+            consent=self.consent.new_consent(request),
         )
         if admitted.job is not None:
             self._slack.react(client, request, add=clone_text.REACTION_WORKING)
-            self._begin(client, admitted.job)
+            if admitted.job.stage is Stage.AWAITING_CONSENT:
+                self._tasks.spawn(self.consent.ask(client, admitted.job))
+            else:
+                self._begin(client, admitted.job)
         else:
             log.info("clone not started", extra={"outcome": str(admitted.outcome), "file": request.file.id})
         return admitted
@@ -143,6 +162,8 @@ class Cloner:
             return Retried(Retry.UNKNOWN)
         if job.request.user_id != user_id:
             return Retried(Retry.NOT_YOURS)
+        if job.failure in CONSENT_FAILURES:  # consent is per request: a new request asks the speaker again
+            return Retried(Retry.NO_CONSENT)
         if anyway and job.stage in RETRYABLE and job.failure != quality.HELD_BACK:
             return Retried(Retry.NOT_HELD)
         admitted = await self._store.reopen_job(
@@ -301,36 +322,15 @@ class Cloner:
             return
         log.info("clone done", extra={"voice": voice.id, "voice_status": voice.status, "seconds": round(seconds, 3)})
         self._metrics.clone_finished("done", seconds)
-        language = voice.language or request.language
-        # A designed voice's preview is what RevRing itself made: advice about the recording's length would mislead.
-        note = None if request.designed else failures.audio_note(clip.audio, self._settings.audio_limits)
-        job = replace(job, stage=Stage.DONE, voice_id=voice.id, voice_status=voice.status, failure=None)
-        blocks = clone_text.voice_ready_blocks(
-            request.name,
-            voice.id,
-            language,
-            voice.status,
-            note=note,
-            job_id=job.id,
-            agent_updates=self._settings.agent_updates,
-            heard=heard is not None and language == heard,
-        )
-        if report is not None:
-            blocks[3:3] = recording_text.report_blocks(report)  # under the language and status
-        answer = Answer(clone_text.voice_ready_text(request.name, voice.id, language, voice.status), blocks, ok=True)
+        job, answer = answers.voice_made(self._settings, job, voice, clip.audio, report, heard)
         # Shielded: once the voice exists its answer is written and shown, even if this runner's lease keeper gives
         # up on the job meanwhile (the database was down past the lease): see Outbox.answer_with_voice.
         if not await asyncio.shield(self._tasks.spawn(self._outbox.answer_with_voice(client, job, answer))):
             raise LeaseLost(job.id)
 
     async def _hold(self, client: AsyncWebClient, job: Job, report: Report) -> None:
-        """QUALITY_CHECK=ask and a poor take: nothing was sent. The answer says what is wrong and how to fix it,
-        with *Clone anyway* (a Try again that sends the take as it is) and a way to upload a new take."""
-        answer = recording_text.held_answer(job.request, report, job_id=job.id)
-        await self._outbox.answer(client, replace(job, stage=Stage.FAILED, failure=quality.HELD_BACK), answer)
+        await self._outbox.answer(client, *answers.held_back(job, report))
 
     async def fail(self, client: AsyncWebClient, job: Job, failure: Explained, stage: Stage = Stage.FAILED) -> None:
         """End `job` with `failure`'s answer (and a *Try again* button when it is worth another go)."""
-        blocks = clone_text.failed_blocks(failure.text, retry_job_id=job.id if failure.retryable else None)
-        job = replace(job, stage=stage, failure=failure.cause[:200])
-        await self._outbox.answer(client, job, Answer(failure.text, blocks, ok=False))
+        await self._outbox.answer(client, *answers.failed(job, failure, stage))

@@ -13,6 +13,10 @@ MAX_NAME_CHARS = 100
 _HELP_WORDS = {"help", "-h", "--help", "-help", "?", "usage", "/?"}
 _LANGUAGE_OPTION = re.compile(r"^(?:--?)?(?:lang|language)[=:](\S*)$", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»"
+# Whose voice it is: `voice=me`, `voice=@ana` (Slack sends a picked person as <@U123|ana>), or a bare mention.
+_SPEAKER_OPTION = re.compile(r"^(?:--?)?(?:voice|speaker)[=:](\S*)$", re.IGNORECASE)
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+ME = "me"
 
 
 class Intent(Enum):
@@ -22,6 +26,7 @@ class Intent(Enum):
     CLONE = "clone"
     DESIGN = "design"  # `design <description>`: candidate voices from words (the description may be empty)
     BAD_LANGUAGE = "bad_language"
+    BAD_SPEAKER = "bad_speaker"  # `voice=` names nobody the bot can tell (not a mention, not `me`)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class ParsedCommand:
     language_given: bool = False  # `lang=` was typed (else `language` is the default)
     bad_language: str = ""
     description: str = ""
+    speaker: str = ""  # whose voice: a Slack user id, ME (the person asking), or "" (not said: the person asking)
+    bad_speaker: str = ""
 
 
 def slack_unescape(text: str) -> str:
@@ -49,7 +56,21 @@ def clean_name(raw: str) -> str:
 def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
     """`Rachel Green lang=es` -> clone "Rachel Green" in `es`; `help` -> HELP; no name -> DIALOG;
     `design a warm voice` -> DESIGN with the description as typed (quote a name that starts with "design")."""
-    typed = slack_unescape(text or "").strip()
+    speaker, typed = "", ""
+    raw_words = (text or "").split()
+    designing = [word.lower() for word in raw_words[:1]] == ["design"]
+    # A design's description is taken as typed; elsewhere mentions are read before unescaping (a typed "&lt;@U1&gt;"
+    # is no mention).
+    for raw in raw_words if not designing else ():
+        option = _SPEAKER_OPTION.match(raw)
+        mention = _MENTION.match(option.group(1) if option else raw)
+        if mention or (option and option.group(1).lower() == ME):
+            speaker = mention.group(1) if mention else ME
+        elif option:
+            return ParsedCommand(Intent.BAD_SPEAKER, bad_speaker=slack_unescape(option.group(1))[:40])
+        else:
+            typed += f" {raw}"
+    typed = slack_unescape(text if designing else typed).strip()
     words = typed.split()
     if any(word.lower() in _HELP_WORDS for word in words[:1]):
         return ParsedCommand(Intent.HELP)
@@ -71,8 +92,15 @@ def parse_clone_text(text: str, default_language: str) -> ParsedCommand:
             name_words.append(word)
     name = clean_name(" ".join(name_words))
     if not name:
-        return ParsedCommand(Intent.DIALOG, language=language, language_given=given)
-    return ParsedCommand(Intent.CLONE, name=name, language=language, language_given=given)
+        return ParsedCommand(Intent.DIALOG, language=language, language_given=given, speaker=speaker)
+    return ParsedCommand(Intent.CLONE, name=name, language=language, language_given=given, speaker=speaker)
+
+
+def speaker_id(parsed: ParsedCommand, user_id: str) -> str | None:
+    """The Slack user id of the speaker `parsed` names (`me`: `user_id`), or None when it names none."""
+    if parsed.speaker == ME:
+        return user_id
+    return parsed.speaker or None
 
 
 def language_code(code: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cloning.command_text import clean_name
-from bot.config import LANGUAGE_PATTERN, Settings
+from bot.config import LANGUAGE_PATTERN, ConsentMode, Settings
 from bot.messages import clone_dialog as dialog_text
 from bot.messages import ids
 from bot.records import SharedFile
@@ -47,6 +47,8 @@ class Submission:
     language: str
     file: SharedFile
     language_given: bool = True  # False: left empty (`language` is the default; a clip's transcription may choose)
+    speaker_id: str | None = None  # CONSENT on: whose voice (None: the person asking)
+    speaker_outside: bool = False  # someone outside Slack
 
 
 async def open_clone_dialog(
@@ -58,6 +60,7 @@ async def open_clone_dialog(
     name: str = "",
     language: str | None = None,
     fixed_file_title: str | None = None,
+    speaker_id: str | None = None,
 ) -> bool:
     """views.open at once (a trigger_id lives 3 seconds); False when Slack refused."""
     view = dialog_text.clone_dialog(
@@ -66,6 +69,8 @@ async def open_clone_dialog(
         name=name,
         language=language,
         fixed_file_title=fixed_file_title,
+        ask_speaker=settings.consent is not ConsentMode.OFF,
+        speaker_id=speaker_id,
     )
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
@@ -105,8 +110,18 @@ def read_submission(
                 errors[ids.AUDIO_BLOCK] = dialog_text.dialog_not_audio()
             elif file.size is not None and file.size > settings.max_audio_bytes:
                 errors[ids.AUDIO_BLOCK] = dialog_text.dialog_too_large(file.size, settings.max_audio_mb)
-    if not field(ids.CONSENT_BLOCK).get("selected_options"):
+    asking = settings.consent is not ConsentMode.OFF  # the speaker is asked, instead of the person ticking a box
+    if not asking and not field(ids.CONSENT_BLOCK).get("selected_options"):
         errors[ids.CONSENT_BLOCK] = dialog_text.dialog_needs_consent()
     if errors or file is None:
         return None, errors
-    return Submission(name, language, file, language_given=given), {}
+    outside = any(o.get("value") == ids.OUTSIDE_VALUE for o in field(ids.OUTSIDE_BLOCK).get("selected_options") or [])
+    speaker = field(ids.SPEAKER_BLOCK).get("selected_user")
+    return Submission(
+        name,
+        language,
+        file,
+        language_given=given,
+        speaker_id=str(speaker) if asking and speaker and not outside else None,
+        speaker_outside=asking and outside,
+    ), {}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import webvtt
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 PIPELINE_FAILURES = (AudioProblem, SlackFileError, RevRingError)
 # Slack transcribes its own clips a few seconds after they are shared: the pauses before each re-read (5 s in all).
 TRANSCRIPTION_POLLS = (0.5, 1.0, 1.0, 1.0, 1.5)
+TRANSCRIPT_MAX_BYTES = 256 * 1024  # a clip's whole transcription (WebVTT): a minute of speech is a few kB
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,35 @@ class Pipeline:
                 break
             file = shared_file(response.get("file") or {"id": file.id})
         return file
+
+    async def transcript(self, client: AsyncWebClient, file: SharedFile) -> str | None:
+        """The whole of Slack's transcription of a clip (its WebVTT file, downloaded as a file is, the token only to
+        Slack), as one line of text; None when Slack has none or it cannot be read."""
+        if not file.transcript_url:
+            return None
+        path = self._workdir / f"{uuid.uuid4().hex}.vtt"
+        try:
+            await download_slack_file(
+                self._session,
+                file.transcript_url,
+                path,
+                token=client.token or "",
+                expected_size=None,
+                max_bytes=TRANSCRIPT_MAX_BYTES,
+                extra_token_hosts=self._settings.slack_token_hosts,
+            )
+            text = await asyncio.to_thread(path.read_text, "utf-8", "replace")
+        except SlackFileError as error:
+            log.info("transcript not read", extra={"cause": str(error)})
+            return None
+        finally:
+            await asyncio.to_thread(_remove, path)
+        try:
+            captions = webvtt.from_string(text)
+        except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError):
+            log.info("transcript not read: not a WebVTT file")
+            return None
+        return " ".join(" ".join(caption.text.split()) for caption in captions.captions)
 
     async def send(self, revring: RevRingClient, clip: Clip, *, name: str, language: str) -> Voice:
         """Create the voice from `clip`. From the moment this is called RevRing may act on what it receives."""

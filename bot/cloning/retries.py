@@ -15,6 +15,7 @@ class Retry(Enum):
     FILE_BUSY = "file_busy"  # another request for the same file is running
     RATE_LIMITED = "rate_limited"  # a Try again counts toward the hourly limit like any clone
     NOT_YOURS = "not_yours"
+    NO_CONSENT = "no_consent"  # the speaker declined, or did not answer in time: a new request must ask again
     NOT_HELD = "not_held"  # *Clone anyway* on a job the quality check did not hold back
     UNKNOWN = "unknown"  # the bot no longer has the request
 

@@ -8,6 +8,7 @@ from bot.config.settings import (
     DEFAULT_SLACK_API_URL,
     AgentUpdates,
     CloneSettings,
+    ConsentMode,
     Settings,
     display_url,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "AgentUpdates",
     "CloneSettings",
     "ConfigError",
+    "ConsentMode",
     "Settings",
     "display_url",
 ]

@@ -61,6 +61,14 @@ class AgentUpdates(StrEnum):
     OFF = "off"  # nobody: the button is hidden
 
 
+class ConsentMode(StrEnum):
+    """CONSENT: whose yes a clone waits for before anything is sent to RevRing."""
+
+    OFF = "off"  # nobody's: the request alone (the dialog's checkbox)
+    SPEAKER = "speaker"  # the speaker's, with a button
+    RECORDED = "recorded"  # the speaker's, read aloud in a Slack clip that Slack's transcription matches
+
+
 # The old true/false spellings keep working.
 _AGENT_UPDATES = {
     **dict.fromkeys(("on", "true", "yes", "1"), AgentUpdates.ON),
@@ -158,6 +166,10 @@ class Settings(CloneSettings):
         AgentUpdates.ON,
         lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"),
     )
+    consent: ConsentMode = _setting(  # noqa: RUF009 (an enum member: immutable)
+        ConsentMode.OFF, lambda read, default: read.enum_choice("CONSENT", default)
+    )
+    consent_hours: int = _number("CONSENT_HOURS", 24, 1, 720)  # how long a request waits for the speaker
     # Distribution mode: the team and enterprise ids REVRING_API_KEY serves (EVERY_WORKSPACE: any); none when unset.
     revring_api_key_workspaces: frozenset[str] = _setting(
         frozenset(), lambda read, _: read.workspace_ids("REVRING_API_KEY_WORKSPACES")

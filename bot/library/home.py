@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,10 +25,15 @@ from bot.messages import library as library_text
 from bot.messages.library import HomeState
 from bot.records import Job, Where
 from bot.slack.api_errors import SLACK_FAILURES, error_code
-from bot.store import StoreUnavailable, VoiceLibrary
+from bot.store import ConsentBook, StoreUnavailable, VoiceLibrary
 from bot.workspaces.connection import RevRingConnection
 
 log = logging.getLogger(__name__)
+
+
+class Library(VoiceLibrary, ConsentBook, Protocol):
+    """The voices, and the speakers' consents the library shows with them."""
+
 
 REFRESH_SECONDS = 3.0  # a person's Home is refreshed after their clones at most this often
 
@@ -38,7 +43,7 @@ async def publish_home(
     user_id: str,
     *,
     team_id: str,
-    store: VoiceLibrary,
+    store: Library,
     settings: Settings,
     state: HomeState = HomeState(),
     refusal: str | None = None,
@@ -66,7 +71,7 @@ async def publish_home(
 
 
 async def _sections(
-    client: AsyncWebClient, user_id: str, team_id: str, store: VoiceLibrary, settings: Settings, state: HomeState
+    client: AsyncWebClient, user_id: str, team_id: str, store: Library, settings: Settings, state: HomeState
 ) -> list[list[dict[str, Any]]]:
     size = library_text.LIBRARY_PAGE_SIZE
     owner = user_id if state.mine else None
@@ -75,10 +80,16 @@ async def _sections(
         state = HomeState(state.mine, (total - 1) // size)
         jobs, total = await store.voice_library(team_id, user_id=owner, offset=state.page * size, limit=size)
     jobs = await _with_permalinks(client, store, jobs)
+    consents = await store.consents_of([job.id for job in jobs])
     return [
         library_text.home_intro_blocks(),
         library_text.library_blocks(
-            jobs, total=total, mine=state.mine, page=state.page, agent_updates=settings.agent_updates
+            jobs,
+            total=total,
+            mine=state.mine,
+            page=state.page,
+            agent_updates=settings.agent_updates,
+            consents=consents,
         ),
     ]
 
@@ -110,7 +121,7 @@ class HomeTab:
 
     def __init__(
         self,
-        store: VoiceLibrary,
+        store: Library,
         settings: Settings,
         connection: RevRingConnection,
         *,

@@ -59,8 +59,9 @@ async def guard_access(
     (and the Home tab where it is opened)."""
     asked = incoming(context)
     kind = asked.kind
-    if _manages_revring(asked):
-        # The RevRing connection is not cloning: its handlers let only the workspace's admins and the installer in.
+    if _manages_revring(asked) or (asked.kind == "block_actions" and asked.action_id in ids.CONSENT_ACTIONS):
+        # Neither is cloning: the RevRing connection's handlers let only the workspace's admins and the installer in;
+        # a consent is answered by its speaker (or an admin) only, whoever may clone.
         await next()
         return None
     if kind not in ("command", "block_actions", "message_action", "shortcut", "view_submission", "block_suggestion"):

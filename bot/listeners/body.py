@@ -98,6 +98,17 @@ def incoming(context: AsyncBoltContext) -> Incoming:
     return context[CONTEXT_KEY]
 
 
+def in_direct_message(event: dict[str, Any]) -> bool:
+    """A message event in a person's DM with the bot."""
+    return event.get("channel_type") == "im"
+
+
+def changed_file_id(event: dict[str, Any]) -> str | None:
+    """`file_change`: the id of the file that changed (`file_id`, repeated as `file.id`)."""
+    file_id = event.get("file_id") or _object(event.get("file")).get("id")
+    return str(file_id) if file_id else None
+
+
 # --- the records a request makes ----------------------------------------------------------------------------
 
 
@@ -112,6 +123,8 @@ def clone_request(
     language: str,
     designed: bool = False,
     language_given: bool = True,
+    speaker_id: str | None = None,
+    speaker_outside: bool = False,
 ) -> CloneRequest:
     """Every flow's clone request (the command taking audio just shared, a file shared with a mention or after the
     command, the dialog, the message shortcut's dialog, a designed candidate saved): the workspace, the org and the
@@ -129,6 +142,8 @@ def clone_request(
         designed=designed,
         enterprise_id=where.enterprise_id,
         language_given=language_given,
+        speaker_id=speaker_id,
+        speaker_outside=speaker_outside,
     )
 
 
@@ -202,7 +217,13 @@ def step_request(
 
 
 def pending_command(
-    asked: Incoming, channel_id: str, *, name: str, language: str, language_given: bool = True
+    asked: Incoming,
+    channel_id: str,
+    *,
+    name: str,
+    language: str,
+    language_given: bool = True,
+    speaker_id: str | None = None,
 ) -> PendingCommand:
     where = asked.where
     return PendingCommand(
@@ -213,6 +234,7 @@ def pending_command(
         language=language,
         enterprise_id=where.enterprise_id,
         language_given=language_given,
+        speaker_id=speaker_id,
     )
 
 

@@ -31,7 +31,9 @@ def usage(minutes: int, max_mb: int) -> str:
         "• on a message with an audio file: *More actions (⋯) → Clone voice from audio*\n"
         "• `/clone-voice design a warm, unhurried voice for a support line`: no recording needed, RevRing designs "
         "voices from your words and you save the one you like\n"
-        "Add `lang=es` to pick the language (default shown in the dialog).\n"
+        "Add `lang=es` to pick the language (default shown in the dialog), and `voice=@ana` (or `voice=me`) to say "
+        "whose voice it is: where the workspace asks speakers for their consent, they are asked before anything is "
+        "cloned.\n"
         f"RevRing needs one speaker, about 10–30 seconds. Formats: {FORMATS}; up to {max_mb} MB."
     )
 

@@ -7,7 +7,17 @@ from typing import Any
 
 from bot.audio_formats import SLACK_FILETYPES
 from bot.messages.clone import FORMATS
-from bot.messages.ids import AUDIO_BLOCK, CONSENT_BLOCK, DIALOG_CALLBACK_ID, FIELD_ACTION, LANGUAGE_BLOCK, NAME_BLOCK
+from bot.messages.ids import (
+    AUDIO_BLOCK,
+    CONSENT_BLOCK,
+    DIALOG_CALLBACK_ID,
+    FIELD_ACTION,
+    LANGUAGE_BLOCK,
+    NAME_BLOCK,
+    OUTSIDE_BLOCK,
+    OUTSIDE_VALUE,
+    SPEAKER_BLOCK,
+)
 from bot.messages.mrkdwn import bold
 
 DIALOG_FILETYPES = list(SLACK_FILETYPES)
@@ -32,6 +42,7 @@ LANGUAGES = {
     "zh": "Chinese",
 }
 CONSENT_TEXT = "I have this speaker's permission to clone their voice"
+OUTSIDE_TEXT = "Someone outside Slack (an admin confirms their written consent)"
 
 
 def clone_dialog(
@@ -41,8 +52,11 @@ def clone_dialog(
     name: str = "",
     language: str | None = None,
     fixed_file_title: str | None = None,
+    ask_speaker: bool = False,
+    speaker_id: str | None = None,
 ) -> dict[str, Any]:
-    """The modal: voice name, language, the audio (a file input, or the shortcut's file), consent."""
+    """The modal: voice name, language, the audio (a file input, or the shortcut's file), and consent: a checkbox, or
+    with `ask_speaker` (CONSENT on) whose voice it is, whom the bot then asks (`speaker_id` chosen already)."""
     name_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": FIELD_ACTION,
@@ -86,18 +100,47 @@ def clone_dialog(
             },
             language_block(default_language, language, optional=language is None),
             audio_block,
-            {
-                "type": "input",
-                "block_id": CONSENT_BLOCK,
-                "label": {"type": "plain_text", "text": "Consent"},
-                "element": {
-                    "type": "checkboxes",
-                    "action_id": FIELD_ACTION,
-                    "options": [{"text": {"type": "plain_text", "text": CONSENT_TEXT}, "value": "yes"}],
-                },
-            },
+            *(speaker_blocks(speaker_id) if ask_speaker else [_consent_checkbox()]),
         ],
     }
+
+
+def _consent_checkbox() -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": CONSENT_BLOCK,
+        "label": {"type": "plain_text", "text": "Consent"},
+        "element": {
+            "type": "checkboxes",
+            "action_id": FIELD_ACTION,
+            "options": [{"text": {"type": "plain_text", "text": CONSENT_TEXT}, "value": "yes"}],
+        },
+    }
+
+
+def speaker_blocks(speaker_id: str | None) -> list[dict[str, Any]]:
+    """ "Whose voice is this?": a person of the workspace (left empty, the person asking), or someone outside Slack."""
+    person: dict[str, Any] = {"type": "users_select", "action_id": FIELD_ACTION}
+    if speaker_id:
+        person["initial_user"] = speaker_id
+    outside = {"text": {"type": "plain_text", "text": OUTSIDE_TEXT}, "value": OUTSIDE_VALUE}
+    return [
+        {
+            "type": "input",
+            "block_id": SPEAKER_BLOCK,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Whose voice is this?"},
+            "hint": {"type": "plain_text", "text": "Empty: your own. They are asked to agree before anything is sent."},
+            "element": person,
+        },
+        {
+            "type": "input",
+            "block_id": OUTSIDE_BLOCK,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Speaker outside Slack"},
+            "element": {"type": "checkboxes", "action_id": FIELD_ACTION, "options": [outside]},
+        },
+    ]
 
 
 def language_block(default_language: str, language: str | None = None, *, optional: bool = False) -> dict[str, Any]:

@@ -31,3 +31,11 @@ REVRING_CONNECT_ACTION = "revring_key_connect"  # opens the key dialog (Connect,
 REVRING_REMOVE_ACTION = "revring_key_remove"
 REVRING_KEY_CALLBACK_ID = "revring_key_dialog"
 REVRING_KEY_BLOCK = "revring_key"
+
+# The speaker's consent (CONSENT on): their answer, or an admin's for someone outside Slack; the dialog's field
+CONSENT_AGREE_ACTION = "consent_agree"
+CONSENT_DECLINE_ACTION = "consent_decline"
+CONSENT_ATTEST_ACTION = "consent_attest"  # an admin: the written consent of someone outside Slack is on file
+CONSENT_ACTIONS = (CONSENT_AGREE_ACTION, CONSENT_DECLINE_ACTION, CONSENT_ATTEST_ACTION)
+SPEAKER_BLOCK, OUTSIDE_BLOCK = "speaker", "speaker_outside"
+OUTSIDE_VALUE = "outside"

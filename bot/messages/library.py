@@ -4,9 +4,11 @@ agent*, *Delete*), deleting a voice, the notices shown in a small modal, and `/c
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.messages import consent as consent_text
 from bot.messages.ids import (
     DELETE_VOICE_ACTION,
     DESIGN_DIALOG_ACTION,
@@ -15,7 +17,7 @@ from bot.messages.ids import (
     USE_IN_AGENT_ACTION,
 )
 from bot.messages.mrkdwn import bold, escape, link, local_time, person, utc_time
-from bot.records import Job
+from bot.records import Consent, Job, Stage
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,9 @@ def home_intro_blocks() -> list[dict[str, Any]]:
     ]
 
 
-def library_entry_blocks(job: Job, *, agent_updates: bool) -> list[dict[str, Any]]:
-    """One voice: name and copyable voiceId, language, status, who made it and when, a link to its thread."""
+def library_entry_blocks(job: Job, *, agent_updates: bool, consent: Consent | None = None) -> list[dict[str, Any]]:
+    """One voice: name and copyable voiceId, language, status, who made it and when, a link to its thread, and the
+    speaker's consent when one was asked for."""
     request = job.request
     status = escape(job.voice_status or "ready")
     text = (
@@ -82,6 +85,8 @@ def library_entry_blocks(job: Job, *, agent_updates: bool) -> list[dict[str, Any
         f"Language `{escape(request.language)}` · {status} · made by {person(request.user_id)} "
         f"{local_time(job.created_at)}{link(job.permalink, 'thread')}"
     )
+    if consent is not None:
+        text += f"\n{consent_text.record_line(consent)}"
     return [
         {"type": "divider"},
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
@@ -89,8 +94,16 @@ def library_entry_blocks(job: Job, *, agent_updates: bool) -> list[dict[str, Any
     ]
 
 
-def library_blocks(jobs: list[Job], *, total: int, mine: bool, page: int, agent_updates: bool) -> list[dict[str, Any]]:
-    """The library section: Mine / Everyone, where this page is, its voices, and Newer / Older."""
+def library_blocks(
+    jobs: list[Job],
+    *,
+    total: int,
+    mine: bool,
+    page: int,
+    agent_updates: bool,
+    consents: Mapping[str, Consent] | None = None,
+) -> list[dict[str, Any]]:
+    """The library section: Mine / Everyone, where this page is, its voices (with their consent), Newer / Older."""
 
     def show(action: str, label: str, *, to_mine: bool, to_page: int, primary: bool = False) -> dict[str, Any]:
         button: dict[str, Any] = {
@@ -132,7 +145,8 @@ def library_blocks(jobs: list[Job], *, total: int, mine: bool, page: int, agent_
         }
     )
     for job in jobs:
-        blocks.extend(library_entry_blocks(job, agent_updates=agent_updates))
+        consent = (consents or {}).get(job.id)
+        blocks.extend(library_entry_blocks(job, agent_updates=agent_updates, consent=consent))
     paging = []
     if page > 0:
         paging.append(show(newer_action, "← Newer", to_mine=mine, to_page=page - 1))
@@ -237,7 +251,7 @@ _STAGE_WORDS = {
 }
 
 
-def _job_line(job: Job) -> str:
+def _job_line(job: Job, consent: Consent | None) -> str:
     request = job.request
     who = person(request.user_id)
     made = utc_time(job.created_at)
@@ -245,17 +259,22 @@ def _job_line(job: Job) -> str:
         status = f"`{escape(job.voice_id)}` · deleted"
     elif job.voice_id:
         status = f"`{escape(job.voice_id)}` · {escape(job.voice_status or 'ready')}"
+    elif job.stage is Stage.AWAITING_CONSENT:
+        status = consent_text.waiting_for(request.speaker)
     else:
         status = _STAGE_WORDS.get(str(job.stage), escape(str(job.stage)))
-    return f"• {bold(request.name)} · {status} · {who} · {made}"
+    line = f"• {bold(request.name)} · {status} · {who} · {made}"
+    if consent is not None and job.stage is not Stage.AWAITING_CONSENT:
+        line += f" · {consent_text.record_line(consent)}"
+    return line
 
 
-def voice_list_text(jobs: list[Job]) -> str:
+def voice_list_text(jobs: list[Job], consents: Mapping[str, Consent] | None = None) -> str:
     if not jobs:
         return "No voices have been cloned from this workspace yet. Type `/clone-voice` to make the first one."
-    lines = [_job_line(job) for job in jobs]
+    lines = [_job_line(job, (consents or {}).get(job.id)) for job in jobs]
     return "*Voices cloned from this workspace* (newest first)\n" + "\n".join(lines)
 
 
-def voice_list_blocks(jobs: list[Job]) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": voice_list_text(jobs)[:3000]}}]
+def voice_list_blocks(jobs: list[Job], consents: Mapping[str, Consent] | None = None) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": voice_list_text(jobs, consents)[:3000]}}]

@@ -10,7 +10,6 @@ from typing import Any
 from bot.messages.ids import CLONE_ANYWAY_ACTION, OPEN_DIALOG_ACTION
 from bot.messages.mrkdwn import bold
 from bot.recording import Problem, Report
-from bot.records import Answer, CloneRequest
 
 
 def _signed(value: float, digits: int = 0) -> str:
@@ -168,13 +167,6 @@ def held_blocks(name: str, report: Report, *, job_id: str, language: str | None)
 def held_text(name: str, report: Report) -> str:
     """The notification's text for `held_blocks`."""
     return f"I haven't cloned {bold(name)} yet: {headline(report)}"
-
-
-def held_answer(request: CloneRequest, report: Report, *, job_id: str) -> Answer:
-    """The answer that holds a poor take back: `held_blocks`, notified as `held_text`."""
-    language = request.language if request.language_given else None
-    blocks = held_blocks(request.name, report, job_id=job_id, language=language)
-    return Answer(held_text(request.name, report), blocks, ok=False)
 
 
 def anyway_not_yours() -> str:

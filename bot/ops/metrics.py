@@ -19,7 +19,7 @@ SERVICES = ("slack", "revring", "database")
 # timeout: no answer in time; unavailable: no connection, or it broke; ratelimited: 429; unauthorized: the token or
 # key was refused; billing: RevRing's 402; error: an answer that says the service failed or that cannot be used.
 CAUSES = ("timeout", "unavailable", "ratelimited", "unauthorized", "billing", "error")
-JOB_STATES = ("waiting", "running")
+JOB_STATES = ("waiting", "running", "awaiting_consent")
 # A clone takes from about a second (a refused file) to a few minutes (a long queue, a slow RevRing).
 DURATION_BUCKETS = (1, 2.5, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)
 

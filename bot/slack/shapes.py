@@ -37,6 +37,9 @@ def shared_file(data: dict[str, Any]) -> SharedFile:
         heard_locale=str(heard.get("locale") or ""),
         heard_words=str(preview.get("content") or ""),
         heard_more=preview.get("has_more") is True,
+        transcript_url=str(data.get("vtt") or ""),
+        permalink=str(data.get("permalink") or ""),
+        user=str(data.get("user") or ""),
     )
 
 

@@ -4,6 +4,7 @@
 - `JobQueue` (jobs.py): admission, the shared queue, leases and fences;
 - `VoiceLibrary` (library.py): a workspace's voices, deletions, agent changes;
 - `DesignCandidates` (design.py): designed voices' previews before they are saved;
+- `ConsentBook` (consents.py): the speakers' consents (CONSENT on), decided once;
 - `Workspaces` (workspaces.py): RevRing keys, first installers, forgetting a workspace that uninstalls;
 - `RequestStore` (interface.py): all of them, with pruning and a ping; `SQLStore` (sql/store.py) implements it.
 
@@ -18,6 +19,9 @@ from bot.records import (
     AgentChange,
     Answer,
     CloneRequest,
+    Consent,
+    ConsentStatus,
+    ConsentWay,
     DesignCandidate,
     Job,
     PendingCommand,
@@ -25,6 +29,7 @@ from bot.records import (
     SharedFile,
     Stage,
 )
+from bot.store.consents import ConsentBook
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_STATEMENT_TIMEOUT_SECONDS,
@@ -54,6 +59,10 @@ __all__ = [
     "AgentChange",
     "Answer",
     "CloneRequest",
+    "Consent",
+    "ConsentBook",
+    "ConsentStatus",
+    "ConsentWay",
     "Database",
     "DesignCandidate",
     "DesignCandidates",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.records import Admitted, CloneRequest, Job
+from bot.records import Admitted, CloneRequest, Consent, Job
 
 DEFAULT_LEASE_SECONDS = 30.0  # how long a job stays taken without a renewal
 
@@ -21,10 +21,18 @@ class JobQueue(Protocol):
     # --- admission -------------------------------------------------------------------------------------
 
     async def admit(
-        self, request: CloneRequest, *, per_user_per_hour: int, runner: str, lease_seconds: float = ...
+        self,
+        request: CloneRequest,
+        *,
+        per_user_per_hour: int,
+        runner: str,
+        lease_seconds: float = ...,
+        consent: Consent | None = None,
     ) -> Admitted:
         """Write a job for `request`, born taken by `runner` (fence 1), unless the same file is already being
-        cloned or the person hit the limit. Holds under any number of concurrent callers."""
+        cloned (or waits for its speaker) or the person hit the limit. Holds under any number of concurrent callers.
+        With `consent`, the job is born AWAITING_CONSENT, held by nobody, with `consent` written beside it (its job
+        id and times set here; it waits `expires_at - asked_at` seconds from now)."""
         ...
 
     async def reopen_job(
@@ -98,7 +106,8 @@ class JobQueue(Protocol):
         ...
 
     async def job_counts(self) -> dict[str, int]:
-        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease}."""
+        """Unfinished jobs for metrics: {"waiting": nobody holds them, "running": held under a live lease,
+        "awaiting_consent": waiting for their speaker's yes (CONSENT on)}."""
         ...
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:

@@ -251,6 +251,25 @@ async def _7_design_limits(conn: AsyncConnection) -> None:
     await _script(conn, _DESIGN_LIMITS)
 
 
+_CONSENTS = """
+CREATE TABLE consents (
+    job_id TEXT NOT NULL, team_id TEXT NOT NULL, enterprise_id TEXT, requested_by TEXT NOT NULL, speaker_id TEXT,
+    voice_name TEXT NOT NULL, mode TEXT NOT NULL, code TEXT NOT NULL, asked_at DOUBLE PRECISION NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL, status TEXT NOT NULL, speaker_name TEXT NOT NULL DEFAULT '',
+    statement TEXT NOT NULL DEFAULT '', dm_channel TEXT, dm_ts TEXT, button_offered INTEGER NOT NULL DEFAULT 0,
+    way TEXT, decided_by TEXT, decided_at DOUBLE PRECISION, clip_file_id TEXT, transcript TEXT NOT NULL DEFAULT '',
+    CONSTRAINT consents_pk PRIMARY KEY (job_id));
+CREATE INDEX consents_by_status ON consents (status, expires_at);
+CREATE INDEX consents_by_speaker ON consents (team_id, speaker_id, status);
+CREATE INDEX consents_by_clip ON consents (clip_file_id)
+"""
+
+
+async def _8_consents(conn: AsyncConnection) -> None:
+    """CONSENT: the speaker's consent to each request, asked and answered, kept with its job as the audit trail."""
+    await _script(conn, _CONSENTS)
+
+
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _1_layout_of_0_1,
     _2_jobs_in_columns,
@@ -259,4 +278,5 @@ MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _5_distribution,
     _6_first_installers,
     _7_design_limits,
+    _8_consents,
 )

@@ -12,6 +12,9 @@ from bot.records import (
     AgentChange,
     Answer,
     CloneRequest,
+    Consent,
+    ConsentStatus,
+    ConsentWay,
     Job,
     PendingCommand,
     RecentAudio,
@@ -101,4 +104,28 @@ def job_progress(job: Job) -> dict[str, Any]:
     }
     if job.reply_channel and job.reply_ts:
         values.update(reply_channel=job.reply_channel, reply_ts=job.reply_ts)
+    return values
+
+
+def consent(row: Mapping[Any, Any]) -> Consent:
+    """A row of `consents` (every column), from either driver (sqlite3.Row, asyncpg.Record)."""
+    data = _known(Consent, {key: row[key] for key in row.keys()})
+    return Consent(
+        **{
+            **data,
+            "status": ConsentStatus(row["status"]),
+            "way": ConsentWay(row["way"]) if row["way"] else None,
+            "button_offered": bool(row["button_offered"]),
+        }
+    )
+
+
+def consent_values(consent: Consent) -> dict[str, Any]:
+    """Every column of `consents` for `consent`."""
+    values = dataclasses.asdict(consent)
+    values.update(
+        status=str(consent.status),
+        way=str(consent.way) if consent.way else None,
+        button_offered=int(consent.button_offered),
+    )
     return values

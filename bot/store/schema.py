@@ -112,6 +112,32 @@ agent_changes = Table(
     Column("undone_by", Text),
     Column("undone_at", Double),
 )
+# CONSENT (migration 8): the speaker's consent to each request, one row per job (bot.records.Consent).
+consents = Table(
+    "consents",
+    metadata,
+    Column("job_id", Text, primary_key=True),
+    Column("team_id", Text, nullable=False),
+    Column("enterprise_id", Text),
+    Column("requested_by", Text, nullable=False),
+    Column("speaker_id", Text),  # NULL: someone outside Slack
+    Column("voice_name", Text, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("asked_at", Double, nullable=False),
+    Column("expires_at", Double, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("speaker_name", Text, nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("dm_channel", Text),
+    Column("dm_ts", Text),
+    Column("button_offered", Integer, nullable=False),
+    Column("way", Text),
+    Column("decided_by", Text),
+    Column("decided_at", Double),
+    Column("clip_file_id", Text),
+    Column("transcript", Text, nullable=False),
+)
 for _table in (pending, recent_audio, jobs):  # an Enterprise Grid org, so an org-wide uninstall finds its rows
     _table.append_column(Column("enterprise_id", Text))
 # Distribution mode: each workspace's (or org's) RevRing key, encrypted (workspaces.key_vault); `owner` is the

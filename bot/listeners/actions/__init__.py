@@ -1,6 +1,7 @@
 from slack_bolt.app.async_app import AsyncApp
 
 from bot.listeners.actions.clone_anyway import handle_clone_anyway
+from bot.listeners.actions.consent import handle_consent
 from bot.listeners.actions.delete_voice import handle_delete_voice
 from bot.listeners.actions.home_show import handle_home_show
 from bot.listeners.actions.open_design_dialog import handle_open_design_dialog
@@ -27,3 +28,5 @@ def register(app: AsyncApp) -> None:
         app.action(action_id)(answered(handle_home_show))
     app.action(ids.REVRING_CONNECT_ACTION)(answered(handle_connect))
     app.action(ids.REVRING_REMOVE_ACTION)(answered(handle_remove))
+    for action_id in ids.CONSENT_ACTIONS:
+        app.action(action_id)(answered(handle_consent))

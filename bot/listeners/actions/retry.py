@@ -7,6 +7,7 @@ from bot.cloning.retries import Retried, Retry
 from bot.listeners.body import incoming
 from bot.listeners.services import services
 from bot.messages import clone as clone_text
+from bot.messages import consent as consent_text
 
 
 async def handle_retry(
@@ -34,4 +35,5 @@ def why_not(retried: Retried, clones_per_hour: int) -> str | None:
         Retry.FILE_BUSY: clone_text.already_cloning_file(),
         Retry.NOT_YOURS: clone_text.retry_not_yours(),
         Retry.UNKNOWN: clone_text.retry_request_gone(),
+        Retry.NO_CONSENT: consent_text.ask_again(),
     }.get(retried.outcome)

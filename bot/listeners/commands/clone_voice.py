@@ -5,7 +5,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning.command_text import Intent, parse_clone_text
+from bot.cloning.command_text import Intent, parse_clone_text, speaker_id
 from bot.cloning.dialog import DialogTarget, open_clone_dialog
 from bot.listeners.access_guard import installation_of
 from bot.listeners.body import clone_request, incoming, pending_command
@@ -13,6 +13,7 @@ from bot.listeners.commands.design_voice import design_from_command
 from bot.listeners.services import services
 from bot.messages import clone as clone_text
 from bot.messages import clone_dialog as dialog_text
+from bot.messages import consent as consent_text
 from bot.messages import library as library_text
 from bot.records import Admission
 
@@ -34,9 +35,14 @@ async def handle_clone_voice(
     if parsed.intent is Intent.BAD_LANGUAGE:
         await ack(clone_text.bad_language(parsed.bad_language))
         return
+    if parsed.intent is Intent.BAD_SPEAKER:
+        await ack(consent_text.unknown_speaker(parsed.bad_speaker))
+        return
     if parsed.intent is Intent.LIST:
         jobs = await shared.store.recent_jobs(asked.team_id, limit=20)
-        await ack(text=library_text.voice_list_text(jobs), blocks=library_text.voice_list_blocks(jobs))
+        consents = await shared.store.consents_of([job.id for job in jobs])
+        listed = library_text.voice_list_text(jobs, consents)
+        await ack(text=listed, blocks=library_text.voice_list_blocks(jobs, consents))
         return
     if parsed.intent is Intent.DESIGN:
         await design_from_command(ack, respond, client, context, parsed.description)
@@ -49,6 +55,7 @@ async def handle_clone_voice(
             settings,
             DialogTarget(channel_id),
             language=parsed.language if parsed.language_given else None,
+            speaker_id=speaker_id(parsed, asked.user_id),
         )
         if not opened:
             await respond(dialog_text.dialog_did_not_open())
@@ -59,7 +66,12 @@ async def handle_clone_voice(
     # file) follows at once, in one transaction: a file arriving meanwhile can't slip between the two.
     member = await shared.membership.includes_bot(client, installation_of(context), channel_id)
     waiting = pending_command(
-        asked, channel_id, name=parsed.name, language=parsed.language, language_given=parsed.language_given
+        asked,
+        channel_id,
+        name=parsed.name,
+        language=parsed.language,
+        language_given=parsed.language_given,
+        speaker_id=speaker_id(parsed, user_id),
     )
     recent = await shared.store.take_recent_audio_or_wait(team_id, channel_id, user_id, waiting if member else None)
     if recent is not None:
@@ -72,6 +84,7 @@ async def handle_clone_voice(
             name=parsed.name,
             language=parsed.language,
             language_given=parsed.language_given,
+            speaker_id=speaker_id(parsed, user_id),
         )
         admitted = await shared.cloner.submit(client, request)
         if admitted.outcome is Admission.ACCEPTED:

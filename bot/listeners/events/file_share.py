@@ -1,11 +1,12 @@
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning.command_text import Intent, clean_name, parse_clone_text
+from bot.cloning.command_text import Intent, clean_name, parse_clone_text, speaker_id
 from bot.listeners.access_guard import actor_of
-from bot.listeners.body import clone_request, incoming, recent_audio
+from bot.listeners.body import clone_request, in_direct_message, incoming, recent_audio
 from bot.listeners.services import Services, services
 from bot.messages import clone as clone_text
+from bot.messages import consent as consent_text
 from bot.records import Admission, CloneRequest, SharedFile
 from bot.slack.shapes import looks_like_audio, shared_file
 
@@ -26,8 +27,12 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         return
     thread_ts = event.get("thread_ts") or message_ts
     audio = next((f for f in files if looks_like_audio(f)), None)
+    if audio is not None and in_direct_message(event):  # a speaker's clip read aloud for their consent?
+        thread = event.get("thread_ts")
+        if await shared.cloner.consent.take_clip(client, asked.where, audio, channel_id=channel_id, thread_ts=thread):
+            return
 
-    def request(file: SharedFile, name: str, language: str, given: bool) -> CloneRequest:
+    def request(file: SharedFile, name: str, language: str, given: bool, speaker: str | None) -> CloneRequest:
         return clone_request(
             asked,
             file,
@@ -37,23 +42,28 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
             name=name,
             language=language,
             language_given=given,
+            speaker_id=speaker,
         )
 
     mention = f"<@{context.bot_user_id}>" if context.bot_user_id else None
     text = event.get("text") or ""
     if mention and mention in text:
         parsed = parse_clone_text(text.replace(mention, " "), shared.settings.default_language)
-        if parsed.intent is Intent.BAD_LANGUAGE:
-            await client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=clone_text.bad_language(parsed.bad_language)
+        if parsed.intent in (Intent.BAD_LANGUAGE, Intent.BAD_SPEAKER):
+            said = (
+                clone_text.bad_language(parsed.bad_language)
+                if parsed.intent is Intent.BAD_LANGUAGE
+                else consent_text.unknown_speaker(parsed.bad_speaker)
             )
+            await client.chat_postEphemeral(channel=channel_id, user=user_id, text=said)
             return
         # This file answers any command still waiting here, so the next audio shared is not cloned as well.
         await shared.store.take_pending(team_id, channel_id, user_id)
         file = audio or files[0]
         name = parsed.name if parsed.intent is Intent.CLONE else clean_name(file.title.rsplit(".", 1)[0])
         language = parsed.language or shared.settings.default_language
-        await _clone(shared, client, context, request(file, name or "Voice", language, parsed.language_given))
+        speaker = speaker_id(parsed, user_id)
+        await _clone(shared, client, context, request(file, name or "Voice", language, parsed.language_given, speaker))
         return
 
     pending = await shared.store.take_pending(team_id, channel_id, user_id)
@@ -63,7 +73,7 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
             shared,
             client,
             context,
-            request(audio or files[0], pending.name, pending.language, pending.language_given),
+            request(audio or files[0], pending.name, pending.language, pending.language_given, pending.speaker_id),
             checked=True,
         )
         return

@@ -29,6 +29,8 @@ async def handle_clone_dialog(ack: AsyncAck, view: dict, client: AsyncWebClient,
         name=submission.name,
         language=submission.language,
         language_given=submission.language_given,
+        speaker_id=submission.speaker_id,
+        speaker_outside=submission.speaker_outside,
     )
     admitted = await shared.cloner.submit(client, request)
     # The shortcut's file has no input of its own to carry an error; the name field does.

@@ -47,19 +47,20 @@ class SQLAggregate:
                 raise unavailable(self.database, error) from error
             raise
 
-    async def _run(self, plan: Plan[T], *, writes: bool = True) -> T:
-        """`plan` as one transaction of plain driver calls; a database that is down surfaces as StoreUnavailable."""
+    async def _run(self, plan: Plan[T], *, writes: bool = True, background: bool = False) -> T:
+        """`plan` as one transaction of plain driver calls; a database that is down surfaces as StoreUnavailable.
+        `background`: a running clone's own bookkeeping, which a Slack request never waits behind (plain.py)."""
         try:
-            return await self._calls.run(plan, writes=writes)
+            return await self._calls.run(plan, writes=writes, background=background)
         except Exception as error:
             if is_database_down(error):
                 raise unavailable(self.database, error) from error
             raise
 
-    async def _one(self, step: Step) -> Any:
+    async def _one(self, step: Step, *, background: bool = False) -> Any:
         """One statement alone (its own transaction): its rows, or the number of rows it changed."""
         try:
-            return await self._calls.one(step)
+            return await self._calls.one(step, background=background)
         except Exception as error:
             if is_database_down(error):
                 raise unavailable(self.database, error) from error

@@ -23,11 +23,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.records import RETRYABLE, UNFINISHED, Admission, Admitted, CloneRequest, Job, Stage
+from bot.records import RETRYABLE, UNFINISHED, Admission, Admitted, CloneRequest, Consent, Job, Stage
 from bot.store import rows
 from bot.store.database import Database
 from bot.store.jobs import DEFAULT_LEASE_SECONDS
 from bot.store.sql.base import SQLAggregate
+from bot.store.sql.consents import insert_consent
 from bot.store.sql.job_rows import read_job, read_jobs
 from bot.store.sql.plain import Command, Plan, Query
 
@@ -41,6 +42,7 @@ def _listed(stages: tuple[Stage, ...]) -> str:
 
 
 _UNFINISHED, _RETRYABLE = _listed(UNFINISHED), _listed(RETRYABLE)
+_BUSY = _listed((*UNFINISHED, Stage.AWAITING_CONSENT))  # a file that is being cloned, or waits for its speaker
 # Work left to do (unfinished, or an answer not yet shown) that nobody holds under a live lease.
 _TAKEABLE = f"(stage IN ({_UNFINISHED}) OR answer IS NOT NULL) AND (owner IS NULL OR lease_until < :now)"
 # The job is still held by the runner that took it with this fence (not taken over, not released).
@@ -49,7 +51,7 @@ _HELD = "id = :id AND fence = :fence AND owner IS NOT NULL"
 _LOCK = "SELECT pg_advisory_xact_lock(:space, hashtext(:key))"
 _SAME_FILE = (
     "SELECT * FROM jobs WHERE team_id = :team_id AND file_id = :file_id AND id <> :id "  # noqa: S608
-    f"AND (stage IN ({_UNFINISHED}) OR (stage = '{Stage.DONE}' "
+    f"AND (stage IN ({_BUSY}) OR (stage = '{Stage.DONE}' "
     "AND (created_at >= :recent OR created_at > :created_at))) ORDER BY created_at DESC LIMIT 1"
 )
 # The start that would drop out of the hour first if `limit` were reached: none while under the limit.
@@ -60,7 +62,7 @@ _LIMIT_REACHED = (
 _INSERT_JOB = (
     "INSERT INTO jobs (id, team_id, enterprise_id, user_id, file_id, request, stage, created_at, queued_at, "
     "updated_at, retries, owner, lease_until, fence) VALUES (:id, :team_id, :enterprise_id, :user_id, :file_id, "
-    ":request, :stage, :now, :now, :now, 0, :owner, :lease_until, 1)"
+    ":request, :stage, :now, :now, :now, 0, :owner, :lease_until, :fence)"
 )
 _COUNT_START = (
     "INSERT INTO clone_starts (job_id, team_id, user_id, started_at, retry) "
@@ -115,7 +117,8 @@ _QUEUE_POSITION = (
 )
 _COUNTS = (
     "SELECT COALESCE(SUM(CASE WHEN owner IS NOT NULL AND lease_until >= :now THEN 1 ELSE 0 END), 0) "  # noqa: S608
-    f"AS running, COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_UNFINISHED})"
+    f"AS running, COALESCE(SUM(CASE WHEN stage = '{Stage.AWAITING_CONSENT}' THEN 1 ELSE 0 END), 0) AS awaiting, "
+    f"COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_BUSY})"
 )
 
 
@@ -142,11 +145,13 @@ class SQLJobQueue(SQLAggregate):
         per_user_per_hour: int,
         runner: str,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        consent: Consent | None = None,
     ) -> Admitted:
-        return await self._run(self._admit(request, uuid.uuid4().hex[:16], per_user_per_hour, runner, lease_seconds))
+        job_id = uuid.uuid4().hex[:16]
+        return await self._run(self._admit(request, job_id, per_user_per_hour, runner, lease_seconds, consent))
 
     def _admit(
-        self, request: CloneRequest, job_id: str, limit: int, runner: str, lease_seconds: float
+        self, request: CloneRequest, job_id: str, limit: int, runner: str, lease_seconds: float, consent: Consent | None
     ) -> Plan[Admitted]:
         yield from self._lock_rules(request)
         now = self.clock()
@@ -162,13 +167,20 @@ class SQLJobQueue(SQLAggregate):
                 "user_id": request.user_id,
                 "file_id": request.file.id,
                 "request": rows.dump(asdict(request)),
-                "stage": str(Stage.RECEIVED),
+                "stage": str(Stage.RECEIVED if consent is None else Stage.AWAITING_CONSENT),
                 "now": now,
-                "owner": runner,
-                "lease_until": now + lease_seconds,
+                # A job waiting for its speaker is nobody's to run (fence 0) until the speaker agrees.
+                "owner": runner if consent is None else None,
+                "lease_until": now + lease_seconds if consent is None else None,
+                "fence": 1 if consent is None else 0,
             },
         )
         yield from self._count_start(job_id, request, now, retry=False)
+        if consent is not None:  # its wait counted from the store's clock, as long as asked
+            wait = consent.expires_at - consent.asked_at
+            yield from insert_consent(replace(consent, job_id=job_id, asked_at=now, expires_at=now + wait))
+            job = Job(id=job_id, request=request, stage=Stage.AWAITING_CONSENT, created_at=now, fence=0)
+            return Admitted(Admission.ACCEPTED, job)
         return Admitted(
             Admission.ACCEPTED, Job(id=job_id, request=request, stage=Stage.RECEIVED, created_at=now, fence=1)
         )
@@ -254,7 +266,7 @@ class SQLJobQueue(SQLAggregate):
     # --- running jobs ------------------------------------------------------------------------------
 
     async def take_next(self, runner: str, lease_seconds: float) -> Job | None:
-        return await self._run(self._take_next(runner, lease_seconds))
+        return await self._run(self._take_next(runner, lease_seconds), background=True)
 
     def _take_next(self, runner: str, lease_seconds: float) -> Plan[Job | None]:
         now = self.clock()
@@ -269,7 +281,7 @@ class SQLJobQueue(SQLAggregate):
         return replace(job, taken_over=found[0]["owner"] is not None)
 
     async def seconds_until_a_lease_ends(self, runner: str) -> float | None:
-        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}))
+        found = await self._one(Query(_FIRST_LEASE_END, {"owner": runner}), background=True)
         ends = found[0]["ends"]
         return None if ends is None else max(ends - self.clock(), 0.0)
 
@@ -283,14 +295,14 @@ class SQLJobQueue(SQLAggregate):
 
     async def release(self, job_id: str, fence: int, reply: tuple[str, str] | None = None) -> bool:
         if reply is None:
-            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence})) == 1
+            return await self._one(Command(_RELEASE, {"id": job_id, "fence": fence}), background=True) == 1
         releasing = {"id": job_id, "fence": fence, "channel": reply[0], "ts": reply[1]}
-        return await self._one(Command(_RELEASE_WITH_REPLY, releasing)) == 1
+        return await self._one(Command(_RELEASE_WITH_REPLY, releasing), background=True) == 1
 
     async def update_job(self, job: Job, fence: int | None = None) -> bool:
         values: dict[str, Any] = {**rows.job_progress(job), "id": job.id, "fence": fence, "now": self.clock()}
         writing = _UPDATES["reply_channel" in values, fence is not None]
-        return await self._one(Command(writing, values)) == 1
+        return await self._one(Command(writing, values), background=True) == 1
 
     async def adopt(self, job_id: str, *, retries: int, runner: str, lease_seconds: float) -> int | None:
         adopted = await self._one(
@@ -319,13 +331,14 @@ class SQLJobQueue(SQLAggregate):
         return await self._run(read_job(job_id), writes=False)
 
     async def queue_position(self, job_id: str) -> int:
-        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}))
+        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}), background=True)
         return int(counted[0]["ahead"])
 
     async def job_counts(self) -> dict[str, int]:
         counted = await self._one(Query(_COUNTS, {"now": self.clock()}))
-        running, unfinished = int(counted[0]["running"]), int(counted[0]["unfinished"])
-        return {"waiting": unfinished - running, "running": running}
+        running, awaiting = int(counted[0]["running"]), int(counted[0]["awaiting"])
+        waiting = int(counted[0]["unfinished"]) - running - awaiting
+        return {"waiting": waiting, "running": running, "awaiting_consent": awaiting}
 
     async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
         return await self._run(self._recent_jobs(team_id, limit), writes=False)

@@ -12,6 +12,7 @@ Rows come back as sqlite3.Row or asyncpg.Record: both are read by column name (`
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections.abc import Callable, Generator, Mapping
@@ -24,6 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 T = TypeVar("T")
+
+# The running clones' own bookkeeping (their stages, leases, taking the next job: `background=True`) goes to the
+# database at most this many calls at a time; what a Slack request waits for (a command's waiting file, an event's
+# claim and admission) never queues behind more than that: on SQLite the calls share one thread, on PostgreSQL the
+# pool. While 50 clones start, a command's answer otherwise waited for dozens of their writes.
+BACKGROUND_AT_ONCE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,7 @@ class SQLiteCalls:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._background = asyncio.Semaphore(BACKGROUND_AT_ONCE)
         self._idle: Any = None  # the pool's connection (aiosqlite.Connection) while nobody has checked it out
         event.listen(engine.sync_engine, "checkin", self._on_checkin)
         for leaving in ("checkout", "close", "detach", "invalidate", "soft_invalidate"):
@@ -77,12 +85,19 @@ class SQLiteCalls:
     def _on_leaving(self, *_args: Any) -> None:
         self._idle = None
 
-    async def run(self, plan: Plan[T], *, writes: bool) -> T:
+    async def run(self, plan: Plan[T], *, writes: bool, background: bool = False) -> T:
         # BEGIN IMMEDIATE takes the write lock first (a write never fails half-way on a lock another process holds);
         # a transaction that only reads needs none.
-        return await self._call(_transaction, plan, "BEGIN IMMEDIATE" if writes else "BEGIN")
+        begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
+        if background:
+            async with self._background:
+                return await self._call(_transaction, plan, begin)
+        return await self._call(_transaction, plan, begin)
 
-    async def one(self, step: Step) -> Any:
+    async def one(self, step: Step, *, background: bool = False) -> Any:
+        if background:
+            async with self._background:
+                return await self._call(_execute, step)
         return await self._call(_execute, step)
 
     async def _call(self, function: Callable[..., T], *args: Any) -> T:
@@ -126,18 +141,25 @@ class PostgresCalls:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._background = asyncio.Semaphore(BACKGROUND_AT_ONCE)
 
-    async def run(self, plan: Plan[T], *, writes: bool) -> T:
+    async def run(self, plan: Plan[T], *, writes: bool, background: bool = False) -> T:
         async def in_transaction(connection: Any) -> T:
             async with connection.transaction(readonly=not writes):
                 return await _drive_async(connection, plan)
 
+        if background:
+            async with self._background:
+                return await self._call(in_transaction)
         return await self._call(in_transaction)
 
-    async def one(self, step: Step) -> Any:
+    async def one(self, step: Step, *, background: bool = False) -> Any:
         async def alone(connection: Any) -> Any:
             return await _execute_async(connection, step)
 
+        if background:
+            async with self._background:
+                return await self._call(alone)
         return await self._call(alone)
 
     async def _call(self, work: Callable[[Any], Any]) -> Any:

@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import and_, delete, not_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.records import UNFINISHED
+from bot.records import UNFINISHED, Stage
 from bot.store.database import (
     DEFAULT_POOL_SIZE,
     DEFAULT_STATEMENT_TIMEOUT_SECONDS,
@@ -30,6 +30,7 @@ from bot.store.schema import (
     agent_changes,
     claims,
     clone_starts,
+    consents,
     design_candidates,
     design_starts,
     jobs,
@@ -38,6 +39,7 @@ from bot.store.schema import (
     slack_oauth_states,
     upgrade,
 )
+from bot.store.sql.consents import SQLConsentBook
 from bot.store.sql.design import CANDIDATE_KEPT_EXPIRED, DESIGN_WINDOW_SECONDS, SQLDesignCandidates
 from bot.store.sql.inbox import SQLInbox
 from bot.store.sql.jobs import SQLJobQueue
@@ -45,7 +47,7 @@ from bot.store.sql.library import SQLVoiceLibrary
 from bot.store.sql.workspaces import SQLWorkspaces
 
 
-class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLWorkspaces):
+class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLWorkspaces, SQLConsentBook):
     """RequestStore in SQLite or PostgreSQL. Waiting commands and recent audio expire after `ttl_seconds`; the
     same file is not cloned twice within `dedupe_seconds`."""
 
@@ -112,8 +114,14 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
         now = self.clock()
         # slack_sdk writes a state's expiry in UTC without a time zone.
         states_expired = datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
+        # A voice that still exists keeps its job while it has a consent record: that record is its audit trail.
+        living_with_consent = and_(
+            jobs.c.voice_id.is_not(None), jobs.c.deleted_at.is_(None), jobs.c.id.in_(select(consents.c.job_id))
+        )
         old_finished = select(jobs.c.id).where(
-            jobs.c.created_at < job_cutoff, jobs.c.stage.not_in([str(s) for s in UNFINISHED])
+            jobs.c.created_at < job_cutoff,
+            jobs.c.stage.not_in([str(s) for s in (*UNFINISHED, Stage.AWAITING_CONSENT)]),
+            not_(living_with_consent),
         )
         async with self._transaction() as conn:
             for table in (pending, recent_audio):
@@ -126,6 +134,7 @@ class SQLStore(SQLInbox, SQLJobQueue, SQLVoiceLibrary, SQLDesignCandidates, SQLW
             await conn.execute(delete(slack_oauth_states).where(slack_oauth_states.c.expire_at <= states_expired))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(old_finished)))
             await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(old_finished)))
+            await conn.execute(delete(consents).where(consents.c.job_id.in_(old_finished)))
             result = await conn.execute(delete(jobs).where(jobs.c.id.in_(old_finished)))
         return result.rowcount
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, select, update
 from bot.store.schema import (
     agent_changes,
     clone_starts,
+    consents,
     design_candidates,
     design_starts,
     installers,
@@ -98,5 +99,6 @@ class SQLWorkspaces(SQLAggregate):
             their_jobs = select(jobs.c.id).where(of(jobs))
             await conn.execute(delete(clone_starts).where(clone_starts.c.job_id.in_(their_jobs)))
             await conn.execute(delete(agent_changes).where(agent_changes.c.job_id.in_(their_jobs)))
+            await conn.execute(delete(consents).where(consents.c.job_id.in_(their_jobs)))
             result = await conn.execute(delete(jobs).where(of(jobs)))
         return result.rowcount
