@@ -180,7 +180,11 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         )
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
         deadlines = StepDeadlines(
-            store, cloner.fail, limit_seconds=settings.step_queue_seconds, lease_seconds=settings.job_lease_seconds
+            store,
+            cloner.fail,
+            cloner.consent.sweep,
+            limit_seconds=settings.step_queue_seconds,
+            lease_seconds=settings.job_lease_seconds,
         )
         resources.push_async_callback(deadlines.close)
         designs = DesignLimits(store, per_hour=settings.designs_per_hour, at_once=settings.max_concurrent_clones)

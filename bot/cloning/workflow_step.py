@@ -13,6 +13,7 @@ completed, and after 15 minutes at the latest, so handing an answer on twice can
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -139,16 +140,21 @@ def _too_long(job: Job, limit_seconds: int) -> Explained:
 
 # Ends a job with a failure, as Cloner.fail does: its answer recorded under the job's fence, then shown and handed on.
 Fail = Callable[[AsyncWebClient, Job, Explained], Awaitable[None]]
+# Ends every request whose speaker did not answer in time (ConsentDesk.sweep).
+Sweep = Callable[[], Awaitable[int]]
 
 
 class StepDeadlines:
     """Keeps the step's limit on time on the instance that took the run in: when STEP_QUEUE_SECONDS have passed and
-    the run's job still waits (every slot busy), it takes that one job and fails it with the reason, without a slot.
-    If this instance stops first, the limit is applied when the job is next taken (`queued_too_long`, in Cloner)."""
+    the run's job still waits for a slot, it takes that one job and fails it with the reason, without a slot; if it
+    still waits for its speaker's consent, whose time ends at the same moment, the consent's sweep ends it now. If this
+    instance stops first, the limit is applied when the job is next taken (`queued_too_long`, in Cloner), and the
+    consent by the sweep every instance runs each minute."""
 
-    def __init__(self, store: JobQueue, fail: Fail, *, limit_seconds: int, lease_seconds: float) -> None:
+    def __init__(self, store: JobQueue, fail: Fail, sweep: Sweep, *, limit_seconds: int, lease_seconds: float) -> None:
         self._store = store
         self._fail = fail
+        self._sweep = sweep
         self._limit = limit_seconds
         self._lease_seconds = lease_seconds
         self._runner = uuid.uuid4().hex  # holds a job only while failing it
@@ -170,7 +176,11 @@ class StepDeadlines:
             log.warning("step's limit not applied yet: the database is unreachable", extra={"job": job.id})
             return  # applied when the job is taken
         if waiting is None:
-            return  # it started (or ended) in time
+            # It started (or ended) in time; or it waits for its speaker's consent, which ends now too: the consent's
+            # time is the step's (bot.consent.desk), and ending it is the consent's own sweep, on any instance.
+            with contextlib.suppress(StoreUnavailable):
+                await self._sweep()
+            return
         log.info("workflow step's job waited past its limit", extra={"job": job.id, "seconds": self._limit})
         try:
             await self._fail(client, waiting, _too_long(waiting, self._limit))
