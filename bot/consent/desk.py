@@ -92,6 +92,9 @@ class ConsentDesk:
         if not self.on or request.designed:
             return None
         now = time.time()
+        # A Workflow Builder step's run waits STEP_QUEUE_SECONDS in all (Slack gives it 15 minutes), for its speaker
+        # as for a slot: at the same moment, the sweep ends the one and the step's deadline the other.
+        wait = self._settings.step_queue_seconds if request.step else self._settings.consent_hours * 3600
         return Consent(
             job_id="",
             team_id=request.team_id,
@@ -102,7 +105,7 @@ class ConsentDesk:
             mode=str(self._settings.consent),
             code=new_code(),
             asked_at=now,
-            expires_at=now + self._settings.consent_hours * 3600,
+            expires_at=now + wait,
         )
 
     # --- asking ---------------------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ class ConsentDesk:
         consent = await self._store.consent_for(job.id)
         if consent is None or consent.status is not ConsentStatus.WAITING:
             return
-        request, hours = job.request, self._settings.consent_hours
+        request, within = job.request, consent_text.period(consent.expires_at - consent.asked_at)
         speaker_name = await _real_name(client, consent.speaker_id) if consent.speaker_id else ""
         company = await _company(client)
         said = statement(speaker=speaker_name, company=company, voice_name=request.name, code=consent.code)
@@ -127,9 +130,9 @@ class ConsentDesk:
         await self._store.note_consent(consent)  # the statement is in the record before anyone can answer it
         here = _asked_in_thread(consent)
         if consent.outside:
-            blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, hours)
+            blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, within)
         elif here:  # voice=me: one click
-            blocks = consent_text.ask_here_blocks(request.name, said, job.id, hours)
+            blocks = consent_text.ask_here_blocks(request.name, said, job.id, within)
         else:
             blocks = clone_text.progress_blocks(consent_text.waiting(request.name, consent.speaker_id))
         text = consent_text.waiting(request.name, consent.speaker_id)
@@ -157,7 +160,7 @@ class ConsentDesk:
             statement=consent.statement,
             recorded=consent.mode == ConsentMode.RECORDED,
             job_id=job.id,
-            hours=self._settings.consent_hours,
+            within=consent_text.period(consent.expires_at - consent.asked_at),
         )
         try:
             posted = await client.chat_postMessage(
@@ -216,12 +219,11 @@ class ConsentDesk:
     async def _end(self, client: AsyncWebClient | None, consent: Consent, refused: str = "") -> bool:
         """Declined, expired or the speaker unreachable (Slack's `refused`): the job ends with its answer in the
         request's thread (shown by the next runner that looks, this one at once); the speaker's message says so."""
-        hours = self._settings.consent_hours
         name = consent.voice_name
         if consent.status is ConsentStatus.UNREACHABLE:
             text, failure = consent_text.unreachable(name, consent.speaker_id, refused), UNREACHABLE
         elif consent.status is ConsentStatus.EXPIRED:
-            text, failure = consent_text.expired(name, consent, hours), EXPIRED
+            text, failure = consent_text.expired(name, consent), EXPIRED
         else:
             text, failure = consent_text.declined(name, consent), DECLINED
         if not await self._store.end_consent(consent, failure=failure, answer=Answer(text, [], ok=False)):
