@@ -276,11 +276,6 @@ class Bench:
                 sampler.kill()
                 await sampler.wait()
 
-    # --- figure 6: the recording report's CPU (bench/quality.py) ---------------------------------------
-
-    async def recording_report(self) -> None:
-        self.rows.extend(recording_report(self.workdir, self.options.quick))
-
     # --- figure 1: ack latency with N clones in flight -------------------------------------------------
 
     async def ack_latency(self) -> None:
@@ -702,16 +697,6 @@ class Bench:
             "acks": [seconds for _, seconds in sent],
         }
 
-    # --- report ------------------------------------------------------------------------------------------
-
-    def table(self) -> str:
-        head = ["Figure", "Condition", "Measured (bot)", "Reference, same run", "Target", "Met"]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for row in self.rows:
-            cells = [row.figure, row.condition, row.measured, row.reference, row.target, row.met]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines)
-
 
 def phases(clones: list[Clone]) -> str:
     def median(pick) -> str:
@@ -744,6 +729,15 @@ def trace_summary(name: str, log: Path) -> str:
             f"  {step:28} {len(values):5}  {ms(statistics.median(values)):>10}  "
             f"{ms(percentile(values, 99)):>10}  {sum(values):8.2f} s"
         )
+    return "\n".join(lines)
+
+
+def table(rows: list[Row]) -> str:
+    head = ["Figure", "Condition", "Measured (bot)", "Reference, same run", "Target", "Met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        cells = [row.figure, row.condition, row.measured, row.reference, row.target, row.met]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -808,7 +802,11 @@ async def run(options: Options) -> int:
             }
             if options.cluster is not None:
                 scenarios["several"] = Several(bench, options.cluster).run
-            scenarios["quality"] = bench.recording_report
+
+            async def quality() -> None:  # figure 6: the recording report's CPU (bench/quality.py)
+                bench.rows.extend(recording_report(workdir, options.quick))
+
+            scenarios["quality"] = quality
             for name in FIGURES:
                 if name in options.only:
                     print(f"… {name}", file=sys.stderr, flush=True)
@@ -825,7 +823,7 @@ async def run(options: Options) -> int:
         if options.profile_dir is not None:
             print("(py-spy was attached to the bot during these runs: figures are a little slower than usual)")
         print()
-        print(bench.table())
+        print(table(bench.rows))
         print()
         for note in bench.notes:
             print(f"- {note}")
