@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.rights import may_act
-from bot.cloning.presenter import SlackPresenter
+from bot.cloning.presenter import Reply, SlackPresenter
 from bot.cloning.scheduling import Tasks
 from bot.config import ConsentMode, Settings
 from bot.consent.listening import ClipListener, Transcript
@@ -35,13 +35,17 @@ from bot.workspaces.slack_clients import SlackClients
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60.0  # how often each instance ends the requests whose speaker did not answer in time
+ASK_AGAIN_SECONDS = 120.0  # a speaker still not asked by then (the request's instance stopped first) is asked again
 # The job's failure when nobody agreed: it is not tried again (a new request asks again).
 DECLINED, EXPIRED, UNREACHABLE = "consent declined", "consent expired", "consent not asked"
 FAILURES = (DECLINED, EXPIRED, UNREACHABLE)
 
 
 class ConsentStore(ConsentBook, Inbox, Protocol):
-    """The consents, and the inbox's claims (a clip's transcription is judged once)."""
+    """The consents, the inbox's claims (a clip's transcription is judged once, a speaker asked again once), and
+    the jobs that wait for them."""
+
+    async def get_job(self, job_id: str) -> Job | None: ...
 
 
 class Decision(Enum):
@@ -136,11 +140,14 @@ class ConsentDesk:
         else:
             blocks = clone_text.progress_blocks(consent_text.waiting(request.name, consent.speaker_id))
         text = consent_text.waiting(request.name, consent.speaker_id)
-        reply = await self._slack.post(client, request, text, blocks)
-        if reply is not None:
-            await self._store.note_reply(job.id, reply.channel, reply.ts)
-            if here:
-                consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
+        if job.reply_channel and job.reply_ts:  # asked again: the thread has its message already
+            reply: Reply | None = Reply(job.reply_channel, job.reply_ts)
+        else:
+            reply = await self._slack.post(client, request, text, blocks)
+            if reply is not None:
+                await self._store.note_reply(job.id, reply.channel, reply.ts)
+        if reply is not None and here:
+            consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
         if not here:
             consent, refused = await self._ask_speaker(client, job, consent)
             if refused is not None:  # nobody can agree: the request ends now, and says why
@@ -252,12 +259,23 @@ class ConsentDesk:
     # --- the time limit -------------------------------------------------------------------------------------
 
     async def sweep(self) -> int:
-        """End every request whose speaker did not answer within CONSENT_HOURS; how many this instance ended."""
+        """End every request whose speaker did not answer within CONSENT_HOURS (how many this instance ended), and
+        ask the speakers nobody asked."""
         ended = 0
         for consent in await self._store.overdue_consents():
             client = await self._slack_clients.for_workspace(consent.team_id, consent.enterprise_id)
             if await self._end(client, replace(consent, status=ConsentStatus.EXPIRED, decided_by=None)):
                 ended += 1
+        for consent in await self._store.unasked_consents(ASK_AGAIN_SECONDS):
+            # The instance that took the request in stopped (or lost the database) before it asked: asked here, by
+            # one instance of those that see it.
+            if not await self._store.claim(f"consent-ask:{consent.job_id}"):
+                continue
+            job = await self._store.get_job(consent.job_id)
+            client = await self._slack_clients.for_workspace(consent.team_id, consent.enterprise_id)
+            if job is not None and client is not None:
+                log.info("asking the speaker again: the first ask never went out", extra={"job": job.id})
+                await self._ask(client, job)
         return ended
 
     async def keep_sweeping(self) -> None:
