@@ -127,12 +127,18 @@ class Apps:
 
 
 @pytest.fixture
-async def apps(database_url: str) -> AsyncIterator[Apps]:
+async def apps(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Apps]:
+    overrides = getattr(request, "param", {}) or {}
     slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, SERVER_KEY: "Solo"})
     await slack.start()
     await revring.start()
     env = distribution_env(
-        slack, revring, DATABASE_URL=database_url, REVRING_API_KEY=SERVER_KEY, REVRING_API_KEY_WORKSPACES="T0SOLO"
+        slack,
+        revring,
+        DATABASE_URL=database_url,
+        REVRING_API_KEY=SERVER_KEY,
+        REVRING_API_KEY_WORKSPACES="T0SOLO",
+        **overrides,
     )
     runner, url = await start_bot(Settings.from_env(env))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
@@ -168,6 +174,33 @@ async def test_a_workspace_uninstall_takes_its_agent_changes_design_candidates_a
     assert [await apps.count(table, "T0ACME") for table in tables] == [1, 0, 3]
     # DESIGNS_PER_HOUR's count of the workspace's designs goes too.
     assert [await apps.count("design_starts", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
+
+
+@pytest.mark.parametrize("apps", [{"CONSENT": "speaker"}], indirect=True)
+async def test_a_workspace_uninstall_takes_its_consent_records(apps: Apps):
+    acme, globex = two_workspaces(apps.slack)
+    await _installed(apps, acme, globex)
+    for workspace, key in ((acme, ACME_KEY), (globex, GLOBEX_KEY)):
+        await Person(apps.slack, apps.bot, workspace, workspace.installer).connect(key)
+        team = str(workspace.team_id)
+        file = hosted(apps.slack, f"F0{team[2:]}", token=workspace.bot_token)
+        event = slack_payloads.file_share_event(
+            [file], text="<@UBOT> Rachel", channel=f"C0{team[2:]}", ts="1700000600.1"
+        )
+        await apps.post(
+            slack_payloads.event_callback(event, event_id=f"Ev0C{team}", event_time=int(time.time()), team=team),
+            grid=False,
+            org_wide=False,
+        )
+    # Each request waits for its speaker (the person asking: one click in the thread), its consent recorded.
+    await apps.slack.wait_until(lambda: len([t for t in apps.slack.thread_texts() if "consent" in t]) >= 2)
+    assert [await apps.count("consents", team) for team in ("T0GLOBEX", "T0ACME")] == [1, 1]
+
+    apps.slack.revoke(globex)
+    await apps.uninstalled("T0GLOBEX")
+    await _forgotten(apps, "SELECT COUNT(*) FROM slack_bots WHERE team_id = 'T0GLOBEX'")
+    assert [await apps.count("consents", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
+    assert [await apps.count("jobs", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
 
 
 async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installed_on_its_own(apps: Apps):
