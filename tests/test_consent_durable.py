@@ -75,6 +75,24 @@ async def test_the_wait_survives_a_restart_and_is_cloned_once(fakes, tmp_path: P
     assert "'Rachel'" in line and f"speaker {ANA}" in line and f"agreed button by {ANA}" in line
 
 
+@pytest.mark.process
+async def test_the_consent_log_of_a_folder_without_the_bots_database_says_so_and_makes_none(tmp_path: Path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "consent-log",
+        cwd=tmp_path,
+        env=process_env({}),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1 and stdout == b""
+    assert "there is no database at voice-cloner.sqlite3" in stderr.decode()
+    assert not any(tmp_path.iterdir())  # noqa: ASYNC240 (a test, after the process has ended)
+
+
 async def consent_log(cwd: Path, database: str, *args: str) -> str:
     """`python -m bot consent-log` run as a process with DATABASE_URL alone: what it printed."""
     process = await asyncio.create_subprocess_exec(
