@@ -9,14 +9,13 @@ import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.messages import mrkdwn
 from bot.messages import workflow as workflow_text
 from tests import test_several_instances as several
-from tests.bot_process import BotProcess
-from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness, make_env
+from tests.bot_process import BotProcess, bot_process
+from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, Harness
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack
 from tests.helpers import hosted
@@ -31,25 +30,9 @@ pair = several.pair  # two bot processes on one PostgreSQL database
 async def process(
     fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
 ) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
-    slack, revring = fakes
     # debug-all: every line Bolt and the Slack SDK write too, which must not show the run's token either.
-    env = make_env(
-        slack,
-        revring,
-        DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
-        PORT=str(unused_tcp_port),
-        LOG_LEVEL="debug-all",
-    )
-    bot = BotProcess(env, tmp_path)
-    async with aiohttp.ClientSession() as session:
-        yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
-    if bot.returncode is None:
-        await bot.stop()
-    revring.release_slow.set()
-    if slack.stall_downloads is not None:
-        slack.stall_downloads.set()
-    for held in slack.held.values():
-        held.set()
+    async with bot_process(fakes, tmp_path, unused_tcp_port, LOG_LEVEL="debug-all") as running:
+        yield running
 
 
 def assert_no_secret(output: bytes, *secrets: str) -> None:
