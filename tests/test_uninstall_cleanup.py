@@ -28,6 +28,7 @@ from tests.distribution import (
     Person,
     distribution_env,
     install,
+    org_wide_workspace,
     two_workspaces,
 )
 from tests.doubles.fake_revring import FakeRevRing
@@ -204,17 +205,7 @@ async def test_a_workspace_uninstall_takes_its_consent_records(apps: Apps):
 
 
 async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installed_on_its_own(apps: Apps):
-    org = apps.slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    org = org_wide_workspace(apps.slack)
     solo = apps.slack.add_workspace(
         Workspace(
             "T0SOLO",
