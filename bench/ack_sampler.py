@@ -5,7 +5,9 @@ The fakes (Slack's Web API and file host, RevRing) and the load generator share 
 for that loop as well as for the bot. Slack's own servers do not wait for the fakes, so this sampler runs apart:
 `python -m bench.ack_sampler URL SECRET RESPONSE_URL` sends signed `/clone-voice Rachel` one after another between a
 `start` and a `stop` line on its stdin, then prints the latencies (seconds) as one JSON line and waits for the next
-`start`, until its stdin closes.
+`start`, until its stdin closes. A command starts at most every `PACE_SECONDS` (100 a second, about the rate the
+sampler inside the benchmark's busy loop reached): unpaced, its 1–2 ms answers became a flood of several hundred
+commands a second that held the clones back.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import time
 import aiohttp
 
 from tests.conftest import BotClient
+
+PACE_SECONDS = 0.010
 
 
 async def _line(reader: asyncio.StreamReader) -> str:
@@ -41,6 +45,7 @@ async def main(url: str, secret: str, response_url: str) -> None:
                 latencies.append(time.perf_counter() - started)
                 if answer.status != 200 or "Rachel" not in answer.text:
                     raise RuntimeError(f"unexpected ack: {answer}")
+                await asyncio.wait((stop,), timeout=max(0.0, started + PACE_SECONDS - time.perf_counter()))
             print(json.dumps(latencies), flush=True)
 
 

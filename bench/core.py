@@ -99,6 +99,7 @@ class Bench:
     profiles: list[str] = field(default_factory=list)
     traces: list[str] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _samplers: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)  # bot URL -> its ack sampler
 
     async def __aenter__(self) -> Bench:
         self.slack = BenchSlack(BOT_TOKEN)
@@ -169,6 +170,7 @@ class Bench:
                 await spy.stop()
                 self.profiles.append(summarize(spy.path))
             self.release_holds()
+            await self._stop_sampler(bot.url)
             await bot.stop()
             if self.options.profile_dir is not None:
                 shutil.copy(bot.log_path, self.options.profile_dir / bot.log_path.name)
@@ -223,39 +225,52 @@ class Bench:
     @contextlib.asynccontextmanager
     async def acks_meanwhile(self, client: BotClient) -> AsyncIterator[list[float]]:
         """Send `/clone-voice Rachel` one after another for as long as the block runs, from a process of its own
-        (`bench/ack_sampler.py`: this process's event loop is busy being Slack and RevRing meanwhile); the list
-        yielded holds the latencies once the block has run."""
-        sampler = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bench.ack_sampler",
-            client.url,
-            SIGNING_SECRET,
-            client.response_url,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
+        (`bench/ack_sampler.py`: this process's event loop is busy being Slack and RevRing meanwhile; one sampler
+        per bot, started before the first block, so its start is in no measurement); the list yielded holds the
+        latencies once the block has run."""
+        sampler = await self._sampler(client)
         assert sampler.stdin is not None and sampler.stdout is not None
         latencies: list[float] = []
-        try:
+        sampler.stdin.write(b"start\n")
+        await sampler.stdin.drain()
+        yield latencies
+        sampler.stdin.write(b"stop\n")
+        await sampler.stdin.drain()
+        line = await asyncio.wait_for(sampler.stdout.readline(), 60)
+        if not line:
+            raise RuntimeError("the ack sampler stopped without its latencies (an ack failed)")
+        latencies += json.loads(line)
+
+    async def _sampler(self, client: BotClient) -> asyncio.subprocess.Process:
+        sampler = self._samplers.get(client.url)
+        if sampler is None:
+            sampler = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.ack_sampler",
+                client.url,
+                SIGNING_SECRET,
+                client.response_url,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            self._samplers[client.url] = sampler
+            assert sampler.stdout is not None
             if (await sampler.stdout.readline()).strip() != b"ready":
                 raise RuntimeError("the ack sampler did not start")
-            sampler.stdin.write(b"start\n")
-            await sampler.stdin.drain()
-            yield latencies
-            sampler.stdin.write(b"stop\n")
-            await sampler.stdin.drain()
-            line = await asyncio.wait_for(sampler.stdout.readline(), 60)
-            if not line:
-                raise RuntimeError("the ack sampler stopped without its latencies (an ack failed)")
-            latencies += json.loads(line)
-        finally:
-            sampler.stdin.close()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(sampler.wait(), 10)
-            if sampler.returncode is None:
-                sampler.kill()
-                await sampler.wait()
+        return sampler
+
+    async def _stop_sampler(self, url: str) -> None:
+        sampler = self._samplers.pop(url, None)
+        if sampler is None:
+            return
+        assert sampler.stdin is not None
+        sampler.stdin.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sampler.wait(), 10)
+        if sampler.returncode is None:
+            sampler.kill()
+            await sampler.wait()
 
 
 class Figure:
