@@ -62,6 +62,8 @@ async def _start(
 ) -> str | None:
     """Take the run in as a job; the sentence to fail the step with when it cannot be one."""
     name = clean_name(step.name)
+    if step.requester_typed:
+        return workflow_text.requester_not_from_slack()
     if not (step.file_id and step.requester and name):
         return workflow_text.missing_inputs()
     language = language_code(step.language) if step.language else None
