@@ -15,13 +15,15 @@ import pytest
 
 from bot.messages import access as access_text
 from bot.messages import clone as clone_text
-from bot.messages import clone_failures, mrkdwn
+from bot.messages import clone_failures, ids, mrkdwn
 from bot.messages import workflow as workflow_text
+from bot.records import ConsentStatus
 from tests import test_distribution as distribution
 from tests.bot_log import bot_log
 from tests.conftest import BOT_TOKEN, CHANNEL, USER, Harness
+from tests.consent_flow import buttons, click, the_consent
 from tests.distribution import ACME_KEY, GLOBEX_KEY
-from tests.doubles.fake_slack import FakeSlack, HostedFile
+from tests.doubles.fake_slack import ApiCall, FakeSlack, HostedFile
 from tests.doubles.slack_functions import Execution
 from tests.helpers import WAV, clones, hosted
 from tests.step_runs import completion, function_executed, run_step, step_inputs
@@ -258,3 +260,47 @@ async def test_the_runs_token_is_nowhere_the_bot_writes(harness: Harness):
     for run in (ok, failed):
         for secret in (run.token, run.token.split("-")[-1]):
             assert not any(secret in piece for piece in written)
+
+
+# --- consent --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("harness", [{"CONSENT": "speaker"}], indirect=True)
+async def test_in_the_progress_channel_only_the_person_running_the_workflow_can_agree(harness: Harness):
+    """The run's speaker is the person running it; the question is asked in the progress channel, where everyone
+    sees its buttons. A member and an admin clicking *I agree* there agree to nothing."""
+    harness.slack.admins.add(ADMIN)
+    hosted(harness, "F0STEP")
+    execution, _ = await run_step(harness.bot, harness.slack, step_inputs("F0STEP", progress_channel=CHANNEL))
+    await harness.slack.wait_until(lambda: bool(consent_buttons_in(harness)))
+    [question] = consent_buttons_in(harness)
+    for someone in (MALLORY, ADMIN):
+        await click(harness, question, ids.CONSENT_AGREE_ACTION, user=someone)
+    consent = await the_consent(harness)
+    assert consent.status is ConsentStatus.WAITING and consent.decided_by is None
+    assert harness.revring.received == [] and harness.slack.executions.completions() == []
+
+    await click(harness, question, ids.CONSENT_AGREE_ACTION, user=USER)
+    [done] = await completion(harness.slack)
+    assert done.method == "functions.completeSuccess" and execution.outputs == VOICE
+    assert len(harness.revring.received) == 1 and (await the_consent(harness)).decided_by == USER
+
+
+@pytest.mark.parametrize("harness", [{"CONSENT": "speaker"}], indirect=True)
+async def test_a_stranger_running_the_workflow_is_never_asked_for_consent(harness: Harness):
+    harness.slack.strangers.add(MALLORY)
+    harness.slack.user_teams[MALLORY] = OTHER_TEAM
+    hosted(harness, "F0STEP")
+    error = await ended_with(harness, step_inputs("F0STEP", requester=MALLORY))
+    assert error == mrkdwn.plain(access_text.external_user_refused())
+    nothing_posted(harness)
+    assert await harness.services.store.recent_jobs("T0TEAM", limit=5) == []
+
+
+def consent_buttons_in(harness: Harness) -> list[ApiCall]:
+    """The messages posted in the progress channel that carry the consent buttons."""
+    return [
+        call
+        for call in harness.slack.calls_to("chat.postMessage")
+        if call.args.get("channel") == CHANNEL and ids.CONSENT_AGREE_ACTION in buttons(call)
+    ]
