@@ -202,10 +202,15 @@ async def test_a_run_delivered_again_after_it_ended_is_not_run_again(harness: Ha
 # --- what the progress channel shows ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("harness", [{}, {"CONSENT": "speaker"}], indirect=True)
 async def test_a_voice_name_written_to_ping_the_channel_pings_nobody(harness: Harness):
+    """In the progress message, its result, and (CONSENT on) the question asked in the channel."""
     hosted(harness, "F0STEP")
     name = "<!channel> <@U0CEO> <https://evil.example|click> &lt;!here&gt;"
     execution, _ = await run_step(harness.bot, harness.slack, step_inputs("F0STEP", name, progress_channel=CHANNEL))
+    if harness.settings.consent != "off":
+        await harness.slack.wait_until(lambda: bool(consent_buttons_in(harness)))
+        await click(harness, consent_buttons_in(harness)[0], ids.CONSENT_AGREE_ACTION, user=USER)
     await completion(harness.slack)
     shown = harness.slack.thread_texts() + [str(c.args.get("blocks")) for c in harness.slack.calls]
     for text in shown:
@@ -219,6 +224,15 @@ async def test_a_language_written_as_mrkdwn_is_refused_before_anything_is_shown(
     hosted(harness, "F0STEP")
     error = await ended_with(harness, step_inputs("F0STEP", language="<!channel>", progress_channel=CHANNEL))
     assert error == mrkdwn.plain(clone_text.bad_language("<!channel>"))  # plain text in the workflow's activity
+    assert await clones(harness) == [] and harness.revring.attempts == 0
+    nothing_posted(harness)
+
+
+@pytest.mark.parametrize("harness", [{"ALLOWED_CHANNEL_IDS": "C0VOICELAB"}], indirect=True)
+async def test_a_progress_channel_outside_allowed_channel_ids_is_refused(harness: Harness):
+    hosted(harness, "F0STEP")
+    error = await ended_with(harness, step_inputs("F0STEP", progress_channel=CHANNEL))
+    assert error == mrkdwn.plain(access_text.channel_not_allowed(None))
     assert await clones(harness) == [] and harness.revring.attempts == 0
     nothing_posted(harness)
 
