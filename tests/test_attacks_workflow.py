@@ -229,12 +229,21 @@ async def test_a_language_written_as_mrkdwn_is_refused_before_anything_is_shown(
 
 
 @pytest.mark.parametrize("harness", [{"ALLOWED_CHANNEL_IDS": "C0VOICELAB"}], indirect=True)
-async def test_a_progress_channel_outside_allowed_channel_ids_is_refused(harness: Harness):
+@pytest.mark.parametrize("progress", [{"progress_channel": CHANNEL}, {}], ids=["another channel", "no channel"])
+async def test_allowed_channel_ids_hold_for_a_run_with_or_without_a_progress_channel(harness: Harness, progress):
+    """Every other way to clone happens in a conversation ALLOWED_CHANNEL_IDS is checked against (the Home tab's
+    dialog answers in the person's DM, which is checked too); a run naming no channel is in none, so it is not let
+    through for that: leaving the progress channel empty is no way around the list."""
     hosted(harness, "F0STEP")
-    error = await ended_with(harness, step_inputs("F0STEP", progress_channel=CHANNEL))
+    error = await ended_with(harness, step_inputs("F0STEP", **progress))
     assert error == mrkdwn.plain(access_text.channel_not_allowed(None))
     assert await clones(harness) == [] and harness.revring.attempts == 0
     nothing_posted(harness)
+
+    hosted(harness, "F0LAB")
+    allowed, _ = await run_step(harness.bot, harness.slack, step_inputs("F0LAB", progress_channel="C0VOICELAB"))
+    await completion(harness.slack, 2)
+    assert allowed.outputs is not None and allowed.outputs["voice_id"]
 
 
 @pytest.mark.parametrize("refusal", ["not_in_channel", "restricted_action"])
