@@ -5,6 +5,7 @@ fixtures), is posted to the bot signed like any Slack request."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import time
@@ -32,9 +33,14 @@ def function_executed(
 
 
 def step_inputs(file_id: str, name: str = "Rachel", *, requester: str = USER, **optional: Any) -> dict[str, Any]:
-    """The step's inputs: the recording, the voice name, who asks; `optional` adds language, progress_channel,
-    clone_anyway."""
-    return {"recording": file_id, "voice_name": name, "requester": requester, **optional}
+    """The step's inputs: the recording, the voice name, who asks (the person running the workflow, a
+    `slack#/types/user_context` as Slack fills it in); `optional` adds language, progress_channel, clone_anyway."""
+    return {"recording": file_id, "voice_name": name, "requester": user_context(requester), **optional}
+
+
+def user_context(user: str) -> dict[str, str]:
+    """A `slack#/types/user_context` value: the person's id and the hash Slack keeps to vouch for it."""
+    return {"id": user, "secret": hashlib.sha256(f"user-context:{user}".encode()).hexdigest()[:43]}
 
 
 async def run_step(

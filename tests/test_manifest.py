@@ -40,7 +40,7 @@ STEP_INPUTS = {
     "recording": "slack#/types/file_id",
     "voice_name": "string",
     "language": "string",
-    "requester": "slack#/types/user_id",
+    "requester": "slack#/types/user_context",  # filled in by Slack, never typed in by the workflow's builder
     "progress_channel": "slack#/types/channel_id",
     "clone_anyway": "boolean",
 }

@@ -157,9 +157,12 @@ class StepInputs:
     file_id: str
     name: str
     language: str  # as the workflow gave it, "" for none
+    # The person running the workflow: a `slack#/types/user_context`, which Slack fills in and no builder can type
+    # (a builder could name anyone in a `user_id`); "" when the input is anything else.
     requester: str
     channel_id: str  # where to report progress, "" for nowhere
     clone_anyway: bool
+    requester_typed: bool = False  # a plain user id: the step was set up from an older manifest.yml
 
 
 def step_inputs(event: dict[str, Any]) -> StepInputs | None:
@@ -175,9 +178,10 @@ def step_inputs(event: dict[str, Any]) -> StepInputs | None:
         file_id=_text(inputs.get("recording")),
         name=_text(inputs.get("voice_name")),
         language=_text(inputs.get("language")).strip(),
-        requester=_text(inputs.get("requester")),
+        requester=_text(_object(inputs.get("requester")).get("id")),
         channel_id=_text(inputs.get("progress_channel")),
         clone_anyway=inputs.get("clone_anyway") is True,
+        requester_typed=isinstance(inputs.get("requester"), str),
     )
 
 
@@ -195,8 +199,8 @@ def step_request(
     default_language: str,
     sealed_token: str | None,
 ) -> CloneRequest:
-    """A step run's clone request: the workspace and org the event came through, the person the workflow names as
-    asking (limits, allowlists and the library apply to them), its progress channel (none: no message at all) and
+    """A step run's clone request: the workspace and org the event came through, the person running the workflow as
+    Slack names them (limits, allowlists and the library apply to them), its progress channel (none: no message) and
     no thread; *Clone anyway* when the workflow asks for it."""
     where = Where(asked.team_id, asked.enterprise_id, step.requester)
     run = StepRun(step.execution_id, sealed_token, step.workflow_execution_id)

@@ -22,6 +22,15 @@ def clone_anyway_hint() -> str:
 
 def missing_inputs() -> str:
     return (
-        "The Clone a voice step needs a recording, a voice name and who is asking. Fill them in in Workflow Builder, "
-        "then run the workflow again."
+        "The Clone a voice step needs a recording, a voice name and the person running the workflow (Slack knows "
+        "them when it starts from a link or a button). Fill them in in Workflow Builder, then run the workflow again."
+    )
+
+
+def requester_not_from_slack() -> str:
+    return (
+        "The Clone a voice step names who is asking by a user picked in Workflow Builder, which anyone building the "
+        "workflow could set to someone else, so nothing was cloned. The app's step now takes the person running the "
+        "workflow from Slack itself: paste manifest.yml again under App Manifest at api.slack.com/apps, then add the "
+        "step to the workflow again and publish it."
     )

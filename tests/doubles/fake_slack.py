@@ -252,10 +252,11 @@ class FakeSlack(LoopbackServer):
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
         if method == "oauth.v2.access":
             return web.json_response(self._oauth_access(request, args))
-        workspace = self._workspace_of(token)
-        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        run = self.executions.live(token)
         # A step run's own token acts as the bot of its workspace until the step is completed.
-        if token != expected and workspace is None and self.executions.live(token) is None:
+        workspace = self._workspace_of(token) or (self._workspace_of_team(run.team_id) if run else None)
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if token != expected and workspace is None and run is None:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         scopes = ["connections:write"] if method == "apps.connections.open" else self.granted_scopes
         headers = {"x-oauth-scopes": ",".join(scopes)}
@@ -266,6 +267,10 @@ class FakeSlack(LoopbackServer):
             return web.json_response(call.answer, headers=headers)
         call.answer = self._answer(method, args, workspace)
         return web.json_response(call.answer, headers=headers)
+
+    def _workspace_of_team(self, team_id: str) -> Workspace | None:
+        """The installed workspace (or org) whose team this is; None for the single workspace's."""
+        return next((w for w in self.workspaces.values() if w.team_id == team_id and not w.revoked), None)
 
     def _workspace_of(self, token: str | None) -> Workspace | None:
         workspace = self.workspaces.get(token or "")
@@ -360,7 +365,8 @@ class FakeSlack(LoopbackServer):
             return {"ok": True, "channel": args.get("channel"), "ts": ts}
         if method == "files.info":
             file = self.files.get(str(args.get("file")))
-            if file is None:
+            reader = workspace.bot_token if workspace is not None else self.bot_token
+            if file is None or (file.token or self.bot_token) != reader:  # another workspace's file: not found
                 return {"ok": False, "error": "file_not_found"}
             file.reads += 1
             return {"ok": True, "file": self.host_file(file)}

@@ -62,6 +62,8 @@ async def _start(
 ) -> str | None:
     """Take the run in as a job; the sentence to fail the step with when it cannot be one."""
     name = clean_name(step.name)
+    if step.requester_typed:
+        return workflow_text.requester_not_from_slack()
     if not (step.file_id and step.requester and name):
         return workflow_text.missing_inputs()
     language = language_code(step.language) if step.language else None
@@ -69,10 +71,9 @@ async def _start(
         return clone_text.bad_language(step.language[:20])
     # The job runs with the workspace's bot token, like every job; Bolt's client carries the execution's token.
     bot = with_token(client, context.bot_token) if context.bot_token else client
-    channel = step.channel_id or None
-    refusal = await shared.access.refusal(
-        bot, actor_of(context, step.requester, channel, outside_conversations=channel is None)
-    )
+    # A run is asked for in its progress channel; one that names none is in no conversation, which ALLOWED_CHANNEL_IDS
+    # does not list (as the Home tab's dialog, answered in a DM, is checked by that DM).
+    refusal = await shared.access.refusal(bot, actor_of(context, step.requester, step.channel_id or None))
     if refusal is not None:
         return refusal
     try:
