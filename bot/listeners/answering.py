@@ -46,7 +46,6 @@ class _Acknowledging(AsyncAck):
         try:
             return await self._ack(*args, **kwargs)
         finally:
-            self.response = self._ack.response
             self.called.set()
 
 

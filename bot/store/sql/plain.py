@@ -85,7 +85,7 @@ class SQLiteCalls:
     def _on_leaving(self, *_args: Any) -> None:
         self._idle = None
 
-    async def run(self, plan: Plan[T], *, writes: bool, background: bool = False) -> T:
+    async def run(self, plan: Plan[T], *, writes: bool, background: bool) -> T:
         # BEGIN IMMEDIATE takes the write lock first (a write never fails half-way on a lock another process holds);
         # a transaction that only reads needs none.
         begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
@@ -94,7 +94,7 @@ class SQLiteCalls:
                 return await self._call(_transaction, plan, begin)
         return await self._call(_transaction, plan, begin)
 
-    async def one(self, step: Step, *, background: bool = False) -> Any:
+    async def one(self, step: Step, *, background: bool) -> Any:
         if background:
             async with self._background:
                 return await self._call(_execute, step)
@@ -143,7 +143,7 @@ class PostgresCalls:
         self.engine = engine
         self._background = asyncio.Semaphore(BACKGROUND_AT_ONCE)
 
-    async def run(self, plan: Plan[T], *, writes: bool, background: bool = False) -> T:
+    async def run(self, plan: Plan[T], *, writes: bool, background: bool) -> T:
         async def in_transaction(connection: Any) -> T:
             async with connection.transaction(readonly=not writes):
                 return await _drive_async(connection, plan)
@@ -153,7 +153,7 @@ class PostgresCalls:
                 return await self._call(in_transaction)
         return await self._call(in_transaction)
 
-    async def one(self, step: Step, *, background: bool = False) -> Any:
+    async def one(self, step: Step, *, background: bool) -> Any:
         async def alone(connection: Any) -> Any:
             return await _execute_async(connection, step)
 
