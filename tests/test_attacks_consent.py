@@ -7,6 +7,9 @@ refusal, and that nothing reached RevRing or was downloaded. (Other workspaces: 
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from bot.consent import desk as desk_module
@@ -81,6 +84,43 @@ async def test_nobody_but_the_speaker_agrees_whatever_the_click_carries(harness:
         consent = await harness.services.store.consent_for(job.id)
         assert job.stage is Stage.AWAITING_CONSENT and consent is not None
         assert (consent.status, consent.decided_by) == (ConsentStatus.WAITING, None)
+
+
+@SPEAKER
+async def test_a_double_click_agrees_once_and_clones_once(harness: Harness):
+    dm = await requested(harness)
+    button = buttons(dm)[ids.CONSENT_AGREE_ACTION]
+    payloads = [harness.bot.click_payload(button, DM, message_ts=str(dm.answer["ts"]), user=ANA) for _ in range(2)]
+    answers = await asyncio.gather(*(harness.bot.interaction(p) for p in payloads))
+    assert [a.status for a in answers] == [200, 200]
+    await harness.slack.wait_until(lambda: "voice-" in thread_messages(harness)[-1])
+    await harness.settled()
+    assert len(harness.revring.received) == 1
+    told = [str(r["text"]) for r in harness.slack.responses]
+    assert len(told) == 1 and told[0].startswith("This request was answered already: Consent: agreed by <@U0ANA>")
+
+
+@pytest.mark.parametrize("harness", [{"CONSENT": "speaker", "CONSENT_HOURS": "2"}], indirect=True)
+async def test_a_yes_after_consent_hours_is_too_late_even_before_the_sweep(harness: Harness):
+    dm = await requested(harness)
+    harness.services.store.clock = lambda: time.time() + 2 * 3600 + 1  # the time is up; no sweep has run yet
+    _, told = await click(harness, dm, ids.CONSENT_AGREE_ACTION)
+    assert told is not None and "Consent: expired unanswered" in told
+    await harness.slack.wait_until(lambda: "No answer from" in thread_messages(harness)[-1])
+    assert (await the_consent(harness)).status is ConsentStatus.EXPIRED
+    assert nothing_sent(harness)
+    assert await harness.services.cloner.consent.sweep() == 0  # it was ended once, by the click
+
+
+@pytest.mark.parametrize("harness", [{"CONSENT": "recorded", "CONSENT_HOURS": "2"}], indirect=True)
+async def test_a_clip_read_right_after_consent_hours_is_too_late_too(harness: Harness):
+    code = code_in(await requested(harness))
+    harness.services.store.clock = lambda: time.time() + 2 * 3600 + 1
+    await say(harness, clip(harness, "F0LATE", heard(reading(code))))
+    await harness.slack.wait_until(lambda: "No answer from" in thread_messages(harness)[-1])
+    consent = await the_consent(harness)
+    assert (consent.status, consent.way, consent.decided_by) == (ConsentStatus.EXPIRED, None, None)
+    assert nothing_sent(harness) and await harness.services.cloner.consent.sweep() == 0
 
 
 @SPEAKER
