@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 
 from bot.consent import desk as desk_module
 from bot.consent import listening
 from bot.messages import ids
-from bot.records import ConsentStatus, Stage
+from bot.records import ConsentStatus, ConsentWay, Stage
 from tests import slack_payloads, test_attacks_workspaces
 from tests.bot_log import bot_log
 from tests.conftest import CHANNEL, TEAM, USER, Harness
@@ -36,6 +37,7 @@ from tests.distribution import ACME_KEY
 from tests.doubles.fake_slack import ApiCall, HostedFile
 from tests.helpers import WAV, hosted
 from tests.test_attacks_workspaces import Voice, World
+from tests.test_consent_durable import running
 from tests.test_consent_recorded import clip, heard, reading, say, told_in_dm
 
 SPEAKER = pytest.mark.parametrize("harness", [{"CONSENT": "speaker"}], indirect=True)
@@ -229,6 +231,28 @@ async def test_the_one_time_code_is_shown_to_the_speaker_alone(harness: Harness)
     assert spoken not in listed.text and not any(spoken in str(r) for r in harness.slack.responses)
     assert log.records and not any(code in str(vars(record)) for record in log.records)
     assert nothing_sent(harness)
+
+
+async def test_a_clip_heard_across_a_restart_agrees_once(fakes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The first start stops while Slack still transcribes the clip (its re-reads are cut off); the next hears the
+    transcription from the `file_change` event and clones once."""
+    monkeypatch.setattr(listening, "TRANSCRIPT_WAITS", (60.0,))
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3", "CONSENT": "recorded", "SHUTDOWN_GRACE_SECONDS": "0"}
+    async with running(fakes, **env) as first:
+        code = code_in(await requested(first))
+        await say(first, clip(first, "F0SAY", slack_payloads.transcription("processing"), heard(reading(code))))
+        assert (await the_consent(first)).clip_file_id == "F0SAY"
+    async with running(fakes, **env) as second:
+        await second.settled()
+        assert (await the_consent(second)).status is ConsentStatus.WAITING and nothing_sent(second)
+        for _ in range(2):  # Slack tells it, and tells it again
+            await second.bot.event(slack_payloads.file_change_event("F0SAY"))
+        await second.slack.wait_until(lambda: "voice-" in thread_messages(second)[-1])
+        await second.settled()
+        assert (await the_consent(second)).way is ConsentWay.RECORDED
+    async with running(fakes, **env) as third:
+        await third.settled()
+        assert len(third.revring.received) == 1
 
 
 # --- user text in the speaker's DM ------------------------------------------------------------------------
