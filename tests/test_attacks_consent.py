@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -253,6 +254,29 @@ async def test_a_clip_heard_across_a_restart_agrees_once(fakes, tmp_path: Path, 
     async with running(fakes, **env) as third:
         await third.settled()
         assert len(third.revring.received) == 1
+
+
+def kept_in_work_folder(temp: Path) -> list[Path]:
+    [folder] = list(temp.iterdir())  # the bot's one work folder
+    return list(folder.iterdir())
+
+
+async def test_during_the_wait_no_audio_is_fetched_and_a_transcript_read_is_not_kept(
+    fakes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the bot makes its work folder
+    async with running(fakes, CONSENT="recorded") as bot:
+        await requested(bot)
+        wrong = "I u0ana agree that Acme may create an AI voice from my recordings named Rachel. Code one two"
+        vtt = f"WEBVTT\n\n00:00:00.000 --> 00:00:08.900\n{wrong}\n"
+        transcript = bot.slack.host_file(HostedFile("F0SAYVTT", "file.vtt", "text/vtt", vtt.encode()))
+        preview = slack_payloads.transcription(content=wrong[:40], has_more=True)
+        await say(bot, clip(bot, "F0SAY", preview, vtt=transcript["url_private"]))
+        await bot.slack.wait_until(lambda: any("Slack heard" in text for text in told_in_dm(bot)))
+        await bot.settled()
+        assert len(bot.slack.download_auth) == 1  # the clip's transcript; never the recording to be cloned
+        assert kept_in_work_folder(tmp_path) == []
+        assert bot.revring.received == [] and (await the_consent(bot)).status is ConsentStatus.WAITING
 
 
 # --- user text in the speaker's DM ------------------------------------------------------------------------
