@@ -238,7 +238,7 @@ async def test_a_clip_heard_across_a_restart_agrees_once(fakes, tmp_path: Path, 
     """The first start stops while Slack still transcribes the clip (its re-reads are cut off); the next hears the
     transcription from the `file_change` event and clones once."""
     monkeypatch.setattr(listening, "TRANSCRIPT_WAITS", (60.0,))
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3", "CONSENT": "recorded", "SHUTDOWN_GRACE_SECONDS": "0"}
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3", "CONSENT": "recorded", "SHUTDOWN_GRACE_SECONDS": "1"}
     async with running(fakes, **env) as first:
         code = code_in(await requested(first))
         await say(first, clip(first, "F0SAY", slack_payloads.transcription("processing"), heard(reading(code))))
