@@ -1,9 +1,10 @@
 """Attacks on the speaker's consent (CONSENT=speaker|recorded), over HTTP, each as the attacker would try it: a member
 who is not the speaker, the requester, or an admin clicking *I agree* with the right value; a click carrying another
-request's id; a double click, and a click after the time is up; clips shared where they prove nothing (in a channel,
-by the requester, uploaded); an old clip or an old click reused for a new request; user text in the speaker's DM; the
-one-time code shown anywhere but to the speaker; a Slack Connect stranger named as the speaker. Each asserts the
-refusal, and that nothing reached RevRing or was downloaded. (Other workspaces: tests/test_attacks_workspaces.py.)"""
+request's id or another team; a double click, and a yes after CONSENT_HOURS; clips shared where they prove nothing
+(in a channel, by the requester, uploaded); an old clip or an old click reused for a new request; user text and what
+Slack heard in the speaker's DM; the one-time code shown anywhere but to the speaker; a Slack Connect stranger named
+as the speaker; Globex answering Acme's consent or sending a file_change for Acme's clip; a restart while a clip is
+transcribed. Each asserts the refusal, and that nothing reached RevRing or was downloaded but a clip's transcript."""
 
 from __future__ import annotations
 
@@ -371,3 +372,13 @@ async def test_a_file_change_from_another_workspace_judges_no_clip_of_acmes(
         ).status == 200
     await world.slack.wait_until(lambda: len(world.revring.received) == 1)
     assert {c.token for c in world.slack.calls_to("files.info")} == {world.acme.bot_token}
+
+
+@RECORDED
+async def test_what_slack_heard_is_quoted_back_as_text(harness: Harness):
+    await requested(harness)
+    await say(harness, clip(harness, "F0SAY", heard("<!channel> <@U0BOSS> <https://evil.example|agree>")))
+    await harness.slack.wait_until(lambda: any("Slack heard" in text for text in told_in_dm(harness)))
+    [retry] = [text for text in told_in_dm(harness) if "Slack heard" in text]
+    assert "Slack heard “&lt;!channel&gt; &lt;@U0BOSS&gt; &lt;https://evil.example|agree&gt;”" in retry
+    assert "<!channel>" not in retry and "<@U0BOSS>" not in retry and "<https:" not in retry
