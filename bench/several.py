@@ -15,18 +15,15 @@ import re
 import statistics
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import aiohttp
 
 from bench.botproc import Bot
+from bench.core import Bench
 from bench.fakes import Clone
 from bench.report import CpuMeter, CpuUse, Row, latency_text, ms, percentile, tree_cpu
 from tests.conftest import BotClient
 from tests.postgres import Cluster, create_database
-
-if TYPE_CHECKING:
-    from bench.run import Bench
 
 FIGURE = "5 several instances"
 _TAKEOVERS = re.compile(r"^voice_cloner_takeovers_total ([0-9.e+]+)$", re.MULTILINE)

@@ -24,7 +24,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
+from bot.cloning.outbox import AnswerHooks
 from bot.cloning.pipeline import Pipeline, work_folder
+from bot.cloning.workflow_step import StepCompletion, StepDeadlines, token_vault
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
@@ -165,6 +167,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         connection = RevRingConnection(settings, accounts, store)
         home = HomeTab(store, settings, connection)
         resources.push_async_callback(home.close)
+        steps = StepCompletion(token_vault(settings.slack_bot_token, settings.encryption_key))
         cloner = Cloner(
             settings,
             store,
@@ -173,9 +176,17 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             accounts=accounts,
             slack_clients=SlackClients(client, installations),
             shared_database=settings.database.is_postgres,
-            on_answered=home,
+            on_answered=AnswerHooks(hand_on=steps.hand_on, beside=home),
         )
         resources.push_async_callback(cloner.shutdown, settings.shutdown_grace_seconds)
+        deadlines = StepDeadlines(
+            store,
+            cloner.fail,
+            cloner.consent.sweep,
+            limit_seconds=settings.step_queue_seconds,
+            lease_seconds=settings.job_lease_seconds,
+        )
+        resources.push_async_callback(deadlines.close)
         designs = DesignLimits(store, per_hour=settings.designs_per_hour, at_once=settings.max_concurrent_clones)
         shared = Services(
             settings,
@@ -188,6 +199,8 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
             home,
             connection,
             designs,
+            steps,
+            deadlines,
             installations,
         )
         bolt = build_bolt_app(settings, client, shared, oauth)

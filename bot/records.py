@@ -72,6 +72,17 @@ class RecentAudio:
 
 
 @dataclass(frozen=True)
+class StepRun:
+    """The Workflow Builder step run ("Clone a voice") a clone request came from: the job completes it, or fails it,
+    with its answer. Its channel is the request's `channel_id` ("" when the workflow gave none: no messages)."""
+
+    execution_id: str  # Slack's `function_execution_id`
+    # The execution's own token (`bot_access_token`), encrypted (bot.cloning.workflow_step); None if Slack gave none.
+    sealed_token: str | None = None
+    workflow_execution_id: str | None = None
+
+
+@dataclass(frozen=True)
 class CloneRequest:
     """One request to clone: which file, what to call the voice, and where to answer."""
 
@@ -93,6 +104,7 @@ class CloneRequest:
     # someone outside Slack, whose written consent an admin attests.
     speaker_id: str | None = None
     speaker_outside: bool = False
+    step: StepRun | None = None  # asked by a Workflow Builder step, which the answer completes (or fails)
 
     @property
     def speaker(self) -> str | None:

@@ -6,10 +6,15 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
 
+from tests.conftest import SIGNING_SECRET, BotClient, make_env
+from tests.doubles.fake_revring import FakeRevRing
+from tests.doubles.fake_slack import FakeSlack
 from tests.helpers import eventually
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,3 +110,23 @@ class BotProcess:
     @property
     def returncode(self) -> int | None:
         return None if self.process is None else self.process.returncode
+
+
+@asynccontextmanager
+async def bot_process(
+    fakes: tuple[FakeSlack, FakeRevRing], cwd: Path, port: int, **env: str
+) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
+    """The bot as a process (not started yet) on the fakes, its SQLite file in `cwd`, `env` over the tests'
+    settings, and a client; afterwards it is stopped and whatever the test held at the fakes is let go."""
+    slack, revring = fakes
+    settings = make_env(slack, revring, DATABASE_URL=f"sqlite:///{cwd}/bot.sqlite3", PORT=str(port), **env)
+    bot = BotProcess(settings, cwd)
+    async with aiohttp.ClientSession() as session:
+        yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
+    if bot.returncode is None:
+        await bot.stop()
+    revring.release_slow.set()
+    if slack.stall_downloads is not None:
+        slack.stall_downloads.set()
+    for held in slack.held.values():
+        held.set()

@@ -33,6 +33,21 @@ def two_workspaces(slack: FakeSlack) -> tuple[Workspace, Workspace]:
     return acme, globex
 
 
+def org_wide_workspace(slack: FakeSlack) -> Workspace:
+    """The Enterprise Grid org Acme Org, installed org-wide (its workspaces served by one installation)."""
+    return slack.add_workspace(
+        Workspace(
+            None,
+            "Acme Org",
+            "xoxb-org-bot-token-444",
+            "code-org",
+            "U0ORGADMIN",
+            enterprise=dict(slack_payloads.ENTERPRISE),
+            org_wide=True,
+        )
+    )
+
+
 def distribution_env(slack: FakeSlack, revring: FakeRevRing, **overrides: str) -> dict[str, str]:
     """Distribution mode's settings: no SLACK_BOT_TOKEN, and no REVRING_API_KEY unless a test lends one."""
     settings = {

@@ -36,6 +36,7 @@ from tests.distribution import (
     distribution_env,
     home_text,
     install,
+    org_wide_workspace,
     two_workspaces,
 )
 from tests.doubles.fake_revring import FakeRevRing
@@ -131,17 +132,7 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
-    org = slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    org = org_wide_workspace(slack)
     overrides = getattr(request, "param", {}) or {}
     env = distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", **overrides)
     runner, url = await start_bot(Settings.from_env(env))

@@ -318,3 +318,15 @@ async def test_a_terminal_without_unicode_gets_plain_marks(fakes: Fakes):
     assert "  [ok] Slack bot token: workspace Acme" in text
     assert "  [FAIL] RevRing API key: RevRing refused it (401)." in text
     assert "(RevRing dashboard > Settings > API keys)" in text and "Fix the [FAIL] lines" in text
+
+
+async def test_the_workflow_steps_time_budget_is_checked(fakes: Fakes):
+    slack, revring = fakes
+    passed, text = await check(slack, revring)
+    assert passed and line(text, "Workflow Builder step") == (
+        "✓ Workflow Builder step: a run waits at most 300 s for a slot and 2 s for RevRing, within Slack's 15 minutes"
+    )
+    passed, text = await check(slack, revring, STEP_QUEUE_SECONDS="600", REVRING_TIMEOUT="300")
+    assert not passed
+    assert line(text, "Workflow Builder step").startswith("✗ Workflow Builder step: a run may wait 600 s for a slot")
+    assert "Fix: keep STEP_QUEUE_SECONDS + REVRING_TIMEOUT under 840 s" in text

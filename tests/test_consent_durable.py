@@ -75,6 +75,24 @@ async def test_the_wait_survives_a_restart_and_is_cloned_once(fakes, tmp_path: P
     assert "'Rachel'" in line and f"speaker {ANA}" in line and f"agreed button by {ANA}" in line
 
 
+@pytest.mark.process
+async def test_the_consent_log_of_a_folder_without_the_bots_database_says_so_and_makes_none(tmp_path: Path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "consent-log",
+        cwd=tmp_path,
+        env=process_env({}),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1 and stdout == b""
+    assert "there is no database at voice-cloner.sqlite3" in stderr.decode()
+    assert not any(tmp_path.iterdir())  # noqa: ASYNC240 (a test, after the process has ended)
+
+
 async def consent_log(cwd: Path, database: str, *args: str) -> str:
     """`python -m bot consent-log` run as a process with DATABASE_URL alone: what it printed."""
     process = await asyncio.create_subprocess_exec(
@@ -146,3 +164,34 @@ async def test_retention_keeps_a_living_voices_consent_and_uninstall_forgets_it(
     # An uninstall (distribution mode, tests/test_uninstall_cleanup.py) forgets the workspace this way.
     await store.forget_workspace(TEAM, None)
     assert await store.consent_for(waiting.id) is None
+
+
+@pytest.mark.process
+async def test_a_speaker_the_stopped_instance_never_asked_is_asked_after_the_restart(fakes, tmp_path: Path):
+    database = f"sqlite:///{tmp_path}/bot.sqlite3"
+    slack, _revring = fakes
+    release = asyncio.Event()
+    async with running(fakes, DATABASE_URL=database, SHUTDOWN_GRACE_SECONDS="0") as first:
+        await first.bot.command("help")  # Bolt has checked its token (auth.test) before the hold
+        started = len(slack.calls_to("auth.test"))
+        slack.held["auth.test"] = release  # the ask stops at the workspace's name…
+        await ask_for(first)
+        await first.slack.wait_for("auth.test", started + 1)
+    release.set()  # …and the instance stops before it asked anyone
+    del slack.held["auth.test"]
+    assert [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == ANA] == []
+    async with running(fakes, DATABASE_URL=database) as second:
+        await second.settled()
+        store, desk = second.services.store, second.services.cloner.consent
+        asking = len(slack.calls_to("auth.test"))
+        assert await desk.sweep() == 0 and len(slack.calls_to("auth.test")) == asking  # not yet: it may be asking
+        store.clock = lambda: time.time() + 121
+        await desk.sweep()
+        dm = await asked(second)
+        assert await desk.sweep() == 0
+        await second.settled()
+        assert len([c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == ANA]) == 1  # asked once
+        _, told = await click(second, dm, ids.CONSENT_AGREE_ACTION)
+        assert told is None
+        await second.slack.wait_until(lambda: "voice-" in thread_messages(second)[-1])
+        assert len(second.revring.received) == 1

@@ -195,6 +195,13 @@ def test_a_no_in_the_voice_name_is_read_not_meant():
     assert heard(f"I, Ana Perez, do not {rest}", expected=said).missing == (Missing.WORDS,)
 
 
+def test_a_no_in_the_speakers_name_is_read_not_meant():
+    said = statement(speaker="Not Dont", company="Acme", voice_name="Rachel", code=CODE)
+    rest = "agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
+    assert heard(f"I, Not Dont, {rest}", speaker="Not Dont", expected=said).accepted
+    assert heard(f"I, Not Dont, do not {rest}", speaker="Not Dont", expected=said).missing == (Missing.WORDS,)
+
+
 def test_a_long_clip_that_says_the_statement_again_and_again_is_still_the_statement():
     transcript = "I, Ana Perez, agree that Acme may create an AI voice from my recordings, named Rachel. Code 4729."
     assert heard(" ".join([transcript] * 15)).accepted  # over 200 words, each said 15 times: none is ignored

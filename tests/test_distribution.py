@@ -37,6 +37,7 @@ from tests.distribution import (
     finish_install,
     home_text,
     install,
+    org_wide_workspace,
     start_install,
     two_workspaces,
 )
@@ -315,17 +316,7 @@ async def test_the_servers_key_serves_workspaces_without_their_own(dist: Dist):
 
 
 async def test_an_org_wide_install_serves_every_workspace_of_the_org_with_one_key(dist: Dist):
-    org = dist.slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    org = org_wide_workspace(dist.slack)
     status, page = await install(dist.session, dist.url, org)
     assert status == 200 and "installed in Acme Org" in page
     assert dist.rows("SELECT enterprise_id, team_id, is_enterprise_install FROM slack_bots") == [("E0ACME", None, 1)]

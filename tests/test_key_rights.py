@@ -31,6 +31,7 @@ from tests.distribution import (
     distribution_env,
     home_text,
     install,
+    org_wide_workspace,
     two_workspaces,
 )
 from tests.doubles.fake_revring import FakeRevRing
@@ -111,17 +112,7 @@ async def assert_may_not_change_the_key(app: App, person: Person, *, org_wide: b
 
 
 async def test_an_org_wide_key_is_changed_by_the_orgs_admins_and_first_installer_not_a_workspace_admin(app: App):
-    org = app.slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    org = org_wide_workspace(app.slack)
     await app.installed(org)
     # The installer connects the org's key from one workspace of the org.
     home = await app.person(org, team="T0SALES").connect(ACME_KEY)

@@ -11,7 +11,9 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from bot.audio_formats import SLACK_FILETYPES
 from bot.check.slack import CONSENT_NEEDS
+from bot.cloning.workflow_step import CALLBACK_ID
 from bot.scopes import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +34,18 @@ BOT_EVENTS = [
     "app_home_opened",
     "app_uninstalled",
     "tokens_revoked",
+    "function_executed",  # Workflow Builder runs the "Clone a voice" step
 ]
+STEP_INPUTS = {
+    "recording": "slack#/types/file_id",
+    "voice_name": "string",
+    "language": "string",
+    "requester": "slack#/types/user_id",
+    "progress_channel": "slack#/types/channel_id",
+    "clone_anyway": "boolean",
+}
+STEP_REQUIRED_INPUTS = ["recording", "voice_name", "requester"]
+STEP_OUTPUTS = ["voice_id", "voice_name", "language", "status"]  # what bot.cloning.workflow_step.outputs gives
 # The bot token scopes each Web API method the bot calls needs (https://api.slack.com/methods).
 SCOPES_FOR_METHOD = {
     "auth_test": set(),
@@ -71,10 +84,73 @@ def test_schema_is_draft_7(schema: dict[str, Any]) -> None:
     Draft7Validator.check_schema(schema)
 
 
+def _parameter_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Custom steps' parameters as Slack's custom-step docs define them: `{properties: {name: {type, title,
+    description, ...}}, required: [names]}`, the types Slack's schema knows and `slack#/types/file_id` (with
+    `allowed_filetypes` or `allowed_filetypes_group`). Slack's older manifest schema knows neither this form nor
+    `file_id`, so the functions' parameters are checked against this, and the rest of the manifest against Slack's."""
+    known = schema["definitions"]["slack-functions.parameter"]["properties"]["type"]["enum"]
+    parameter = {
+        "type": "object",
+        "required": ["type"],
+        "additionalProperties": False,
+        "properties": {
+            "type": {"enum": [*known, "slack#/types/file_id"]},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "hint": {"type": "string"},
+            "allowed_filetypes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "allowed_filetypes_group": {"enum": ["ALL", "IMAGES_ONLY"]},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["properties"],
+        "additionalProperties": False,
+        "properties": {
+            "properties": {"type": "object", "minProperties": 1, "additionalProperties": parameter},
+            "required": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        },
+    }
+
+
+def _errors(validator: Draft7Validator, document: Any, where: list[Any]) -> list[str]:
+    found = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [f"{where + list(e.absolute_path)}: {e.message}" for e in found]
+
+
 def test_manifest_validates_against_schema(manifest: dict[str, Any], schema: dict[str, Any]) -> None:
     validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+    parameters = Draft7Validator(_parameter_schema(schema))
+    rest = json.loads(json.dumps(manifest))
+    errors = []
+    for callback_id, function in rest.get("functions", {}).items():
+        for key in ("input_parameters", "output_parameters"):
+            errors += _errors(parameters, function[key], ["functions", callback_id, key])
+            declared = set(function[key]["properties"])
+            errors += [
+                f"{callback_id}.{key}: {name} is required but not declared"
+                for name in function[key].get("required", [])
+                if name not in declared
+            ]
+            function[key] = {}  # checked above; Slack's schema checks the rest of the function
+    errors += _errors(validator, rest, [])
+    assert not errors, "\n".join(errors)
+
+
+def test_the_clone_step_is_defined_as_the_bot_serves_it(manifest: dict[str, Any]) -> None:
+    step = manifest["functions"][CALLBACK_ID]
+    assert step["title"] == "Clone a voice"
+    inputs = step["input_parameters"]
+    assert {name: value["type"] for name, value in inputs["properties"].items()} == STEP_INPUTS
+    assert inputs["required"] == STEP_REQUIRED_INPUTS
+    # Only audio: the same file types the clone dialog offers (bot/audio_formats.py).
+    assert inputs["properties"]["recording"]["allowed_filetypes"] == list(SLACK_FILETYPES)
+    produced = step["output_parameters"]
+    assert list(produced["properties"]) == produced["required"] == STEP_OUTPUTS
+    assert all(value["type"] == "string" for value in produced["properties"].values())
+    # Slack runs custom steps only for org-ready apps.
+    assert manifest["settings"]["org_deploy_enabled"] is True
 
 
 def test_command_and_request_urls_agree(manifest: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.messages import ids
 from tests import slack_payloads
 from tests.conftest import SIGNING_SECRET, BotClient, start_bot
-from tests.distribution import ACME_KEY, REVRING_KEYS, Person, distribution_env, install
+from tests.distribution import ACME_KEY, REVRING_KEYS, Person, distribution_env, install, org_wide_workspace
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import ApiCall, FakeSlack, Workspace
 
@@ -39,17 +39,7 @@ async def org(tmp_path: Path) -> AsyncIterator[Org]:
     revring = FakeRevRing(REVRING_KEYS)
     await slack.start()
     await revring.start()
-    workspace = slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    workspace = org_wide_workspace(slack)
     settings = Settings.from_env(distribution_env(slack, revring, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}"))
     runner, url = await start_bot(settings)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:

@@ -9,14 +9,13 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.config import Settings
 from bot.messages import clone as clone_text
 from bot.messages import library as library_text
-from tests.bot_process import BotProcess
-from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient, make_env
+from tests.bot_process import BotProcess, bot_process
+from tests.conftest import BOT_TOKEN, REVRING_KEY, SIGNING_SECRET, BotClient
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, HostedFile
 from tests.helpers import WAV, eventually
@@ -28,24 +27,8 @@ pytestmark = pytest.mark.process
 async def setup(
     fakes: tuple[FakeSlack, FakeRevRing], tmp_path: Path, unused_tcp_port: int
 ) -> AsyncIterator[tuple[FakeSlack, FakeRevRing, BotProcess, BotClient]]:
-    slack, revring = fakes
-    settings = make_env(
-        slack,
-        revring,
-        DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3",
-        PORT=str(unused_tcp_port),
-        REVRING_TIMEOUT="30",
-    )
-    bot = BotProcess(settings, tmp_path)
-    async with aiohttp.ClientSession() as session:
-        yield slack, revring, bot, BotClient(bot.url, session, SIGNING_SECRET, f"{slack.url}/response")
-    if bot.returncode is None:
-        await bot.stop()
-    revring.release_slow.set()
-    if slack.stall_downloads is not None:
-        slack.stall_downloads.set()
-    for held in slack.held.values():
-        held.set()
+    async with bot_process(fakes, tmp_path, unused_tcp_port, REVRING_TIMEOUT="30") as running:
+        yield running
 
 
 def assert_no_secret(output: bytes) -> None:

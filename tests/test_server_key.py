@@ -18,7 +18,16 @@ from bot.config import ConfigError, Settings
 from bot.messages import revring_connection as connection_text
 from tests import slack_payloads
 from tests.conftest import SIGNING_SECRET, Answer, BotClient, start_bot
-from tests.distribution import GLOBEX_KEY, REVRING_KEYS, Person, distribution_env, home_text, install, two_workspaces
+from tests.distribution import (
+    GLOBEX_KEY,
+    REVRING_KEYS,
+    Person,
+    distribution_env,
+    home_text,
+    install,
+    org_wide_workspace,
+    two_workspaces,
+)
 from tests.doubles.fake_revring import FakeRevRing
 from tests.doubles.fake_slack import FakeSlack, Workspace
 from tests.helpers import hosted
@@ -51,17 +60,7 @@ async def public(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     await slack.start()
     await revring.start()
     acme, globex = two_workspaces(slack)
-    org = slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
-        )
-    )
+    org = org_wide_workspace(slack)
     env = distribution_env(
         slack, revring, DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3", REVRING_API_KEY=SERVER_KEY, **request.param
     )

@@ -211,6 +211,24 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
         )
         for name in ("event_callback_file_share", "event_callback_file_share_slack_audio")
     },
+    # A Workflow Builder step run: the envelope as Slack's function_executed reference shows it.
+    "event_callback_function_executed": (
+        {
+            "token",
+            "team_id",
+            "context_team_id",
+            "context_enterprise_id",
+            "api_app_id",
+            "event",
+            "type",
+            "event_id",
+            "event_time",
+            "authorizations",
+            "is_ext_shared_channel",
+            "event_context",
+        },
+        set(),
+    ),
     # files.info on a clip recorded in Slack, once Slack has transcribed it (the share event says "processing").
     "files_info_slack_audio": ({"ok", "file"}, set()),
     # The Home tab, a workspace removing the app, and a file changing (a clip's transcription done: ids only).

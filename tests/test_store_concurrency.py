@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from sqlalchemy import text
 
-from bot.store import Admission, PendingCommand, SQLStore, Stage
+from bot.store import Admission, PendingCommand, RecentAudio, SharedFile, SQLStore, Stage
 from tests.store_backends import OpenStore, request
 
 LEASE = 30.0
@@ -136,3 +136,19 @@ async def test_a_plain_call_waits_while_sqlalchemy_holds_the_sqlite_connection(t
         assert await store.claim("held") is True  # the rolled-back row never existed
     finally:
         await store.close()
+
+
+async def test_a_command_and_a_file_arriving_together_always_meet(open_store: OpenStore):
+    """`/clone-voice NAME` and the person's file, at the same moment on two instances: the command takes the file or
+    the file takes the command, never neither (both left waiting for the other)."""
+    stores = [await open_store(), await open_store()]
+    file = SharedFile("F1", "a.wav", "A take", "audio/wav", "wav", 1234, "https://files.slack.com/x", None, None)
+    met = []
+    for n in range(40):
+        channel = f"C{n}"
+        took_audio, took_command = await asyncio.gather(
+            stores[0].take_recent_audio_or_wait("T", channel, "U", PendingCommand("T", channel, "U", "Rachel", "en")),
+            stores[1].take_pending_or_keep_audio("T", channel, "U", RecentAudio("T", channel, "U", file, "1.1", "1.1")),
+        )
+        met.append((took_audio is not None) + (took_command is not None))
+    assert met == [1] * 40

@@ -144,3 +144,21 @@ async def test_how_long_until_another_runners_lease_ends(open_store: OpenStore):
     await store.update_job(replace(job, stage=Stage.DONE, voice_id="v1"), fence=job.fence)
     await store.release(other.id, other.fence)
     assert await store.seconds_until_a_lease_ends("run-2") is None  # finished, or handed back: nothing to wait for
+
+
+async def test_one_waiting_job_is_taken_by_id_only_while_it_has_not_started_and_nobody_holds_it(open_store: OpenStore):
+    now = [1000.0]
+    store = await open_store(now)
+    job = (await store.admit(request(), per_user_per_hour=10, runner=RUN, lease_seconds=LEASE)).job
+    assert await store.take_waiting(job.id, runner="deadline", lease_seconds=LEASE) is None  # held under a live lease
+    await store.release(job.id, job.fence)
+    taken = await store.take_waiting(job.id, runner="deadline", lease_seconds=LEASE)
+    assert taken == replace(job, fence=2)
+    assert await store.take_next("run-2", LEASE) is None  # it is the deadline's now
+    assert await store.take_waiting(job.id, runner="other", lease_seconds=LEASE) is None
+    now[0] += LEASE + 1  # the deadline's holder died: a job that has not started may be taken again
+    assert (await store.take_waiting(job.id, runner="other", lease_seconds=LEASE)).fence == 3
+    assert await store.update_job(replace(job, stage=Stage.DOWNLOADING), fence=3) is True
+    now[0] += LEASE + 1
+    assert await store.take_waiting(job.id, runner="deadline", lease_seconds=LEASE) is None  # it has started
+    assert await store.take_waiting("no-such-job", runner="deadline", lease_seconds=LEASE) is None

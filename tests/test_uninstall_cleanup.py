@@ -28,6 +28,7 @@ from tests.distribution import (
     Person,
     distribution_env,
     install,
+    org_wide_workspace,
     two_workspaces,
 )
 from tests.doubles.fake_revring import FakeRevRing
@@ -127,12 +128,18 @@ class Apps:
 
 
 @pytest.fixture
-async def apps(database_url: str) -> AsyncIterator[Apps]:
+async def apps(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Apps]:
+    overrides = getattr(request, "param", {}) or {}
     slack, revring = FakeSlack("xoxb-no-single-workspace-token"), FakeRevRing({**REVRING_KEYS, SERVER_KEY: "Solo"})
     await slack.start()
     await revring.start()
     env = distribution_env(
-        slack, revring, DATABASE_URL=database_url, REVRING_API_KEY=SERVER_KEY, REVRING_API_KEY_WORKSPACES="T0SOLO"
+        slack,
+        revring,
+        DATABASE_URL=database_url,
+        REVRING_API_KEY=SERVER_KEY,
+        REVRING_API_KEY_WORKSPACES="T0SOLO",
+        **overrides,
     )
     runner, url = await start_bot(Settings.from_env(env))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
@@ -170,18 +177,35 @@ async def test_a_workspace_uninstall_takes_its_agent_changes_design_candidates_a
     assert [await apps.count("design_starts", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
 
 
-async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installed_on_its_own(apps: Apps):
-    org = apps.slack.add_workspace(
-        Workspace(
-            None,
-            "Acme Org",
-            "xoxb-org-bot-token-444",
-            "code-org",
-            "U0ORGADMIN",
-            enterprise=dict(slack_payloads.ENTERPRISE),
-            org_wide=True,
+@pytest.mark.parametrize("apps", [{"CONSENT": "speaker"}], indirect=True)
+async def test_a_workspace_uninstall_takes_its_consent_records(apps: Apps):
+    acme, globex = two_workspaces(apps.slack)
+    await _installed(apps, acme, globex)
+    for workspace, key in ((acme, ACME_KEY), (globex, GLOBEX_KEY)):
+        await Person(apps.slack, apps.bot, workspace, workspace.installer).connect(key)
+        team = str(workspace.team_id)
+        file = hosted(apps.slack, f"F0{team[2:]}", token=workspace.bot_token)
+        event = slack_payloads.file_share_event(
+            [file], text="<@UBOT> Rachel", channel=f"C0{team[2:]}", ts="1700000600.1"
         )
-    )
+        await apps.post(
+            slack_payloads.event_callback(event, event_id=f"Ev0C{team}", event_time=int(time.time()), team=team),
+            grid=False,
+            org_wide=False,
+        )
+    # Each request waits for its speaker (the person asking: one click in the thread), its consent recorded.
+    await apps.slack.wait_until(lambda: len([t for t in apps.slack.thread_texts() if "consent" in t]) >= 2)
+    assert [await apps.count("consents", team) for team in ("T0GLOBEX", "T0ACME")] == [1, 1]
+
+    apps.slack.revoke(globex)
+    await apps.uninstalled("T0GLOBEX")
+    await _forgotten(apps, "SELECT COUNT(*) FROM slack_bots WHERE team_id = 'T0GLOBEX'")
+    assert [await apps.count("consents", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
+    assert [await apps.count("jobs", team) for team in ("T0GLOBEX", "T0ACME")] == [0, 1]
+
+
+async def test_an_org_wide_uninstall_leaves_a_workspace_of_the_org_that_installed_on_its_own(apps: Apps):
+    org = org_wide_workspace(apps.slack)
     solo = apps.slack.add_workspace(
         Workspace(
             "T0SOLO",

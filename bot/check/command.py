@@ -11,7 +11,7 @@ from typing import TextIO
 
 import aiohttp
 
-from bot.check import workspaces
+from bot.check import workflow_step, workspaces
 from bot.check.database import check_database
 from bot.check.result import FAIL, INFO, PASS, TIMEOUT_SECONDS, Result
 from bot.check.revring import check_revring
@@ -59,6 +59,7 @@ async def run_checks(settings: Settings, out: TextIO) -> bool:
             report(await check_app_token(settings, session))
             report(await check_revring(settings, session))
         report(await check_database(settings))
+    report(workflow_step.time_budget(settings))
 
     failed = [r for r in results if r.ok is False]
     if failed:

@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cloning import answers, failures, quality
+from bot.cloning import answers, failures, quality, workflow_step
 from bot.cloning.failures import Explained
-from bot.cloning.outbox import OnAnswered, Outbox
+from bot.cloning.outbox import AnswerHooks, Outbox
 from bot.cloning.pipeline import PIPELINE_FAILURES, Pipeline
 from bot.cloning.presenter import SlackPresenter
 from bot.cloning.retries import Retried, Retry
@@ -42,7 +42,7 @@ class Cloner:
     always answers once. `shared_database`: other instances may use the same store (PostgreSQL); with a SQLite file
     this is the only process, so what an earlier run held is taken over at once on start. Each job runs with its own
     workspace's Slack client (`slack_clients`) and RevRing key (`accounts`), whichever instance runs it.
-    `on_answered` runs beside, after each answer is shown; its failures are logged and never touch the job."""
+    `on_answered`: what else happens with each answer once it is shown (see `AnswerHooks`)."""
 
     def __init__(
         self,
@@ -54,7 +54,7 @@ class Cloner:
         accounts: RevRingAccounts,
         slack_clients: SlackClients,
         shared_database: bool = False,
-        on_answered: OnAnswered | None = None,
+        on_answered: AnswerHooks | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -74,7 +74,7 @@ class Cloner:
             self._tasks,
             runner=self._runner,
             lease_seconds=self._lease_seconds,
-            on_answered=on_answered,
+            hooks=on_answered,
         )
         self._scheduler = Scheduler(
             store,
@@ -228,6 +228,9 @@ class Cloner:
                 await self._outbox.save(replace(job, stage=Stage.FAILED, failure="workspace uninstalled", answer=None))
             except LeaseLost:
                 pass  # its record went with the workspace
+            return
+        if (late := workflow_step.queued_too_long(job, self._settings.step_queue_seconds)) is not None:
+            await self.fail(client, job, late)  # its workflow step would otherwise wait on and on
             return
         await self._resume(client, job)
 

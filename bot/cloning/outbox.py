@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -26,11 +26,22 @@ STORE_RETRY_SECONDS = 1.0  # while the database is down, a running clone tries t
 
 # Told each job whose answer Slack has just shown (the app refreshes the requester's Home with it).
 OnAnswered = Callable[[AsyncWebClient, Job], Awaitable[None]]
+# Hands a shown answer on to whoever else waits for it (a Workflow Builder step); False: not yet, try again later.
+HandOn = Callable[[AsyncWebClient, Job], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class AnswerHooks:
+    """What else happens with an answer once Slack has shown it. `hand_on` is part of the delivery: the answer is
+    kept until it returns True, so whoever takes the job next (after a restart, on another instance) hands it on
+    again; it must be safe to call twice. `beside` runs afterwards, beside; its failures are logged only."""
+
+    hand_on: HandOn | None = None
+    beside: OnAnswered | None = None
 
 
 class Outbox:
-    """Writes jobs under this runner's fence and shows their answers. `on_answered` runs beside, after each answer
-    is shown; its failures are logged and never touch the job."""
+    """Writes jobs under this runner's fence and shows their answers, then runs `hooks` with them."""
 
     def __init__(
         self,
@@ -40,14 +51,14 @@ class Outbox:
         *,
         runner: str,
         lease_seconds: float,
-        on_answered: OnAnswered | None = None,
+        hooks: AnswerHooks | None = None,
     ) -> None:
         self._store = store
         self._slack = presenter
         self._tasks = tasks
         self._runner = runner
         self._lease_seconds = lease_seconds
-        self._on_answered = on_answered
+        self._hooks = hooks or AnswerHooks()
 
     async def save(self, job: Job) -> Job:
         """Write `job` while this runner holds it; through a database outage, wait until it is back."""
@@ -119,9 +130,12 @@ class Outbox:
         if not await self._slack.answer(client, job, job.answer):
             log.error("answer not delivered; it is tried again when the job's lease runs out")
             return
+        if self._hooks.hand_on is not None and not await self._hooks.hand_on(client, job):
+            log.warning("answer not handed on yet; it is tried again when the job's lease runs out")
+            return
         await self.save(replace(job, answer=None))
-        if self._on_answered is not None:
-            self._tasks.spawn(self._tell_answered(self._on_answered, client, job))
+        if self._hooks.beside is not None:
+            self._tasks.spawn(self._tell_answered(self._hooks.beside, client, job))
 
     @staticmethod
     async def _tell_answered(on_answered: OnAnswered, client: AsyncWebClient, job: Job) -> None:

@@ -37,6 +37,8 @@ class SlackPresenter:
     async def progress(self, client: AsyncWebClient, job: Job, text: str) -> Reply | None:
         """Show `text` in the job's one message: edit it if it exists, else post it. Returns where a new message was
         posted (to be remembered with the job), None when the existing one was edited or nothing could be posted."""
+        if _nowhere(job):
+            return None  # a workflow step that named no channel: no message at all
         blocks = clone_text.progress_blocks(text)
         if job.reply_channel and job.reply_ts:
             try:
@@ -50,6 +52,8 @@ class SlackPresenter:
     async def answer(self, client: AsyncWebClient, job: Job, answer: Answer) -> bool:
         """Edit the progress message into the answer (or post it if there is none) and set the reaction; False when
         Slack could not be made to show it."""
+        if _nowhere(job):
+            return True  # a workflow step that named no channel: its answer goes to the step alone
         delivered = False
         if job.reply_channel and job.reply_ts:
             try:
@@ -71,10 +75,11 @@ class SlackPresenter:
         return True
 
     async def post(self, client: AsyncWebClient, request: CloneRequest, text: str, blocks: list) -> Reply | None:
-        """Post in the requested channel or thread; where the bot may not post, in the person's DM."""
+        """Post in the requested channel or thread; where the bot may not post, or a workflow step named no channel
+        (consent is asked all the same), in the person's DM."""
         try:
             response = await client.chat_postMessage(
-                channel=request.channel_id, thread_ts=request.thread_ts, text=text, blocks=blocks
+                channel=request.channel_id or request.user_id, thread_ts=request.thread_ts, text=text, blocks=blocks
             )
         except SLACK_FAILURES as error:
             self._failed(error)
@@ -114,3 +119,9 @@ class SlackPresenter:
         cause = outage_cause(error)
         if cause is not None:
             self._metrics.upstream_failure("slack", cause)
+
+
+def _nowhere(job: Job) -> bool:
+    """A workflow step's job with no progress channel and no message of its own yet (the DM that asked its speaker
+    for consent is one): nothing to show, anywhere."""
+    return not job.request.channel_id and not (job.reply_channel and job.reply_ts)

@@ -160,6 +160,8 @@ class Settings(CloneSettings):
     access_contact: str | None = _setting(None, lambda read, _: (read.get("ACCESS_CONTACT") or "")[:200] or None)
     job_retention_days: int = _number("JOB_RETENTION_DAYS", 90, 1, 3650)
     job_lease_seconds: int = _number("JOB_LEASE_SECONDS", 30, 5, 3600)
+    # A Workflow Builder step's clone that waited this long for a slot fails the step (Slack's step token lasts 15 min).
+    step_queue_seconds: int = _number("STEP_QUEUE_SECONDS", 300, 0, 600)
     agent_updates_mode: AgentUpdates = _setting(  # noqa: RUF009 (an enum member: immutable)
         AgentUpdates.ON,
         lambda read, default: read.choice("AGENT_UPDATES", default, _AGENT_UPDATES, "on, admins or off"),

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access.rights import may_act
-from bot.cloning.presenter import SlackPresenter
+from bot.cloning.presenter import Reply, SlackPresenter
 from bot.cloning.scheduling import Tasks
 from bot.config import ConsentMode, Settings
 from bot.consent.listening import ClipListener, Transcript
@@ -35,13 +35,17 @@ from bot.workspaces.slack_clients import SlackClients
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60.0  # how often each instance ends the requests whose speaker did not answer in time
+ASK_AGAIN_SECONDS = 120.0  # a speaker still not asked by then (the request's instance stopped first) is asked again
 # The job's failure when nobody agreed: it is not tried again (a new request asks again).
 DECLINED, EXPIRED, UNREACHABLE = "consent declined", "consent expired", "consent not asked"
 FAILURES = (DECLINED, EXPIRED, UNREACHABLE)
 
 
 class ConsentStore(ConsentBook, Inbox, Protocol):
-    """The consents, and the inbox's claims (a clip's transcription is judged once)."""
+    """The consents, the inbox's claims (a clip's transcription is judged once, a speaker asked again once), and
+    the jobs that wait for them."""
+
+    async def get_job(self, job_id: str) -> Job | None: ...
 
 
 class Decision(Enum):
@@ -92,6 +96,9 @@ class ConsentDesk:
         if not self.on or request.designed:
             return None
         now = time.time()
+        # A Workflow Builder step's run waits STEP_QUEUE_SECONDS in all (Slack gives it 15 minutes), for its speaker
+        # as for a slot: at the same moment, the sweep ends the one and the step's deadline the other.
+        wait = self._settings.step_queue_seconds if request.step else self._settings.consent_hours * 3600
         return Consent(
             job_id="",
             team_id=request.team_id,
@@ -102,7 +109,7 @@ class ConsentDesk:
             mode=str(self._settings.consent),
             code=new_code(),
             asked_at=now,
-            expires_at=now + self._settings.consent_hours * 3600,
+            expires_at=now + wait,
         )
 
     # --- asking ---------------------------------------------------------------------------------------------
@@ -119,7 +126,7 @@ class ConsentDesk:
         consent = await self._store.consent_for(job.id)
         if consent is None or consent.status is not ConsentStatus.WAITING:
             return
-        request, hours = job.request, self._settings.consent_hours
+        request, within = job.request, consent_text.period(consent.expires_at - consent.asked_at)
         speaker_name = await _real_name(client, consent.speaker_id) if consent.speaker_id else ""
         company = await _company(client)
         said = statement(speaker=speaker_name, company=company, voice_name=request.name, code=consent.code)
@@ -127,17 +134,20 @@ class ConsentDesk:
         await self._store.note_consent(consent)  # the statement is in the record before anyone can answer it
         here = _asked_in_thread(consent)
         if consent.outside:
-            blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, hours)
+            blocks = consent_text.attest_blocks(request.name, request.user_id, job.id, within)
         elif here:  # voice=me: one click
-            blocks = consent_text.ask_here_blocks(request.name, said, job.id, hours)
+            blocks = consent_text.ask_here_blocks(request.name, said, job.id, within)
         else:
             blocks = clone_text.progress_blocks(consent_text.waiting(request.name, consent.speaker_id))
         text = consent_text.waiting(request.name, consent.speaker_id)
-        reply = await self._slack.post(client, request, text, blocks)
-        if reply is not None:
-            await self._store.note_reply(job.id, reply.channel, reply.ts)
-            if here:
-                consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
+        if job.reply_channel and job.reply_ts:  # asked again: the thread has its message already
+            reply: Reply | None = Reply(job.reply_channel, job.reply_ts)
+        else:
+            reply = await self._slack.post(client, request, text, blocks)
+            if reply is not None:
+                await self._store.note_reply(job.id, reply.channel, reply.ts)
+        if reply is not None and here:
+            consent = replace(consent, dm_channel=reply.channel, dm_ts=reply.ts)
         if not here:
             consent, refused = await self._ask_speaker(client, job, consent)
             if refused is not None:  # nobody can agree: the request ends now, and says why
@@ -157,7 +167,7 @@ class ConsentDesk:
             statement=consent.statement,
             recorded=consent.mode == ConsentMode.RECORDED,
             job_id=job.id,
-            hours=self._settings.consent_hours,
+            within=consent_text.period(consent.expires_at - consent.asked_at),
         )
         try:
             posted = await client.chat_postMessage(
@@ -219,12 +229,11 @@ class ConsentDesk:
     async def _end(self, client: AsyncWebClient | None, consent: Consent, refused: str = "") -> bool:
         """Declined, expired or the speaker unreachable (Slack's `refused`): the job ends with its answer in the
         request's thread (shown by the next runner that looks, this one at once); the speaker's message says so."""
-        hours = self._settings.consent_hours
         name = consent.voice_name
         if consent.status is ConsentStatus.UNREACHABLE:
             text, failure = consent_text.unreachable(name, consent.speaker_id, refused), UNREACHABLE
         elif consent.status is ConsentStatus.EXPIRED:
-            text, failure = consent_text.expired(name, consent, hours), EXPIRED
+            text, failure = consent_text.expired(name, consent), EXPIRED
         else:
             text, failure = consent_text.declined(name, consent), DECLINED
         if not await self._store.end_consent(consent, failure=failure, answer=Answer(text, [], ok=False)):
@@ -253,12 +262,23 @@ class ConsentDesk:
     # --- the time limit -------------------------------------------------------------------------------------
 
     async def sweep(self) -> int:
-        """End every request whose speaker did not answer within CONSENT_HOURS; how many this instance ended."""
+        """End every request whose speaker did not answer within CONSENT_HOURS (how many this instance ended), and
+        ask the speakers nobody asked."""
         ended = 0
         for consent in await self._store.overdue_consents():
             client = await self._slack_clients.for_workspace(consent.team_id, consent.enterprise_id)
             if await self._end(client, replace(consent, status=ConsentStatus.EXPIRED, decided_by=None)):
                 ended += 1
+        for consent in await self._store.unasked_consents(ASK_AGAIN_SECONDS):
+            # The instance that took the request in stopped (or lost the database) before it asked: asked here, by
+            # one instance of those that see it.
+            if not await self._store.claim(f"consent-ask:{consent.job_id}"):
+                continue
+            job = await self._store.get_job(consent.job_id)
+            client = await self._slack_clients.for_workspace(consent.team_id, consent.enterprise_id)
+            if job is not None and client is not None:
+                log.info("asking the speaker again: the first ask never went out", extra={"job": job.id})
+                await self._ask(client, job)
         return ended
 
     async def keep_sweeping(self) -> None:

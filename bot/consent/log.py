@@ -9,12 +9,13 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config.reading import Reader
 from bot.messages import consent as consent_text
 from bot.store import SchemaTooNew, SQLStore, StoreUnavailable
-from bot.store.database import DEFAULT_SQLITE_FILE
+from bot.store.database import DEFAULT_SQLITE_FILE, parse_database_url
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,15 @@ def main(args: argparse.Namespace) -> int:
         for problem in read.problems:
             print(f"Cannot read the consent log: {problem}", file=sys.stderr)
         return 2
+    where = parse_database_url(url).sqlite_path
+    if where is not None and where != ":memory:" and not Path(where).exists():
+        # Opening it would make an empty database here and report that nobody was ever asked.
+        print(
+            f"Cannot read the consent log: there is no database at {where}. Run this in the bot's folder, or set "
+            "DATABASE_URL to the bot's database.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         records = asyncio.run(_records(url, args.team))
     except (StoreUnavailable, SchemaTooNew) as error:

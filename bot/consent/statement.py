@@ -80,7 +80,7 @@ def compare(heard: str, *, expected: str, speaker: str, code: str) -> Reading:
         missing.append(Missing.NAME)
     if not _code_heard(heard_words, code):
         missing.append(Missing.CODE)
-    if not _rest_heard(rest, heard_words):
+    if not _rest_heard(rest, heard_words, said=expected_words):
         missing.append(Missing.WORDS)
     return Reading(accepted=not missing, missing=tuple(missing), heard=" ".join(heard.split()))
 
@@ -135,9 +135,10 @@ def _code_heard(words: list[str], code: str) -> bool:
     return any(all(code[j] in digits[i + j] for j in range(len(code))) for i in range(len(words) - len(code) + 1))
 
 
-def _rest_heard(rest: list[str], heard: list[str]) -> bool:
-    """Enough of the statement's other words heard, in order (a word heard nearly right counts), and no "not"."""
-    if _NEGATIONS & (Counter(heard) - Counter(rest)).keys():  # a voice named "Never" is no "never"
+def _rest_heard(rest: list[str], heard: list[str], *, said: list[str]) -> bool:
+    """Enough of the statement's other words heard, in order (a word heard nearly right counts), and no "not" beyond
+    those the statement itself `said` (a voice named "Never", a speaker named "Not")."""
+    if _NEGATIONS & (Counter(heard) - Counter(said)).keys():
         return False
     vocabulary = sorted(set(rest))
     alike = [next(iter(get_close_matches(word, vocabulary, 1, WORD_LIKENESS)), word) for word in heard]

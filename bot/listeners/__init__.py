@@ -2,7 +2,7 @@
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.listeners import actions, commands, events, options, shortcuts, views
+from bot.listeners import actions, commands, events, functions, options, shortcuts, views
 from bot.listeners.access_guard import guard_access
 from bot.listeners.body import remember
 
@@ -12,6 +12,7 @@ def register_listeners(app: AsyncApp) -> None:
     app.use(guard_access)
     commands.register(app)
     events.register(app)
+    functions.register(app)
     actions.register(app)
     shortcuts.register(app)
     views.register(app)

@@ -15,7 +15,7 @@ from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.records import CloneRequest, PendingCommand, RecentAudio, SharedFile, Where
+from bot.records import CloneRequest, PendingCommand, RecentAudio, SharedFile, StepRun, Where
 
 CONTEXT_KEY = "incoming"
 
@@ -144,6 +144,75 @@ def clone_request(
         language_given=language_given,
         speaker_id=speaker_id,
         speaker_outside=speaker_outside,
+    )
+
+
+@dataclass(frozen=True)
+class StepInputs:
+    """A `function_executed` event of the "Clone a voice" step (manifest.yml's `functions.clone_voice`), read."""
+
+    execution_id: str
+    workflow_execution_id: str | None
+    token: str | None = field(repr=False)  # the execution's own token (`bot_access_token`): a secret
+    file_id: str
+    name: str
+    language: str  # as the workflow gave it, "" for none
+    requester: str
+    channel_id: str  # where to report progress, "" for nowhere
+    clone_anyway: bool
+
+
+def step_inputs(event: dict[str, Any]) -> StepInputs | None:
+    """The step run and its inputs; None when the event names no execution (nothing could be completed)."""
+    execution_id = _text(event.get("function_execution_id"))
+    if not execution_id:
+        return None
+    inputs = _object(event.get("inputs"))
+    return StepInputs(
+        execution_id=execution_id,
+        workflow_execution_id=_text(event.get("workflow_execution_id")) or None,
+        token=_text(event.get("bot_access_token")) or None,
+        file_id=_text(inputs.get("recording")),
+        name=_text(inputs.get("voice_name")),
+        language=_text(inputs.get("language")).strip(),
+        requester=_text(inputs.get("requester")),
+        channel_id=_text(inputs.get("progress_channel")),
+        clone_anyway=inputs.get("clone_anyway") is True,
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def step_request(
+    asked: Incoming,
+    step: StepInputs,
+    file: SharedFile,
+    *,
+    name: str,
+    language: str | None,
+    default_language: str,
+    sealed_token: str | None,
+) -> CloneRequest:
+    """A step run's clone request: the workspace and org the event came through, the person the workflow names as
+    asking (limits, allowlists and the library apply to them), its progress channel (none: no message at all) and
+    no thread; *Clone anyway* when the workflow asks for it."""
+    where = Where(asked.team_id, asked.enterprise_id, step.requester)
+    run = StepRun(step.execution_id, sealed_token, step.workflow_execution_id)
+    return CloneRequest(
+        team_id=where.team_id,
+        channel_id=step.channel_id,
+        user_id=where.user_id,
+        file=file,
+        message_ts=None,
+        thread_ts=None,
+        name=name,
+        language=language or default_language,
+        enterprise_id=where.enterprise_id,
+        language_given=language is not None,
+        recording_accepted=step.clone_anyway,
+        step=run,
     )
 
 

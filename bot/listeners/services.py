@@ -10,6 +10,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 
 from bot.access.membership import AccessPolicy, ChannelMembership
 from bot.cloning.cloner import Cloner
+from bot.cloning.workflow_step import StepCompletion, StepDeadlines
 from bot.config import Settings
 from bot.design.limits import DesignLimits
 from bot.library.home import HomeTab
@@ -34,6 +35,8 @@ class Services:
     home: HomeTab
     connection: RevRingConnection  # the Home tab's RevRing key: who may change it, and each change told
     designs: DesignLimits
+    steps: StepCompletion  # Workflow Builder steps: seals each run's token, and ends the run with its job's answer
+    step_deadlines: StepDeadlines  # and fails a run whose job still waits at STEP_QUEUE_SECONDS
     installations: AsyncInstallationStore | None = None  # distribution mode: every workspace's installation
     unfinished: Unfinished = field(default_factory=Unfinished)  # listeners running on after their answer
 

@@ -56,21 +56,31 @@ def waiting(name: str, speaker_id: str | None) -> str:
     return f":hourglass: Cloning {bold(name)}… {waiting_for(speaker_id)}. Nothing is sent to RevRing until then."
 
 
-def ask_here_blocks(name: str, statement: str, job_id: str, hours: int) -> list[dict[str, Any]]:
+def period(seconds: float) -> str:
+    """How long a request waits for its speaker, in words: `24 hours` (CONSENT_HOURS), or for a Workflow Builder
+    step's run, whose wait is bounded by STEP_QUEUE_SECONDS, `5 minutes`."""
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size or unit == "second":
+            count = round(seconds / size)
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    raise AssertionError("unreachable")
+
+
+def ask_here_blocks(name: str, statement: str, job_id: str, within: str) -> list[dict[str, Any]]:
     """`voice=me` with CONSENT=speaker: the requester is the speaker, asked in the request's own thread."""
     text = (
         f":hourglass: Before I clone {bold(name)} from your recording, please confirm it is your voice and that you "
-        f"agree:\n{_quote(statement)}\nNothing is sent to RevRing until you do; this request ends in {hours} hours."
+        f"agree:\n{_quote(statement)}\nNothing is sent to RevRing until you do; this request ends in {within}."
     )
     return [_section(text), _answer_buttons(job_id)]
 
 
-def attest_blocks(name: str, requester: str, job_id: str, hours: int) -> list[dict[str, Any]]:
+def attest_blocks(name: str, requester: str, job_id: str, within: str) -> list[dict[str, Any]]:
     """Someone outside Slack: an admin attests that the speaker's written consent is on file."""
     text = (
         f":hourglass: {bold(name)} is the voice of someone outside Slack. A workspace admin must confirm that the "
         f"speaker's written consent to an AI voice is on file before {person(requester)}'s request goes ahead. "
-        f"Nothing is sent to RevRing until then; this request ends in {hours} hours."
+        f"Nothing is sent to RevRing until then; this request ends in {within}."
     )
     buttons = [
         _button(CONSENT_ATTEST_ACTION, "Written consent is on file", job_id, "primary"),
@@ -87,7 +97,7 @@ def ask_text(requester: str, name: str) -> str:
 
 
 def ask_blocks(
-    *, requester: str, name: str, clip_url: str, statement: str, recorded: bool, job_id: str, hours: int
+    *, requester: str, name: str, clip_url: str, statement: str, recorded: bool, job_id: str, within: str
 ) -> list[dict[str, Any]]:
     clip = link(clip_url, "the recording").removeprefix(" · ") or "a recording"
     intro = (
@@ -101,7 +111,7 @@ def ask_blocks(
         )
     else:
         how = f"To agree, click *I agree* below; you agree to this:\n{_quote(statement)}"
-    ends = f"This request ends in {hours} hours; no answer means no."
+    ends = f"This request ends in {within}; no answer means no."
     return [_section(f"{intro}\n\n{how}\n{ends}"), _answer_buttons(job_id, agree=not recorded)]
 
 
@@ -161,10 +171,11 @@ def declined(name: str, consent: Consent) -> str:
     )
 
 
-def expired(name: str, consent: Consent, hours: int) -> str:
+def expired(name: str, consent: Consent) -> str:
     who = person(consent.speaker_id) if consent.speaker_id else "a workspace admin"
+    within = period(consent.expires_at - consent.asked_at)
     return (
-        f"No answer from {who} within {hours} hours, so {bold(name)} was not made. Nothing was sent to RevRing and "
+        f"No answer from {who} within {within}, so {bold(name)} was not made. Nothing was sent to RevRing and "
         "this request has ended; ask again when they are around."
     )
 

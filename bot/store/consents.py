@@ -48,6 +48,11 @@ class ConsentBook(Protocol):
         """Waiting consents whose time is up."""
         ...
 
+    async def unasked_consents(self, after_seconds: float) -> list[Consent]:
+        """Waiting consents made over `after_seconds` ago whose asking message was never recorded (the instance that
+        took the request in stopped, or lost the database, before it asked)."""
+        ...
+
     async def consents_of(self, job_ids: list[str]) -> dict[str, Consent]:
         """job id -> its consent, for those of `job_ids` that have one."""
         ...

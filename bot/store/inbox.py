@@ -30,7 +30,15 @@ class Inbox(Protocol):
         self, team_id: str, channel_id: str, user_id: str, waiting: PendingCommand | None
     ) -> RecentAudio | None:
         """The audio shared here, removed; or when there is none, `waiting` saved (if given) for the next file. One
-        transaction: a `/clone-voice NAME` takes one round trip to the database."""
+        transaction (a `/clone-voice NAME` takes one round trip to the database), never interleaved with
+        `take_pending_or_keep_audio` for the same person and channel: a file and a command arriving together meet."""
+        ...
+
+    async def take_pending_or_keep_audio(
+        self, team_id: str, channel_id: str, user_id: str, audio: RecentAudio | None
+    ) -> PendingCommand | None:
+        """The command waiting here, removed; or when there is none, `audio` kept (if given) for the next command.
+        The other half of `take_recent_audio_or_wait`, under the same rule."""
         ...
 
     async def claim(self, key: str) -> bool:

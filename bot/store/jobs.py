@@ -88,6 +88,11 @@ class JobQueue(Protocol):
         job went on without this runner."""
         ...
 
+    async def take_waiting(self, job_id: str, *, runner: str, lease_seconds: float) -> Job | None:
+        """Take this one job for `runner` (fence + 1), only while it has not started and nobody holds it (waiting in
+        the queue, or its holder's lease ran out): a Workflow Builder step's limit ends it so. None otherwise."""
+        ...
+
     async def expire_leases_of_others(self, runner: str) -> int:
         """End every other runner's lease at once, so `take_next` hands their jobs over now. For one process per
         database (SQLite) after a restart: whoever held them is gone. Returns how many leases ended."""

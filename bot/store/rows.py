@@ -20,6 +20,7 @@ from bot.records import (
     RecentAudio,
     SharedFile,
     Stage,
+    StepRun,
 )
 
 
@@ -38,7 +39,14 @@ def shared_file(data: Mapping[str, Any]) -> SharedFile:
 
 def clone_request(text: str) -> CloneRequest:
     data = json.loads(text)
-    return CloneRequest(**{**_known(CloneRequest, data), "file": shared_file(data["file"])})
+    step = data.get("step")
+    return CloneRequest(
+        **{
+            **_known(CloneRequest, data),
+            "file": shared_file(data["file"]),
+            "step": StepRun(**_known(StepRun, step)) if isinstance(step, dict) else None,
+        }
+    )
 
 
 def pending_command(text: str) -> PendingCommand:

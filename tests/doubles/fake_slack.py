@@ -20,6 +20,8 @@ from aiohttp import WSMsgType, web
 
 from bot.scopes import BOT_SCOPES
 from tests.doubles.server import LoopbackServer
+from tests.doubles.slack_functions import METHODS as FUNCTION_METHODS
+from tests.doubles.slack_functions import FunctionExecutions
 from tests.doubles.slack_users import users_info
 from tests.slack_payloads import clip_object, file_object
 
@@ -138,6 +140,7 @@ class FakeSlack(LoopbackServer):
         self.client_id = "1234567890.9876543210"
         self.client_secret = "0123456789abcdef0123456789abcdef"
         self.workspaces: dict[str, Workspace] = {}  # bot token -> workspace
+        self.executions = FunctionExecutions()  # Workflow Builder step runs, each with its own token
         self.app.add_routes(
             [
                 web.post("/api/{method}", self._api),
@@ -252,12 +255,16 @@ class FakeSlack(LoopbackServer):
             return web.json_response(self._oauth_access(request, args))
         workspace = self._workspace_of(token)
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected and workspace is None:
+        # A step run's own token acts as the bot of its workspace until the step is completed.
+        if token != expected and workspace is None and self.executions.live(token) is None:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         scopes = ["connections:write"] if method == "apps.connections.open" else self.granted_scopes
         headers = {"x-oauth-scopes": ",".join(scopes)}
         if method in self.failures:
             return web.json_response({"ok": False, "error": self.failures[method]}, headers=headers)
+        if method in FUNCTION_METHODS:  # a step run, ended with its own token (tests/doubles/slack_functions.py)
+            call.answer = self.executions.complete(method, args, token)
+            return web.json_response(call.answer, headers=headers)
         call.answer = self._answer(method, args, workspace)
         return web.json_response(call.answer, headers=headers)
 

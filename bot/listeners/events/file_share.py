@@ -66,7 +66,10 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
         await _clone(shared, client, context, request(file, name or "Voice", language, parsed.language_given, speaker))
         return
 
-    pending = await shared.store.take_pending(team_id, channel_id, user_id)
+    # A waiting command takes this file; without one, audio is kept for the next command (in one transaction: a
+    # command typed at the same moment meets it, see Inbox.take_recent_audio_or_wait).
+    kept = recent_audio(asked, channel_id, audio, message_ts=message_ts, thread_ts=thread_ts) if audio else None
+    pending = await shared.store.take_pending_or_keep_audio(team_id, channel_id, user_id, kept)
     if pending is not None:
         # Access was checked when the command was typed; nothing slow may come between taking it and the job.
         await _clone(
@@ -77,10 +80,6 @@ async def handle_file_share(event: dict, client: AsyncWebClient, context: AsyncB
             checked=True,
         )
         return
-    if audio is not None:
-        await shared.store.save_recent_audio(
-            recent_audio(asked, channel_id, audio, message_ts=message_ts, thread_ts=thread_ts)
-        )
 
 
 async def _clone(

@@ -111,6 +111,16 @@ class SQLConsentBook(SQLAggregate):
         )
         return [rows.consent(row) for row in found]
 
+    async def unasked_consents(self, after_seconds: float) -> list[Consent]:
+        found = await self._one(
+            Query(
+                f"SELECT * FROM consents WHERE status = '{ConsentStatus.WAITING}' AND dm_ts IS NULL "  # noqa: S608
+                "AND asked_at < :before",
+                {"before": self.clock() - after_seconds},
+            )
+        )
+        return [rows.consent(row) for row in found]
+
     async def consents_of(self, job_ids: list[str]) -> dict[str, Consent]:
         if not job_ids:
             return {}

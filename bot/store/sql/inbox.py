@@ -27,6 +27,9 @@ _PUT = (
 )
 _TAKE = f"DELETE FROM {{table}} WHERE {_KEY} RETURNING data, saved_at"  # noqa: S608
 _TABLES = ("pending", "recent_audio")
+# pg_advisory_xact_lock(int, int)'s key space for a person's inbox in a channel (jobs use 1 and 2, designs 3).
+_INBOX_LOCK = 4
+_PERSON_LOCK = f"SELECT pg_advisory_xact_lock({_INBOX_LOCK}, hashtext(:key))"
 _PUTS, _TAKES = ({table: sql.format(table=table) for table in _TABLES} for sql in (_PUT, _TAKE))
 # New, or an expired claim taken afresh: either way one row comes back, and only to one caller.
 _CLAIM = (
@@ -69,10 +72,30 @@ class SQLInbox(SQLAggregate):
         return rows.recent_audio(data) if data else None
 
     def _take_or_wait(self, key: tuple[str, str, str], waiting: PendingCommand | None) -> Plan[str | None]:
+        yield from self._one_at_a_time(key)
         data = self._fresh((yield self._take_step("recent_audio", key)))
         if data is None and waiting is not None:
             yield self._put_step("pending", key, asdict(waiting), waiting.enterprise_id)
         return data
+
+    async def take_pending_or_keep_audio(
+        self, team_id: str, channel_id: str, user_id: str, audio: RecentAudio | None
+    ) -> PendingCommand | None:
+        data = await self._run(self._take_or_keep((team_id, channel_id, user_id), audio))
+        return rows.pending_command(data) if data else None
+
+    def _take_or_keep(self, key: tuple[str, str, str], audio: RecentAudio | None) -> Plan[str | None]:
+        yield from self._one_at_a_time(key)
+        data = self._fresh((yield self._take_step("pending", key)))
+        if data is None and audio is not None:
+            yield self._put_step("recent_audio", key, asdict(audio), audio.enterprise_id)
+        return data
+
+    def _one_at_a_time(self, key: tuple[str, str, str]) -> Plan[None]:
+        """A command and a file of one person in one channel meet, never pass each other: on SQLite every writing
+        transaction has the file to itself (BEGIN IMMEDIATE); on PostgreSQL the two take this person's lock."""
+        if self.database.is_postgres:
+            yield Query(_PERSON_LOCK, {"key": ":".join(key)})
 
     async def _put(
         self, table: str, key: tuple[str, str, str], data: dict[str, Any], enterprise_id: str | None

@@ -23,26 +23,22 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.records import RETRYABLE, UNFINISHED, Admission, Admitted, CloneRequest, Consent, Job, Stage
+from bot.records import RETRYABLE, Admission, Admitted, CloneRequest, Consent, Job, Stage
 from bot.store import rows
 from bot.store.database import Database
 from bot.store.jobs import DEFAULT_LEASE_SECONDS
 from bot.store.sql.base import SQLAggregate
 from bot.store.sql.consents import insert_consent
-from bot.store.sql.job_rows import read_job, read_jobs
+from bot.store.sql.job_rows import BUSY as _BUSY
+from bot.store.sql.job_rows import UNFINISHED_STAGES as _UNFINISHED
+from bot.store.sql.job_rows import SQLJobReads, listed, read_job, read_jobs
 from bot.store.sql.plain import Command, Plan, Query
 
 _HOUR = 3600.0
 # Key spaces of pg_advisory_xact_lock(int, int): one for files, one for people.
 _FILE_LOCK, _PERSON_LOCK = 1, 2
 
-
-def _listed(stages: tuple[Stage, ...]) -> str:
-    return ", ".join(f"'{stage}'" for stage in stages)
-
-
-_UNFINISHED, _RETRYABLE = _listed(UNFINISHED), _listed(RETRYABLE)
-_BUSY = _listed((*UNFINISHED, Stage.AWAITING_CONSENT))  # a file that is being cloned, or waits for its speaker
+_RETRYABLE = listed(RETRYABLE)
 # Work left to do (unfinished, or an answer not yet shown) that nobody holds under a live lease.
 _TAKEABLE = f"(stage IN ({_UNFINISHED}) OR answer IS NOT NULL) AND (owner IS NULL OR lease_until < :now)"
 # The job is still held by the runner that took it with this fence (not taken over, not released).
@@ -102,22 +98,18 @@ _ADOPT = (
     "WHERE id = :id AND retries = :retries AND voice_id IS NULL "
     f"AND stage IN ('{Stage.UPLOADING}', '{Stage.INTERRUPTED}') RETURNING fence"
 )
+_TAKE_WAITING = (
+    "UPDATE jobs SET owner = :owner, lease_until = :lease_until, fence = fence + 1 "  # noqa: S608
+    f"WHERE id = :id AND stage = '{Stage.RECEIVED}' AND answer IS NULL AND (owner IS NULL OR lease_until < :now) "
+    "RETURNING *"
+)
 _EXPIRE_OTHERS = (
     f"UPDATE jobs SET lease_until = 0.0 WHERE (stage IN ({_UNFINISHED}) OR answer IS NOT NULL) "  # noqa: S608
     "AND owner IS NOT NULL AND owner <> :owner"
 )
-_QUEUE_POSITION = (
-    "SELECT COUNT(*) AS ahead FROM jobs, (SELECT queued_at AS mine FROM jobs WHERE id = :id) AS me "  # noqa: S608
-    f"WHERE stage IN ({_UNFINISHED}) AND (queued_at < mine OR (queued_at = mine AND id < :id))"
-)
-_COUNTS = (
-    "SELECT COALESCE(SUM(CASE WHEN owner IS NOT NULL AND lease_until >= :now THEN 1 ELSE 0 END), 0) "  # noqa: S608
-    f"AS running, COALESCE(SUM(CASE WHEN stage = '{Stage.AWAITING_CONSENT}' THEN 1 ELSE 0 END), 0) AS awaiting, "
-    f"COUNT(*) AS unfinished FROM jobs WHERE stage IN ({_BUSY})"
-)
 
 
-class SQLJobQueue(SQLAggregate):
+class SQLJobQueue(SQLJobReads):
     """JobQueue in SQLite or PostgreSQL. The same file is not cloned twice within `dedupe_seconds`."""
 
     def __init__(
@@ -307,31 +299,15 @@ class SQLJobQueue(SQLAggregate):
         )
         return int(adopted[0]["fence"]) if adopted else None
 
+    async def take_waiting(self, job_id: str, *, runner: str, lease_seconds: float) -> Job | None:
+        return await self._run(self._take_waiting(job_id, runner, lease_seconds))
+
+    def _take_waiting(self, job_id: str, runner: str, lease_seconds: float) -> Plan[Job | None]:
+        now = self.clock()
+        taken = yield Query(
+            _TAKE_WAITING, {"id": job_id, "owner": runner, "lease_until": now + lease_seconds, "now": now}
+        )
+        return (yield from read_jobs(taken))[0] if taken else None
+
     async def expire_leases_of_others(self, runner: str) -> int:
         return await self._one(Command(_EXPIRE_OTHERS, {"owner": runner}))
-
-    # --- reading jobs ------------------------------------------------------------------------------
-
-    async def get_job(self, job_id: str) -> Job | None:
-        return await self._run(read_job(job_id), writes=False)
-
-    async def queue_position(self, job_id: str) -> int:
-        counted = await self._one(Query(_QUEUE_POSITION, {"id": job_id}), background=True)
-        return int(counted[0]["ahead"])
-
-    async def job_counts(self) -> dict[str, int]:
-        counted = await self._one(Query(_COUNTS, {"now": self.clock()}))
-        running, awaiting = int(counted[0]["running"]), int(counted[0]["awaiting"])
-        waiting = int(counted[0]["unfinished"]) - running - awaiting
-        return {"waiting": waiting, "running": running, "awaiting_consent": awaiting}
-
-    async def recent_jobs(self, team_id: str, limit: int) -> list[Job]:
-        return await self._run(self._recent_jobs(team_id, limit), writes=False)
-
-    @staticmethod
-    def _recent_jobs(team_id: str, limit: int) -> Plan[list[Job]]:
-        found = yield Query(
-            "SELECT * FROM jobs WHERE team_id = :team_id ORDER BY created_at DESC LIMIT :limit",
-            {"team_id": team_id, "limit": limit},
-        )
-        return (yield from read_jobs(found))
