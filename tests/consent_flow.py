@@ -58,6 +58,16 @@ async def asked(harness: Harness, user: str = ANA, count: int = 1) -> ApiCall:
     return to_them()[count - 1]
 
 
+async def requested(
+    harness: Harness, speaker: str = ANA, *, file_id: str = "F0AUDIO", name: str = "Rachel", count: int = 1
+) -> ApiCall:
+    """`ask_for` `speaker`'s voice, and the message that asks them (their `count`th), once the bot is done with it."""
+    await ask_for(harness, f"<@{speaker}>", file_id=file_id, name=name)
+    call = await asked(harness, speaker, count)
+    await harness.settled()
+    return call
+
+
 def buttons(call: ApiCall) -> dict[str, dict[str, Any]]:
     """action_id -> the button as the bot sent it in `call`'s message."""
     return {

@@ -30,7 +30,7 @@ from tests.doubles.fake_slack import FakeSlack
 async def running(fakes: tuple[FakeSlack, FakeRevRing], **env: str) -> AsyncIterator[Harness]:
     """One start of the bot, in this process, with `env` on top of the tests' settings."""
     slack, revring = fakes
-    settings = Settings.from_env(make_env(slack, revring, CONSENT="speaker", **env))
+    settings = Settings.from_env(make_env(slack, revring, **{"CONSENT": "speaker", **env}))
     runner, url = await start_bot(settings)
     try:
         async with aiohttp.ClientSession() as session:

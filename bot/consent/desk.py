@@ -208,13 +208,16 @@ class ConsentDesk:
             Decision.ATTEST: ConsentWay.ATTESTED,
             Decision.AGREE: ConsentWay.BUTTON_NO_TRANSCRIPT if consent.button_offered else ConsentWay.BUTTON,
         }[decision]
-        agreed = await self._agree(client, replace(consent, way=way, decided_by=where.user_id))
-        return None if agreed else consent_text.already_answered(consent)
+        if await self._agree(client, replace(consent, way=way, decided_by=where.user_id)):
+            return None
+        return consent_text.already_answered(await self._store.consent_for(job_id) or consent)  # as it is now
 
     async def _agree(self, client: AsyncWebClient, consent: Consent) -> bool:
-        """Record the yes and start the job here; False when the consent no longer waited."""
+        """Record the yes and start the job here; False when the consent no longer waited, or its time was up (then
+        it ends now, as the sweep would end it)."""
         job = await self._store.grant_consent(consent, runner=self._runner, lease_seconds=self._lease_seconds)
         if job is None:
+            await self._end(client, replace(consent, status=ConsentStatus.EXPIRED, way=None, decided_by=None))
             return False
         log.info("consent given", extra={"job": job.id, "way": str(consent.way)})
         if not _asked_in_thread(consent):  # else the asking message is the thread's, which shows the clone now

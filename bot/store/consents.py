@@ -35,7 +35,8 @@ class ConsentBook(Protocol):
 
     async def grant_consent(self, consent: Consent, *, runner: str, lease_seconds: float) -> Job | None:
         """The speaker agreed (`consent` says how and who): the consent is recorded as agreed and its job moves to
-        the queue, taken by `runner` (fence + 1), in one transaction. None when it no longer waited."""
+        the queue, taken by `runner` (fence + 1), in one transaction. None when it no longer waited, or its time is up
+        (`expires_at` passed: a yes that comes too late counts for nothing, though the sweep has not ended it yet)."""
         ...
 
     async def end_consent(self, consent: Consent, *, failure: str, answer: Answer) -> bool:

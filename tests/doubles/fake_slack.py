@@ -103,6 +103,7 @@ class FakeSlack(LoopbackServer):
         self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
         self.user_teams: dict[str, str] = {}  # user -> home team, for people from other organizations
         self.strangers: set[str] = set()  # users.info says is_stranger
+        self.real_names: dict[str, str] = {}  # user -> the full name they gave Slack (default: their id, lower case)
         self.admins: set[str] = set()  # users.info says is_admin
         self.owners: set[str] = set()  # users.info says is_owner
         self.workspace_admins: set[str] = set()  # is_admin of their workspace, not of its org (slack_users.py)

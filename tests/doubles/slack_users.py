@@ -31,12 +31,12 @@ def users_info(slack: FakeSlack, user: str, workspace: Workspace | None) -> dict
         id=user,
         team_id=team,
         name=name,
-        real_name=name,
+        real_name=slack.real_names.get(user, name),
         is_stranger=user in slack.strangers,
         is_admin=admin or user in slack.workspace_admins,
         is_owner=user in slack.owners,
     )
-    person["profile"].update(real_name=name, display_name=name, team=team)
+    person["profile"].update(real_name=slack.real_names.get(user, name), display_name=name, team=team)
     if org is None:
         del person["enterprise_user"]
     else:

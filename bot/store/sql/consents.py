@@ -1,6 +1,6 @@
-"""The speakers' consents in SQL. A consent changes from waiting only in an UPDATE whose WHERE says it still waits,
-so on either engine the first decision (a click, a clip, the expiry sweep, on any instance) is the only one; the job
-moves with it in the same transaction."""
+"""The speakers' consents in SQL. A consent changes from waiting only in an UPDATE whose WHERE says it still waits
+(and, for a yes, that its time is not up), so on either engine the first decision (a click, a clip, the expiry sweep,
+on any instance) is the only one; the job moves with it in the same transaction."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ _DECIDE = (
     "UPDATE consents SET status = :status, way = :way, decided_by = :decided_by, decided_at = :now, "  # noqa: S608
     f"clip_file_id = :clip_file_id, transcript = :transcript WHERE {_WAITING}"
 )
+# A yes counts only within the consent's time: past it, the request is as good as expired (the sweep ends it).
+_GRANT = f"{_DECIDE} AND expires_at >= :now"
 _START = (
     f"UPDATE jobs SET stage = '{Stage.RECEIVED}', owner = :owner, lease_until = :lease_until, "  # noqa: S608
     f"fence = fence + 1, queued_at = :now, updated_at = :now WHERE id = :job_id AND stage = '{Stage.AWAITING_CONSENT}' "
@@ -83,7 +85,7 @@ class SQLConsentBook(SQLAggregate):
 
     def _grant(self, consent: Consent, runner: str, lease_seconds: float) -> Plan[Job | None]:
         now = self.clock()
-        if (yield Command(_DECIDE, {**rows.consent_values(consent), "now": now})) != 1:
+        if (yield Command(_GRANT, {**rows.consent_values(consent), "now": now})) != 1:
             return None
         lease = {"job_id": consent.job_id, "owner": runner, "lease_until": now + lease_seconds, "now": now}
         started = yield Query(_START, lease)
