@@ -144,7 +144,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         resources.push_async_callback(store.close)
         log.debug("database opened", extra={"database": settings.database.display()})
         pruning = asyncio.create_task(_prune_every_hour(store, settings.job_retention_days))
-        resources.callback(pruning.cancel)
+        resources.push_async_callback(_stopped, pruning)
         revring_timeout = aiohttp.ClientTimeout(total=settings.revring_timeout_seconds, sock_connect=10)
 
         def revring_client(key: str) -> RevRingClient:
@@ -208,7 +208,7 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         web_app[SERVICES] = shared
         cloner.start_working()
         sweeping = asyncio.create_task(cloner.consent.keep_sweeping())  # requests whose speaker did not answer
-        resources.callback(sweeping.cancel)
+        resources.push_async_callback(_stopped, sweeping)
         socket_mode = None
         if settings.socket_mode:
             socket_mode = AsyncSocketModeHandler(bolt, settings.slack_app_token)
@@ -229,6 +229,14 @@ async def _resources(web_app: web.Application) -> AsyncIterator[None]:
         health.serving(store)
         web_app[ON_READY](workspace)
         yield
+
+
+async def _stopped(task: asyncio.Task[None]) -> None:
+    """Cancel a task that runs until the app stops, and wait until it has: one cut off in a store call must give its
+    connection back before the store closes (else closing the store can wait for it forever)."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _prune_every_hour(store: RequestStore, retention_days: int) -> None:
