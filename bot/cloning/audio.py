@@ -205,7 +205,14 @@ def _probe_file(file: BinaryIO, stop_after: float | None = None) -> _Probe:
             claimed = _claimed_seconds(container, stream)
             if claimed is not None and claimed > MAX_STATED_SECONDS:
                 raise NotAudio(f"{kind.name}/{codec} states {claimed:.0f} s, beyond any recording we take")
-            decoded, sample_rate, complete = _decode_all(container, stream, f"{kind.name}/{codec}", stop_after)
+            pcm_rate = stream.codec_context.sample_rate if codec.startswith("pcm_") else 0
+            if pcm_rate and claimed is not None:
+                # Plain PCM has nothing to find by decoding (any bytes are samples), and its container's length is
+                # what the file holds (FFmpeg measures a WAV by its bytes, not by what its header says): a WAV's
+                # check no longer reads it through.
+                decoded, sample_rate, complete = claimed, pcm_rate, True
+            else:
+                decoded, sample_rate, complete = _decode_all(container, stream, f"{kind.name}/{codec}", stop_after)
     except av.FFmpegError as error:
         raise NotAudio(f"FFmpeg {type(error).__name__}: {error.strerror}") from None
     if complete:
@@ -245,25 +252,18 @@ def _decode_all(
     complete = True
     sample_rate = 0
     packets = bad = 0
-    # Plain PCM has nothing to find by decoding (any bytes are samples): its packets' own lengths are the audio's,
-    # read to the end all the same, so a file cut short still shows. A third less of a WAV's check.
-    pcm_rate = stream.codec_context.sample_rate if stream.codec_context.name.startswith("pcm_") else 0
     for packet in container.demux(stream):
         if packet.size:
             packets += 1
-        if pcm_rate and packet.duration and packet.time_base:
-            seconds += float(packet.duration * packet.time_base)
-            sample_rate = pcm_rate
-        else:
-            try:
-                frames = packet.decode()
-            except av.InvalidDataError:
-                bad += 1
-                continue
-            for frame in frames:
-                if frame.sample_rate:
-                    seconds += frame.samples / frame.sample_rate
-                    sample_rate = sample_rate or frame.sample_rate
+        try:
+            frames = packet.decode()
+        except av.InvalidDataError:
+            bad += 1
+            continue
+        for frame in frames:
+            if frame.sample_rate:
+                seconds += frame.samples / frame.sample_rate
+                sample_rate = sample_rate or frame.sample_rate
         if stop_after is not None and seconds > stop_after:
             complete = False
             break
