@@ -121,18 +121,16 @@ class Pipeline:
                 max_bytes=TRANSCRIPT_MAX_BYTES,
                 extra_token_hosts=self._settings.slack_token_hosts,
             )
-            text = await asyncio.to_thread(path.read_text, "utf-8", "replace")
+            # Read and parsed in one hop off the event loop (up to TRANSCRIPT_MAX_BYTES of captions).
+            said = await asyncio.to_thread(_captions, path)
         except SlackFileError as error:
             log.info("transcript not read", extra={"cause": str(error)})
             return None
         finally:
             await asyncio.to_thread(_remove, path)
-        try:
-            captions = webvtt.from_string(text)
-        except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError):
+        if said is None:
             log.info("transcript not read: not a WebVTT file")
-            return None
-        return " ".join(" ".join(caption.text.split()) for caption in captions.captions)
+        return said
 
     async def send(self, revring: RevRingClient, clip: Clip, *, name: str, language: str) -> Voice:
         """Create the voice from `clip`. From the moment this is called RevRing may act on what it receives."""
@@ -194,6 +192,15 @@ async def work_folder() -> AsyncIterator[Path]:
     """A private folder (mode 0700) for the clips of this process, removed with what is left in it at the end."""
     async with _work_directory() as workdir:
         yield workdir
+
+
+def _captions(path: Path) -> str | None:
+    """The text of a WebVTT file as one line; None when it is not one."""
+    try:
+        captions = webvtt.from_string(path.read_text("utf-8", "replace"))
+    except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError):
+        return None
+    return " ".join(" ".join(caption.text.split()) for caption in captions.captions)
 
 
 def _remove(*paths: Path) -> None:
