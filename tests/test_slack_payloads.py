@@ -149,6 +149,22 @@ def acknowledged(answer: Answer) -> None:
 # --- the fixtures stay complete -----------------------------------------------------------------------------
 
 INTERACTIVE_FIELDS = {"type", "team", "user", "token", "trigger_id", "enterprise", "is_enterprise_install"}
+# The keys of every event_callback envelope Slack sends (one with `event_context`, where Slack's reference has it).
+_ENVELOPE = {
+    "token",
+    "team_id",
+    "context_team_id",
+    "context_enterprise_id",
+    "api_app_id",
+    "event",
+    "type",
+    "event_id",
+    "event_time",
+    "authorizations",
+    "is_ext_shared_channel",
+}
+
+
 DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of it)
     "block_actions_message": (
         INTERACTIVE_FIELDS | {"api_app_id", "container", "channel", "message", "state", "response_url", "actions"},
@@ -193,60 +209,22 @@ DOCUMENTED = {  # fixture -> (fields it must carry, fields Slack leaves out of i
     ),
     **{
         name: (
-            {
-                "token",
-                "team_id",
-                "context_team_id",
-                "context_enterprise_id",
-                "api_app_id",
-                "event",
-                "type",
-                "event_id",
-                "event_time",
-                "authorizations",
-                "is_ext_shared_channel",
-                "event_context",
-            },
+            _ENVELOPE | {"event_context"},
             set(),
         )
-        for name in ("event_callback_file_share", "event_callback_file_share_slack_audio")
+        # A Workflow Builder step run has the same envelope (Slack's function_executed reference).
+        for name in (
+            "event_callback_file_share",
+            "event_callback_file_share_slack_audio",
+            "event_callback_function_executed",
+        )
     },
-    # A Workflow Builder step run: the envelope as Slack's function_executed reference shows it.
-    "event_callback_function_executed": (
-        {
-            "token",
-            "team_id",
-            "context_team_id",
-            "context_enterprise_id",
-            "api_app_id",
-            "event",
-            "type",
-            "event_id",
-            "event_time",
-            "authorizations",
-            "is_ext_shared_channel",
-            "event_context",
-        },
-        set(),
-    ),
     # files.info on a clip recorded in Slack, once Slack has transcribed it (the share event says "processing").
     "files_info_slack_audio": ({"ok", "file"}, set()),
     # The Home tab, a workspace removing the app, and a file changing (a clip's transcription done: ids only).
     **{
         name: (
-            {
-                "token",
-                "team_id",
-                "context_team_id",
-                "context_enterprise_id",
-                "api_app_id",
-                "event",
-                "type",
-                "event_id",
-                "event_time",
-                "authorizations",
-                "is_ext_shared_channel",
-            },
+            _ENVELOPE,
             set(),
         )
         for name in (
